@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: MIT
+// Everything in gradlab's core: #include <gradlab/gradlab.hpp>.
+// The pictures are in <gradlab/viz/...> (library gradlab::viz).
+#pragma once
+
+#include <gradlab/engine.hpp>
+#include <gradlab/grad_mode.hpp>
+#include <gradlab/gradcheck.hpp>
+#include <gradlab/nn.hpp>
+#include <gradlab/node.hpp>
+#include <gradlab/random.hpp>
+#include <gradlab/value.hpp>

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: MIT
+// The node of every computation graph, scalar or tensor: a reference count,
+// the op that made it and its ordered parents. What a node holds (a number,
+// an array) belongs to its kind; the engine sees only what is declared here.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+
+namespace gradlab {
+
+struct Node;
+
+// What the engine and the pictures need from one kind of node (scalar,
+// tensor). Each kind defines one of these; the core never names a kind.
+struct NodeKind {
+  const char* name;                            // "scalar", "tensor"
+  void (*destroy)(Node* node);                 // delete a node whose count reached 0
+  std::string (*data_text)(const Node& node);  // the data, as the pictures show it
+  std::string (*grad_text)(const Node& node);  // the gradient, likewise
+};
+
+// The op that made a node: its name, its backward step and its node kind.
+// Every op is one static Op; a leaf's op has an empty name and no backward.
+// A node points to its Op, so op name, backward and kind cost 8 bytes a node.
+struct Op {
+  const char* name;             // "+", "tanh", "matmul"; "" for a leaf
+  void (*backward)(Node& out);  // adds out's gradient into its parents' gradients
+  const NodeKind* kind;
+};
+
+// Bits of Node::flags.
+enum NodeFlag : std::uint16_t {
+  kRequiresGrad = 1 << 0,  // backward computes a gradient for this node
+  kVisited = 1 << 1,       // engine bookkeeping during a sweep
+  kGraphFreed = 1 << 2,    // its parents were dropped by backward(retain_graph=false)
+  kHasLabel = 1 << 3,      // a label is stored for it (see node_label)
+  kKindFlag0 = 1 << 8,     // bits 8-15 are free for the node kinds
+};
+
+// A node is shared by the handles (Value, Tensor) and the child nodes that
+// refer to it; it is freed by release() when the last of them lets go.
+struct Node {
+  const Op* op;
+  std::uint32_t refs = 0;     // handles and children holding this node
+  std::uint32_t pending = 0;  // users not yet swept (only during a sweep)
+  std::uint16_t nparents = 0;
+  std::uint16_t flags = 0;
+  // Up to two parents are stored inline (every scalar op); more on the heap.
+  union {
+    Node* inline_parents[2];
+    Node** parent_array;
+  };
+
+  explicit Node(const Op* made_by) : op(made_by), inline_parents{nullptr, nullptr} {
+    ++live_node_count;
+  }
+  ~Node();
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+
+  std::span<Node* const> parents() const {
+    return {nparents <= 2 ? inline_parents : parent_array, nparents};
+  }
+  Node& parent(std::size_t i) const { return *parents()[i]; }
+  bool requires_grad() const { return flags & kRequiresGrad; }
+  bool is_leaf() const { return op->backward == nullptr; }
+
+  // Nodes alive on this thread (created here minus freed here): tests use it
+  // to prove that a dropped graph is freed.
+  static thread_local std::int64_t live_node_count;
+};
+
+// Takes a reference to node.
+inline void retain(Node* node) { ++node->refs; }
+
+// Drops a reference; at zero the node is freed, and with it every parent whose
+// last reference it held. Iterative: a chain of any length is freed without
+// recursion.
+void release(Node* node);
+
+// Records the parents of `out` (it must have none yet) and retains each.
+void set_parents(Node& out, std::span<Node* const> parents);
+
+// Labels are rare, so they live in a side table instead of in every node.
+std::string node_label(const Node& node);
+void set_node_label(Node& node, const std::string& label);
+
+// Nodes alive on this thread.
+std::int64_t live_nodes();
+
+}  // namespace gradlab

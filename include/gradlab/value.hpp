@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: MIT
+// Value: a scalar that remembers how it was computed, micrograd's Value in
+// C++. A Value is a cheap handle on a node of the autograd graph; copies
+// share the node. Ops are declared here and defined in value_ops.cpp.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include <gradlab/node.hpp>
+
+namespace gradlab {
+
+// A scalar node: the number and its gradient. 56 bytes with the Node header.
+struct ScalarNode : Node {
+  double data;
+  double grad = 0.0;
+
+  ScalarNode(double d, const Op* made_by) : Node(made_by), data(d) {}
+  // Scalar nodes come from a per-thread block pool (see node_pool.hpp).
+  static void* operator new(std::size_t size);
+  static void operator delete(void* p) noexcept;
+};
+
+class Value {
+ public:
+  // A leaf that takes a gradient, as every micrograd Value does:
+  // `Value a = -4.0;`, `Value x(2.0, "x");`
+  Value(double data = 0.0);  // NOLINT(google-explicit-constructor): a number is a Value
+  Value(double data, const std::string& label);
+  // A leaf that takes no gradient: how a plain number enters an op (`x + 1`).
+  static Value constant(double data);
+
+  Value(const Value& other) noexcept : node_(other.node_) { retain(node_); }
+  Value(Value&& other) noexcept : node_(other.node_) { other.node_ = nullptr; }
+  Value& operator=(const Value& other) noexcept;
+  Value& operator=(Value&& other) noexcept;
+  ~Value() {
+    if (node_) release(node_);
+  }
+
+  double data() const { return node_->data; }
+  double& data() { return node_->data; }  // p.data() -= lr * p.grad();
+  double grad() const { return node_->grad; }
+  double& grad() { return node_->grad; }
+  void zero_grad() { node_->grad = 0.0; }
+
+  std::string label() const { return node_label(*node_); }
+  Value& set_label(const std::string& label);
+  std::string op() const { return node_->op->name; }  // "" for a leaf
+  std::vector<Value> parents() const;                 // the op's operands, in order
+  bool requires_grad() const { return node_->requires_grad(); }
+  bool is_leaf() const { return node_->is_leaf(); }
+
+  // d(this)/d(every node it depends on), added into each node's grad.
+  // Gradients accumulate across calls until zero_grad(). The graph stays, so
+  // it can be drawn or backpropagated again; retain_graph = false frees it.
+  void backward(bool retain_graph = true);
+
+  // The ops as members too: x.tanh() is tanh(x).
+  Value pow(double exponent) const;
+  Value pow(const Value& exponent) const;
+  Value exp() const;
+  Value log() const;
+  Value tanh() const;
+  Value relu() const;
+  Value sigmoid() const;
+  Value sqrt() const;
+  Value sin() const;
+  Value cos() const;
+
+  // Python's rebinding: `c += x` makes c a new node c_old + x; the old node
+  // stays in the graph, exactly as `c += c + 1` behaves in micrograd.
+  Value& operator+=(const Value& other);
+  Value& operator-=(const Value& other);
+  Value& operator*=(const Value& other);
+  Value& operator/=(const Value& other);
+  Value& operator+=(double other);
+  Value& operator-=(double other);
+  Value& operator*=(double other);
+  Value& operator/=(double other);
+
+  // The node behind the handle, for the engine, pictures and new ops.
+  ScalarNode* node() const { return node_; }
+  // Adopts a node that already carries the reference this handle will own.
+  static Value adopt(ScalarNode* node) { return Value(node, Adopt{}); }
+
+ private:
+  struct Adopt {};
+  Value(ScalarNode* node, Adopt) : node_(node) {}
+  ScalarNode* node_;
+};
+
+// Arithmetic, with a Value or a plain number on either side.
+Value operator+(const Value& a, const Value& b);
+Value operator-(const Value& a, const Value& b);
+Value operator*(const Value& a, const Value& b);
+Value operator/(const Value& a, const Value& b);  // std::domain_error when b is 0
+Value operator-(const Value& a);
+Value operator+(const Value& a, double b);
+Value operator+(double a, const Value& b);
+Value operator-(const Value& a, double b);
+Value operator-(double a, const Value& b);
+Value operator*(const Value& a, double b);
+Value operator*(double a, const Value& b);
+Value operator/(const Value& a, double b);
+Value operator/(double a, const Value& b);
+
+// a^b. std::domain_error for a negative base with a non-integer exponent and
+// for 0 to a negative power. The gradient to a Value exponent is a^b ln a
+// (NaN for a negative base, where it does not exist).
+Value pow(const Value& a, double b);
+Value pow(const Value& a, const Value& b);
+Value pow(double a, const Value& b);
+Value exp(const Value& a);
+Value log(const Value& a);   // std::domain_error for a <= 0
+Value tanh(const Value& a);
+Value relu(const Value& a);
+Value sigmoid(const Value& a);
+Value sqrt(const Value& a);  // std::domain_error for a < 0
+Value sin(const Value& a);
+Value cos(const Value& a);
+
+// Value(data=2.0000, grad=0.0000), or Value(label=x, data=2.0000, grad=0.0000).
+std::ostream& operator<<(std::ostream& os, const Value& v);
+
+// The node kind of every Value, and the op of a Value leaf.
+extern const NodeKind kScalarKind;
+extern const Op kScalarLeaf;
+
+}  // namespace gradlab

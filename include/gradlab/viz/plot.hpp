@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: MIT
+// Small PNG charts for training runs, drawn with cairo: a line chart (loss and
+// accuracy curves) and a 2-d decision-boundary map with the data points on
+// top. Not a plotting library: just the two pictures the course needs.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace gradlab::viz {
+
+// One curve of a line chart. x may be empty: then x = 0, 1, 2, ...
+struct Series {
+  std::string name;
+  std::vector<double> y;
+  std::vector<double> x;
+};
+
+struct LinePlotOptions {
+  std::string title;
+  std::string x_label = "step";
+  std::string y_label;
+  bool log_y = false;  // logarithmic y axis (all y must then be > 0)
+  int width = 800;
+  int height = 500;
+};
+
+// Writes a line chart of `series` to a PNG at `path` (atomically: a temporary
+// file renamed into place). Throws std::invalid_argument for empty or
+// non-finite data, mismatched x/y lengths or a bad size, and
+// std::runtime_error naming the path when it cannot be written.
+void plot_lines(const std::string& path, const std::vector<Series>& series,
+                const LinePlotOptions& options = {});
+
+struct BoundaryPlotOptions {
+  std::string title;
+  int width = 600;
+  int height = 600;
+  int resolution = 120;  // the score is sampled on a resolution x resolution grid
+  double margin = 0.25;  // added around the points' bounding box, in data units
+};
+
+// Writes a decision-boundary picture to a PNG at `path`: the plane coloured by
+// the sign of score(x, y) (score > 0 one class, < 0 the other, paler near 0),
+// the line score = 0, and the points coloured by their label (> 0 or <= 0).
+// points[i] is {x, y}; labels[i] is the class of points[i].
+// Errors as plot_lines.
+void plot_decision_boundary(const std::string& path,
+                            const std::vector<std::vector<double>>& points,
+                            const std::vector<double>& labels,
+                            const std::function<double(double, double)>& score,
+                            const BoundaryPlotOptions& options = {});
+
+}  // namespace gradlab::viz

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: MIT
+// Backpropagation, iteratively. A node's gradient is complete once every node
+// that uses it has passed its share back, so the engine first counts each
+// node's users, then sweeps from the root, running a node when its count
+// reaches zero (Kahn's topological sort, as PyTorch's engine does it).
+
+#include <gradlab/engine.hpp>
+
+#include <algorithm>
+#include <stdexcept>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace gradlab::engine {
+
+namespace {
+
+// Clears the sweep bookkeeping of every node reachable from root. Used only
+// when a sweep is abandoned (an error), so it may be slow and allocate.
+void reset_marks(Node& root) {
+  std::unordered_set<Node*> seen{&root};
+  std::vector<Node*> stack{&root};
+  while (!stack.empty()) {
+    Node* n = stack.back();
+    stack.pop_back();
+    n->flags &= ~kVisited;
+    n->pending = 0;
+    for (Node* p : n->parents())
+      if (seen.insert(p).second) stack.push_back(p);
+  }
+}
+
+// The two passes of a sweep over the nodes reachable from root through
+// nodes accepted by follow(). Each uses an explicit stack, so the depth of a
+// graph never reaches the call stack. `marks` keeps each node's visited bit
+// and count of pending users: in the nodes themselves for backward (fast),
+// in a side table for topological_order (so that it only reads the graph and
+// may run while a backward is under way, as the tutorials' observers do).
+
+// Pass 1: count, for every node, the users that will send it a gradient.
+template <class Marks, class Follow>
+void count_users(Node& root, Marks& marks, Follow follow, std::vector<Node*>& stack) {
+  marks.first_visit(root);
+  stack.push_back(&root);
+  while (!stack.empty()) {
+    Node* n = stack.back();
+    stack.pop_back();
+    marks.check(*n);
+    for (Node* p : n->parents()) {
+      if (!follow(*p)) continue;
+      ++marks.pending(*p);
+      if (marks.first_visit(*p)) stack.push_back(p);
+    }
+  }
+}
+
+// Pass 2: visit each node once its last user has been visited: reverse
+// topological order, the root first.
+template <class Marks, class Follow, class Visit>
+void visit_in_order(Node& root, Marks& marks, Follow follow, Visit visit,
+                    std::vector<Node*>& stack) {
+  stack.push_back(&root);
+  while (!stack.empty()) {
+    Node* n = stack.back();
+    stack.pop_back();
+    marks.done(*n);
+    visit(*n);
+    for (Node* p : n->parents())
+      if (follow(*p) && --marks.pending(*p) == 0) stack.push_back(p);
+  }
+}
+
+// Marks kept in the nodes' own fields; every one is cleared again by pass 2.
+struct NodeMarks {
+  bool first_visit(Node& n) {
+    if (n.flags & kVisited) return false;
+    n.flags |= kVisited;
+    return true;
+  }
+  std::uint32_t& pending(Node& n) { return n.pending; }
+  void done(Node& n) { n.flags &= ~kVisited; }
+  void check(const Node& n) {
+    if (n.flags & kGraphFreed)
+      throw std::logic_error(
+          "backward: part of this graph was freed by an earlier backward(retain_graph=false); "
+          "build the graph again, or pass retain_graph=true to keep it");
+  }
+};
+
+// Marks kept beside the graph, which is then only read.
+struct TableMarks {
+  std::unordered_map<const Node*, std::uint32_t> counts;
+  bool first_visit(Node& n) { return counts.try_emplace(&n, 0).second; }
+  std::uint32_t& pending(Node& n) { return counts[&n]; }
+  void done(Node&) {}
+  void check(const Node&) {}
+};
+
+bool takes_grad(const Node& n) { return n.requires_grad(); }
+
+}  // namespace
+
+void backward(Node& root, const std::function<void(Node&)>& seed, bool retain_graph,
+              const BackwardObserver& observer) {
+  if (!root.requires_grad())
+    throw std::logic_error(
+        "backward: this result does not require grad (it was computed under NoGradGuard, "
+        "or only from constants), so there is no graph to backpropagate through");
+  if (root.flags & kGraphFreed)
+    throw std::logic_error(
+        "backward: the graph behind this result was freed by an earlier "
+        "backward(retain_graph=false); build it again, or pass retain_graph=true to keep it");
+  thread_local std::vector<Node*> stack;  // reused: no allocation per backward
+  stack.clear();
+  try {
+    // Pass 1 checks the whole graph before the first gradient changes, so a
+    // refused backward leaves every gradient as it was.
+    NodeMarks marks;
+    count_users(root, marks, takes_grad, stack);
+    seed(root);
+    visit_in_order(
+        root, marks, takes_grad,
+        [&](Node& n) {
+          if (n.op->backward) n.op->backward(n);  // out's gradient into its parents'
+          if (observer) observer(n);
+        },
+        stack);
+  } catch (...) {
+    stack.clear();
+    reset_marks(root);
+    throw;
+  }
+  if (!retain_graph) free_graph(root);
+}
+
+std::vector<const Node*> topological_order(const Node& root) {
+  // Only TableMarks are written, so the graph itself is just read.
+  Node& start = const_cast<Node&>(root);
+  auto every_node = [](const Node&) { return true; };
+  TableMarks marks;
+  std::vector<Node*> stack;
+  std::vector<const Node*> order;
+  count_users(start, marks, every_node, stack);
+  visit_in_order(start, marks, every_node, [&](Node& n) { order.push_back(&n); }, stack);
+  std::reverse(order.begin(), order.end());  // parents before children
+  return order;
+}
+
+void free_graph(Node& root) {
+  // Each detached parent link moves to the stack with the reference it held;
+  // releasing that reference afterwards may free the parent.
+  std::vector<Node*> stack;
+  auto detach = [&](Node& n) {
+    if (n.is_leaf() || (n.flags & kGraphFreed)) return;
+    for (Node* p : n.parents()) stack.push_back(p);
+    if (n.nparents > 2) delete[] n.parent_array;
+    n.inline_parents[0] = n.inline_parents[1] = nullptr;
+    n.nparents = 0;
+    n.flags |= kGraphFreed;
+  };
+  detach(root);
+  while (!stack.empty()) {
+    Node* n = stack.back();
+    stack.pop_back();
+    detach(*n);
+    release(n);
+  }
+}
+
+}  // namespace gradlab::engine

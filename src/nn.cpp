@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: MIT
+// Neuron, Layer and Net on Values: micrograd's nn.py, with sizes checked.
+
+#include <gradlab/nn.hpp>
+
+#include <ostream>
+#include <stdexcept>
+
+#include <gradlab/random.hpp>
+
+namespace gradlab {
+
+std::string to_string(Activation activation) {
+  switch (activation) {
+    case Activation::linear: return "linear";
+    case Activation::relu: return "relu";
+    case Activation::tanh: return "tanh";
+    case Activation::sigmoid: return "sigmoid";
+  }
+  return "?";
+}
+
+Value activate(const Value& x, Activation activation) {
+  switch (activation) {
+    case Activation::linear: return x;
+    case Activation::relu: return relu(x);
+    case Activation::tanh: return tanh(x);
+    case Activation::sigmoid: return sigmoid(x);
+  }
+  return x;
+}
+
+namespace {
+std::vector<Value> constants(const std::vector<double>& x) {
+  std::vector<Value> out;
+  out.reserve(x.size());
+  for (double xi : x) out.push_back(Value::constant(xi));
+  return out;
+}
+void append(std::vector<Value>& to, const std::vector<Value>& from) {
+  to.insert(to.end(), from.begin(), from.end());
+}
+}  // namespace
+
+Neuron::Neuron(std::size_t n_in, Activation activation) : b_(0.0), activation_(activation) {
+  if (n_in == 0) throw std::invalid_argument("Neuron: n_in must be at least 1");
+  w_.reserve(n_in);
+  for (std::size_t i = 0; i < n_in; ++i) w_.emplace_back(uniform(-1.0, 1.0));
+}
+
+Value Neuron::operator()(const std::vector<Value>& x) const {
+  if (x.size() != w_.size())
+    throw std::invalid_argument("Neuron: expected " + std::to_string(w_.size()) +
+                                " inputs, got " + std::to_string(x.size()));
+  Value act = b_;
+  for (std::size_t i = 0; i < w_.size(); ++i) act = act + w_[i] * x[i];
+  return activate(act, activation_);
+}
+
+Value Neuron::operator()(const std::vector<double>& x) const { return (*this)(constants(x)); }
+
+std::vector<Value> Neuron::parameters() const {
+  std::vector<Value> p = w_;
+  p.push_back(b_);
+  return p;
+}
+
+Layer::Layer(std::size_t n_in, std::size_t n_out, Activation activation) : n_in_(n_in) {
+  if (n_out == 0) throw std::invalid_argument("Layer: n_out must be at least 1");
+  neurons_.reserve(n_out);
+  for (std::size_t i = 0; i < n_out; ++i) neurons_.emplace_back(n_in, activation);
+}
+
+std::vector<Value> Layer::operator()(const std::vector<Value>& x) const {
+  if (x.size() != n_in_)
+    throw std::invalid_argument("Layer: expected " + std::to_string(n_in_) + " inputs, got " +
+                                std::to_string(x.size()));
+  std::vector<Value> out;
+  out.reserve(neurons_.size());
+  for (const Neuron& n : neurons_) out.push_back(n(x));
+  return out;
+}
+
+std::vector<Value> Layer::operator()(const std::vector<double>& x) const {
+  return (*this)(constants(x));
+}
+
+std::vector<Value> Layer::parameters() const {
+  std::vector<Value> p;
+  for (const Neuron& n : neurons_) append(p, n.parameters());
+  return p;
+}
+
+Net::Net(std::size_t n_in, const std::vector<std::size_t>& sizes, Activation hidden,
+         Activation last) {
+  if (sizes.empty()) throw std::invalid_argument("Net: needs at least one layer size");
+  std::size_t in = n_in;
+  for (std::size_t i = 0; i < sizes.size(); ++i) {
+    layers_.emplace_back(in, sizes[i], i + 1 == sizes.size() ? last : hidden);
+    in = sizes[i];
+  }
+}
+
+std::vector<Value> Net::operator()(const std::vector<Value>& x) const {
+  std::vector<Value> h = x;
+  for (const Layer& layer : layers_) h = layer(h);
+  return h;
+}
+
+std::vector<Value> Net::operator()(const std::vector<double>& x) const {
+  return (*this)(constants(x));
+}
+
+std::vector<Value> Net::parameters() const {
+  std::vector<Value> p;
+  for (const Layer& layer : layers_) append(p, layer.parameters());
+  return p;
+}
+
+std::ostream& operator<<(std::ostream& os, const Neuron& neuron) {
+  return os << "Neuron(N_in=" << neuron.weights().size()
+            << ", activation=" << to_string(neuron.activation()) << ")";
+}
+
+std::ostream& operator<<(std::ostream& os, const Layer& layer) {
+  return os << "Layer(N_in=" << layer.n_in() << ", N_out=" << layer.n_out() << ")";
+}
+
+std::ostream& operator<<(std::ostream& os, const Net& net) {
+  os << "Net([" << net.layers().front().n_in();
+  for (const Layer& layer : net.layers()) os << ", " << layer.n_out();
+  return os << "])";
+}
+
+}  // namespace gradlab

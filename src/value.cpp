@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: MIT
+// The Value handle and the scalar node kind: making leaves, reference
+// counting, backward() through the shared engine, printing.
+
+#include <gradlab/value.hpp>
+
+#include <cstdio>
+#include <ostream>
+
+#include <gradlab/engine.hpp>
+
+#include "node_pool.hpp"
+
+namespace gradlab {
+
+namespace {
+
+detail::NodePool& scalar_pool() {
+  thread_local detail::NodePool pool(sizeof(ScalarNode));
+  return pool;
+}
+
+std::string number_text(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4f", x);
+  return buf;
+}
+
+}  // namespace
+
+void* ScalarNode::operator new(std::size_t) { return scalar_pool().allocate(); }
+void ScalarNode::operator delete(void* p) noexcept { scalar_pool().deallocate(p); }
+
+const NodeKind kScalarKind{
+    "scalar",
+    [](Node* n) { delete static_cast<ScalarNode*>(n); },
+    [](const Node& n) { return number_text(static_cast<const ScalarNode&>(n).data); },
+    [](const Node& n) { return number_text(static_cast<const ScalarNode&>(n).grad); },
+};
+const Op kScalarLeaf{"", nullptr, &kScalarKind};
+
+Value::Value(double data) : node_(new ScalarNode(data, &kScalarLeaf)) {
+  node_->refs = 1;
+  node_->flags = kRequiresGrad;
+}
+
+Value::Value(double data, const std::string& label) : Value(data) { set_label(label); }
+
+Value Value::constant(double data) {
+  auto* node = new ScalarNode(data, &kScalarLeaf);
+  node->refs = 1;
+  return adopt(node);
+}
+
+Value& Value::operator=(const Value& other) noexcept {
+  retain(other.node_);  // first, so that v = v keeps the node alive
+  if (node_) release(node_);
+  node_ = other.node_;
+  return *this;
+}
+
+Value& Value::operator=(Value&& other) noexcept {
+  if (this != &other) {
+    if (node_) release(node_);
+    node_ = other.node_;
+    other.node_ = nullptr;
+  }
+  return *this;
+}
+
+Value& Value::set_label(const std::string& label) {
+  set_node_label(*node_, label);
+  return *this;
+}
+
+std::vector<Value> Value::parents() const {
+  std::vector<Value> out;
+  for (Node* p : node_->parents()) {
+    retain(p);
+    out.push_back(adopt(static_cast<ScalarNode*>(p)));
+  }
+  return out;
+}
+
+void Value::backward(bool retain_graph) {
+  // The output's gradient with respect to itself is 1.
+  engine::backward(
+      *node_, [](Node& root) { static_cast<ScalarNode&>(root).grad += 1.0; }, retain_graph);
+}
+
+std::ostream& operator<<(std::ostream& os, const Value& v) {
+  os << "Value(";
+  if (std::string label = v.label(); !label.empty()) os << "label=" << label << ", ";
+  return os << "data=" << number_text(v.data()) << ", grad=" << number_text(v.grad()) << ")";
+}
+
+}  // namespace gradlab

@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: MIT
+// Every scalar op, forward and backward side by side as in micrograd's
+// engine.py. A backward reads out, a and b from the node and adds
+// out.grad times the local derivative into each operand's grad.
+
+#include <cmath>
+#include <cstdio>
+#include <stdexcept>
+
+#include <gradlab/grad_mode.hpp>
+#include <gradlab/value.hpp>
+
+namespace gradlab {
+
+namespace {
+
+// Makes the node for an op's result. With grad mode off, or when no operand
+// takes a gradient, the result is a plain leaf and no graph is recorded.
+Value make_result(double data, const Op& op, const Value& a, const Value* b = nullptr) {
+  bool record = is_grad_enabled() && (a.requires_grad() || (b && b->requires_grad()));
+  auto* out = new ScalarNode(data, record ? &op : &kScalarLeaf);
+  out->refs = 1;
+  if (record) {
+    out->flags = kRequiresGrad;
+    out->inline_parents[0] = a.node();
+    retain(a.node());
+    if (b) {
+      out->inline_parents[1] = b->node();
+      retain(b->node());
+    }
+    out->nparents = b ? 2 : 1;
+  }
+  return Value::adopt(out);
+}
+
+// The nodes a backward step works on, by name.
+struct Unary {
+  ScalarNode& out;
+  ScalarNode& a;
+};
+struct Binary {
+  ScalarNode& out;
+  ScalarNode& a;
+  ScalarNode& b;
+};
+ScalarNode& scalar(Node& n) { return static_cast<ScalarNode&>(n); }
+Unary unary(Node& n) { return {scalar(n), scalar(n.parent(0))}; }
+Binary binary(Node& n) { return {scalar(n), scalar(n.parent(0)), scalar(n.parent(1))}; }
+
+std::string num(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", x);
+  return buf;
+}
+
+}  // namespace
+
+Value operator+(const Value& a, const Value& b) {
+  static constexpr Op op{"+", [](Node& n) {
+    auto [out, a, b] = binary(n);
+    a.grad += out.grad;  // d(a+b)/da = 1
+    b.grad += out.grad;  // d(a+b)/db = 1
+  }, &kScalarKind};
+  return make_result(a.data() + b.data(), op, a, &b);
+}
+
+Value operator-(const Value& a, const Value& b) {
+  static constexpr Op op{"-", [](Node& n) {
+    auto [out, a, b] = binary(n);
+    a.grad += out.grad;  // d(a-b)/da = 1
+    b.grad -= out.grad;  // d(a-b)/db = -1
+  }, &kScalarKind};
+  return make_result(a.data() - b.data(), op, a, &b);
+}
+
+Value operator*(const Value& a, const Value& b) {
+  static constexpr Op op{"*", [](Node& n) {
+    auto [out, a, b] = binary(n);
+    a.grad += b.data * out.grad;  // d(a*b)/da = b
+    b.grad += a.data * out.grad;  // d(a*b)/db = a
+  }, &kScalarKind};
+  return make_result(a.data() * b.data(), op, a, &b);
+}
+
+Value operator/(const Value& a, const Value& b) {
+  if (b.data() == 0.0) throw std::domain_error("div: division by zero (" + num(a.data()) + " / 0)");
+  static constexpr Op op{"/", [](Node& n) {
+    auto [out, a, b] = binary(n);
+    a.grad += out.grad / b.data;                       // d(a/b)/da = 1/b
+    b.grad -= out.grad * a.data / (b.data * b.data);  // d(a/b)/db = -a/b^2
+  }, &kScalarKind};
+  return make_result(a.data() / b.data(), op, a, &b);
+}
+
+Value operator-(const Value& a) {
+  static constexpr Op op{"neg", [](Node& n) {
+    auto [out, a] = unary(n);
+    a.grad -= out.grad;  // d(-a)/da = -1
+  }, &kScalarKind};
+  return make_result(-a.data(), op, a);
+}
+
+// A plain number joins the graph as a constant leaf, as micrograd wraps it.
+Value operator+(const Value& a, double b) { return a + Value::constant(b); }
+Value operator+(double a, const Value& b) { return Value::constant(a) + b; }
+Value operator-(const Value& a, double b) { return a - Value::constant(b); }
+Value operator-(double a, const Value& b) { return Value::constant(a) - b; }
+Value operator*(const Value& a, double b) { return a * Value::constant(b); }
+Value operator*(double a, const Value& b) { return Value::constant(a) * b; }
+Value operator/(const Value& a, double b) { return a / Value::constant(b); }
+Value operator/(double a, const Value& b) { return Value::constant(a) / b; }
+
+Value pow(const Value& a, const Value& b) {
+  double x = a.data(), y = b.data();
+  if (x < 0 && y != std::floor(y))
+    throw std::domain_error("pow: negative base " + num(x) + " with non-integer exponent " +
+                            num(y));
+  if (x == 0 && y < 0)
+    throw std::domain_error("pow: 0 to the negative power " + num(y) + " (division by zero)");
+  static constexpr Op op{"pow", [](Node& n) {
+    auto [out, a, b] = binary(n);
+    a.grad += b.data * std::pow(a.data, b.data - 1) * out.grad;  // d(a^b)/da = b a^(b-1)
+    if (!b.requires_grad()) return;  // a constant exponent needs no log
+    // d(a^b)/db = a^b ln a; 0 at a = 0, and no real derivative (NaN) for a < 0.
+    double dlog = a.data > 0 ? out.data * std::log(a.data) : a.data == 0 ? 0.0 : std::nan("");
+    b.grad += dlog * out.grad;
+  }, &kScalarKind};
+  return make_result(std::pow(x, y), op, a, &b);
+}
+Value pow(const Value& a, double b) { return pow(a, Value::constant(b)); }
+Value pow(double a, const Value& b) { return pow(Value::constant(a), b); }
+
+Value exp(const Value& a) {
+  static constexpr Op op{"exp", [](Node& n) {
+    auto [out, a] = unary(n);
+    a.grad += out.data * out.grad;  // d(e^a)/da = e^a
+  }, &kScalarKind};
+  return make_result(std::exp(a.data()), op, a);
+}
+
+Value log(const Value& a) {
+  if (a.data() <= 0)
+    throw std::domain_error("log: input must be positive, got " + num(a.data()));
+  static constexpr Op op{"log", [](Node& n) {
+    auto [out, a] = unary(n);
+    a.grad += out.grad / a.data;  // d(ln a)/da = 1/a
+  }, &kScalarKind};
+  return make_result(std::log(a.data()), op, a);
+}
+
+Value tanh(const Value& a) {
+  static constexpr Op op{"tanh", [](Node& n) {
+    auto [out, a] = unary(n);
+    a.grad += (1 - out.data * out.data) * out.grad;  // d(tanh a)/da = 1 - tanh(a)^2
+  }, &kScalarKind};
+  return make_result(std::tanh(a.data()), op, a);
+}
+
+Value relu(const Value& a) {
+  static constexpr Op op{"relu", [](Node& n) {
+    auto [out, a] = unary(n);
+    if (out.data > 0) a.grad += out.grad;  // d(relu a)/da = 1 if a > 0 else 0
+  }, &kScalarKind};
+  return make_result(a.data() > 0 ? a.data() : 0.0, op, a);
+}
+
+Value sigmoid(const Value& a) {
+  static constexpr Op op{"sigmoid", [](Node& n) {
+    auto [out, a] = unary(n);
+    a.grad += out.data * (1 - out.data) * out.grad;  // d(s(a))/da = s(a) (1 - s(a))
+  }, &kScalarKind};
+  // Two forms of 1/(1+e^-a), so that e^(large) never overflows.
+  double x = a.data();
+  double s = x >= 0 ? 1 / (1 + std::exp(-x)) : std::exp(x) / (1 + std::exp(x));
+  return make_result(s, op, a);
+}
+
+Value sqrt(const Value& a) {
+  if (a.data() < 0)
+    throw std::domain_error("sqrt: input must not be negative, got " + num(a.data()));
+  static constexpr Op op{"sqrt", [](Node& n) {
+    auto [out, a] = unary(n);
+    a.grad += out.grad / (2 * out.data);  // d(sqrt a)/da = 1 / (2 sqrt a)
+  }, &kScalarKind};
+  return make_result(std::sqrt(a.data()), op, a);
+}
+
+Value sin(const Value& a) {
+  static constexpr Op op{"sin", [](Node& n) {
+    auto [out, a] = unary(n);
+    a.grad += std::cos(a.data) * out.grad;  // d(sin a)/da = cos a
+  }, &kScalarKind};
+  return make_result(std::sin(a.data()), op, a);
+}
+
+Value cos(const Value& a) {
+  static constexpr Op op{"cos", [](Node& n) {
+    auto [out, a] = unary(n);
+    a.grad -= std::sin(a.data) * out.grad;  // d(cos a)/da = -sin a
+  }, &kScalarKind};
+  return make_result(std::cos(a.data()), op, a);
+}
+
+// Members and compound assignment, all in terms of the free functions.
+Value Value::pow(double exponent) const { return gradlab::pow(*this, exponent); }
+Value Value::pow(const Value& exponent) const { return gradlab::pow(*this, exponent); }
+Value Value::exp() const { return gradlab::exp(*this); }
+Value Value::log() const { return gradlab::log(*this); }
+Value Value::tanh() const { return gradlab::tanh(*this); }
+Value Value::relu() const { return gradlab::relu(*this); }
+Value Value::sigmoid() const { return gradlab::sigmoid(*this); }
+Value Value::sqrt() const { return gradlab::sqrt(*this); }
+Value Value::sin() const { return gradlab::sin(*this); }
+Value Value::cos() const { return gradlab::cos(*this); }
+
+Value& Value::operator+=(const Value& other) { return *this = *this + other; }
+Value& Value::operator-=(const Value& other) { return *this = *this - other; }
+Value& Value::operator*=(const Value& other) { return *this = *this * other; }
+Value& Value::operator/=(const Value& other) { return *this = *this / other; }
+Value& Value::operator+=(double other) { return *this = *this + other; }
+Value& Value::operator-=(double other) { return *this = *this - other; }
+Value& Value::operator*=(double other) { return *this = *this * other; }
+Value& Value::operator/=(double other) { return *this = *this / other; }
+
+}  // namespace gradlab
