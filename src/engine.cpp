@@ -23,7 +23,7 @@ void reset_marks(Node& root) {
   while (!stack.empty()) {
     Node* n = stack.back();
     stack.pop_back();
-    n->flags &= ~kVisited;
+    n->flags &= ~(kVisited | kFresh);
     n->pending = 0;
     for (Node* p : n->parents())
       if (seen.insert(p).second) stack.push_back(p);
@@ -74,7 +74,7 @@ void visit_in_order(Node& root, Marks& marks, Follow follow, Visit visit,
 struct NodeMarks {
   bool first_visit(Node& n) {
     if (n.flags & kVisited) return false;
-    n.flags |= kVisited;
+    n.flags |= kVisited | kFresh;
     return true;
   }
   std::uint32_t& pending(Node& n) { return n.pending; }
@@ -89,14 +89,24 @@ struct NodeMarks {
 
 // Marks kept beside the graph, which is then only read.
 struct TableMarks {
+  std::unordered_set<const Node*> visited;
   std::unordered_map<const Node*, std::uint32_t> counts;
-  bool first_visit(Node& n) { return counts.try_emplace(&n, 0).second; }
+  bool first_visit(Node& n) { return visited.insert(&n).second; }
   std::uint32_t& pending(Node& n) { return counts[&n]; }
   void done(Node&) {}
   void check(const Node&) {}
 };
 
 bool takes_grad(const Node& n) { return n.requires_grad(); }
+
+// Leaves accumulate gradients across backward calls; an inner node holds the
+// gradient of the latest backward only, so it starts again from zero the
+// first time this sweep reaches it (after the checks, before any addition).
+void clear_if_fresh(Node& n) {
+  if (!(n.flags & kFresh)) return;
+  n.flags &= ~kFresh;
+  if (!n.is_leaf()) n.op->kind->zero_grad(n);
+}
 
 }  // namespace
 
@@ -117,11 +127,15 @@ void backward(Node& root, const std::function<void(Node&)>& seed, bool retain_gr
     // refused backward leaves every gradient as it was.
     NodeMarks marks;
     count_users(root, marks, takes_grad, stack);
+    clear_if_fresh(root);
     seed(root);
     visit_in_order(
         root, marks, takes_grad,
         [&](Node& n) {
-          if (n.op->backward) n.op->backward(n);  // out's gradient into its parents'
+          if (n.op->backward) {  // a leaf has none: its gradient is complete
+            for (Node* p : n.parents()) clear_if_fresh(*p);
+            n.op->backward(n);  // adds out's gradient into its parents'
+          }
           if (observer) observer(n);
         },
         stack);

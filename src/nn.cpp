@@ -20,6 +20,10 @@ std::string to_string(Activation activation) {
   return "?";
 }
 
+std::ostream& operator<<(std::ostream& os, Activation activation) {
+  return os << to_string(activation);
+}
+
 Value activate(const Value& x, Activation activation) {
   switch (activation) {
     case Activation::linear: return x;
@@ -115,6 +119,28 @@ std::vector<Value> Net::parameters() const {
   std::vector<Value> p;
   for (const Layer& layer : layers_) append(p, layer.parameters());
   return p;
+}
+
+LossAndAccuracy max_margin_loss(const Net& net, const std::vector<std::vector<double>>& x,
+                                const std::vector<double>& y, double alpha) {
+  if (x.size() != y.size() || x.empty())
+    throw std::invalid_argument("max_margin_loss: " + std::to_string(x.size()) + " inputs and " +
+                                std::to_string(y.size()) + " labels");
+  Value data_loss = Value::constant(0.0);
+  std::size_t correct = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    std::vector<Value> out = net(x[i]);
+    if (out.size() != 1)
+      throw std::invalid_argument("max_margin_loss: the net must have one output, not " +
+                                  std::to_string(out.size()));
+    const Value& score = out[0];
+    data_loss = data_loss + relu(1.0 - y[i] * score);
+    correct += (score.data() > 0) == (y[i] > 0);
+  }
+  data_loss = data_loss * (1.0 / static_cast<double>(x.size()));
+  Value reg_loss = Value::constant(0.0);
+  for (const Value& p : net.parameters()) reg_loss = reg_loss + p * p;
+  return {data_loss + alpha * reg_loss, static_cast<double>(correct) / static_cast<double>(x.size())};
 }
 
 std::ostream& operator<<(std::ostream& os, const Neuron& neuron) {

@@ -34,6 +34,7 @@ void ScalarNode::operator delete(void* p) noexcept { scalar_pool().deallocate(p)
 const NodeKind kScalarKind{
     "scalar",
     [](Node* n) { delete static_cast<ScalarNode*>(n); },
+    [](Node& n) { static_cast<ScalarNode&>(n).grad = 0.0; },
     [](const Node& n) { return number_text(static_cast<const ScalarNode&>(n).data); },
     [](const Node& n) { return number_text(static_cast<const ScalarNode&>(n).grad); },
 };

@@ -44,7 +44,7 @@ constexpr double kPalette[10][3] = {
 constexpr double kPositive[3] = {0.18, 0.42, 0.80};
 constexpr double kNegative[3] = {0.90, 0.33, 0.13};
 
-void invalid(const std::string& what, const std::string& problem) {
+[[noreturn]] void invalid(const std::string& what, const std::string& problem) {
   throw std::invalid_argument(what + ": " + problem);
 }
 
@@ -55,17 +55,19 @@ std::string number(double v) {
 }
 
 void check_size(const std::string& what, int width, int height) {
-  for (int v : {width, height}) {
+  auto check = [&](const char* name, int v) {
     if (v < 100 || v > 10000) {
-      invalid(what, std::string(v == width ? "width " : "height ") + std::to_string(v) +
-                        " is outside [100, 10000] pixels");
+      invalid(what, std::string(name) + " " + std::to_string(v) + " is outside [100, 10000] pixels");
     }
-  }
+  };
+  check("width", width);
+  check("height", height);
 }
 
 // The range must have a finite length, or no tick can be placed in it.
 void check_span(const std::string& what, const char* name, double lo, double hi) {
-  if (!std::isfinite(2 * (hi - lo))) invalid(what, std::string(name) + " values span too wide a range");
+  if (!std::isfinite(2 * (hi - lo)))
+    invalid(what, std::string(name) + " values span too wide a range");
 }
 
 std::string series_label(const Series& s, size_t i) {
@@ -87,8 +89,10 @@ void check_series(const std::vector<Series>& series, const LinePlotOptions& opti
                         std::to_string(s.y.size()) + " y values");
     }
     for (size_t j = 0; j < s.y.size(); ++j) {
-      if (!std::isfinite(x_at(s, j))) invalid(what, label + " has a non-finite x at index " + std::to_string(j));
-      if (!std::isfinite(s.y[j])) invalid(what, label + " has a non-finite y at index " + std::to_string(j));
+      if (!std::isfinite(x_at(s, j)))
+        invalid(what, label + " has a non-finite x at index " + std::to_string(j));
+      if (!std::isfinite(s.y[j]))
+        invalid(what, label + " has a non-finite y at index " + std::to_string(j));
       if (options.log_y && s.y[j] <= 0) {
         invalid(what, "log_y needs y > 0, but " + label + " has y = " + number(s.y[j]) +
                           " at index " + std::to_string(j));
@@ -104,17 +108,18 @@ std::pair<Surface, Context> make_canvas(int width, int height) {
   Context cr(cairo_create(surface.get()));
   if (cairo_status(cr.get()) != CAIRO_STATUS_SUCCESS) {
     throw std::runtime_error("cannot create a " + std::to_string(width) + "x" +
-                             std::to_string(height) + " image: " +
-                             cairo_status_to_string(cairo_status(cr.get())));
+                             std::to_string(height) +
+                             " image: " + cairo_status_to_string(cairo_status(cr.get())));
   }
   return {std::move(surface), std::move(cr)};
 }
 
-void save_png(const std::string& path, const std::string& what, cairo_t* cr, cairo_surface_t* surface) {
+void save_png(const std::string& path, const std::string& what, cairo_t* cr,
+              cairo_surface_t* surface) {
   cairo_surface_flush(surface);
   if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
-    throw std::runtime_error(what + ": drawing '" + path + "' failed: " +
-                             cairo_status_to_string(cairo_status(cr)));
+    throw std::runtime_error(what + ": drawing '" + path +
+                             "' failed: " + cairo_status_to_string(cairo_status(cr)));
   }
   detail::write_atomically(path, what, [&](const std::string& tmp) {
     return cairo_surface_write_to_png(surface, tmp.c_str()) == CAIRO_STATUS_SUCCESS;
@@ -187,7 +192,8 @@ void plot_lines(const std::string& path, const std::vector<Series>& series,
       cairo_arc(cr, px, py, c.font / 3, 0, 2 * std::numbers::pi);
       cairo_fill(cr);
     }
-    legend.push_back({s.name.empty() ? "series " + std::to_string(i) : s.name, rgb[0], rgb[1], rgb[2]});
+    legend.push_back(
+        {s.name.empty() ? "series " + std::to_string(i) : s.name, rgb[0], rgb[1], rgb[2]});
   }
   cairo_restore(cr);
 
@@ -326,7 +332,8 @@ void plot_decision_boundary(const std::string& path, const std::vector<std::vect
       double gx = c.x.lo + (c.x.hi - c.x.lo) * i / (n - 1);
       double v = score(gx, gy);
       if (!std::isfinite(v)) {
-        invalid(what, "score(" + number(gx) + ", " + number(gy) + ") = " + number(v) + " is not finite");
+        invalid(what,
+                "score(" + number(gx) + ", " + number(gy) + ") = " + number(v) + " is not finite");
       }
       s[j * n + i] = v;
     }
@@ -361,7 +368,8 @@ void plot_decision_boundary(const std::string& path, const std::vector<std::vect
   for (size_t i = 0; i < points.size(); ++i) {
     const double* rgb = labels[i] > 0 ? kPositive : kNegative;
     cairo_new_sub_path(cr);
-    cairo_arc(cr, detail::px_x(c, points[i][0]), detail::px_y(c, points[i][1]), r, 0, 2 * std::numbers::pi);
+    cairo_arc(cr, detail::px_x(c, points[i][0]), detail::px_y(c, points[i][1]), r, 0,
+              2 * std::numbers::pi);
     cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
     cairo_fill_preserve(cr);
     cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <numbers>
 
@@ -82,29 +83,37 @@ Axis linear_axis(double lo, double hi, double pad, int max_ticks) {
   return a;
 }
 
-// Whole decades around the data, so both ends carry a label. Short ranges
-// also label 2 and 5 x 10^k; long ones label every n-th decade.
+// Labels at whole decades; short ranges also label 2 and 5 x 10^k, long ones
+// every n-th decade. A range too short to hold two labels is widened to the
+// decades around it.
 Axis log_axis(double lo, double hi, int max_ticks) {
   Axis a;
   a.log = true;
-  a.lo = std::floor(std::log10(lo));
-  a.hi = std::ceil(std::log10(hi));
-  if (a.hi - a.lo < 1) {  // a single value that is a power of ten
-    a.lo -= 1;
-    a.hi += 1;
-  }
-  int first = static_cast<int>(a.lo), last = static_cast<int>(a.hi);
-  int every = std::max(1, static_cast<int>(std::ceil((last - first) / double(max_ticks))));
-  bool label_25 = (last - first) * 3 + 1 <= max_ticks;
-  for (int k = first; k <= last; ++k) {
-    if (((k % every) + every) % every == 0) a.ticks.push_back(k);
-    if (k == last || last - first > 6) continue;
-    for (int m = 2; m <= 9; ++m) {
-      double t = k + std::log10(m);
-      ((m == 2 || m == 5) && label_25 ? a.ticks : a.minor).push_back(t);
+  double l = std::log10(lo), h = std::log10(hi), pad = std::max(0.05 * (h - l), 0.02);
+  for (bool snap : {false, true}) {
+    a.lo = snap ? std::floor(l) : l - pad;
+    a.hi = snap ? std::ceil(h) : h + pad;
+    if (a.hi == a.lo) a.lo -= 1, a.hi += 1;  // one value, a power of ten
+    a.ticks.clear();
+    a.minor.clear();
+    int first = static_cast<int>(std::floor(a.lo)), last = static_cast<int>(std::ceil(a.hi));
+    int every = std::max(1, static_cast<int>(std::ceil((a.hi - a.lo) / max_ticks)));
+    bool label_25 = (a.hi - a.lo) * 3 <= max_ticks;
+    for (int k = first; k <= last; ++k) {
+      for (int m = 1; m <= 9; ++m) {
+        double t = k + std::log10(m);
+        if (t < a.lo - 1e-9 || t > a.hi + 1e-9) continue;
+        bool labelled =
+            m == 1 ? ((k % every) + every) % every == 0 : (m == 2 || m == 5) && label_25;
+        if (labelled) {
+          a.ticks.push_back(t);
+        } else if (a.hi - a.lo <= 6) {
+          a.minor.push_back(t);
+        }
+      }
     }
+    if (a.ticks.size() >= 2) break;
   }
-  std::sort(a.ticks.begin(), a.ticks.end());
   return a;
 }
 
@@ -117,13 +126,16 @@ std::string tick_label(const Axis& a, double t) {
   if (a.log) {
     int k = static_cast<int>(std::floor(t + 1e-9));
     int m = static_cast<int>(std::lround(std::pow(10.0, t - k)));
-    if (k >= -4 && k <= 5) {
+    if (a.lo > -4.5 && a.hi < 5.5) {  // one style per axis: 0.001 ... 1000, or 1e-8 ... 1e8
       std::snprintf(buf, sizeof buf, "%.*f", std::max(0, -k), m * std::pow(10.0, k));
     } else {
       std::snprintf(buf, sizeof buf, "%de%d", m, k);
     }
-  } else if (std::max(std::abs(a.lo), std::abs(a.hi)) >= 1e6 || a.decimals > 5) {
-    std::snprintf(buf, sizeof buf, "%.4g", t);
+  } else if (double big = std::max(std::abs(a.lo), std::abs(a.hi)); big >= 1e6 || a.decimals > 5) {
+    // Exponent notation, with just enough digits to tell neighbouring ticks apart.
+    double step = a.ticks.size() > 1 ? a.ticks[1] - a.ticks[0] : big;
+    int digits = static_cast<int>(std::floor(std::log10(big)) - std::floor(std::log10(step))) + 1;
+    std::snprintf(buf, sizeof buf, "%.*g", std::clamp(digits, 1, 15), t);
   } else {
     std::snprintf(buf, sizeof buf, "%.*f", a.decimals, t);
   }
@@ -137,7 +149,9 @@ double widest_label(cairo_t* cr, const Axis& a) {
 }
 
 // Axis units (log10 of the data on a log axis) -> pixels.
-double at_x(const Chart& c, double t) { return c.left + (t - c.x.lo) / (c.x.hi - c.x.lo) * c.width; }
+double at_x(const Chart& c, double t) {
+  return c.left + (t - c.x.lo) / (c.x.hi - c.x.lo) * c.width;
+}
 double at_y(const Chart& c, double t) {
   return c.top + (1 - (t - c.y.lo) / (c.y.hi - c.y.lo)) * c.height;
 }
@@ -147,8 +161,8 @@ double crisp(double p) { return std::floor(p) + 0.5; }
 
 }  // namespace
 
-Chart layout_chart(cairo_t* cr, int width, int height, const std::string& title,
-                   const AxisSpec& x, const AxisSpec& y) {
+Chart layout_chart(cairo_t* cr, int width, int height, const std::string& title, const AxisSpec& x,
+                   const AxisSpec& y) {
   Chart c;
   c.page_width = width;
   c.font = std::clamp(std::sqrt(double(width) * height) / 52.0, 8.0, 120.0);
@@ -168,7 +182,8 @@ Chart layout_chart(cairo_t* cr, int width, int height, const std::string& title,
   c.y = make_axis(y, std::clamp(static_cast<int>(c.height / (2.5 * lh)), 2, 10));
 
   // The left margin follows from the widest y tick label.
-  c.left = pad + (y.label.empty() ? 0 : lh + 0.4 * pad) + widest_label(cr, c.y) + tick + 0.3 * c.font;
+  c.left =
+      pad + (y.label.empty() ? 0 : lh + 0.4 * pad) + widest_label(cr, c.y) + tick + 0.3 * c.font;
   Axis guess = make_axis(x, std::clamp(static_cast<int>(width / (6 * c.font)), 2, 10));
   double right = std::max(1.5 * c.font, 0.5 * widest_label(cr, guess) + 0.5 * c.font);
   c.width = std::max(1.0, width - c.left - right);
@@ -266,21 +281,21 @@ void draw_legend(cairo_t* cr, const Chart& c, const std::vector<LegendEntry>& en
   double w = pad + swatch + 0.5 * c.font + names + pad;
   double h = pad + entries.size() * 1.15 * lh + pad - 0.15 * lh;
 
-  // Corners in order of preference; the one hiding the fewest points wins.
+  // Corners first, then edge middles; the place hiding the fewest points wins.
   double inset = 0.6 * c.font;
-  double xs[2] = {c.left + c.width - inset - w, c.left + inset};
-  double ys[2] = {c.top + inset, c.top + c.height - inset - h};
+  double xs[3] = {c.left + c.width - inset - w, c.left + inset, c.left + (c.width - w) / 2};
+  double ys[3] = {c.top + inset, c.top + c.height - inset - h, c.top + (c.height - h) / 2};
+  const int places[8][2] = {{0, 0}, {1, 0}, {0, 1}, {1, 1}, {2, 0}, {2, 1}, {0, 2}, {1, 2}};
   double bx = xs[0], by = ys[0];
   size_t best = SIZE_MAX;
-  for (double cy : ys) {
-    for (double cx : xs) {
-      size_t hidden = 0;
-      for (size_t i = 0; i + 1 < data_px.size(); i += 2) {
-        hidden += data_px[i] >= cx && data_px[i] <= cx + w && data_px[i + 1] >= cy &&
-                  data_px[i + 1] <= cy + h;
-      }
-      if (hidden < best) best = hidden, bx = cx, by = cy;
+  for (const auto& place : places) {
+    double cx = xs[place[0]], cy = ys[place[1]];
+    size_t hidden = 0;
+    for (size_t i = 0; i + 1 < data_px.size(); i += 2) {
+      hidden += data_px[i] >= cx && data_px[i] <= cx + w && data_px[i + 1] >= cy &&
+                data_px[i + 1] <= cy + h;
     }
+    if (hidden < best) best = hidden, bx = cx, by = cy;
   }
 
   cairo_rectangle(cr, crisp(bx), crisp(by), std::round(w), std::round(h));

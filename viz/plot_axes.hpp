@@ -38,8 +38,8 @@ struct Chart {
 
 // Sizes the margins for title, axis labels and tick labels (which need the
 // ticks, which need the plot area's size) and returns the finished layout.
-Chart layout_chart(cairo_t* cr, int width, int height, const std::string& title,
-                   const AxisSpec& x, const AxisSpec& y);
+Chart layout_chart(cairo_t* cr, int width, int height, const std::string& title, const AxisSpec& x,
+                   const AxisSpec& y);
 
 // Data value -> pixel coordinate inside the plot area.
 double px_x(const Chart& c, double v);
@@ -50,8 +50,8 @@ void draw_background(cairo_t* cr, int width, int height, const Chart& c, bool gr
 
 // Frame, tick marks, tick labels, axis labels and title: drawn after the data
 // so that nothing covers them.
-void draw_axes(cairo_t* cr, const Chart& c, const std::string& title,
-               const AxisSpec& x, const AxisSpec& y);
+void draw_axes(cairo_t* cr, const Chart& c, const std::string& title, const AxisSpec& x,
+               const AxisSpec& y);
 
 struct LegendEntry {
   std::string name;

@@ -18,7 +18,9 @@ using BackwardObserver = std::function<void(const Node& node)>;
 // Backpropagates from `root`: checks the graph (root must require grad, no
 // part of it may have been freed), calls seed(root) to add the output's
 // gradient, then runs every backward step in reverse topological order.
-// Gradients accumulate into what is there. With retain_graph = false the
+// Leaves accumulate: their gradients add up across calls until zero_grad.
+// Inner nodes keep the gradient of the latest call (for pictures): each is
+// cleared when the sweep first reaches it. With retain_graph = false the
 // graph's parent links are dropped afterwards (free_graph). Throws
 // std::logic_error, with nothing changed, when the checks fail.
 void backward(Node& root, const std::function<void(Node&)>& seed, bool retain_graph = true,

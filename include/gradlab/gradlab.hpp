@@ -3,6 +3,7 @@
 // The pictures are in <gradlab/viz/...> (library gradlab::viz).
 #pragma once
 
+#include <gradlab/datasets.hpp>
 #include <gradlab/engine.hpp>
 #include <gradlab/grad_mode.hpp>
 #include <gradlab/gradcheck.hpp>

@@ -16,6 +16,7 @@ namespace gradlab {
 enum class Activation { linear, relu, tanh, sigmoid };
 
 std::string to_string(Activation activation);
+std::ostream& operator<<(std::ostream& os, Activation activation);
 Value activate(const Value& x, Activation activation);
 
 // The parameters of any module, and the two things every module does with them.
@@ -81,6 +82,16 @@ class Net : public Module {
   std::vector<Layer> layers_;
 };
 using MLP = Net;
+
+// micrograd's demo loss for labels y_i = +-1: the mean hinge loss
+// relu(1 - y_i * score_i) over the points, plus alpha * sum of squared
+// parameters (L2). Accuracy counts sign(score_i) == y_i.
+struct LossAndAccuracy {
+  Value loss;
+  double accuracy;
+};
+LossAndAccuracy max_margin_loss(const Net& net, const std::vector<std::vector<double>>& x,
+                                const std::vector<double>& y, double alpha = 1e-4);
 
 // Neuron(N_in=2, activation=tanh), Layer(N_in=3, N_out=10), Net([3, 100, 200, 2]).
 std::ostream& operator<<(std::ostream& os, const Neuron& neuron);

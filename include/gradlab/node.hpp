@@ -17,6 +17,7 @@ struct Node;
 struct NodeKind {
   const char* name;                            // "scalar", "tensor"
   void (*destroy)(Node* node);                 // delete a node whose count reached 0
+  void (*zero_grad)(Node& node);               // set the gradient to zero
   std::string (*data_text)(const Node& node);  // the data, as the pictures show it
   std::string (*grad_text)(const Node& node);  // the gradient, likewise
 };
@@ -36,6 +37,7 @@ enum NodeFlag : std::uint16_t {
   kVisited = 1 << 1,       // engine bookkeeping during a sweep
   kGraphFreed = 1 << 2,    // its parents were dropped by backward(retain_graph=false)
   kHasLabel = 1 << 3,      // a label is stored for it (see node_label)
+  kFresh = 1 << 4,         // engine bookkeeping: grad not yet cleared in this sweep
   kKindFlag0 = 1 << 8,     // bits 8-15 are free for the node kinds
 };
 

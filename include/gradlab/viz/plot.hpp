@@ -11,6 +11,7 @@
 namespace gradlab::viz {
 
 // One curve of a line chart. x may be empty: then x = 0, 1, 2, ...
+// A legend is drawn when there are several series or the only one has a name.
 struct Series {
   std::string name;
   std::vector<double> y;
@@ -28,8 +29,9 @@ struct LinePlotOptions {
 
 // Writes a line chart of `series` to a PNG at `path` (atomically: a temporary
 // file renamed into place). Throws std::invalid_argument for empty or
-// non-finite data, mismatched x/y lengths or a bad size, and
-// std::runtime_error naming the path when it cannot be written.
+// non-finite data, mismatched x/y lengths, y <= 0 with log_y or a size outside
+// [100, 10000] pixels, and std::runtime_error naming the path when it cannot
+// be written.
 void plot_lines(const std::string& path, const std::vector<Series>& series,
                 const LinePlotOptions& options = {});
 
@@ -42,10 +44,13 @@ struct BoundaryPlotOptions {
 };
 
 // Writes a decision-boundary picture to a PNG at `path`: the plane coloured by
-// the sign of score(x, y) (score > 0 one class, < 0 the other, paler near 0),
+// the sign of score(x, y) (score > 0 one class, <= 0 the other, paler near 0),
 // the line score = 0, and the points coloured by their label (> 0 or <= 0).
-// points[i] is {x, y}; labels[i] is the class of points[i].
-// Errors as plot_lines.
+// points[i] is {x, y}; labels[i] is the class of points[i]. score is called
+// resolution^2 times over the points' bounding box plus margin and must return
+// finite values. Throws std::invalid_argument for no points, mismatched
+// points/labels, a point that is not 2 values, non-finite data or scores, a
+// bad size or resolution; std::runtime_error naming the path as plot_lines.
 void plot_decision_boundary(const std::string& path,
                             const std::vector<std::vector<double>>& points,
                             const std::vector<double>& labels,

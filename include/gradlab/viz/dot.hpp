@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+// Graph -> DOT text, micrograd's draw_dot in C++: a record per node showing
+// label | data | grad, a small node per op, colour by role. Pure text: no
+// Graphviz needed (render.hpp turns the text into PNG or SVG).
+#pragma once
+
+#include <string>
+
+#include <gradlab/node.hpp>
+#include <gradlab/value.hpp>
+
+namespace gradlab::viz {
+
+enum class RankDir { LR, TB };  // left to right, top to bottom
+
+struct DotOptions {
+  RankDir rankdir = RankDir::LR;
+  bool show_grad = true;
+  bool color_by_role = true;  // leaf taking a gradient, constant, intermediate, output
+  std::string title;          // drawn above the graph when not empty
+};
+
+// Deterministic: nodes are numbered v0, v1, ... in topological order (inputs
+// first), and op nodes are named after their result (v7_op). A node that
+// feeds the same op k times gets one edge labelled "×k".
+std::string to_dot(const Node& root, const DotOptions& options = {});
+std::string to_dot(const Value& root, const DotOptions& options = {});
+
+// The fill colours of the roles, as to_dot writes them.
+inline constexpr const char* kColorLeaf = "#d5f0c8";          // input or parameter
+inline constexpr const char* kColorConstant = "#eeeeee";      // takes no gradient
+inline constexpr const char* kColorIntermediate = "#dbe8f7";
+inline constexpr const char* kColorOutput = "#fcd9a8";
+inline constexpr const char* kColorOp = "#ffffff";
+
+}  // namespace gradlab::viz

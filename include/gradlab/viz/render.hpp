@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: MIT
+// Drawing graphs to files with Graphviz's own libraries (cgraph + gvc),
+// in-process. The format comes from the file's extension: .png, .svg, or
+// .dot for the DOT text itself. Files are written whole or not at all.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include <gradlab/viz/dot.hpp>
+
+namespace gradlab::viz {
+
+struct RenderOptions {
+  DotOptions dot;
+  // Past this many nodes a picture stops being readable, so render() refuses
+  // (std::length_error with the count) unless this is raised.
+  std::size_t max_nodes = 5000;
+};
+
+// Renders the graph that ends in root. Throws std::invalid_argument for an
+// unknown format, std::length_error for a graph over max_nodes, and
+// std::runtime_error naming the path and the reason when it cannot be written.
+void render(const Node& root, const std::string& path, const RenderOptions& options = {});
+void render(const Value& root, const std::string& path, const RenderOptions& options = {});
+
+// Renders DOT text (from to_dot or elsewhere) to path. Errors as render();
+// text Graphviz cannot read is std::invalid_argument with its message.
+void render_dot(const std::string& dot, const std::string& path);
+
+}  // namespace gradlab::viz

@@ -1,0 +1,26 @@
+# SPDX-License-Identifier: MIT
+# ctest runs this script: install gradlab from BINARY_DIR into WORK_DIR/prefix,
+# build the consumer project against it, and check what its programs print.
+set(prefix ${WORK_DIR}/prefix)
+file(REMOVE_RECURSE ${WORK_DIR})
+function(run)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "failed (${rc}): ${ARGN}\n${out}\n${err}")
+  endif()
+  set(out "${out}" PARENT_SCOPE)
+endfunction()
+run(${CMAKE_COMMAND} --install ${BINARY_DIR} --prefix ${prefix})
+run(${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/consumer -B ${WORK_DIR}/build
+    -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_BUILD_TYPE=Release)
+run(${CMAKE_COMMAND} --build ${WORK_DIR}/build)
+run(${WORK_DIR}/build/micrograd_readme)
+if(NOT out STREQUAL "24.7041 138.8338 645.5773\n")
+  message(FATAL_ERROR "micrograd_readme printed '${out}', expected '24.7041 138.8338 645.5773'")
+endif()
+run(${WORK_DIR}/build/draw_graph ${WORK_DIR}/consumer.png)
+file(READ ${WORK_DIR}/consumer.png head LIMIT 8 HEX)
+if(NOT head STREQUAL "89504e470d0a1a0a")
+  message(FATAL_ERROR "draw_graph did not write a PNG (starts with ${head})")
+endif()
+message(STATUS "consumer: micrograd_readme printed ${out}")

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: MIT
+// make_moons: sizes, labels, shape of the moons, determinism.
+#include <boost/test/unit_test.hpp>
+
+#include <cmath>
+
+#include <gradlab/gradlab.hpp>
+
+namespace gl = gradlab;
+
+BOOST_AUTO_TEST_SUITE(datasets_test)
+
+BOOST_AUTO_TEST_CASE(moons_without_noise_lie_on_the_circles) {
+  gl::Dataset2d d = gl::make_moons(10, 0.0);
+  BOOST_REQUIRE(d.x.size() == 10u);
+  BOOST_REQUIRE(d.y.size() == 10u);
+  for (std::size_t i = 0; i < 10; ++i) {
+    double cx = d.y[i] < 0 ? 0.0 : 1.0, cy = d.y[i] < 0 ? 0.0 : 0.5;
+    double r = std::hypot(d.x[i][0] - cx, d.x[i][1] - cy);
+    BOOST_TEST(r == 1.0, boost::test_tools::tolerance(1e-12));
+  }
+  BOOST_TEST(d.y[0] == -1.0);
+  BOOST_TEST(d.y[9] == 1.0);
+  BOOST_TEST(d.x[0][0] == 1.0);  // the upper moon starts at angle 0
+}
+
+BOOST_AUTO_TEST_CASE(same_seed_same_points) {
+  auto a = gl::make_moons(100, 0.1, 5), b = gl::make_moons(100, 0.1, 5),
+       c = gl::make_moons(100, 0.1, 6);
+  BOOST_TEST(a.x == b.x);
+  BOOST_TEST(a.x != c.x);
+  BOOST_TEST(std::count(a.y.begin(), a.y.end(), 1.0) == 50);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: MIT
+// DOT text, checked by structure: nodes, op nodes, edges, labels, options.
+#include <boost/test/unit_test.hpp>
+
+#include <regex>
+#include <sstream>
+
+#include <gradlab/gradlab.hpp>
+#include <gradlab/viz/dot.hpp>
+
+namespace gl = gradlab;
+using gl::Value;
+
+namespace {
+int count(const std::string& text, const std::string& pattern) {
+  std::regex re(pattern);
+  return static_cast<int>(std::distance(std::sregex_iterator(text.begin(), text.end(), re),
+                                        std::sregex_iterator()));
+}
+bool has(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(dot_test)
+
+BOOST_AUTO_TEST_CASE(product_graph) {
+  Value a(2.0, "a"), b(-3.0, "b");
+  Value c = (a * b).set_label("c");
+  c.backward();
+  std::string dot = gl::viz::to_dot(c);
+  BOOST_TEST(dot.rfind("digraph gradlab {", 0) == 0u);
+  BOOST_TEST(count(dot, "shape=record") == 3);  // a, b, c
+  BOOST_TEST(count(dot, "shape=ellipse") == 1);  // the * op
+  // Inputs first, the output last: c is v2, and its op node is v2_op.
+  BOOST_TEST(has(dot, "v0 [shape=record, label=\"{ a | data 2.0000 | grad -3.0000 }\""));
+  BOOST_TEST(has(dot, "v1 [shape=record, label=\"{ b | data -3.0000 | grad 2.0000 }\""));
+  BOOST_TEST(has(dot, "v2 [shape=record, label=\"{ c | data -6.0000 | grad 1.0000 }\""));
+  BOOST_TEST(has(dot, "v2_op [shape=ellipse, margin=0.02, label=\"*\""));
+  BOOST_TEST(has(dot, "v2_op -> v2;"));
+  BOOST_TEST(has(dot, "v0 -> v2_op;"));
+  BOOST_TEST(has(dot, "v1 -> v2_op;"));
+  BOOST_TEST(count(dot, "->") == 3);
+  BOOST_TEST(has(dot, "rankdir=LR"));
+  BOOST_TEST(dot == gl::viz::to_dot(c));  // deterministic
+}
+
+BOOST_AUTO_TEST_CASE(roles_have_colours) {
+  Value x(1.0, "x");
+  Value y = x * 2.0 + x;
+  std::string dot = gl::viz::to_dot(y);
+  BOOST_TEST(count(dot, gl::viz::kColorLeaf) == 1);          // x
+  BOOST_TEST(count(dot, gl::viz::kColorConstant) == 1);      // 2
+  BOOST_TEST(count(dot, gl::viz::kColorIntermediate) == 1);  // x*2
+  BOOST_TEST(count(dot, gl::viz::kColorOutput) == 1);        // y
+  std::string plain = gl::viz::to_dot(y, {.color_by_role = false});
+  BOOST_TEST(count(plain, gl::viz::kColorLeaf) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(reused_operand_gets_one_edge_labelled_k) {
+  Value a(3.0, "a");
+  Value b = a + a;
+  std::string dot = gl::viz::to_dot(b);
+  BOOST_TEST(count(dot, "v0 -> v1_op") == 1);
+  BOOST_TEST(has(dot, "label=\"×2\""));
+  Value c = a * a + a;  // a feeds * twice and + once
+  std::string dot2 = gl::viz::to_dot(c);
+  BOOST_TEST(count(dot2, "×2") == 1);
+  BOOST_TEST(count(dot2, "v0 -> ") == 2);
+}
+
+BOOST_AUTO_TEST_CASE(options) {
+  Value a(1.5, "a");
+  Value b = tanh(a);
+  std::string tb = gl::viz::to_dot(b, {.rankdir = gl::viz::RankDir::TB, .show_grad = false,
+                                       .title = "tanh \"demo\""});
+  BOOST_TEST(has(tb, "rankdir=TB"));
+  BOOST_TEST(!has(tb, "grad "));
+  BOOST_TEST(has(tb, "label=\"a | data 1.5000\""));  // no braces when top to bottom
+  BOOST_TEST(has(tb, "label=\"tanh \\\"demo\\\"\", labelloc=t"));
+}
+
+BOOST_AUTO_TEST_CASE(labels_are_escaped) {
+  Value a(1.0, "{a|b} <c>");
+  std::string dot = gl::viz::to_dot(a);
+  BOOST_TEST(has(dot, "\\{a\\|b\\} \\<c\\>"));
+}
+
+BOOST_AUTO_TEST_CASE(drawing_does_not_change_the_graph) {
+  Value a(2.0, "a");
+  Value b = a * a;
+  std::string before = gl::viz::to_dot(b);
+  BOOST_TEST(b.node()->pending == 0u);
+  BOOST_TEST(a.node()->flags == gl::kRequiresGrad | gl::kHasLabel);
+  b.backward();
+  BOOST_TEST(a.grad() == 4.0);
+  BOOST_TEST(before != gl::viz::to_dot(b));  // only the grads moved
+}
+
+BOOST_AUTO_TEST_CASE(a_long_chain_is_traced_iteratively) {
+  Value x = 1.0;
+  Value y = x;
+  for (int i = 0; i < 200000; ++i) y = -y;
+  std::string dot = gl::viz::to_dot(y, {.show_grad = false});
+  BOOST_TEST(count(dot, "shape=record") == 200001);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

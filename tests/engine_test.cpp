@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: MIT
+// The engine: order, accumulation, grad mode, refusals, very long graphs.
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include <gradlab/gradlab.hpp>
+
+namespace gl = gradlab;
+
+namespace {
+bool message_contains(const std::exception& e, const std::string& part) {
+  return std::string(e.what()).find(part) != std::string::npos;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(engine_test)
+
+BOOST_AUTO_TEST_CASE(gradients_accumulate_until_zero_grad) {
+  gl::Value x = 3.0;
+  gl::Value y = x * x;  // dy/dx = 2x = 6
+  y.backward();
+  BOOST_TEST(x.grad() == 6.0);
+  y.backward();  // the graph is kept, and gradients add up (PyTorch's rule)
+  BOOST_TEST(x.grad() == 12.0);
+  x.zero_grad();
+  BOOST_TEST(x.grad() == 0.0);
+}
+
+BOOST_AUTO_TEST_CASE(a_node_used_k_times_gets_k_contributions) {
+  gl::Value a = 3.0;
+  gl::Value b = a + a;  // d/da = 2
+  b.backward();
+  BOOST_TEST(a.grad() == 2.0);
+
+  gl::Value c = 3.0;
+  gl::Value d = c * c + c;  // d/dc = 2c + 1 = 7
+  d.backward();
+  BOOST_TEST(c.grad() == 7.0);
+
+  gl::Value e = 2.0;
+  gl::Value f = e + e + e + e + e;  // used five times
+  f.backward();
+  BOOST_TEST(f.data() == 10.0);
+  BOOST_TEST(e.grad() == 5.0);
+}
+
+BOOST_AUTO_TEST_CASE(diamond_runs_each_node_once_after_its_users) {
+  // a -> b, a -> c, (b, c) -> d: a's backward must wait for both b and c.
+  gl::Value a = 2.0;
+  gl::Value b = a * 3.0;
+  gl::Value c = a.exp();
+  gl::Value d = b * c;
+  std::vector<const gl::Node*> seen;
+  gl::engine::backward(
+      *d.node(), [](gl::Node& r) { static_cast<gl::ScalarNode&>(r).grad += 1; }, true,
+      [&](const gl::Node& n) { seen.push_back(&n); });
+  BOOST_TEST(a.grad() == std::exp(2.0) * (3.0 + 6.0), boost::test_tools::tolerance(1e-12));
+  auto pos = [&](const gl::Value& v) {
+    return std::find(seen.begin(), seen.end(), v.node()) - seen.begin();
+  };
+  BOOST_TEST(pos(d) == 0);
+  BOOST_TEST(pos(a) > pos(b));
+  BOOST_TEST(pos(a) > pos(c));
+  BOOST_TEST(std::count(seen.begin(), seen.end(), a.node()) == 1);
+}
+
+BOOST_AUTO_TEST_CASE(topological_order_puts_parents_first) {
+  gl::Value a(1.0, "a"), b(2.0, "b");
+  gl::Value c = a * b;
+  gl::Value d = c + a;
+  auto order = gl::engine::topological_order(*d.node());
+  BOOST_REQUIRE(order.size() == 4u);
+  BOOST_TEST(order.back() == d.node());
+  auto pos = [&](const gl::Value& v) {
+    return std::find(order.begin(), order.end(), v.node()) - order.begin();
+  };
+  BOOST_TEST(pos(a) < pos(c));
+  BOOST_TEST(pos(b) < pos(c));
+  BOOST_TEST(pos(c) < pos(d));
+  BOOST_TEST((gl::engine::topological_order(*d.node()) == order));  // the same every time
+  BOOST_TEST(d.node()->pending == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(no_grad_guard_records_nothing) {
+  gl::Value x = 2.0;
+  gl::Value y = 0.0;
+  {
+    gl::NoGradGuard no_grad;
+    BOOST_TEST(!gl::is_grad_enabled());
+    y = x * x + 1.0;
+  }
+  BOOST_TEST(gl::is_grad_enabled());
+  BOOST_TEST(y.data() == 5.0);
+  BOOST_TEST(y.is_leaf());
+  BOOST_TEST(!y.requires_grad());
+  BOOST_TEST(y.parents().empty());
+  try {
+    y.backward();
+    BOOST_FAIL("backward on a no-grad result must throw");
+  } catch (const std::logic_error& e) {
+    BOOST_TEST(message_contains(e, "does not require grad"));
+  }
+  BOOST_TEST(x.grad() == 0.0);
+}
+
+BOOST_AUTO_TEST_CASE(guards_nest_and_restore) {
+  {
+    gl::NoGradGuard outer;
+    {
+      gl::NoGradGuard inner;
+      BOOST_TEST(!gl::is_grad_enabled());
+    }
+    BOOST_TEST(!gl::is_grad_enabled());
+  }
+  BOOST_TEST(gl::is_grad_enabled());
+}
+
+BOOST_AUTO_TEST_CASE(constants_take_no_gradient) {
+  gl::Value x = 2.0;
+  gl::Value y = gl::Value::constant(3.0) * gl::Value::constant(4.0);
+  BOOST_TEST(!y.requires_grad());
+  gl::Value z = x * 5.0;
+  BOOST_TEST(z.requires_grad());
+  BOOST_TEST(!z.parents()[1].requires_grad());
+}
+
+BOOST_AUTO_TEST_CASE(freed_graph_refuses_a_second_backward) {
+  gl::Value x = 3.0;
+  gl::Value h = x * x;
+  gl::Value y = h + 1.0;
+  y.backward(/*retain_graph=*/false);
+  BOOST_TEST(x.grad() == 6.0);
+  BOOST_TEST(y.parents().empty());
+  try {
+    y.backward();
+    BOOST_FAIL("backward on a freed graph must throw");
+  } catch (const std::logic_error& e) {
+    BOOST_TEST(message_contains(e, "freed"));
+  }
+  try {
+    h.backward();  // an inner node of the freed graph
+    BOOST_FAIL("backward through a freed node must throw");
+  } catch (const std::logic_error& e) {
+    BOOST_TEST(message_contains(e, "freed"));
+  }
+  BOOST_TEST(x.grad() == 6.0);  // a refused backward changes nothing
+}
+
+BOOST_AUTO_TEST_CASE(refusal_inside_a_graph_changes_nothing) {
+  gl::Value x = 3.0;
+  gl::Value h = x * 2.0;
+  gl::Value g = h * h;
+  g.backward(false);  // frees h's link to x
+  gl::Value y = h + x;  // a new graph that reaches the freed node h
+  try {
+    y.backward();
+    BOOST_FAIL("must throw");
+  } catch (const std::logic_error& e) {
+    BOOST_TEST(message_contains(e, "freed"));
+  }
+  BOOST_TEST(y.grad() == 0.0);  // not even seeded
+  BOOST_TEST(y.node()->pending == 0u);
+  BOOST_TEST(!(h.node()->flags & gl::kVisited));
+}
+
+BOOST_AUTO_TEST_CASE(free_graph_returns_memory_at_once) {
+  std::int64_t before = gl::live_nodes();
+  gl::Value x = 1.0;
+  gl::Value y = x;
+  for (int i = 0; i < 1000; ++i) y = y * 1.0001;
+  BOOST_TEST(gl::live_nodes() > before + 1000);
+  y.backward(false);
+  BOOST_TEST(gl::live_nodes() == before + 2);  // x and y remain
+  BOOST_TEST(x.grad() == std::pow(1.0001, 1000), boost::test_tools::tolerance(1e-9));
+}
+
+BOOST_AUTO_TEST_CASE(ten_million_node_chain) {
+  // Builds, backpropagates and frees a chain of 10,000,000 nodes: any
+  // recursion here would overflow the stack.
+  std::int64_t before = gl::live_nodes();
+  const int n = 10'000'000;
+  {
+    gl::Value x = 1.0;
+    gl::Value y = x;
+    for (int i = 1; i < n; ++i) y = -y;  // one node a step
+    BOOST_TEST(gl::live_nodes() == before + n);
+    y.backward();
+    BOOST_TEST(x.grad() == -1.0);  // 9,999,999 negations
+  }
+  BOOST_TEST(gl::live_nodes() == before);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: MIT
+// DOT text for any graph, read through the node view of the core: op name,
+// label, parents, and the kind's own text for data and grad.
+
+#include <gradlab/viz/dot.hpp>
+
+#include <algorithm>
+#include <sstream>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <gradlab/engine.hpp>
+
+namespace gradlab::viz {
+
+namespace {
+
+// Escapes text for a field of a DOT record label.
+std::string record_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '{': case '}': case '|': case '<': case '>': case '"': case '\\':
+        out += '\\';
+        out += c;
+        break;
+      case '\n': out += "\\n"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+// Escapes text for a quoted DOT string.
+std::string quote(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
+const char* role_color(const Node& n, const Node& root) {
+  if (&n == &root) return kColorOutput;
+  if (!n.is_leaf()) return kColorIntermediate;
+  return n.requires_grad() ? kColorLeaf : kColorConstant;
+}
+
+}  // namespace
+
+std::string to_dot(const Node& root, const DotOptions& options) {
+  std::vector<const Node*> order = engine::topological_order(root);
+  std::unordered_map<const Node*, std::size_t> id;
+  for (std::size_t i = 0; i < order.size(); ++i) id[order[i]] = i;
+
+  std::ostringstream os;
+  os << "digraph gradlab {\n";
+  os << "  graph [rankdir=" << (options.rankdir == RankDir::LR ? "LR" : "TB")
+     << ", fontname=\"Helvetica\", nodesep=0.25, ranksep=0.35";
+  if (!options.title.empty()) os << ", label=" << quote(options.title) << ", labelloc=t";
+  os << "];\n";
+  os << "  node [fontname=\"Helvetica\", fontsize=11];\n";
+  os << "  edge [color=\"#555555\", arrowsize=0.7, fontname=\"Helvetica\", fontsize=10];\n";
+
+  for (const Node* n : order) {
+    std::string v = "v" + std::to_string(id[n]);
+    const NodeKind& kind = *n->op->kind;
+    std::string fields;
+    if (std::string label = node_label(*n); !label.empty()) fields += record_escape(label) + " | ";
+    fields += "data " + record_escape(kind.data_text(*n));
+    if (options.show_grad) fields += " | grad " + record_escape(kind.grad_text(*n));
+    // In left-to-right graphs a record's fields run across; braces turn them.
+    std::string label = options.rankdir == RankDir::LR ? "{ " + fields + " }" : fields;
+    os << "  " << v << " [shape=record, label=\"" << label << "\"";
+    if (options.color_by_role)
+      os << ", style=filled, fillcolor=\"" << role_color(*n, root) << "\"";
+    os << "];\n";
+    if (n->is_leaf()) continue;
+
+    // The op gets its own small node, fed by the operands.
+    os << "  " << v << "_op [shape=ellipse, margin=0.02, label=" << quote(n->op->name)
+       << ", style=filled, fillcolor=\"" << kColorOp << "\"];\n";
+    os << "  " << v << "_op -> " << v << ";\n";
+    std::vector<std::pair<const Node*, int>> uses;  // distinct operands, in order, with counts
+    for (const Node* p : n->parents()) {
+      auto it = std::find_if(uses.begin(), uses.end(), [&](auto& u) { return u.first == p; });
+      if (it == uses.end()) uses.emplace_back(p, 1);
+      else ++it->second;
+    }
+    for (auto [p, k] : uses) {
+      os << "  v" << id[p] << " -> " << v << "_op";
+      if (k > 1) os << " [label=\"×" << k << "\", fontcolor=\"#b03000\", color=\"#b03000\"]";
+      os << ";\n";
+    }
+  }
+  os << "}\n";
+  return os.str();
+}
+
+std::string to_dot(const Value& root, const DotOptions& options) {
+  return to_dot(*root.node(), options);
+}
+
+}  // namespace gradlab::viz
