@@ -5,6 +5,6 @@
 
 namespace gradlab::detail {
 
-thread_local bool grad_enabled = true;
+constinit thread_local bool grad_enabled = true;
 
 }  // namespace gradlab::detail

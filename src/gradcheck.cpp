@@ -43,7 +43,7 @@ GradCheckResult gradcheck(const ScalarFunction& f, const std::vector<double>& in
     plus[i] += h;
     minus[i] -= h;
     GradCheckEntry e;
-    e.name = names.empty() ? "x" + std::to_string(i) : names[i];
+    e.name = names.empty() ? std::string("x").append(std::to_string(i)) : names[i];
     e.input = inputs[i];
     e.numeric = (evaluate(f, plus) - evaluate(f, minus)) / (2 * h);
     e.autograd = x[i].grad();

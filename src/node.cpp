@@ -30,7 +30,7 @@
 
 namespace gradlab {
 
-thread_local std::int64_t Node::live_node_count = 0;
+constinit thread_local std::int64_t Node::live_node_count = 0;
 
 std::int64_t live_nodes() { return Node::live_node_count; }
 

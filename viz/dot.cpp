@@ -69,7 +69,7 @@ std::string to_dot(const Node& root, const DotOptions& options) {
   os << "  edge [color=\"#555555\", arrowsize=0.7, fontname=\"Helvetica\", fontsize=10];\n";
 
   for (const Node* n : order) {
-    std::string v = "v" + std::to_string(id[n]);
+    std::string v = std::string("v").append(std::to_string(id[n]));
     const NodeKind& kind = *n->op->kind;
     std::string fields;
     if (std::string label = node_label(*n); !label.empty()) fields += record_escape(label) + " | ";

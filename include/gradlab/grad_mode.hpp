@@ -6,7 +6,7 @@
 namespace gradlab {
 
 namespace detail {
-extern thread_local bool grad_enabled;
+extern constinit thread_local bool grad_enabled;
 }
 
 inline bool is_grad_enabled() { return detail::grad_enabled; }

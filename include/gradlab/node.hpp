@@ -71,7 +71,7 @@ struct Node {
 
   // Nodes alive on this thread (created here minus freed here): tests use it
   // to prove that a dropped graph is freed.
-  static thread_local std::int64_t live_node_count;
+  static constinit thread_local std::int64_t live_node_count;
 };
 
 // Takes a reference to node.
