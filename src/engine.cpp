@@ -129,16 +129,15 @@ void backward(Node& root, const std::function<void(Node&)>& seed, bool retain_gr
     count_users(root, marks, takes_grad, stack);
     clear_if_fresh(root);
     seed(root);
-    visit_in_order(
-        root, marks, takes_grad,
-        [&](Node& n) {
-          if (n.op->backward) {  // a leaf has none: its gradient is complete
-            for (Node* p : n.parents()) clear_if_fresh(*p);
-            n.op->backward(n);  // adds out's gradient into its parents'
-          }
-          if (observer) observer(n);
-        },
-        stack);
+    auto step = [](Node& n) {
+      if (!n.op->backward) return;  // a leaf: its gradient is complete
+      for (Node* p : n.parents()) clear_if_fresh(*p);
+      n.op->backward(n);  // adds out's gradient into its parents'
+    };
+    if (observer)
+      visit_in_order(root, marks, takes_grad, [&](Node& n) { step(n), observer(n); }, stack);
+    else
+      visit_in_order(root, marks, takes_grad, step, stack);
   } catch (...) {
     stack.clear();
     reset_marks(root);

@@ -60,20 +60,32 @@ Node::~Node() {
 
 void release(Node* node) {
   if (--node->refs != 0) return;
-  // Nodes whose count reached zero wait here instead of on the call stack.
-  // A kind's destroy may release further nodes (a tensor's saved inputs):
-  // those calls only add to the list, and the outermost call frees them.
+  // Nodes whose count reached zero wait in `dying` instead of on the call
+  // stack; the first dying parent of each node is taken next directly, so a
+  // chain never touches the list. A kind's destroy may release further nodes
+  // (a tensor's saved inputs): those calls only add to the list, and the
+  // outermost call frees them.
   thread_local std::vector<Node*> dying;
   thread_local bool freeing = false;
-  dying.push_back(node);
-  if (freeing) return;
+  if (freeing) {
+    dying.push_back(node);
+    return;
+  }
   freeing = true;
-  while (!dying.empty()) {
-    Node* n = dying.back();
-    dying.pop_back();
-    for (Node* p : n->parents())
-      if (--p->refs == 0) dying.push_back(p);
+  Node* n = node;
+  while (n) {
+    Node* next = nullptr;
+    for (Node* p : n->parents()) {
+      if (--p->refs != 0) continue;
+      if (!next) next = p;
+      else dying.push_back(p);
+    }
     n->op->kind->destroy(n);
+    if (!next && !dying.empty()) {
+      next = dying.back();
+      dying.pop_back();
+    }
+    n = next;
   }
   freeing = false;
 }
@@ -128,9 +140,6 @@ SlabRegistry& slab_registry() {
 }
 
 }  // namespace
-
-NodePool::NodePool(std::size_t block_size)
-    : block_size_((block_size + alignof(FreeBlock) - 1) / alignof(FreeBlock) * alignof(FreeBlock)) {}
 
 void NodePool::grow() {
   void* slab = std::malloc(kSlabBytes);

@@ -13,7 +13,10 @@ namespace gradlab::detail {
 // of pointer alignment (8 bytes), which is all a node needs.
 class NodePool {
  public:
-  explicit NodePool(std::size_t block_size);
+  // constexpr, so a thread_local pool needs no initialisation check per use.
+  explicit constexpr NodePool(std::size_t block_size)
+      : block_size_((block_size + alignof(FreeBlock) - 1) / alignof(FreeBlock) *
+                    alignof(FreeBlock)) {}
   void* allocate();
   void deallocate(void* block) noexcept;
 

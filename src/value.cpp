@@ -15,10 +15,7 @@ namespace gradlab {
 
 namespace {
 
-detail::NodePool& scalar_pool() {
-  thread_local detail::NodePool pool(sizeof(ScalarNode));
-  return pool;
-}
+constinit thread_local detail::NodePool scalar_pool(sizeof(ScalarNode));
 
 std::string number_text(double x) {
   char buf[32];
@@ -28,8 +25,8 @@ std::string number_text(double x) {
 
 }  // namespace
 
-void* ScalarNode::operator new(std::size_t) { return scalar_pool().allocate(); }
-void ScalarNode::operator delete(void* p) noexcept { scalar_pool().deallocate(p); }
+void* ScalarNode::operator new(std::size_t) { return scalar_pool.allocate(); }
+void ScalarNode::operator delete(void* p) noexcept { scalar_pool.deallocate(p); }
 
 const NodeKind kScalarKind{
     "scalar",
