@@ -1,32 +1,12 @@
 // SPDX-License-Identifier: MIT
 // Node lifetime: reference counting with iterative teardown, parent lists,
-// the label side table, and the block pool that scalar nodes are made from.
+// and the label side table.
 
 #include <gradlab/node.hpp>
 
-#include <cstdlib>
 #include <mutex>
-#include <new>
 #include <unordered_map>
 #include <vector>
-
-#include "node_pool.hpp"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define GRADLAB_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define GRADLAB_ASAN 1
-#endif
-#endif
-#ifdef GRADLAB_ASAN
-#include <sanitizer/asan_interface.h>
-#define POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)
-#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
-#else
-#define POISON(p, n) ((void)(p), (void)(n))
-#define UNPOISON(p, n) ((void)(p), (void)(n))
-#endif
 
 namespace gradlab {
 
@@ -48,14 +28,13 @@ LabelTable& label_table() {
 
 }  // namespace
 
-Node::~Node() {
+void Node::free_extras() {
   if (nparents > 2) delete[] parent_array;
   if (flags & kHasLabel) {
     LabelTable& t = label_table();
     std::lock_guard lock(t.mutex);
     t.labels.erase(this);
   }
-  --live_node_count;
 }
 
 void release(Node* node) {
@@ -119,56 +98,4 @@ void set_node_label(Node& node, const std::string& label) {
   }
 }
 
-namespace detail {
-
-namespace {
-
-constexpr std::size_t kSlabBytes = 1 << 20;
-
-// Owns every slab, so memory handed between threads stays valid, and frees
-// them when the program ends.
-struct SlabRegistry {
-  std::mutex mutex;
-  std::vector<void*> slabs;
-  ~SlabRegistry() {
-    for (void* s : slabs) std::free(s);
-  }
-};
-SlabRegistry& slab_registry() {
-  static SlabRegistry registry;
-  return registry;
-}
-
-}  // namespace
-
-void NodePool::grow() {
-  void* slab = std::malloc(kSlabBytes);
-  if (!slab) throw std::bad_alloc();
-  {
-    SlabRegistry& r = slab_registry();
-    std::lock_guard lock(r.mutex);
-    r.slabs.push_back(slab);
-  }
-  // Thread the new blocks onto the free list, first block first.
-  char* base = static_cast<char*>(slab);
-  std::size_t count = kSlabBytes / block_size_;
-  for (std::size_t i = count; i-- > 0;) deallocate(base + i * block_size_);
-}
-
-void* NodePool::allocate() {
-  if (!free_) grow();
-  FreeBlock* block = free_;
-  UNPOISON(block, block_size_);
-  free_ = block->next;
-  return block;
-}
-
-void NodePool::deallocate(void* p) noexcept {
-  auto* block = static_cast<FreeBlock*>(p);
-  block->next = free_;
-  POISON(block, block_size_);  // a use after free now trips AddressSanitizer
-  free_ = block;
-}
-
-}  // namespace detail
 }  // namespace gradlab

@@ -58,7 +58,10 @@ struct Node {
   explicit Node(const Op* made_by) : op(made_by), inline_parents{nullptr, nullptr} {
     ++live_node_count;
   }
-  ~Node();
+  ~Node() {
+    if (nparents > 2 || (flags & kHasLabel)) free_extras();
+    --live_node_count;
+  }
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;
 
@@ -72,6 +75,9 @@ struct Node {
   // Nodes alive on this thread (created here minus freed here): tests use it
   // to prove that a dropped graph is freed.
   static constinit thread_local std::int64_t live_node_count;
+
+ private:
+  void free_extras();  // a heap parent array, a label
 };
 
 // Takes a reference to node.
