@@ -38,6 +38,8 @@ test-asan: deps
 bench: build
 	$(BUILD)/bench/moons_step
 	$(BUILD)/bench/chain_memory
+	@if command -v python3 >/dev/null; then python3 bench/micrograd_step.py; \
+	 else echo "moons_step_micrograd_python: skipped (no python3)"; fi
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) out
