@@ -120,6 +120,17 @@ void backward(Node& root, const std::function<void(Node&)>& seed, bool retain_gr
     throw std::logic_error(
         "backward: the graph behind this result was freed by an earlier "
         "backward(retain_graph=false); build it again, or pass retain_graph=true to keep it");
+  // One sweep at a time on a thread: the marks live in the nodes, so a
+  // backward() started from inside another (an observer, a seed) would
+  // corrupt the outer one.
+  thread_local bool sweeping = false;
+  if (sweeping)
+    throw std::logic_error("backward: called from inside another backward() on this thread "
+                           "(from an observer?); run it after the first one returns");
+  struct Sweeping {
+    Sweeping() { sweeping = true; }
+    ~Sweeping() { sweeping = false; }
+  } in_sweep;
   thread_local std::vector<Node*> stack;  // reused: no allocation per backward
   stack.clear();
   try {

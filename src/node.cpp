@@ -4,7 +4,9 @@
 
 #include <gradlab/node.hpp>
 
+#include <cstdint>
 #include <mutex>
+#include <stdexcept>
 #include <unordered_map>
 #include <vector>
 
@@ -70,6 +72,10 @@ void release(Node* node) {
 }
 
 void set_parents(Node& out, std::span<Node* const> parents) {
+  if (out.nparents != 0) throw std::logic_error("set_parents: the node has parents already");
+  if (parents.size() > UINT16_MAX)
+    throw std::length_error("set_parents: " + std::to_string(parents.size()) +
+                            " parents, more than the 65535 a node can have");
   Node** slots = out.inline_parents;
   if (parents.size() > 2) slots = out.parent_array = new Node*[parents.size()];
   for (std::size_t i = 0; i < parents.size(); ++i) {

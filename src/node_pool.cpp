@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// The page pool behind scalar nodes (see node_pool.hpp): the slow paths, and
-// under AddressSanitizer a checked version of the fast ones.
+// The page pool behind scalar nodes (see node_pool.hpp): the page supply, the
+// slow paths, and under AddressSanitizer a checked version of the fast ones.
 
 #include "node_pool.hpp"
 
@@ -11,76 +11,96 @@
 
 #ifdef GRADLAB_ASAN_POOL
 #include <sanitizer/asan_interface.h>
+#define POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)
+#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
+#else
+#define POISON(p, n) ((void)(p), (void)(n))
+#define UNPOISON(p, n) ((void)(p), (void)(n))
 #endif
 
 namespace gradlab::detail {
 
 namespace {
 
-std::mutex remote_mutex;  // guards every page's `remote` list
+constexpr std::size_t kChunkPages = 64;  // pages come from the system 4 MiB at a time
 
-constexpr std::size_t kChunkPages = 64;  // pages are taken from the system 4 MiB at a time
-
-// Owns every chunk of pages, so memory handed between threads stays valid,
-// and frees them when the program ends.
-struct ChunkRegistry {
+// Every page of every pool: empty pages ready for any thread, and the chunks
+// they were cut from, freed when the program ends. Its mutex also guards the
+// fields of a page that other threads touch (owner, remote).
+struct PageSupply {
   std::mutex mutex;
   std::vector<void*> chunks;
-  ~ChunkRegistry() {
+  std::vector<char*> empty;
+  ~PageSupply() {
     for (void* c : chunks) std::free(c);
   }
+  char* take() {
+    std::lock_guard lock(mutex);
+    if (empty.empty()) {
+      void* chunk = std::aligned_alloc(NodePool::kPageBytes, kChunkPages * NodePool::kPageBytes);
+      if (!chunk) throw std::bad_alloc();
+      chunks.push_back(chunk);
+      for (std::size_t i = kChunkPages; i-- > 0;)
+        empty.push_back(static_cast<char*>(chunk) + i * NodePool::kPageBytes);
+    }
+    char* page = empty.back();
+    empty.pop_back();
+    return page;
+  }
 };
-ChunkRegistry& chunk_registry() {
-  static ChunkRegistry registry;
-  return registry;
+PageSupply& supply() {
+  static PageSupply* s = new PageSupply;  // never destroyed: nodes may die after statics
+  return *s;
 }
 
 }  // namespace
 
 NodePool::Page* NodePool::next_page() {
-  // A listed page with room, else blocks other threads gave back, else a new page.
+  take_back_remote();
+  // A listed page with room, else a page from the supply.
   while (partial_) {
     Page* p = partial_;
     partial_ = p->next_partial;
     p->listed = false;
     if (p->free || p->fresh != p->end) return p;
   }
-  if (current_) {
-    FreeBlock* b;
-    {
-      std::lock_guard lock(remote_mutex);
-      b = current_->remote;
-      current_->remote = nullptr;
-    }
-    for (FreeBlock* next; b; b = next) {
-      next = b->next;
-      give_back_slow(current_, b);
-    }
-    if (current_->free || current_->fresh != current_->end) return current_;
-  }
-  if (!spare_) {
-    void* chunk = std::aligned_alloc(kPageBytes, kChunkPages * kPageBytes);
-    if (!chunk) throw std::bad_alloc();
-    {
-      ChunkRegistry& r = chunk_registry();
-      std::lock_guard lock(r.mutex);
-      r.chunks.push_back(chunk);
-    }
-    spare_ = static_cast<char*>(chunk);
-    spare_end_ = spare_ + kChunkPages * kPageBytes;
-  }
-  char* memory = spare_;
-  spare_ += kPageBytes;
-  if (spare_ == spare_end_) spare_ = spare_end_ = nullptr;
+  if (current_ && (current_->free || current_->fresh != current_->end)) return current_;
+  char* memory = supply().take();
   Page* p = new (memory) Page{};
   p->owner = this;
   std::size_t header = (sizeof(Page) + block_size_ - 1) / block_size_ * block_size_;
   p->first = p->fresh = memory + header;
   p->end = p->first + (kPageBytes - header) / block_size_ * block_size_;
+  POISON(p->first, p->end - p->first);
+  p->next_owned = owned_;
+  owned_ = p;
   return p;
 }
 
-void NodePool::give_back_slow(Page* p, FreeBlock* b) noexcept {
+void NodePool::take_back_remote() {
+  Page* pages;
+  {
+    std::lock_guard lock(supply().mutex);
+    pages = remote_pages_;
+    remote_pages_ = nullptr;
+    for (Page* p = pages; p; p = p->next_remote) p->has_remote = false;
+  }
+  for (Page* p = pages; p; p = p->next_remote) {
+    FreeBlock* b;
+    {
+      std::lock_guard lock(supply().mutex);
+      b = p->remote;
+      p->remote = nullptr;
+    }
+    for (FreeBlock* next; b; b = next) {
+      UNPOISON(b, sizeof(FreeBlock));
+      next = b->next;
+      give_back(p, b);
+    }
+  }
+}
+
+void NodePool::give_back(Page* p, FreeBlock* b) noexcept {
   if (--p->used == 0) {
     // Every block is back: start again from the first, in address order.
     p->free = nullptr;
@@ -89,6 +109,7 @@ void NodePool::give_back_slow(Page* p, FreeBlock* b) noexcept {
     b->next = p->free;
     p->free = b;
   }
+  POISON(b, block_size_);  // a use after free now trips AddressSanitizer
   if (p != current_ && !p->listed) {
     p->listed = true;
     p->next_partial = partial_;
@@ -97,38 +118,58 @@ void NodePool::give_back_slow(Page* p, FreeBlock* b) noexcept {
 }
 
 void NodePool::give_back_remote(Page* p, FreeBlock* b) noexcept {
-  // Another thread's page: leave the block for its owner to take back.
-  std::lock_guard lock(remote_mutex);
-  b->next = p->remote;
+  std::lock_guard lock(supply().mutex);
+  if (!p->owner) {  // the owning thread has ended: the page goes back whole
+    if (--p->used == 0) supply().empty.push_back(reinterpret_cast<char*>(p));
+    return;
+  }
+  b->next = p->remote;  // for the owner to take back
   p->remote = b;
+  POISON(b, block_size_);
+  if (!p->has_remote) {
+    p->has_remote = true;
+    NodePool* owner = p->owner.load(std::memory_order_relaxed);
+    p->next_remote = owner->remote_pages_;
+    owner->remote_pages_ = p;
+  }
+}
+
+NodePool::~NodePool() {
+  take_back_remote();
+  std::lock_guard lock(supply().mutex);
+  for (Page* p = owned_; p;) {
+    Page* next = p->next_owned;
+    if (p->used == 0) supply().empty.push_back(reinterpret_cast<char*>(p));
+    else p->owner.store(nullptr, std::memory_order_relaxed);  // the last free returns the page
+    p = next;
+  }
+  owned_ = current_ = partial_ = nullptr;
 }
 
 #ifdef GRADLAB_ASAN_POOL
-// The same paths, with free blocks poisoned so that a use after free is
-// reported by AddressSanitizer.
+// The same paths as the inline ones, with free blocks poisoned.
 void* NodePool::allocate() {
   Page* p = current_;
   if (!p || (!p->free && p->fresh == p->end)) p = current_ = next_page();
+  ++p->used;
   void* block;
   if (p->free) {
-    ASAN_UNPOISON_MEMORY_REGION(p->free, block_size_);
+    UNPOISON(p->free, block_size_);
     block = p->free;
     p->free = p->free->next;
   } else {
     block = p->fresh;
     p->fresh += block_size_;
   }
-  ASAN_UNPOISON_MEMORY_REGION(block, block_size_);
-  ++p->used;
+  UNPOISON(block, block_size_);
   return block;
 }
 
 void NodePool::deallocate(void* block) noexcept {
   auto* b = static_cast<FreeBlock*>(block);
   auto* p = reinterpret_cast<Page*>(reinterpret_cast<std::uintptr_t>(block) & ~(kPageBytes - 1));
-  if (p->owner != this) return give_back_remote(p, b);
-  give_back_slow(p, b);
-  ASAN_POISON_MEMORY_REGION(b, block_size_);
+  if (p->owner.load(std::memory_order_relaxed) != this) return give_back_remote(p, b);
+  give_back(p, b);
 }
 #endif
 

@@ -15,7 +15,9 @@ namespace gradlab {
 
 namespace {
 
+#ifndef GRADLAB_ASAN_POOL
 constinit thread_local detail::NodePool scalar_pool(sizeof(ScalarNode));
+#endif
 
 std::string number_text(double x) {
   char buf[32];
@@ -25,8 +27,22 @@ std::string number_text(double x) {
 
 }  // namespace
 
-void* ScalarNode::operator new(std::size_t) { return scalar_pool.allocate(); }
-void ScalarNode::operator delete(void* p) noexcept { scalar_pool.deallocate(p); }
+#ifndef GRADLAB_ASAN_POOL
+void* ScalarNode::operator new(std::size_t size) {
+  static_assert(sizeof(ScalarNode) == 56, "a scalar node is 56 bytes: see node.hpp");
+  if (size != sizeof(ScalarNode)) return ::operator new(size);  // a derived type
+  return scalar_pool.allocate();
+}
+void ScalarNode::operator delete(void* p, std::size_t size) noexcept {
+  if (size != sizeof(ScalarNode)) return ::operator delete(p);
+  scalar_pool.deallocate(p);
+}
+#else
+// Under AddressSanitizer every node is its own allocation, so the sanitizer
+// sees each use after free and LeakSanitizer each leaked node.
+void* ScalarNode::operator new(std::size_t size) { return ::operator new(size); }
+void ScalarNode::operator delete(void* p, std::size_t) noexcept { ::operator delete(p); }
+#endif
 
 const NodeKind kScalarKind{
     "scalar",
@@ -51,7 +67,7 @@ Value Value::constant(double data) {
 }
 
 Value& Value::operator=(const Value& other) noexcept {
-  retain(other.node_);  // first, so that v = v keeps the node alive
+  if (other.node_) retain(other.node_);  // first, so that v = v keeps the node alive
   if (node_) release(node_);
   node_ = other.node_;
   return *this;

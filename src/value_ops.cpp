@@ -33,19 +33,27 @@ Value make_result(double data, const Op& op, const Value& a, const Value* b = nu
   return Value::adopt(out);
 }
 
-// The nodes a backward step works on, by name.
+// What a backward step sees of a node: its data, and the gradient to add
+// into. A constant takes no gradient, so its share goes to a sink that
+// nobody reads (PyTorch leaves such gradients undefined).
+struct Operand {
+  double data;
+  double& grad;
+  bool requires_grad;
+};
+thread_local double gradient_sink;
+Operand operand(Node& n) {
+  auto& s = static_cast<ScalarNode&>(n);
+  return {s.data, n.requires_grad() ? s.grad : gradient_sink, n.requires_grad()};
+}
 struct Unary {
-  ScalarNode& out;
-  ScalarNode& a;
+  Operand out, a;
 };
 struct Binary {
-  ScalarNode& out;
-  ScalarNode& a;
-  ScalarNode& b;
+  Operand out, a, b;
 };
-ScalarNode& scalar(Node& n) { return static_cast<ScalarNode&>(n); }
-Unary unary(Node& n) { return {scalar(n), scalar(n.parent(0))}; }
-Binary binary(Node& n) { return {scalar(n), scalar(n.parent(0)), scalar(n.parent(1))}; }
+Unary unary(Node& n) { return {operand(n), operand(n.parent(0))}; }
+Binary binary(Node& n) { return {operand(n), operand(n.parent(0)), operand(n.parent(1))}; }
 
 std::string num(double x) {
   char buf[32];
@@ -119,8 +127,9 @@ Value pow(const Value& a, const Value& b) {
     throw std::domain_error("pow: 0 to the negative power " + num(y) + " (division by zero)");
   static constexpr Op op{"pow", [](Node& n) {
     auto [out, a, b] = binary(n);
-    a.grad += b.data * std::pow(a.data, b.data - 1) * out.grad;  // d(a^b)/da = b a^(b-1)
-    if (!b.requires_grad()) return;  // a constant exponent needs no log
+    // d(a^b)/da = b a^(b-1), which is 0 for b = 0 (where 0 * 0^-1 would be NaN)
+    if (b.data != 0) a.grad += b.data * std::pow(a.data, b.data - 1) * out.grad;
+    if (!b.requires_grad) return;  // a constant exponent needs no log
     // d(a^b)/db = a^b ln a; 0 at a = 0, and no real derivative (NaN) for a < 0.
     double dlog = a.data > 0 ? out.data * std::log(a.data) : a.data == 0 ? 0.0 : std::nan("");
     b.grad += dlog * out.grad;

@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: MIT
-// All-or-nothing file writes for the renderers: temporary file, then rename.
+// All-or-nothing file writes for the renderers: temporary file, fsync, rename.
 
 #include "atomic_file.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fcntl.h>
 #include <filesystem>
 #include <stdexcept>
-#include <sys/stat.h>
 #include <unistd.h>
 
 namespace gradlab::viz::detail {
@@ -23,34 +24,39 @@ std::string extension_of(const std::string& path) {
   return ext;
 }
 
-void write_atomically(const std::string& path, const std::string& what,
-                      const std::function<bool(const std::string&)>& write) {
+void write_file_atomically(const std::string& path, const std::string& what,
+                           std::string_view bytes) {
+  auto fail = [&](const std::string& reason) {
+    throw std::runtime_error(what + ": cannot write '" + path + "': " + reason);
+  };
   if (path.empty()) throw std::runtime_error(what + ": the output path is empty");
-  // mkstemp in the target's own directory, so the final rename never crosses
-  // file systems and an unwritable directory is found before any work is done.
-  std::string tmp = path + ".tmp-XXXXXX";
-  int fd = ::mkstemp(tmp.data());
-  if (fd < 0) {
-    throw std::runtime_error(what + ": cannot write '" + path + "': " + std::strerror(errno));
+  // A name of our own in the target's directory, so the rename never crosses
+  // file systems; O_EXCL so that no other file is ever overwritten by it.
+  static std::atomic<unsigned> counter{0};
+  std::string tmp = path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+  if (fd < 0) fail(std::strerror(errno));
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      int err = n < 0 ? errno : EIO;
+      ::close(fd);
+      std::remove(tmp.c_str());
+      fail(std::strerror(err));
+    }
+    done += static_cast<std::size_t>(n);
   }
-  ::fchmod(fd, 0644);
-  ::close(fd);
-  bool ok = false;
-  try {
-    ok = write(tmp);
-  } catch (...) {
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    int err = errno;
     std::remove(tmp.c_str());
-    throw;
-  }
-  struct stat st {};
-  if (!ok || ::stat(tmp.c_str(), &st) != 0 || st.st_size == 0) {
-    std::remove(tmp.c_str());
-    throw std::runtime_error(what + ": writing '" + path + "' failed");
+    fail(std::strerror(err));
   }
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
     int err = errno;
     std::remove(tmp.c_str());
-    throw std::runtime_error(what + ": cannot write '" + path + "': " + std::strerror(err));
+    fail(std::strerror(err));
   }
 }
 

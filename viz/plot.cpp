@@ -121,9 +121,19 @@ void save_png(const std::string& path, const std::string& what, cairo_t* cr,
     throw std::runtime_error(what + ": drawing '" + path +
                              "' failed: " + cairo_status_to_string(cairo_status(cr)));
   }
-  detail::write_atomically(path, what, [&](const std::string& tmp) {
-    return cairo_surface_write_to_png(surface, tmp.c_str()) == CAIRO_STATUS_SUCCESS;
-  });
+  // Encoded in memory, then written whole (atomic_file.hpp).
+  std::string png;
+  cairo_status_t status = cairo_surface_write_to_png_stream(
+      surface,
+      [](void* closure, const unsigned char* data, unsigned int length) {
+        static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
+        return CAIRO_STATUS_SUCCESS;
+      },
+      &png);
+  if (status != CAIRO_STATUS_SUCCESS)
+    throw std::runtime_error(what + ": encoding '" + path + "' failed: " +
+                             cairo_status_to_string(status));
+  detail::write_file_atomically(path, what, png);
 }
 
 void clip_to_plot(cairo_t* cr, const Chart& c) {

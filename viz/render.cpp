@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: MIT
 // DOT text -> PNG/SVG through Graphviz's cgraph (parse) and gvc (layout and
 // render), in this process. Graphviz keeps global state, so one mutex
-// serialises every use of it.
+// serialises every use of it. Graphs too big to lay out quickly are refused
+// before Graphviz sees them.
 
 #include <gradlab/viz/render.hpp>
 
-#include <fstream>
+#include <algorithm>
 #include <mutex>
 #include <stdexcept>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
 
 #include <graphviz/cgraph.h>
 #include <graphviz/gvc.h>
@@ -50,53 +54,99 @@ std::string format_of(const std::string& path) {
                               "' (use .png, .svg or .dot)");
 }
 
+// The nodes reachable from root, counting no further than `limit` + 1, so a
+// huge graph is refused without walking all of it.
+std::size_t count_nodes(const Node& root, std::size_t limit) {
+  std::unordered_set<const Node*> seen{&root};
+  std::vector<const Node*> stack{&root};
+  while (!stack.empty() && seen.size() <= limit) {
+    const Node* n = stack.back();
+    stack.pop_back();
+    for (const Node* p : n->parents())
+      if (seen.insert(p).second) stack.push_back(p);
+  }
+  return seen.size();
+}
+
+// Graphviz's dot puts every value and op on a layer and threads an edge that
+// skips layers through one hidden node per layer it skips; with many of those
+// (a value used by ops far apart, as x in x+x+...+x) its layout takes minutes.
+// This counts them the way dot will: an op one layer below its last operand,
+// its result one below the op.
+std::size_t skipped_layers(const Node& root) {
+  std::unordered_map<const Node*, std::size_t> layer;
+  std::size_t skipped = 0;
+  for (const Node* n : engine::topological_order(root)) {
+    if (n->is_leaf()) {
+      layer[n] = 0;
+      continue;
+    }
+    std::size_t op_layer = 0;
+    for (const Node* p : n->parents()) op_layer = std::max(op_layer, layer[p] + 1);
+    std::unordered_set<const Node*> operands(n->parents().begin(), n->parents().end());
+    for (const Node* p : operands) skipped += op_layer - layer[p] - 1;
+    layer[n] = op_layer + 1;
+  }
+  return skipped;
+}
+
 }  // namespace
 
 void render_dot(const std::string& dot, const std::string& path) {
   std::string format = format_of(path);
-  if (format == "dot") {
-    detail::write_atomically(path, "render", [&](const std::string& tmp) {
-      std::ofstream out(tmp, std::ios::binary);
-      out << dot;
-      return static_cast<bool>(out.flush());
-    });
-    return;
-  }
-  std::lock_guard lock(graphviz_mutex);
-  GVC_t* gvc = context();
-  graphviz_errors.clear();
-  Agraph_t* g = agmemread(dot.c_str());
-  if (!g) throw std::invalid_argument("render: Graphviz could not read the DOT text: " +
-                                      trimmed(graphviz_errors));
-  struct Close {
-    GVC_t* gvc;
-    Agraph_t* g;
-    bool laid_out = false;
-    ~Close() {
-      if (laid_out) gvFreeLayout(gvc, g);
-      agclose(g);
-    }
-  } close{gvc, g};
-  if (gvLayout(gvc, g, "dot") != 0)
-    throw std::runtime_error("render: Graphviz could not lay out the graph: " +
-                             trimmed(graphviz_errors));
-  close.laid_out = true;
-  detail::write_atomically(path, "render", [&](const std::string& tmp) {
-    if (gvRenderFilename(gvc, g, format.c_str(), tmp.c_str()) != 0)
-      throw std::runtime_error("render: Graphviz could not write '" + path + "' as " + format +
+  if (format == "dot") return detail::write_file_atomically(path, "render", dot);
+
+  std::string bytes;
+  {
+    std::lock_guard lock(graphviz_mutex);
+    GVC_t* gvc = context();
+    graphviz_errors.clear();
+    Agraph_t* g = agmemread(dot.c_str());
+    if (!g)
+      throw std::invalid_argument("render: Graphviz could not read the DOT text: " +
+                                  trimmed(graphviz_errors));
+    struct Close {
+      GVC_t* gvc;
+      Agraph_t* g;
+      bool laid_out = false;
+      ~Close() {
+        if (laid_out) gvFreeLayout(gvc, g);
+        agclose(g);
+      }
+    } close{gvc, g};
+    if (gvLayout(gvc, g, "dot") != 0)
+      throw std::runtime_error("render: Graphviz could not lay out the graph: " +
+                               trimmed(graphviz_errors));
+    close.laid_out = true;
+    // Rendered in memory, then written whole, so a full disk is an error
+    // rather than a truncated picture.
+    char* data = nullptr;
+    unsigned int length = 0;
+    if (gvRenderData(gvc, g, format.c_str(), &data, &length) != 0 || !data || length == 0) {
+      if (data) gvFreeRenderData(data);
+      throw std::runtime_error("render: Graphviz could not render '" + path + "' as " + format +
                                ": " + trimmed(graphviz_errors));
-    return true;
-  });
+    }
+    bytes.assign(data, length);
+    gvFreeRenderData(data);
+  }
+  detail::write_file_atomically(path, "render", bytes);
 }
 
 void render(const Node& root, const std::string& path, const RenderOptions& options) {
   format_of(path);  // an unknown format is refused before any work
-  std::size_t n = engine::topological_order(root).size();
+  std::size_t n = count_nodes(root, options.max_nodes);
   if (n > options.max_nodes)
-    throw std::length_error("render: the graph has " + std::to_string(n) +
-                            " nodes, more than max_nodes = " + std::to_string(options.max_nodes) +
-                            " that make a readable picture; raise RenderOptions::max_nodes to "
-                            "draw it anyway");
+    throw std::length_error("render: the graph has more than " + std::to_string(options.max_nodes) +
+                            " nodes (max_nodes), too many for a readable picture; raise "
+                            "RenderOptions::max_nodes to draw it anyway");
+  if (std::size_t skipped = skipped_layers(root); skipped > options.max_skipped_layers)
+    throw std::length_error(
+        "render: the graph's edges skip " + std::to_string(skipped) +
+        " layers in all (values used by ops far apart), more than max_skipped_layers = " +
+        std::to_string(options.max_skipped_layers) +
+        " that Graphviz lays out in reasonable time; raise RenderOptions::max_skipped_layers "
+        "to draw it anyway");
   render_dot(to_dot(root, options.dot), path);
 }
 

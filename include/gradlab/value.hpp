@@ -20,7 +20,7 @@ struct ScalarNode : Node {
   ScalarNode(double d, const Op* made_by) : Node(made_by), data(d) {}
   // Scalar nodes come from a per-thread block pool (see node_pool.hpp).
   static void* operator new(std::size_t size);
-  static void operator delete(void* p) noexcept;
+  static void operator delete(void* p, std::size_t size) noexcept;
 };
 
 class Value {
@@ -32,7 +32,11 @@ class Value {
   // A leaf that takes no gradient: how a plain number enters an op (`x + 1`).
   static Value constant(double data);
 
-  Value(const Value& other) noexcept : node_(other.node_) { retain(node_); }
+  // A moved-from Value holds no node: it may be assigned to or destroyed,
+  // and copying it gives another empty Value; any other use is an error.
+  Value(const Value& other) noexcept : node_(other.node_) {
+    if (node_) retain(node_);
+  }
   Value(Value&& other) noexcept : node_(other.node_) { other.node_ = nullptr; }
   Value& operator=(const Value& other) noexcept;
   Value& operator=(Value&& other) noexcept;

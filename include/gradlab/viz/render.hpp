@@ -14,12 +14,17 @@ namespace gradlab::viz {
 struct RenderOptions {
   DotOptions dot;
   // Past this many nodes a picture stops being readable, so render() refuses
-  // (std::length_error with the count) unless this is raised.
+  // (std::length_error) unless this is raised.
   std::size_t max_nodes = 5000;
+  // Graphviz's layout slows to minutes when many edges skip many layers (a
+  // value used by ops far apart, as x in x+x+...+x: 1,560 skipped layers
+  // take 2 s, 2,970 take 35 s), so render() refuses past this many.
+  std::size_t max_skipped_layers = 2000;
 };
 
 // Renders the graph that ends in root. Throws std::invalid_argument for an
-// unknown format, std::length_error for a graph over max_nodes, and
+// unknown format, std::length_error for a graph over max_nodes or
+// max_skipped_layers, and
 // std::runtime_error naming the path and the reason when it cannot be written.
 void render(const Node& root, const std::string& path, const RenderOptions& options = {});
 void render(const Value& root, const std::string& path, const RenderOptions& options = {});
