@@ -6,6 +6,7 @@
 #include <cmath>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include <gradlab/gradlab.hpp>
 
@@ -28,6 +29,82 @@ BOOST_AUTO_TEST_CASE(gradients_accumulate_until_zero_grad) {
   BOOST_TEST(x.grad() == 12.0);
   x.zero_grad();
   BOOST_TEST(x.grad() == 0.0);
+}
+
+BOOST_AUTO_TEST_CASE(inner_nodes_hold_the_latest_gradient) {
+  // Leaves accumulate; an inner node shows the gradient of the latest
+  // backward, and a second backward still sends the right amount down.
+  gl::Value x = 3.0;
+  gl::Value h = x * x;  // dh/dx = 6
+  gl::Value y = h * 2.0;  // dy/dh = 2
+  y.backward();
+  BOOST_TEST(h.grad() == 2.0);
+  BOOST_TEST(x.grad() == 12.0);
+  y.backward();
+  BOOST_TEST(h.grad() == 2.0);   // not 4
+  BOOST_TEST(y.grad() == 1.0);   // the output itself: seeded afresh
+  BOOST_TEST(x.grad() == 24.0);  // 12 + 12
+}
+
+BOOST_AUTO_TEST_CASE(constants_receive_no_gradient) {
+  gl::Value x = 2.0;
+  gl::Value c = gl::Value::constant(5.0);
+  gl::Value y = x * c;
+  y.backward();
+  y.backward();
+  BOOST_TEST(x.grad() == 10.0);
+  BOOST_TEST(c.grad() == 0.0);
+}
+
+BOOST_AUTO_TEST_CASE(an_observer_sees_every_node_once) {
+  gl::Value a = 2.0, b = 3.0;
+  gl::Value y = a * b + a;
+  std::vector<const gl::Node*> seen;
+  gl::engine::backward(
+      *y.node(), [](gl::Node& r) { static_cast<gl::ScalarNode&>(r).grad += 1; }, true,
+      [&](const gl::Node& n) { seen.push_back(&n); });
+  BOOST_TEST(seen.size() == 4u);  // y, a*b, a, b
+  BOOST_TEST(seen.front() == y.node());
+}
+
+BOOST_AUTO_TEST_CASE(a_throwing_observer_leaves_the_graph_usable) {
+  gl::Value a = 2.0;
+  gl::Value y = a * a;
+  BOOST_CHECK_THROW(gl::engine::backward(
+                        *y.node(), [](gl::Node& r) { static_cast<gl::ScalarNode&>(r).grad += 1; },
+                        true, [](const gl::Node&) { throw std::runtime_error("stop"); }),
+                    std::runtime_error);
+  BOOST_TEST(y.node()->pending == 0u);
+  BOOST_TEST(!(a.node()->flags & (gl::kVisited | gl::kFresh)));
+  a.zero_grad();
+  y.backward();  // works again, and gives the right answer
+  BOOST_TEST(a.grad() == 4.0);
+}
+
+BOOST_AUTO_TEST_CASE(backward_inside_backward_is_refused) {
+  gl::Value a = 2.0;
+  gl::Value y = a * a;
+  gl::Value other = a + 1.0;
+  std::string message;
+  gl::engine::backward(
+      *y.node(), [](gl::Node& r) { static_cast<gl::ScalarNode&>(r).grad += 1; }, true,
+      [&](const gl::Node&) {
+        try {
+          other.backward();
+        } catch (const std::logic_error& e) {
+          message = e.what();
+        }
+      });
+  BOOST_TEST(message.find("inside another backward") != std::string::npos);
+  BOOST_TEST(a.grad() == 4.0);  // the outer backward finished correctly
+}
+
+BOOST_AUTO_TEST_CASE(grad_mode_is_per_thread) {
+  gl::NoGradGuard no_grad;
+  bool other_thread_enabled = false;
+  std::thread([&] { other_thread_enabled = gl::is_grad_enabled(); }).join();
+  BOOST_TEST(other_thread_enabled);
+  BOOST_TEST(!gl::is_grad_enabled());
 }
 
 BOOST_AUTO_TEST_CASE(a_node_used_k_times_gets_k_contributions) {

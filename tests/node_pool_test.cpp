@@ -63,6 +63,27 @@ BOOST_AUTO_TEST_CASE(partly_used_pages_give_their_free_blocks) {
   for (std::size_t i = 1; i < blocks.size(); i += 2) pool.deallocate(blocks[i]);
 }
 
+BOOST_AUTO_TEST_CASE(blocks_freed_on_another_thread_come_back) {
+  NodePool pool(56);
+  std::vector<void*> blocks;
+  for (int i = 0; i < 3000; ++i) blocks.push_back(pool.allocate());  // three pages
+  auto page_of = [](void* b) {
+    return reinterpret_cast<std::uintptr_t>(b) & ~(NodePool::kPageBytes - 1);
+  };
+  std::set<std::uintptr_t> pages;
+  for (void* b : blocks) pages.insert(page_of(b));
+  std::thread([&] {
+    for (void* b : blocks) pool.deallocate(b);  // not the owner: the blocks wait on their pages
+  }).join();
+  // The owner takes them back when it needs room: 3000 more blocks fit in
+  // the same three pages.
+  std::vector<void*> again;
+  for (int i = 0; i < 3000; ++i) again.push_back(pool.allocate());
+  BOOST_TEST(std::all_of(again.begin(), again.end(),
+                         [&](void* b) { return pages.count(page_of(b)) == 1; }));
+  for (void* b : again) pool.deallocate(b);
+}
+
 BOOST_AUTO_TEST_CASE(values_may_die_on_another_thread) {
   std::vector<gradlab::Value> values;
   for (int i = 0; i < 3000; ++i) values.emplace_back(i);
@@ -78,11 +99,21 @@ BOOST_AUTO_TEST_CASE(values_may_die_on_another_thread) {
     freed_there = before - gradlab::live_nodes();
   }).join();
   BOOST_TEST(freed_there == 2 * 3000 + 1 - 1);  // every node but the new sum
-  // This thread's pool takes its blocks back and keeps working.
   gradlab::Value again = 1.0;
   for (int i = 0; i < 5000; ++i) again = again + 1.0;
   BOOST_TEST(again.data() == 5001.0);
   BOOST_TEST(gradlab::live_nodes() == here + 2 * 5000 + 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_thread_that_ends_leaves_its_values_usable) {
+  std::vector<gradlab::Value> made;
+  std::thread([&] {
+    for (int i = 0; i < 2000; ++i) made.emplace_back(i);
+  }).join();
+  double total = 0;
+  for (const auto& v : made) total += v.data();
+  BOOST_TEST(total == 1999.0 * 2000 / 2);
+  made.clear();  // freed here, into pages whose owner has ended
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -70,6 +70,23 @@ BOOST_AUTO_TEST_CASE(more_than_two_parents_go_to_the_heap) {
   BOOST_TEST(gl::live_nodes() == before);
 }
 
+BOOST_AUTO_TEST_CASE(set_parents_checks_its_limits) {
+  static constexpr gl::Op op{"many", nullptr, &gl::kScalarKind};
+  gl::Value a = 1.0;
+  gl::Value s = gl::Value::adopt([] {
+    auto* n = new gl::ScalarNode(0.0, &op);
+    n->refs = 1;
+    return n;
+  }());
+  std::vector<gl::Node*> too_many(70000, a.node());
+  BOOST_CHECK_THROW(gl::set_parents(*s.node(), too_many), std::length_error);
+  BOOST_TEST(a.node()->refs == 1u);  // nothing was taken
+  gl::Node* two[] = {a.node(), a.node()};
+  gl::set_parents(*s.node(), two);
+  BOOST_CHECK_THROW(gl::set_parents(*s.node(), two), std::logic_error);
+  BOOST_TEST(a.node()->refs == 3u);
+}
+
 BOOST_AUTO_TEST_CASE(labels_are_kept_and_cleared) {
   gl::Value x(2.0, "x");
   BOOST_TEST(x.label() == "x");

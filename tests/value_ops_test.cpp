@@ -179,6 +179,21 @@ BOOST_AUTO_TEST_CASE(power_with_a_value_exponent) {
   BOOST_TEST(std::isnan(b.grad()));
 }
 
+BOOST_AUTO_TEST_CASE(power_edge_cases) {
+  // 0^0 = 1 with derivative 0 in the base (b a^(b-1) with b = 0), not NaN.
+  Value a = 0.0;
+  Value y = pow(a, 0.0);
+  y.backward();
+  BOOST_TEST(y.data() == 1.0);
+  BOOST_TEST(a.grad() == 0.0);
+  // 0^2: derivative 2 * 0 = 0; and d/db of 0^b at b = 2 is 0.
+  Value z = 0.0, e = 2.0;
+  Value w = pow(z, e);
+  w.backward();
+  BOOST_TEST(z.grad() == 0.0);
+  BOOST_TEST(e.grad() == 0.0);
+}
+
 BOOST_AUTO_TEST_CASE(domain_errors_name_the_op_and_the_value) {
   Value x = 1.0, zero = 0.0, minus = -1.0;
   BOOST_TEST(domain_message([&] { x / zero; }) == "div: division by zero (1 / 0)");

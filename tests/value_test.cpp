@@ -94,4 +94,17 @@ BOOST_AUTO_TEST_CASE(parameter_update_through_the_handle) {
   BOOST_TEST(w.data() == 0.5);
 }
 
+BOOST_AUTO_TEST_CASE(moved_from_values_can_be_copied_and_reassigned) {
+  Value a = 2.0;
+  Value b = std::move(a);
+  BOOST_TEST(b.data() == 2.0);
+  BOOST_TEST(a.node() == nullptr);  // NOLINT(bugprone-use-after-move): what is left
+  Value c = a;                      // copying an empty handle gives an empty handle
+  BOOST_TEST(c.node() == nullptr);
+  c = b;
+  BOOST_TEST(c.data() == 2.0);
+  a = Value(5.0);
+  BOOST_TEST(a.data() == 5.0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
