@@ -1,27 +1,32 @@
 # SPDX-License-Identifier: MIT
 # The two commands (and a few more). Each installs what is missing first.
-#   make demo    build and run the main demo; pictures go to out/
-#   make test    build and run every test, then again under ASan+UBSan
-#   make bench   build and run the benchmarks in bench/
-JOBS  ?= 2
+#   make demo      build and run the main demo; pictures go to out/
+#   make test      build and run every test, then again under ASan+UBSan,
+#                  then fuzz the expression parser for 60 s
+#   make bench     build and run the benchmarks in bench/
+#   make fuzz      only the fuzzing (FUZZ_SECONDS=60)
+JOBS  ?= $(shell nproc)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-.PHONY: demo test bench deps build test-release test-asan clean
+.PHONY: demo test bench fuzz deps build test-release test-asan clean
 
 deps:
 	@scripts/install-deps.sh
 
-$(BUILD)/CMakeCache.txt: | deps
+build: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
-
-build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
 demo: build
 	$(BUILD)/demo/moons_demo out
 
-test: test-release test-asan
+test: test-release test-asan fuzz
 
 test-release: build
 	ctest --test-dir $(BUILD) --output-on-failure
@@ -30,10 +35,17 @@ test-asan: deps
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGRADLAB_SANITIZE=ON \
 	  -DGRADLAB_BUILD_BENCH=OFF -DGRADLAB_BUILD_TUTORIALS=OFF
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
-	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  ctest --test-dir $(ASAN_BUILD) --output-on-failure
+	$(SANITIZER_ENV) ctest --test-dir $(ASAN_BUILD) --output-on-failure
+
+fuzz: deps
+	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DGRADLAB_FUZZ=ON -DGRADLAB_SANITIZE=ON -DGRADLAB_BUILD_TESTS=OFF -DGRADLAB_BUILD_VIZ=OFF \
+	  -DGRADLAB_BUILD_TUTORIALS=OFF -DGRADLAB_BUILD_BENCH=OFF -DGRADLAB_BUILD_TOOLS=OFF
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	mkdir -p $(FUZZ_BUILD)/corpus
+	$(SANITIZER_ENV) $(FUZZ_BUILD)/expression_fuzz -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+	  -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 $(FUZZ_BUILD)/corpus tests/fuzz/corpus
+	@echo "fuzz: expression parser ran $(FUZZ_SECONDS) s with no crash, hang or sanitizer report"
 
 bench: build
 	$(BUILD)/bench/moons_step
@@ -42,4 +54,4 @@ bench: build
 	 else echo "moons_step_micrograd_python: skipped (no python3)"; fi
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) out
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) out

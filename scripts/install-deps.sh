@@ -14,14 +14,14 @@ if ((${#missing[@]} == 0)); then
   exit 0
 fi
 echo "install-deps: installing ${missing[*]}"
-sudo=""
+as_root=(env DEBIAN_FRONTEND=noninteractive)
 if [[ $(id -u) -ne 0 ]]; then
   command -v sudo >/dev/null || { echo "install-deps: need root or sudo to install ${missing[*]}" >&2; exit 1; }
-  sudo="sudo"
+  # Without a terminal (CI) sudo must not wait for a password.
+  if [[ -t 0 ]]; then as_root=(sudo "${as_root[@]}"); else as_root=(sudo -n "${as_root[@]}"); fi
 fi
-export DEBIAN_FRONTEND=noninteractive
 # Try with the package lists as they are; refresh them once if that fails.
-if ! $sudo apt-get install -y --no-install-recommends "${missing[@]}"; then
-  $sudo apt-get update
-  $sudo apt-get install -y --no-install-recommends "${missing[@]}"
+if ! "${as_root[@]}" apt-get install -y --no-install-recommends "${missing[@]}"; then
+  "${as_root[@]}" apt-get update
+  "${as_root[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
 fi
