@@ -39,8 +39,7 @@ void Node::free_extras() {
   }
 }
 
-void release(Node* node) {
-  if (--node->refs != 0) return;
+void free_node(Node* node) {
   // Nodes whose count reached zero wait in `dying` instead of on the call
   // stack; the first dying parent of each node is taken next directly, so a
   // chain never touches the list. A kind's destroy may release further nodes

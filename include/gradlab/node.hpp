@@ -83,10 +83,15 @@ struct Node {
 // Takes a reference to node.
 inline void retain(Node* node) { ++node->refs; }
 
-// Drops a reference; at zero the node is freed, and with it every parent whose
-// last reference it held. Iterative: a chain of any length is freed without
+// Frees a node whose count reached zero, and with it every parent whose last
+// reference it held. Iterative: a chain of any length is freed without
 // recursion.
-void release(Node* node);
+void free_node(Node* node);
+
+// Drops a reference; at zero the node is freed (free_node).
+inline void release(Node* node) {
+  if (--node->refs == 0) free_node(node);
+}
 
 // Records the parents of `out` (it must have none yet) and retains each.
 void set_parents(Node& out, std::span<Node* const> parents);
