@@ -18,40 +18,81 @@ bool GradCheckResult::ok() const {
 }
 
 namespace {
+
 double evaluate(const ScalarFunction& f, const std::vector<double>& x) {
   NoGradGuard no_grad;  // probes need values only
   std::vector<Value> in(x.begin(), x.end());
   return f(in).data();
 }
+
+// One row of the report: the central difference from f(x+h) and f(x-h).
+GradCheckEntry entry(std::string name, double input, double up, double down, double autograd,
+                     const GradCheckOptions& options) {
+  GradCheckEntry e;
+  e.name = std::move(name);
+  e.input = input;
+  e.numeric = (up - down) / (2 * options.step);
+  e.autograd = autograd;
+  e.abs_diff = std::abs(e.numeric - e.autograd);
+  double scale = std::max(std::abs(e.numeric), std::abs(e.autograd));
+  e.rel_diff = scale > 0 ? e.abs_diff / scale : 0.0;
+  e.ok = e.abs_diff <= options.atol + options.rtol * std::abs(e.numeric);  // false for NaN
+  return e;
+}
+
+void check_arguments(const GradCheckOptions& options, std::size_t names, std::size_t inputs) {
+  if (!(options.step > 0)) throw std::invalid_argument("gradcheck: step must be positive");
+  if (names != 0 && names != inputs)
+    throw std::invalid_argument("gradcheck: " + std::to_string(names) + " names for " +
+                                std::to_string(inputs) + " inputs");
+}
+
 }  // namespace
 
 GradCheckResult gradcheck(const ScalarFunction& f, const std::vector<double>& inputs,
                           const GradCheckOptions& options, const std::vector<std::string>& names) {
-  if (!(options.step > 0)) throw std::invalid_argument("gradcheck: step must be positive");
-  if (!names.empty() && names.size() != inputs.size())
-    throw std::invalid_argument("gradcheck: " + std::to_string(names.size()) + " names for " +
-                                std::to_string(inputs.size()) + " inputs");
+  check_arguments(options, names.size(), inputs.size());
   GradCheckResult result;
   std::vector<Value> x(inputs.begin(), inputs.end());
   Value y = f(x);
   result.value = y.data();
   if (y.requires_grad()) y.backward();  // otherwise f ignores x: every gradient is 0
 
-  const double h = options.step;
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     std::vector<double> plus = inputs, minus = inputs;
-    plus[i] += h;
-    minus[i] -= h;
-    GradCheckEntry e;
-    e.name = names.empty() ? std::string("x").append(std::to_string(i)) : names[i];
-    e.input = inputs[i];
-    e.numeric = (evaluate(f, plus) - evaluate(f, minus)) / (2 * h);
-    e.autograd = x[i].grad();
-    e.abs_diff = std::abs(e.numeric - e.autograd);
-    double scale = std::max(std::abs(e.numeric), std::abs(e.autograd));
-    e.rel_diff = scale > 0 ? e.abs_diff / scale : 0.0;
-    e.ok = e.abs_diff <= options.atol + options.rtol * std::abs(e.numeric);  // false for NaN
-    result.entries.push_back(e);
+    plus[i] += options.step;
+    minus[i] -= options.step;
+    result.entries.push_back(entry(names.empty() ? std::string("x").append(std::to_string(i)) : names[i],
+                                   inputs[i], evaluate(f, plus), evaluate(f, minus), x[i].grad(),
+                                   options));
+  }
+  return result;
+}
+
+GradCheckResult gradcheck(const TensorFunction& f, const std::vector<Tensor>& inputs,
+                          const GradCheckOptions& options, const std::vector<std::string>& names) {
+  check_arguments(options, names.size(), inputs.size());
+  // Fresh leaves, so the caller's tensors and their gradients stay as they were.
+  std::vector<Tensor> x;
+  for (const Tensor& t : inputs) x.push_back(t.detach().requires_grad_());
+  GradCheckResult result;
+  Tensor y = f(x);
+  result.value = y.item();
+  if (y.requires_grad()) y.backward();
+  auto probe = [&](std::size_t i, std::size_t j, double delta) {
+    NoGradGuard no_grad;
+    std::vector<Tensor> moved;
+    for (const Tensor& t : x) moved.push_back(t.detach());
+    moved[i].data()[j] += delta;
+    return f(moved).item();
+  };
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    std::vector<double> grad = x[i].grad().to_vector();
+    std::string base = names.empty() ? std::string("x").append(std::to_string(i)) : names[i];
+    for (std::size_t j = 0; j < grad.size(); ++j)
+      result.entries.push_back(entry(base + "[" + std::to_string(j) + "]", x[i].data()[j],
+                                     probe(i, j, options.step), probe(i, j, -options.step),
+                                     grad[j], options));
   }
   return result;
 }

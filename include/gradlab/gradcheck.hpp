@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include <gradlab/tensor.hpp>
 #include <gradlab/value.hpp>
 
 namespace gradlab {
@@ -41,6 +42,13 @@ using ScalarFunction = std::function<Value(const std::vector<Value>& x)>;
 // when given, must have one name per input. Throws std::invalid_argument for
 // a non-positive step or a names/inputs mismatch; f's own errors propagate.
 GradCheckResult gradcheck(const ScalarFunction& f, const std::vector<double>& inputs,
+                          const GradCheckOptions& options = {},
+                          const std::vector<std::string>& names = {});
+
+// The same for a function of tensors that returns a one-element tensor: one
+// entry per input element, named x0[0], x0[1], ... (or name[i]).
+using TensorFunction = std::function<Tensor(const std::vector<Tensor>& x)>;
+GradCheckResult gradcheck(const TensorFunction& f, const std::vector<Tensor>& inputs,
                           const GradCheckOptions& options = {},
                           const std::vector<std::string>& names = {});
 

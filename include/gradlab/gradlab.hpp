@@ -11,4 +11,5 @@
 #include <gradlab/nn.hpp>
 #include <gradlab/node.hpp>
 #include <gradlab/random.hpp>
+#include <gradlab/tensor.hpp>
 #include <gradlab/value.hpp>

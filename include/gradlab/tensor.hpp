@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: MIT
+// Tensor: an n-dimensional array of doubles that is a node of the same
+// autograd graph as Value. Same engine, same backward, same NoGradGuard; the
+// ops are Value's ops, vectorised. Data is row-major and contiguous.
+// Shapes in comments: a is (N, D) means N rows of D numbers.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include <gradlab/node.hpp>
+
+namespace gradlab {
+
+using Shape = std::vector<std::int64_t>;
+
+// A tensor node: shape, data, and a gradient of the same shape (allocated
+// when the first gradient arrives).
+struct TensorNode : Node {
+  Shape shape;
+  std::vector<double> data;
+  std::vector<double> grad;             // empty until backward reaches the node
+  // What an op keeps for its backward beyond its operands: dims, an exponent.
+  std::vector<std::int64_t> saved_ints;
+  double saved_number = 0;
+
+  TensorNode(Shape s, std::vector<double> d, const Op* made_by)
+      : Node(made_by), shape(std::move(s)), data(std::move(d)) {}
+  // The gradient buffer, zero-filled on first use.
+  std::vector<double>& grad_buffer() {
+    if (grad.size() != data.size()) grad.assign(data.size(), 0.0);
+    return grad;
+  }
+};
+
+class Tensor {
+ public:
+  Tensor();  // an empty tensor: shape [0]
+  Tensor(const Tensor& other) noexcept : node_(other.node_) {
+    if (node_) retain(node_);
+  }
+  Tensor(Tensor&& other) noexcept : node_(other.node_) { other.node_ = nullptr; }
+  Tensor& operator=(const Tensor& other) noexcept;
+  Tensor& operator=(Tensor&& other) noexcept;
+  ~Tensor() {
+    if (node_) release(node_);
+  }
+
+  // Whether backward() computes a gradient for this tensor (a leaf you made
+  // with requires_grad_(), or a result of ops on such tensors).
+  Tensor& requires_grad_(bool on = true);
+  bool requires_grad() const { return node_->requires_grad(); }
+  bool is_leaf() const { return node_->is_leaf(); }
+
+  const Shape& shape() const { return node_->shape; }
+  std::int64_t dim() const { return static_cast<std::int64_t>(node_->shape.size()); }
+  std::int64_t numel() const { return static_cast<std::int64_t>(node_->data.size()); }
+  double item() const;  // the one number of a one-element tensor
+  std::vector<double> to_vector() const { return node_->data; }  // row-major
+  const std::vector<double>& data() const { return node_->data; }
+  std::vector<double>& data() { return node_->data; }  // for updates under NoGradGuard
+
+  // The gradient as a tensor (zeros before any backward reached this node).
+  Tensor grad() const;
+  void zero_grad();
+  Tensor detach() const;  // the same numbers, outside the graph
+  std::string op() const { return node_->op->name; }
+  std::string label() const { return node_label(*node_); }
+  Tensor& set_label(const std::string& label);
+
+  // d(this)/d(every tensor it depends on), added into their gradients. A
+  // scalar (one element) needs no argument; otherwise pass d(loss)/d(this).
+  void backward(bool retain_graph = true);
+  void backward(const Tensor& gradient, bool retain_graph = true);
+
+  // Elementwise and reductions as members too: x.exp() is exp(x).
+  Tensor exp() const;
+  Tensor log() const;
+  Tensor tanh() const;
+  Tensor relu() const;
+  Tensor sigmoid() const;
+  Tensor sqrt() const;
+  Tensor abs() const;
+  Tensor pow(double exponent) const;
+  Tensor sum() const;
+  Tensor sum(std::int64_t dim, bool keepdim = false) const;
+  Tensor mean() const;
+  Tensor mean(std::int64_t dim, bool keepdim = false) const;
+  Tensor matmul(const Tensor& other) const;
+  Tensor transpose(std::int64_t dim0, std::int64_t dim1) const;
+  Tensor t() const { return transpose(0, 1); }
+  Tensor reshape(const Shape& shape) const;
+
+  TensorNode* node() const { return node_; }
+  static Tensor adopt(TensorNode* node);  // takes over the reference node carries
+
+ private:
+  explicit Tensor(TensorNode* node) : node_(node) {}
+  TensorNode* node_;
+};
+
+// Creation. Nested lists make 1-d to 3-d tensors: tensor({{1, 2}, {3, 4}}).
+// (Rows of one element, {{1}, {2}}, are ambiguous in C++: write a column as
+// tensor({1, 2}, {2, 1}).)
+Tensor tensor(std::vector<double> data, Shape shape);
+Tensor tensor(std::initializer_list<double> values);
+Tensor tensor(std::initializer_list<std::initializer_list<double>> rows);
+Tensor tensor(std::initializer_list<std::initializer_list<std::initializer_list<double>>> blocks);
+Tensor scalar_tensor(double value);
+Tensor zeros(const Shape& shape);
+Tensor ones(const Shape& shape);
+Tensor full(const Shape& shape, double value);
+Tensor arange(double start, double end, double step = 1.0);
+Tensor randn(const Shape& shape);  // from gradlab's generator (manual_seed)
+Tensor rand(const Shape& shape);
+
+// Elementwise, with NumPy broadcasting; gradients are summed back over the
+// broadcast dimensions. std::invalid_argument names the op and both shapes.
+Tensor operator+(const Tensor& a, const Tensor& b);
+Tensor operator-(const Tensor& a, const Tensor& b);
+Tensor operator*(const Tensor& a, const Tensor& b);
+Tensor operator/(const Tensor& a, const Tensor& b);
+Tensor operator-(const Tensor& a);
+Tensor operator+(const Tensor& a, double b);
+Tensor operator+(double a, const Tensor& b);
+Tensor operator-(const Tensor& a, double b);
+Tensor operator-(double a, const Tensor& b);
+Tensor operator*(const Tensor& a, double b);
+Tensor operator*(double a, const Tensor& b);
+Tensor operator/(const Tensor& a, double b);
+Tensor operator/(double a, const Tensor& b);
+Tensor exp(const Tensor& a);
+Tensor log(const Tensor& a);
+Tensor tanh(const Tensor& a);
+Tensor relu(const Tensor& a);
+Tensor sigmoid(const Tensor& a);
+Tensor sqrt(const Tensor& a);
+Tensor abs(const Tensor& a);
+Tensor pow(const Tensor& a, double exponent);
+
+// Reductions; a negative dim counts from the end.
+Tensor sum(const Tensor& a);
+Tensor sum(const Tensor& a, std::int64_t dim, bool keepdim = false);
+Tensor mean(const Tensor& a);
+Tensor mean(const Tensor& a, std::int64_t dim, bool keepdim = false);
+
+// Linear algebra and shape.
+Tensor matmul(const Tensor& a, const Tensor& b);  // (N, K) @ (K, M) -> (N, M), through BLAS
+Tensor transpose(const Tensor& a, std::int64_t dim0, std::int64_t dim1);
+Tensor reshape(const Tensor& a, const Shape& shape);  // one dim may be -1
+
+std::string to_string(const Shape& shape);  // "[2, 3]"
+// tensor([[1.0000, 2.0000],
+//         [3.0000, 4.0000]], shape=[2, 2], requires_grad=true)
+std::ostream& operator<<(std::ostream& os, const Tensor& t);
+
+extern const NodeKind kTensorKind;
+extern const Op kTensorLeaf;
+
+}  // namespace gradlab

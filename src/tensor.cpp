@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: MIT
+// The Tensor handle and the tensor node kind: creation, reference counting,
+// backward() through the shared engine, printing.
+
+#include <gradlab/tensor.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <numeric>
+#include <ostream>
+#include <sstream>
+
+#include <gradlab/engine.hpp>
+#include <gradlab/grad_mode.hpp>
+#include <gradlab/random.hpp>
+
+#include "tensor_internal.hpp"
+
+namespace gradlab {
+
+namespace detail {
+
+std::int64_t numel_of(const Shape& shape) {
+  return std::accumulate(shape.begin(), shape.end(), std::int64_t{1}, std::multiplies<>());
+}
+
+std::int64_t wrap_dim(const std::string& op, std::int64_t dim, std::int64_t rank) {
+  if (dim < -rank || dim >= rank || rank == 0)
+    throw std::invalid_argument(op + ": dim " + std::to_string(dim) + " is out of range for a " +
+                                std::to_string(rank) + "-d tensor");
+  return dim < 0 ? dim + rank : dim;
+}
+
+Shape broadcast_shape(const std::string& op, const Shape& a, const Shape& b) {
+  Shape out(std::max(a.size(), b.size()));
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    std::int64_t da = i < a.size() ? a[a.size() - 1 - i] : 1;
+    std::int64_t db = i < b.size() ? b[b.size() - 1 - i] : 1;
+    if (da != db && da != 1 && db != 1)
+      throw std::invalid_argument(op + ": shapes " + to_string(a) + " and " + to_string(b) +
+                                  " cannot be broadcast together (" + std::to_string(da) +
+                                  " vs " + std::to_string(db) + ")");
+    out[out.size() - 1 - i] = std::max(da, db);
+  }
+  return out;
+}
+
+std::vector<std::int64_t> broadcast_strides(const Shape& shape, const Shape& out) {
+  std::vector<std::int64_t> strides(out.size(), 0);
+  std::int64_t stride = 1;
+  for (std::size_t i = 0; i < shape.size(); ++i) {
+    std::size_t d = shape.size() - 1 - i, od = out.size() - 1 - i;
+    strides[od] = shape[d] == 1 ? 0 : stride;
+    stride *= shape[d];
+  }
+  return strides;
+}
+
+Tensor make_result(Shape shape, std::vector<double> data, const Op& op,
+                   std::initializer_list<const Tensor*> inputs) {
+  bool record = is_grad_enabled() &&
+                std::any_of(inputs.begin(), inputs.end(), [](auto* t) { return t->requires_grad(); });
+  auto* out = new TensorNode(std::move(shape), std::move(data), record ? &op : &kTensorLeaf);
+  out->refs = 1;
+  if (record) {
+    out->flags = kRequiresGrad;
+    std::vector<Node*> parents;
+    for (const Tensor* t : inputs) parents.push_back(t->node());
+    set_parents(*out, parents);
+  }
+  return Tensor::adopt(out);
+}
+
+}  // namespace detail
+
+using detail::numel_of;
+
+namespace {
+
+// Up to 6 elements are shown; more are summarised as min / mean / max.
+std::string summary(const std::vector<double>& v, const Shape& shape) {
+  std::ostringstream os;
+  os << to_string(shape);
+  if (v.empty()) return os.str();
+  char buf[48];
+  if (v.size() <= 6) {
+    os << " (";
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      std::snprintf(buf, sizeof buf, "%s%.4g", i ? " " : "", v[i]);
+      os << buf;
+    }
+    os << ")";
+  } else {
+    auto [lo, hi] = std::minmax_element(v.begin(), v.end());
+    double mean = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+    std::snprintf(buf, sizeof buf, " min %.4g mean %.4g max %.4g", *lo, mean, *hi);
+    os << buf;
+  }
+  return os.str();
+}
+
+}  // namespace
+
+const NodeKind kTensorKind{
+    "tensor",
+    [](Node* n) { delete static_cast<TensorNode*>(n); },
+    [](Node& n) {
+      auto& t = detail::tnode(n);
+      std::fill(t.grad.begin(), t.grad.end(), 0.0);
+    },
+    [](const Node& n) {
+      auto& t = static_cast<const TensorNode&>(n);
+      return summary(t.data, t.shape);
+    },
+    [](const Node& n) {
+      auto& t = static_cast<const TensorNode&>(n);
+      return t.grad.empty() ? std::string("none") : summary(t.grad, t.shape);
+    },
+};
+const Op kTensorLeaf{"", nullptr, &kTensorKind};
+
+// --- the handle ------------------------------------------------------------
+
+Tensor::Tensor() : Tensor(zeros({0})) {}
+
+Tensor Tensor::adopt(TensorNode* node) { return Tensor(node); }
+
+Tensor& Tensor::operator=(const Tensor& other) noexcept {
+  if (other.node_) retain(other.node_);
+  if (node_) release(node_);
+  node_ = other.node_;
+  return *this;
+}
+
+Tensor& Tensor::operator=(Tensor&& other) noexcept {
+  if (this != &other) {
+    if (node_) release(node_);
+    node_ = other.node_;
+    other.node_ = nullptr;
+  }
+  return *this;
+}
+
+Tensor& Tensor::requires_grad_(bool on) {
+  if (!node_->is_leaf())
+    throw std::logic_error("requires_grad_: only a leaf tensor can be made to require grad; "
+                           "use detach() for a leaf copy of a result");
+  if (on) node_->flags |= kRequiresGrad;
+  else node_->flags &= ~kRequiresGrad;
+  return *this;
+}
+
+double Tensor::item() const {
+  if (numel() != 1)
+    throw std::invalid_argument("item: the tensor has " + std::to_string(numel()) +
+                                " elements (shape " + to_string(shape()) + "), not 1");
+  return node_->data[0];
+}
+
+Tensor Tensor::grad() const {
+  std::vector<double> g = node_->grad.empty() ? std::vector<double>(node_->data.size(), 0.0)
+                                              : node_->grad;
+  return tensor(std::move(g), node_->shape);
+}
+
+void Tensor::zero_grad() { std::fill(node_->grad.begin(), node_->grad.end(), 0.0); }
+
+Tensor Tensor::detach() const { return tensor(node_->data, node_->shape); }
+
+Tensor& Tensor::set_label(const std::string& label) {
+  set_node_label(*node_, label);
+  return *this;
+}
+
+void Tensor::backward(bool retain_graph) {
+  if (numel() != 1)
+    throw std::invalid_argument("backward: the tensor has shape " + to_string(shape()) +
+                                "; backward() without a gradient needs a single number "
+                                "(reduce it with sum() or mean(), or pass the gradient)");
+  backward(ones(shape()), retain_graph);
+}
+
+void Tensor::backward(const Tensor& gradient, bool retain_graph) {
+  if (gradient.shape() != shape())
+    throw std::invalid_argument("backward: the gradient has shape " + to_string(gradient.shape()) +
+                                " but the tensor has shape " + to_string(shape()));
+  const std::vector<double>& g = gradient.data();
+  engine::backward(
+      *node_,
+      [&](Node& root) {
+        std::vector<double>& dout = detail::tnode(root).grad_buffer();
+        for (std::size_t i = 0; i < dout.size(); ++i) dout[i] += g[i];
+      },
+      retain_graph);
+}
+
+// --- creation ----------------------------------------------------------------
+
+Tensor tensor(std::vector<double> data, Shape shape) {
+  for (std::int64_t d : shape)
+    if (d < 0) throw std::invalid_argument("tensor: negative dimension in shape " + to_string(shape));
+  if (static_cast<std::int64_t>(data.size()) != numel_of(shape))
+    throw std::invalid_argument("tensor: " + std::to_string(data.size()) +
+                                " values do not fill shape " + to_string(shape) + " (" +
+                                std::to_string(numel_of(shape)) + " elements)");
+  auto* n = new TensorNode(std::move(shape), std::move(data), &kTensorLeaf);
+  n->refs = 1;
+  return Tensor::adopt(n);
+}
+
+Tensor tensor(std::initializer_list<double> values) {
+  return tensor(std::vector<double>(values), {static_cast<std::int64_t>(values.size())});
+}
+
+Tensor tensor(std::initializer_list<std::initializer_list<double>> rows) {
+  std::vector<double> data;
+  std::int64_t cols = rows.size() ? static_cast<std::int64_t>(rows.begin()->size()) : 0;
+  for (auto& r : rows) {
+    if (static_cast<std::int64_t>(r.size()) != cols)
+      throw std::invalid_argument("tensor: rows of different lengths (" + std::to_string(cols) +
+                                  " and " + std::to_string(r.size()) + ")");
+    data.insert(data.end(), r.begin(), r.end());
+  }
+  return tensor(std::move(data), {static_cast<std::int64_t>(rows.size()), cols});
+}
+
+Tensor tensor(std::initializer_list<std::initializer_list<std::initializer_list<double>>> blocks) {
+  std::vector<double> data;
+  Shape inner;
+  for (auto& b : blocks) {
+    Tensor t = tensor(b);
+    if (!inner.empty() && t.shape() != inner)
+      throw std::invalid_argument("tensor: blocks of different shapes (" + to_string(inner) +
+                                  " and " + to_string(t.shape()) + ")");
+    inner = t.shape();
+    data.insert(data.end(), t.data().begin(), t.data().end());
+  }
+  if (inner.empty()) inner = {0, 0};
+  return tensor(std::move(data), {static_cast<std::int64_t>(blocks.size()), inner[0], inner[1]});
+}
+
+Tensor scalar_tensor(double value) { return tensor({value}, {}); }
+Tensor full(const Shape& shape, double value) {
+  return tensor(std::vector<double>(static_cast<std::size_t>(std::max<std::int64_t>(numel_of(shape), 0)), value), shape);
+}
+Tensor zeros(const Shape& shape) { return full(shape, 0.0); }
+Tensor ones(const Shape& shape) { return full(shape, 1.0); }
+
+Tensor arange(double start, double end, double step) {
+  if (step == 0 || !std::isfinite(start) || !std::isfinite(end) || !std::isfinite(step))
+    throw std::invalid_argument("arange: step must be non-zero and all bounds finite");
+  std::vector<double> v;
+  for (double x = start; step > 0 ? x < end : x > end; x = start + step * static_cast<double>(v.size()))
+    v.push_back(x);
+  std::int64_t n = static_cast<std::int64_t>(v.size());
+  return tensor(std::move(v), {n});
+}
+
+Tensor randn(const Shape& shape) {
+  std::vector<double> v(static_cast<std::size_t>(numel_of(shape)));
+  for (double& x : v) x = normal();
+  return tensor(std::move(v), shape);
+}
+
+Tensor rand(const Shape& shape) {
+  std::vector<double> v(static_cast<std::size_t>(numel_of(shape)));
+  for (double& x : v) x = uniform();
+  return tensor(std::move(v), shape);
+}
+
+// --- printing ----------------------------------------------------------------
+
+std::string to_string(const Shape& shape) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+std::ostream& operator<<(std::ostream& os, const Tensor& t) {
+  // Nested brackets as PyTorch prints them, one innermost row per line.
+  const Shape& shape = t.shape();
+  const std::vector<double>& v = t.data();
+  std::int64_t row = shape.empty() ? 1 : shape.back();
+  os << "tensor(";
+  if (shape.empty()) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.4f", v[0]);
+    os << buf;
+  }
+  for (std::int64_t i = 0; !shape.empty() && i < t.numel(); i += row) {
+    // How many dimensions open (and, at the end of the row, close) here.
+    std::size_t open = 0;
+    for (std::int64_t block = row, d = static_cast<std::int64_t>(shape.size()) - 1; d >= 0;
+         block *= shape[static_cast<std::size_t>(d)], --d)
+      if (i % block == 0) ++open;
+    if (i > 0) os << "\n" << std::string(7 + shape.size() - open, ' ');
+    os << std::string(open, '[');
+    for (std::int64_t j = 0; j < row; ++j) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%s%.4f", j ? ", " : "", v[static_cast<std::size_t>(i + j)]);
+      os << buf;
+    }
+    std::size_t close = 0;
+    for (std::int64_t block = row, d = static_cast<std::int64_t>(shape.size()) - 1; d >= 0;
+         block *= shape[static_cast<std::size_t>(d)], --d)
+      if ((i + row) % block == 0) ++close;
+    os << std::string(close, ']');
+    if (i + row < t.numel()) os << ",";
+  }
+  if (t.numel() == 0) os << "[]";
+  os << ", shape=" << to_string(shape);
+  if (t.requires_grad()) os << ", requires_grad=true";
+  return os << ")";
+}
+
+}  // namespace gradlab

@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: MIT
+// Elementwise tensor ops, forward and backward side by side: Value's ops,
+// applied to every element. Binary ops broadcast, and their backward sums
+// each gradient back over the dimensions its operand was stretched along.
+
+#include <cmath>
+#include <stdexcept>
+
+#include "tensor_internal.hpp"
+
+namespace gradlab {
+
+using detail::for_each_broadcast;
+using detail::make_result;
+using detail::operand;
+using detail::tnode;
+
+namespace {
+
+// out = f(a, b) elementwise under broadcasting.
+template <class F>
+Tensor binary(const char* name, const Tensor& a, const Tensor& b, const Op& op, F f) {
+  Shape shape = detail::broadcast_shape(name, a.shape(), b.shape());
+  std::vector<double> out(static_cast<std::size_t>(detail::numel_of(shape)));
+  const double* x = a.data().data();
+  const double* y = b.data().data();
+  for_each_broadcast(shape, a.shape(), b.shape(),
+                     [&](std::int64_t i, std::int64_t ia, std::int64_t ib) { out[i] = f(x[ia], y[ib]); });
+  return make_result(std::move(shape), std::move(out), op, {&a, &b});
+}
+
+// The backward of a binary op: grad(dout, x, y, out) returns the pair
+// (d out/d x, d out/d y) times dout for one element; shares are added into
+// the operands that take a gradient, summed over broadcast elements.
+template <class G>
+void binary_backward(Node& n, G grad) {
+  TensorNode& out = tnode(n);
+  TensorNode& a = operand(n, 0);
+  TensorNode& b = operand(n, 1);
+  const bool ga = a.requires_grad(), gb = b.requires_grad();
+  double* da = ga ? a.grad_buffer().data() : nullptr;
+  double* db = gb ? b.grad_buffer().data() : nullptr;
+  const std::vector<double>& dout = out.grad_buffer();
+  for_each_broadcast(out.shape, a.shape, b.shape, [&](std::int64_t i, std::int64_t ia, std::int64_t ib) {
+    auto [gx, gy] = grad(dout[i], a.data[ia], b.data[ib], out.data[i]);
+    if (ga) da[ia] += gx;
+    if (gb) db[ib] += gy;
+  });
+}
+
+struct Pair {
+  double x, y;
+};
+
+// out = f(a) elementwise; its backward adds dout * f'(a) into a.
+template <class F>
+Tensor unary(const Tensor& a, const Op& op, F f) {
+  std::vector<double> out(a.data().size());
+  const std::vector<double>& x = a.data();
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = f(x[i]);
+  return make_result(a.shape(), std::move(out), op, {&a});
+}
+
+// The backward of a unary op: local(x, out) is d out/d x for one element.
+template <class L>
+void unary_backward(Node& n, L local) {
+  TensorNode& out = tnode(n);
+  TensorNode& a = operand(n, 0);
+  std::vector<double>& da = a.grad_buffer();
+  const std::vector<double>& dout = out.grad_buffer();
+  for (std::size_t i = 0; i < da.size(); ++i) da[i] += dout[i] * local(a.data[i], out.data[i]);
+}
+
+template <class Check>
+void check_domain(const char* op, const Tensor& a, Check ok, const char* expected) {
+  for (double x : a.data())
+    if (!ok(x))
+      throw std::domain_error(std::string(op) + ": input must be " + expected + ", got " +
+                              std::to_string(x));
+}
+
+}  // namespace
+
+Tensor operator+(const Tensor& a, const Tensor& b) {
+  static constexpr Op op{"+", [](Node& n) {
+    binary_backward(n, [](double dout, double, double, double) {
+      return Pair{dout, dout};  // d(a+b)/da = 1, d(a+b)/db = 1
+    });
+  }, &kTensorKind};
+  return binary("add", a, b, op, [](double x, double y) { return x + y; });
+}
+
+Tensor operator-(const Tensor& a, const Tensor& b) {
+  static constexpr Op op{"-", [](Node& n) {
+    binary_backward(n, [](double dout, double, double, double) {
+      return Pair{dout, -dout};  // d(a-b)/da = 1, d(a-b)/db = -1
+    });
+  }, &kTensorKind};
+  return binary("sub", a, b, op, [](double x, double y) { return x - y; });
+}
+
+Tensor operator*(const Tensor& a, const Tensor& b) {
+  static constexpr Op op{"*", [](Node& n) {
+    binary_backward(n, [](double dout, double x, double y, double) {
+      return Pair{dout * y, dout * x};  // d(a*b)/da = b, d(a*b)/db = a
+    });
+  }, &kTensorKind};
+  return binary("mul", a, b, op, [](double x, double y) { return x * y; });
+}
+
+Tensor operator/(const Tensor& a, const Tensor& b) {
+  for (double y : b.data())
+    if (y == 0) throw std::domain_error("div: division by zero");
+  static constexpr Op op{"/", [](Node& n) {
+    binary_backward(n, [](double dout, double x, double y, double) {
+      return Pair{dout / y, -dout * x / (y * y)};  // d(a/b)/da = 1/b, d(a/b)/db = -a/b^2
+    });
+  }, &kTensorKind};
+  return binary("div", a, b, op, [](double x, double y) { return x / y; });
+}
+
+Tensor operator-(const Tensor& a) {
+  static constexpr Op op{"neg", [](Node& n) {
+    unary_backward(n, [](double, double) { return -1.0; });  // d(-a)/da = -1
+  }, &kTensorKind};
+  return unary(a, op, [](double x) { return -x; });
+}
+
+// A number joins the graph as a constant 0-d tensor, broadcast to any shape.
+Tensor operator+(const Tensor& a, double b) { return a + scalar_tensor(b); }
+Tensor operator+(double a, const Tensor& b) { return scalar_tensor(a) + b; }
+Tensor operator-(const Tensor& a, double b) { return a - scalar_tensor(b); }
+Tensor operator-(double a, const Tensor& b) { return scalar_tensor(a) - b; }
+Tensor operator*(const Tensor& a, double b) { return a * scalar_tensor(b); }
+Tensor operator*(double a, const Tensor& b) { return scalar_tensor(a) * b; }
+Tensor operator/(const Tensor& a, double b) { return a / scalar_tensor(b); }
+Tensor operator/(double a, const Tensor& b) { return scalar_tensor(a) / b; }
+
+Tensor exp(const Tensor& a) {
+  static constexpr Op op{"exp", [](Node& n) {
+    unary_backward(n, [](double, double out) { return out; });  // d(e^a)/da = e^a
+  }, &kTensorKind};
+  return unary(a, op, [](double x) { return std::exp(x); });
+}
+
+Tensor log(const Tensor& a) {
+  check_domain("log", a, [](double x) { return x > 0; }, "positive");
+  static constexpr Op op{"log", [](Node& n) {
+    unary_backward(n, [](double x, double) { return 1 / x; });  // d(ln a)/da = 1/a
+  }, &kTensorKind};
+  return unary(a, op, [](double x) { return std::log(x); });
+}
+
+Tensor tanh(const Tensor& a) {
+  static constexpr Op op{"tanh", [](Node& n) {
+    unary_backward(n, [](double, double out) { return 1 - out * out; });  // 1 - tanh(a)^2
+  }, &kTensorKind};
+  return unary(a, op, [](double x) { return std::tanh(x); });
+}
+
+Tensor relu(const Tensor& a) {
+  static constexpr Op op{"relu", [](Node& n) {
+    unary_backward(n, [](double, double out) { return out > 0 ? 1.0 : 0.0; });  // 1 if a > 0
+  }, &kTensorKind};
+  return unary(a, op, [](double x) { return x > 0 ? x : 0.0; });
+}
+
+Tensor sigmoid(const Tensor& a) {
+  static constexpr Op op{"sigmoid", [](Node& n) {
+    unary_backward(n, [](double, double out) { return out * (1 - out); });  // s(a)(1 - s(a))
+  }, &kTensorKind};
+  return unary(a, op, [](double x) {  // two forms, so that e^(large) never overflows
+    return x >= 0 ? 1 / (1 + std::exp(-x)) : std::exp(x) / (1 + std::exp(x));
+  });
+}
+
+Tensor sqrt(const Tensor& a) {
+  check_domain("sqrt", a, [](double x) { return x >= 0; }, "non-negative");
+  static constexpr Op op{"sqrt", [](Node& n) {
+    unary_backward(n, [](double, double out) { return 1 / (2 * out); });  // 1 / (2 sqrt a)
+  }, &kTensorKind};
+  return unary(a, op, [](double x) { return std::sqrt(x); });
+}
+
+Tensor abs(const Tensor& a) {
+  static constexpr Op op{"abs", [](Node& n) {
+    unary_backward(n, [](double x, double) { return x > 0 ? 1.0 : x < 0 ? -1.0 : 0.0; });  // sign(a)
+  }, &kTensorKind};
+  return unary(a, op, [](double x) { return std::abs(x); });
+}
+
+Tensor pow(const Tensor& a, double exponent) {
+  if (exponent != std::floor(exponent))
+    check_domain("pow", a, [](double x) { return x >= 0; }, "non-negative for a non-integer exponent");
+  if (exponent < 0) check_domain("pow", a, [](double x) { return x != 0; }, "non-zero for a negative exponent");
+  static constexpr Op op{"pow", [](Node& n) {
+    double p = tnode(n).saved_number;  // the exponent, kept by the forward
+    unary_backward(n, [p](double x, double) { return p == 0 ? 0.0 : p * std::pow(x, p - 1); });  // p a^(p-1)
+  }, &kTensorKind};
+  Tensor out = unary(a, op, [exponent](double x) { return std::pow(x, exponent); });
+  out.node()->saved_number = exponent;
+  return out;
+}
+
+Tensor Tensor::exp() const { return gradlab::exp(*this); }
+Tensor Tensor::log() const { return gradlab::log(*this); }
+Tensor Tensor::tanh() const { return gradlab::tanh(*this); }
+Tensor Tensor::relu() const { return gradlab::relu(*this); }
+Tensor Tensor::sigmoid() const { return gradlab::sigmoid(*this); }
+Tensor Tensor::sqrt() const { return gradlab::sqrt(*this); }
+Tensor Tensor::abs() const { return gradlab::abs(*this); }
+Tensor Tensor::pow(double exponent) const { return gradlab::pow(*this, exponent); }
+
+}  // namespace gradlab

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: MIT
+// Every tensor op's gradient against finite differences, including
+// broadcast shapes, reductions over each dim, matmul and shape ops.
+#include <boost/test/unit_test.hpp>
+
+#include <cmath>
+
+#include <gradlab/gradlab.hpp>
+
+namespace gl = gradlab;
+using gl::Tensor;
+
+namespace {
+// Checks f's gradients at `inputs` (f returns a scalar tensor).
+void check(const std::string& what, const gl::TensorFunction& f, const std::vector<Tensor>& inputs) {
+  BOOST_TEST_CONTEXT(what) {
+    gl::GradCheckResult r = gl::gradcheck(f, inputs);
+    BOOST_TEST(r.ok(), r);
+    BOOST_TEST(!r.entries.empty());
+  }
+}
+// A weighted sum, so every output element has its own gradient.
+Tensor weigh(const Tensor& t) {
+  std::vector<double> w(static_cast<std::size_t>(t.numel()));
+  for (std::size_t i = 0; i < w.size(); ++i) w[i] = 0.5 + 0.25 * static_cast<double>(i % 7);
+  return (t * gl::tensor(w, t.shape())).sum();
+}
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(tensor_ops_test)
+
+BOOST_AUTO_TEST_CASE(elementwise_with_broadcasting) {
+  gl::manual_seed(1);
+  Tensor a = gl::randn({2, 3}), row = gl::randn({3}), col = gl::randn({2, 1}), s = gl::randn({});
+  Tensor pos = gl::rand({2, 3}) + 0.5;
+  for (auto [name, b] : {std::pair{"same", a * 0.5 + 1.0}, {"row", row}, {"col", col}, {"scalar", s}}) {
+    check(std::string("add ") + name, [](auto& x) { return weigh(x[0] + x[1]); }, {a, b});
+    check(std::string("sub ") + name, [](auto& x) { return weigh(x[0] - x[1]); }, {a, b});
+    check(std::string("mul ") + name, [](auto& x) { return weigh(x[0] * x[1]); }, {a, b});
+  }
+  check("div", [](auto& x) { return weigh(x[0] / x[1]); }, {a, pos});
+  check("div col", [](auto& x) { return weigh(x[0] / x[1]); }, {a, col * col + 1.0});
+  Tensor y = gl::tensor({1.0, 2.0}, {2, 1}) + gl::tensor({10.0, 20.0, 30.0});  // (2,1) + (3) -> (2,3)
+  BOOST_TEST((y.shape() == gl::Shape{2, 3}));
+  BOOST_TEST((y.to_vector() == std::vector<double>{11, 21, 31, 12, 22, 32}));
+}
+
+BOOST_AUTO_TEST_CASE(broadcast_gradients_sum_over_stretched_dims) {
+  Tensor a = gl::ones({2, 3}).requires_grad_();
+  Tensor b = gl::tensor({1.0, 2.0, 3.0}).requires_grad_();
+  (a * b).sum().backward();
+  BOOST_TEST((b.grad().to_vector() == std::vector<double>{2, 2, 2}));  // summed over the 2 rows
+  BOOST_TEST((a.grad().to_vector() == std::vector<double>{1, 2, 3, 1, 2, 3}));
+}
+
+BOOST_AUTO_TEST_CASE(unary_ops) {
+  gl::manual_seed(2);
+  Tensor a = gl::randn({2, 3});
+  Tensor pos = gl::rand({2, 3}) + 0.2;
+  Tensor away = a + gl::tensor({0.3, -0.3, 0.3}) * 1.0;  // keep relu and abs off their kinks
+  check("neg", [](auto& x) { return weigh(-x[0]); }, {a});
+  check("exp", [](auto& x) { return weigh(gl::exp(x[0])); }, {a});
+  check("log", [](auto& x) { return weigh(gl::log(x[0])); }, {pos});
+  check("tanh", [](auto& x) { return weigh(gl::tanh(x[0])); }, {a});
+  check("sigmoid", [](auto& x) { return weigh(gl::sigmoid(x[0])); }, {a});
+  check("sqrt", [](auto& x) { return weigh(gl::sqrt(x[0])); }, {pos});
+  check("relu", [](auto& x) { return weigh(gl::relu(x[0])); }, {away});
+  check("abs", [](auto& x) { return weigh(gl::abs(x[0])); }, {away});
+  check("pow 3", [](auto& x) { return weigh(gl::pow(x[0], 3.0)); }, {a});
+  check("pow -1.5", [](auto& x) { return weigh(gl::pow(x[0], -1.5)); }, {pos});
+  BOOST_TEST(gl::sigmoid(gl::tensor({-1000.0, 1000.0})).to_vector() == (std::vector<double>{0.0, 1.0}));
+}
+
+BOOST_AUTO_TEST_CASE(reductions_over_each_dim) {
+  gl::manual_seed(3);
+  Tensor a = gl::randn({2, 3, 4});
+  check("sum", [](auto& x) { return gl::sum(x[0]) * 1.5; }, {a});
+  check("mean", [](auto& x) { return gl::mean(x[0]) * 1.5; }, {a});
+  for (std::int64_t d : {0, 1, 2, -1})
+    for (bool keep : {false, true}) {
+      std::string tag = " dim " + std::to_string(d) + (keep ? " keepdim" : "");
+      check("sum" + tag, [d, keep](auto& x) { return weigh(x[0].sum(d, keep)); }, {a});
+      check("mean" + tag, [d, keep](auto& x) { return weigh(x[0].mean(d, keep)); }, {a});
+    }
+  BOOST_TEST((a.sum(1).shape() == gl::Shape{2, 4}));
+  BOOST_TEST((a.sum(1, true).shape() == gl::Shape{2, 1, 4}));
+  Tensor m = gl::tensor({{1.0, 2.0, 3.0}, {4.0, 5.0, 6.0}});
+  BOOST_TEST((m.sum(0).to_vector() == std::vector<double>{5, 7, 9}));
+  BOOST_TEST((m.mean(-1).to_vector() == std::vector<double>{2, 5}));
+}
+
+BOOST_AUTO_TEST_CASE(matmul_transpose_reshape) {
+  gl::manual_seed(4);
+  Tensor a = gl::randn({3, 4}), b = gl::randn({4, 2});
+  check("matmul", [](auto& x) { return weigh(x[0].matmul(x[1])); }, {a, b});
+  check("transpose", [](auto& x) { return weigh(x[0].t()); }, {a});
+  check("transpose 3-d", [](auto& x) { return weigh(gl::transpose(x[0], 0, 2)); }, {gl::randn({2, 3, 4})});
+  check("reshape", [](auto& x) { return weigh(x[0].reshape({2, -1})); }, {a});
+  Tensor m = gl::tensor({{1.0, 2.0}, {3.0, 4.0}});
+  BOOST_TEST((m.matmul(m).to_vector() == std::vector<double>{7, 10, 15, 22}));
+  BOOST_TEST((m.t().to_vector() == std::vector<double>{1, 3, 2, 4}));
+  BOOST_TEST((gl::transpose(gl::arange(0, 6).reshape({1, 2, 3}), 1, 2).to_vector() ==
+              std::vector<double>{0, 3, 1, 4, 2, 5}));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
