@@ -50,6 +50,7 @@ fuzz: deps
 bench: build
 	$(BUILD)/bench/moons_step
 	$(BUILD)/bench/chain_memory
+	$(BUILD)/bench/tensor_tiny_op
 	@if command -v python3 >/dev/null; then python3 bench/micrograd_step.py; \
 	 else echo "moons_step_micrograd_python: skipped (no python3)"; fi
 

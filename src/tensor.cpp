@@ -65,9 +65,10 @@ Tensor make_result(Shape shape, std::vector<double> data, const Op& op,
   out->refs = 1;
   if (record) {
     out->flags = kRequiresGrad;
-    std::vector<Node*> parents;
-    for (const Tensor* t : inputs) parents.push_back(t->node());
-    set_parents(*out, parents);
+    Node* parents[8];  // no op has more operands than this
+    std::size_t n = 0;
+    for (const Tensor* t : inputs) parents[n++] = t->node();
+    set_parents(*out, std::span<Node* const>(parents, n));
   }
   return Tensor::adopt(out);
 }
