@@ -97,6 +97,21 @@ BOOST_AUTO_TEST_CASE(drawing_does_not_change_the_graph) {
   BOOST_TEST(before != gl::viz::to_dot(b));  // only the grads moved
 }
 
+BOOST_AUTO_TEST_CASE(tensor_graphs_show_one_box_per_op_with_its_shape) {
+  gl::Tensor x = gl::tensor({{1.0, 2.0}, {3.0, 4.0}}).requires_grad_().set_label("x");
+  gl::Tensor w = gl::ones({2, 3}).requires_grad_().set_label("w");
+  gl::Tensor y = gl::relu(x.matmul(w)).mean();
+  y.backward();
+  std::string dot = gl::viz::to_dot(*y.node());
+  BOOST_TEST(has(dot, "label=\"matmul\""));
+  BOOST_TEST(has(dot, "{ x | data [2, 2] (1 2 3 4) | grad [2, 2] (0.5 0.5 0.5 0.5) }"));
+  BOOST_TEST(has(dot, "data [2, 3] (3 3 3 7 7 7)"));  // x @ w
+  BOOST_TEST(count(dot, "shape=record") == 6);  // x, w, matmul, relu, reshape, mean
+  gl::Tensor big = gl::arange(0, 100).requires_grad_();
+  std::string summary = gl::viz::to_dot(*(big * 2.0).sum().node());
+  BOOST_TEST(has(summary, "data [100] min 0 mean 49.5 max 99"));
+}
+
 BOOST_AUTO_TEST_CASE(a_long_chain_is_traced_iteratively) {
   Value x = 1.0;
   Value y = x;
