@@ -4,6 +4,7 @@
 // each gradient back over the dimensions its operand was stretched along.
 
 #include <cmath>
+#include <functional>
 #include <stdexcept>
 
 #include "tensor_internal.hpp"
@@ -202,6 +203,51 @@ Tensor pow(const Tensor& a, double exponent) {
   return out;
 }
 
+Tensor clamp(const Tensor& a, double low, double high) {
+  if (!(low <= high))
+    throw std::invalid_argument("clamp: low " + std::to_string(low) + " is above high " +
+                                std::to_string(high));
+  static constexpr Op op{"clamp", [](Node& n) {
+    // out == a exactly where a was inside [low, high]: d(clamp a)/da = 1 there, else 0.
+    unary_backward(n, [](double x, double out) { return x == out ? 1.0 : 0.0; });
+  }, &kTensorKind};
+  return unary(a, op, [low, high](double x) { return x < low ? low : x > high ? high : x; });
+}
+
+// A mask is data, not a function of a and b: no gradient flows through it.
+template <class C>
+Tensor compare(const char* name, const Tensor& a, const Tensor& b, C c) {
+  Shape shape = detail::broadcast_shape(name, a.shape(), b.shape());
+  std::vector<double> out(static_cast<std::size_t>(detail::numel_of(shape)));
+  for_each_broadcast(shape, a.shape(), b.shape(), [&](std::int64_t i, std::int64_t ia, std::int64_t ib) {
+    out[i] = c(a.data()[ia], b.data()[ib]) ? 1.0 : 0.0;
+  });
+  return tensor(std::move(out), std::move(shape));
+}
+Tensor gt(const Tensor& a, const Tensor& b) { return compare("gt", a, b, std::greater<>()); }
+Tensor lt(const Tensor& a, const Tensor& b) { return compare("lt", a, b, std::less<>()); }
+Tensor ge(const Tensor& a, const Tensor& b) { return compare("ge", a, b, std::greater_equal<>()); }
+Tensor le(const Tensor& a, const Tensor& b) { return compare("le", a, b, std::less_equal<>()); }
+Tensor eq(const Tensor& a, const Tensor& b) { return compare("eq", a, b, std::equal_to<>()); }
+
+Tensor masked_fill(const Tensor& a, const Tensor& mask, double value) {
+  if (detail::broadcast_shape("masked_fill", a.shape(), mask.shape()) != a.shape())
+    throw std::invalid_argument("masked_fill: mask of shape " + to_string(mask.shape()) +
+                                " does not broadcast to shape " + to_string(a.shape()));
+  static constexpr Op op{"masked_fill", [](Node& n) {
+    // d(out)/da = 1 where the mask is 0, 0 where it filled in the value.
+    binary_backward(n, [](double dout, double, double m, double) {
+      return Pair{m != 0 ? 0.0 : dout, 0.0};
+    });
+  }, &kTensorKind};
+  return binary("masked_fill", a, mask.detach(), op,
+                [value](double x, double m) { return m != 0 ? value : x; });
+}
+
+Tensor Tensor::clamp(double low, double high) const { return gradlab::clamp(*this, low, high); }
+Tensor Tensor::masked_fill(const Tensor& mask, double value) const {
+  return gradlab::masked_fill(*this, mask, value);
+}
 Tensor Tensor::exp() const { return gradlab::exp(*this); }
 Tensor Tensor::log() const { return gradlab::log(*this); }
 Tensor Tensor::tanh() const { return gradlab::tanh(*this); }

@@ -2,6 +2,8 @@
 // Reductions: sum and mean over everything or over one dimension. Their
 // backward spreads the output gradient back over the reduced elements.
 
+#include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 #include "tensor_internal.hpp"
@@ -89,6 +91,137 @@ Tensor mean(const Tensor& a) {
   return mean(reshape(a, {-1}), 0);
 }
 
+// --- max: the gradient goes to the element that won ---------------------------
+
+Tensor max(const Tensor& a, std::int64_t dim, bool keepdim) {
+  dim = detail::wrap_dim("max", dim, a.dim());
+  Around r = around(a.shape(), dim);
+  if (r.n == 0) throw std::invalid_argument("max: dim " + std::to_string(dim) + " is empty");
+  std::vector<double> out(static_cast<std::size_t>(r.outer * r.inner));
+  std::vector<std::int64_t> winner(out.size());  // flat index into a, kept for backward
+  const std::vector<double>& x = a.data();
+  for (std::int64_t o = 0; o < r.outer; ++o)
+    for (std::int64_t i = 0; i < r.inner; ++i) {
+      std::int64_t best = o * r.n * r.inner + i;
+      for (std::int64_t k = 1; k < r.n; ++k) {
+        std::int64_t j = (o * r.n + k) * r.inner + i;
+        if (x[j] > x[best]) best = j;  // strict: the first of equal maxima wins
+      }
+      out[o * r.inner + i] = x[best];
+      winner[o * r.inner + i] = best;
+    }
+  static constexpr Op op{"max", [](Node& n) {
+    TensorNode& out = tnode(n);
+    std::vector<double>& da = operand(n, 0).grad_buffer();
+    const std::vector<double>& dout = out.grad_buffer();
+    // d(max)/da = 1 for the winner, 0 for the rest.
+    for (std::size_t i = 0; i < dout.size(); ++i) da[out.saved_ints[i]] += dout[i];
+  }, &kTensorKind};
+  Tensor result = make_result(reduced_shape(a.shape(), dim, keepdim), std::move(out), op, {&a});
+  result.node()->saved_ints = std::move(winner);
+  return result;
+}
+
+Tensor max(const Tensor& a) {
+  if (a.numel() == 0) throw std::invalid_argument("max: the tensor is empty");
+  return max(reshape(a, {-1}), 0);
+}
+
+Tensor argmax(const Tensor& a, std::int64_t dim, bool keepdim) {
+  dim = detail::wrap_dim("argmax", dim, a.dim());
+  Tensor m = max(a.detach(), dim, keepdim);
+  Around r = around(a.shape(), dim);
+  std::vector<double> index(m.data().size());
+  for (std::size_t i = 0; i < index.size(); ++i)  // flat index -> position along dim
+    index[i] = static_cast<double>(m.node()->saved_ints[i] / r.inner % r.n);
+  return tensor(std::move(index), m.shape());
+}
+
+// --- var: built from ops, so its gradient comes for free -----------------------
+
+Tensor var(const Tensor& a, std::int64_t dim, bool unbiased, bool keepdim) {
+  dim = detail::wrap_dim("var", dim, a.dim());
+  double n = static_cast<double>(a.shape()[static_cast<std::size_t>(dim)]);
+  if (n - (unbiased ? 1 : 0) <= 0)
+    throw std::invalid_argument("var: dim " + std::to_string(dim) + " has " +
+                                std::to_string(static_cast<int>(n)) + " elements, too few");
+  Tensor d = a - mean(a, dim, true);
+  return sum(d * d, dim, keepdim) / (n - (unbiased ? 1 : 0));
+}
+
+Tensor var(const Tensor& a) { return var(reshape(a, {-1}), 0); }
+
+// --- softmax and log_softmax along a dim, stably ------------------------------
+
+namespace {
+
+// For each slice along dim: calls f(base, stride, n), the slice being
+// x[base], x[base + stride], ..., n elements.
+template <class F>
+void for_each_slice(const Shape& shape, std::int64_t dim, F f) {
+  Around r = around(shape, dim);
+  for (std::int64_t o = 0; o < r.outer; ++o)
+    for (std::int64_t i = 0; i < r.inner; ++i) f(o * r.n * r.inner + i, r.inner, r.n);
+}
+
+Tensor softmax_like(const Tensor& a, std::int64_t dim, bool log, const Op& op) {
+  dim = detail::wrap_dim(log ? "log_softmax" : "softmax", dim, a.dim());
+  const std::vector<double>& x = a.data();
+  std::vector<double> out(x.size());
+  for_each_slice(a.shape(), dim, [&](std::int64_t base, std::int64_t stride, std::int64_t n) {
+    double m = -INFINITY;
+    for (std::int64_t k = 0; k < n; ++k) m = std::max(m, x[base + k * stride]);
+    double z = 0;  // sum of exp(x - m): at least 1, never overflows
+    for (std::int64_t k = 0; k < n; ++k) z += std::exp(x[base + k * stride] - m);
+    for (std::int64_t k = 0; k < n; ++k) {
+      double shifted = x[base + k * stride] - m;
+      out[base + k * stride] = log ? shifted - std::log(z) : std::exp(shifted) / z;
+    }
+  });
+  Tensor result = make_result(a.shape(), std::move(out), op, {&a});
+  result.node()->saved_ints = {dim};
+  return result;
+}
+
+}  // namespace
+
+Tensor softmax(const Tensor& a, std::int64_t dim) {
+  static constexpr Op op{"softmax", [](Node& n) {
+    TensorNode& out = tnode(n);
+    std::vector<double>& da = operand(n, 0).grad_buffer();
+    const std::vector<double>& dout = out.grad_buffer();
+    const std::vector<double>& s = out.data;
+    // d(s_k)/d(a_j) = s_k (delta_kj - s_j), so da_j = s_j (dout_j - sum_k dout_k s_k).
+    for_each_slice(out.shape, out.saved_ints[0], [&](std::int64_t base, std::int64_t stride, std::int64_t n) {
+      double dot = 0;
+      for (std::int64_t k = 0; k < n; ++k) dot += dout[base + k * stride] * s[base + k * stride];
+      for (std::int64_t j = 0; j < n; ++j)
+        da[base + j * stride] += s[base + j * stride] * (dout[base + j * stride] - dot);
+    });
+  }, &kTensorKind};
+  return softmax_like(a, dim, false, op);
+}
+
+Tensor log_softmax(const Tensor& a, std::int64_t dim) {
+  static constexpr Op op{"log_softmax", [](Node& n) {
+    TensorNode& out = tnode(n);
+    std::vector<double>& da = operand(n, 0).grad_buffer();
+    const std::vector<double>& dout = out.grad_buffer();
+    // d(log s_k)/d(a_j) = delta_kj - s_j, so da_j = dout_j - s_j sum_k dout_k.
+    for_each_slice(out.shape, out.saved_ints[0], [&](std::int64_t base, std::int64_t stride, std::int64_t n) {
+      double total = 0;
+      for (std::int64_t k = 0; k < n; ++k) total += dout[base + k * stride];
+      for (std::int64_t j = 0; j < n; ++j)
+        da[base + j * stride] += dout[base + j * stride] - std::exp(out.data[base + j * stride]) * total;
+    });
+  }, &kTensorKind};
+  return softmax_like(a, dim, true, op);
+}
+
+Tensor Tensor::max() const { return gradlab::max(*this); }
+Tensor Tensor::max(std::int64_t dim, bool keepdim) const { return gradlab::max(*this, dim, keepdim); }
+Tensor Tensor::softmax(std::int64_t dim) const { return gradlab::softmax(*this, dim); }
+Tensor Tensor::log_softmax(std::int64_t dim) const { return gradlab::log_softmax(*this, dim); }
 Tensor Tensor::sum() const { return gradlab::sum(*this); }
 Tensor Tensor::sum(std::int64_t dim, bool keepdim) const { return gradlab::sum(*this, dim, keepdim); }
 Tensor Tensor::mean() const { return gradlab::mean(*this); }

@@ -103,4 +103,56 @@ BOOST_AUTO_TEST_CASE(matmul_transpose_reshape) {
               std::vector<double>{0, 3, 1, 4, 2, 5}));
 }
 
+BOOST_AUTO_TEST_CASE(max_argmax_var) {
+  Tensor m = gl::tensor({{1.0, 5.0, 3.0}, {4.0, 2.0, 6.0}});
+  BOOST_TEST(m.max().item() == 6.0);
+  BOOST_TEST((m.max(1).to_vector() == std::vector<double>{5, 6}));
+  BOOST_TEST((m.max(0, true).shape() == gl::Shape{1, 3}));
+  BOOST_TEST((gl::argmax(m, 1).to_vector() == std::vector<double>{1, 2}));
+  BOOST_TEST((gl::argmax(m, 0).to_vector() == std::vector<double>{1, 0, 1}));
+  Tensor x = m.detach().requires_grad_();
+  x.max(0).sum().backward();  // the gradient goes to each column's winner
+  BOOST_TEST((x.grad().to_vector() == std::vector<double>{0, 1, 0, 1, 0, 1}));
+  gl::manual_seed(5);
+  Tensor a = gl::randn({3, 4});
+  check("max dim", [](auto& x) { return weigh(x[0].max(1)); }, {a});
+  check("var", [](auto& x) { return gl::var(x[0]); }, {a});
+  check("var dim", [](auto& x) { return weigh(gl::var(x[0], 0)); }, {a});
+  BOOST_TEST(gl::var(gl::tensor({1.0, 2.0, 3.0, 4.0})).item() == 5.0 / 3.0, boost::test_tools::tolerance(1e-12));
+  BOOST_TEST(gl::var(gl::tensor({1.0, 2.0, 3.0, 4.0}), 0, false).item() == 1.25, boost::test_tools::tolerance(1e-12));
+}
+
+BOOST_AUTO_TEST_CASE(softmax_and_log_softmax) {
+  Tensor a = gl::tensor({{1.0, 2.0, 3.0}, {1000.0, 1000.0, 1000.0}});
+  Tensor s = gl::softmax(a, 1);
+  double z = std::exp(1.0) + std::exp(2.0) + std::exp(3.0);
+  BOOST_TEST(s.to_vector()[2] == std::exp(3.0) / z, boost::test_tools::tolerance(1e-12));
+  BOOST_TEST(s.to_vector()[3] == 1.0 / 3, boost::test_tools::tolerance(1e-12));  // no overflow
+  Tensor ls = gl::log_softmax(a, -1);
+  BOOST_TEST(ls.to_vector()[0] == 1.0 - std::log(z), boost::test_tools::tolerance(1e-12));
+  BOOST_TEST(std::isfinite(ls.to_vector()[5]));
+  gl::manual_seed(6);
+  Tensor b = gl::randn({2, 3, 4});
+  for (std::int64_t d : {0, 1, 2}) {
+    check("softmax dim " + std::to_string(d), [d](auto& x) { return weigh(gl::softmax(x[0], d)); }, {b});
+    check("log_softmax dim " + std::to_string(d), [d](auto& x) { return weigh(gl::log_softmax(x[0], d)); }, {b});
+  }
+}
+
+BOOST_AUTO_TEST_CASE(clamp_masks_and_masked_fill) {
+  Tensor a = gl::tensor({-2.0, 0.5, 3.0});
+  BOOST_TEST((gl::clamp(a, -1, 1).to_vector() == std::vector<double>{-1, 0.5, 1}));
+  check("clamp", [](auto& x) { return weigh(gl::clamp(x[0], -1, 1)); }, {a});
+  Tensor b = gl::tensor({0.0, 0.5, 4.0});
+  BOOST_TEST((gl::gt(a, b).to_vector() == std::vector<double>{0, 0, 0}));
+  BOOST_TEST((gl::le(a, b).to_vector() == std::vector<double>{1, 1, 1}));
+  BOOST_TEST((gl::eq(a, b).to_vector() == std::vector<double>{0, 1, 0}));
+  BOOST_TEST((gl::lt(a, gl::scalar_tensor(1.0)).to_vector() == std::vector<double>{1, 1, 0}));
+  BOOST_TEST(!gl::ge(a.detach().requires_grad_(), b).requires_grad());
+  Tensor mask = gl::tensor({1.0, 0.0, 1.0});
+  BOOST_TEST((gl::masked_fill(a, mask, -9).to_vector() == std::vector<double>{-9, 0.5, -9}));
+  check("masked_fill", [mask](auto& x) { return weigh(gl::masked_fill(x[0], mask, 7.0)); }, {a});
+  BOOST_CHECK_THROW(gl::masked_fill(gl::ones({2, 3}), gl::ones({4}), 0.0), std::invalid_argument);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

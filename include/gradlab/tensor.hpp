@@ -89,6 +89,12 @@ class Tensor {
   Tensor sum(std::int64_t dim, bool keepdim = false) const;
   Tensor mean() const;
   Tensor mean(std::int64_t dim, bool keepdim = false) const;
+  Tensor max() const;
+  Tensor max(std::int64_t dim, bool keepdim = false) const;
+  Tensor softmax(std::int64_t dim) const;
+  Tensor log_softmax(std::int64_t dim) const;
+  Tensor clamp(double low, double high) const;
+  Tensor masked_fill(const Tensor& mask, double value) const;
   Tensor matmul(const Tensor& other) const;
   Tensor transpose(std::int64_t dim0, std::int64_t dim1) const;
   Tensor t() const { return transpose(0, 1); }
@@ -141,11 +147,33 @@ Tensor sqrt(const Tensor& a);
 Tensor abs(const Tensor& a);
 Tensor pow(const Tensor& a, double exponent);
 
+Tensor clamp(const Tensor& a, double low, double high);  // gradient passes where low <= a <= high
+
+// Comparisons give masks of 0 and 1 (with broadcasting), outside the graph.
+Tensor gt(const Tensor& a, const Tensor& b);
+Tensor lt(const Tensor& a, const Tensor& b);
+Tensor ge(const Tensor& a, const Tensor& b);
+Tensor le(const Tensor& a, const Tensor& b);
+Tensor eq(const Tensor& a, const Tensor& b);
+// a where mask is 0, `value` where it is not; mask broadcasts to a's shape.
+Tensor masked_fill(const Tensor& a, const Tensor& mask, double value);
+
 // Reductions; a negative dim counts from the end.
 Tensor sum(const Tensor& a);
 Tensor sum(const Tensor& a, std::int64_t dim, bool keepdim = false);
 Tensor mean(const Tensor& a);
 Tensor mean(const Tensor& a, std::int64_t dim, bool keepdim = false);
+// The largest element; its gradient goes to the (first) arg-max.
+Tensor max(const Tensor& a);
+Tensor max(const Tensor& a, std::int64_t dim, bool keepdim = false);
+Tensor argmax(const Tensor& a, std::int64_t dim, bool keepdim = false);  // indices, as doubles
+// Variance, with Bessel's correction (divides by n - 1) unless unbiased = false.
+Tensor var(const Tensor& a);  // of all elements, unbiased
+Tensor var(const Tensor& a, std::int64_t dim, bool unbiased = true, bool keepdim = false);
+// exp(a) / sum(exp(a)) along dim, and its logarithm, computed stably
+// (the largest element is subtracted first, so nothing overflows).
+Tensor softmax(const Tensor& a, std::int64_t dim);
+Tensor log_softmax(const Tensor& a, std::int64_t dim);
 
 // Linear algebra and shape.
 Tensor matmul(const Tensor& a, const Tensor& b);  // (N, K) @ (K, M) -> (N, M), through BLAS
