@@ -73,6 +73,21 @@ Tensor make_result(Shape shape, std::vector<double> data, const Op& op,
   return Tensor::adopt(out);
 }
 
+Tensor make_result(Shape shape, std::vector<double> data, const Op& op,
+                   const std::vector<Tensor>& inputs) {
+  bool record = is_grad_enabled() &&
+                std::any_of(inputs.begin(), inputs.end(), [](auto& t) { return t.requires_grad(); });
+  auto* out = new TensorNode(std::move(shape), std::move(data), record ? &op : &kTensorLeaf);
+  out->refs = 1;
+  if (record) {
+    out->flags = kRequiresGrad;
+    std::vector<Node*> parents;
+    for (const Tensor& t : inputs) parents.push_back(t.node());
+    set_parents(*out, parents);
+  }
+  return Tensor::adopt(out);
+}
+
 }  // namespace detail
 
 using detail::numel_of;

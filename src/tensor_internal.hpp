@@ -18,6 +18,8 @@ inline TensorNode& operand(Node& n, std::size_t i) { return tnode(n.parent(i)); 
 // a gradient, it is a plain leaf and no graph is recorded.
 Tensor make_result(Shape shape, std::vector<double> data, const Op& op,
                    std::initializer_list<const Tensor*> inputs);
+Tensor make_result(Shape shape, std::vector<double> data, const Op& op,
+                   const std::vector<Tensor>& inputs);  // any number (cat, stack)
 
 std::int64_t numel_of(const Shape& shape);
 // dim in [-rank, rank) -> [0, rank); std::invalid_argument naming `op` otherwise.

@@ -28,43 +28,91 @@ void gemm(bool ta, bool tb, std::int64_t n, std::int64_t m, std::int64_t k, cons
 
 }  // namespace
 
+namespace {
+
+// Batched matmul: a is (..., N, K), b is (..., K, M), out is (..., N, M),
+// the leading "batch" dimensions broadcast. Calls f(out_batch, a_batch,
+// b_batch) for every batch, each the index of a matrix in its tensor.
+template <class F>
+void for_each_batch(const Shape& out_batch, const Shape& a_batch, const Shape& b_batch, F f) {
+  detail::for_each_broadcast(out_batch, a_batch, b_batch, f);
+}
+
+Shape batch_of(const Shape& s) { return Shape(s.begin(), s.end() - 2); }
+
+}  // namespace
+
 Tensor matmul(const Tensor& a, const Tensor& b) {
-  // a is (N, K), b is (K, M), out is (N, M).
-  if (a.dim() != 2 || b.dim() != 2)
-    throw std::invalid_argument("matmul: needs 2-d tensors, got shapes " + to_string(a.shape()) +
-                                " and " + to_string(b.shape()));
-  std::int64_t N = a.shape()[0], K = a.shape()[1], M = b.shape()[1];
-  if (b.shape()[0] != K)
+  // 1-d operands become matrices, as in PyTorch: (K) is (1, K) on the left,
+  // (K, 1) on the right, and the extra dimension is dropped from the result.
+  if (a.dim() == 0 || b.dim() == 0)
+    throw std::invalid_argument("matmul: needs tensors of at least 1 dimension, got shapes " +
+                                to_string(a.shape()) + " and " + to_string(b.shape()));
+  if (a.dim() == 1 && b.dim() == 1)  // a dot product: (1, K) @ (K, 1), as a 0-d tensor
+    return reshape(matmul(reshape(a, {1, a.numel()}), reshape(b, {b.numel(), 1})), {});
+  if (a.dim() == 1) {
+    Tensor out = matmul(reshape(a, {1, a.numel()}), b);
+    Shape s = out.shape();
+    s.erase(s.end() - 2);
+    return reshape(out, s);
+  }
+  if (b.dim() == 1) {
+    Tensor out = matmul(a, reshape(b, {b.numel(), 1}));
+    Shape s = out.shape();
+    s.pop_back();
+    return reshape(out, s);
+  }
+  std::int64_t N = a.shape()[a.dim() - 2], K = a.shape()[a.dim() - 1];
+  std::int64_t K2 = b.shape()[b.dim() - 2], M = b.shape()[b.dim() - 1];
+  if (K != K2)
     throw std::invalid_argument("matmul: shapes " + to_string(a.shape()) + " and " +
                                 to_string(b.shape()) + " are not aligned (" + std::to_string(K) +
-                                " != " + std::to_string(b.shape()[0]) + ")");
+                                " != " + std::to_string(K2) + ")");
+  Shape batch = detail::broadcast_shape("matmul", batch_of(a.shape()), batch_of(b.shape()));
   static constexpr Op op{"matmul", [](Node& n) {
     TensorNode& out = tnode(n);
     TensorNode& a = operand(n, 0);
     TensorNode& b = operand(n, 1);
-    std::int64_t N = a.shape[0], K = a.shape[1], M = b.shape[1];
+    std::int64_t N = out.shape[out.shape.size() - 2], M = out.shape.back();
+    std::int64_t K = a.shape.back();
+    if (!N || !M || !K) return;
     const double* dout = out.grad_buffer().data();
-    if (a.requires_grad())  // da = dout @ b^T   (N, M) @ (M, K)
-      gemm(false, true, N, K, M, dout, b.data.data(), a.grad_buffer().data());
-    if (b.requires_grad())  // db = a^T @ dout   (K, N) @ (N, M)
-      gemm(true, false, K, M, N, a.data.data(), dout, b.grad_buffer().data());
+    double* da = a.requires_grad() ? a.grad_buffer().data() : nullptr;
+    double* db = b.requires_grad() ? b.grad_buffer().data() : nullptr;
+    // Per matrix: da = dout @ b^T and db = a^T @ dout; a matrix broadcast
+    // over several batches receives the sum of their shares.
+    for_each_batch(batch_of(out.shape), batch_of(a.shape), batch_of(b.shape),
+                   [&](std::int64_t o, std::int64_t ia, std::int64_t ib) {
+                     if (da) gemm(false, true, N, K, M, dout + o * N * M, b.data.data() + ib * K * M, da + ia * N * K);
+                     if (db) gemm(true, false, K, M, N, a.data.data() + ia * N * K, dout + o * N * M, db + ib * K * M);
+                   });
   }, &kTensorKind};
-  std::vector<double> out(static_cast<std::size_t>(N * M), 0.0);
-  if (N && M && K) gemm(false, false, N, M, K, a.data().data(), b.data().data(), out.data());
-  return make_result({N, M}, std::move(out), op, {&a, &b});
+  Shape shape = batch;
+  shape.push_back(N);
+  shape.push_back(M);
+  std::vector<double> out(static_cast<std::size_t>(detail::numel_of(shape)), 0.0);
+  if (N && M && K)
+    for_each_batch(batch, batch_of(a.shape()), batch_of(b.shape()),
+                   [&](std::int64_t o, std::int64_t ia, std::int64_t ib) {
+                     gemm(false, false, N, M, K, a.data().data() + ia * N * K,
+                          b.data().data() + ib * K * M, out.data() + o * N * M);
+                   });
+  return make_result(std::move(shape), std::move(out), op, {&a, &b});
 }
 
 namespace {
 
-// Walks the elements of transpose(a, d0, d1) in order and calls f(i, src):
+// Walks the elements of permute(a, perm) in order and calls f(i, src):
 // element i of the result is element src of a (a has shape `shape`).
 template <class F>
-void for_each_transposed(const Shape& shape, std::int64_t d0, std::int64_t d1, F f) {
-  Shape out = shape;
-  std::swap(out[static_cast<std::size_t>(d0)], out[static_cast<std::size_t>(d1)]);
-  // a's row-major strides, in the result's order of dimensions.
-  std::vector<std::int64_t> strides = detail::broadcast_strides(shape, shape);
-  std::swap(strides[static_cast<std::size_t>(d0)], strides[static_cast<std::size_t>(d1)]);
+void for_each_permuted(const Shape& shape, const std::vector<std::int64_t>& perm, F f) {
+  std::vector<std::int64_t> a_strides = detail::broadcast_strides(shape, shape);
+  Shape out(shape.size());
+  std::vector<std::int64_t> strides(shape.size());  // a's strides, in the result's order
+  for (std::size_t d = 0; d < perm.size(); ++d) {
+    out[d] = shape[static_cast<std::size_t>(perm[d])];
+    strides[d] = a_strides[static_cast<std::size_t>(perm[d])];
+  }
   std::vector<std::int64_t> index(out.size(), 0);
   std::int64_t src = 0, n = detail::numel_of(out);
   for (std::int64_t i = 0; i < n; ++i) {
@@ -80,26 +128,46 @@ void for_each_transposed(const Shape& shape, std::int64_t d0, std::int64_t d1, F
 
 }  // namespace
 
-Tensor transpose(const Tensor& a, std::int64_t dim0, std::int64_t dim1) {
-  dim0 = detail::wrap_dim("transpose", dim0, a.dim());
-  dim1 = detail::wrap_dim("transpose", dim1, a.dim());
-  static constexpr Op op{"transpose", [](Node& n) {
+Tensor permute(const Tensor& a, const std::vector<std::int64_t>& dims) {
+  std::vector<std::int64_t> perm;
+  std::vector<bool> used(static_cast<std::size_t>(a.dim()), false);
+  for (std::int64_t d : dims) {
+    d = detail::wrap_dim("permute", d, a.dim());
+    if (used[static_cast<std::size_t>(d)] || dims.size() != used.size())
+      throw std::invalid_argument("permute: " + to_string(dims) + " is not a permutation of the " +
+                                  std::to_string(a.dim()) + " dims of shape " + to_string(a.shape()));
+    used[static_cast<std::size_t>(d)] = true;
+    perm.push_back(d);
+  }
+  if (dims.size() != used.size())
+    throw std::invalid_argument("permute: " + to_string(dims) + " is not a permutation of the " +
+                                std::to_string(a.dim()) + " dims of shape " + to_string(a.shape()));
+  static constexpr Op op{"permute", [](Node& n) {
     TensorNode& out = tnode(n);
     TensorNode& a = operand(n, 0);
     std::vector<double>& da = a.grad_buffer();
     const std::vector<double>& dout = out.grad_buffer();
     // Each element goes back where it came from: d(out[i])/d(a[src]) = 1.
-    for_each_transposed(a.shape, out.saved_ints[0], out.saved_ints[1],
-                        [&](std::int64_t i, std::int64_t src) { da[src] += dout[i]; });
+    for_each_permuted(a.shape, out.saved_ints, [&](std::int64_t i, std::int64_t src) { da[src] += dout[i]; });
   }, &kTensorKind};
-  Shape shape = a.shape();
-  std::swap(shape[static_cast<std::size_t>(dim0)], shape[static_cast<std::size_t>(dim1)]);
+  Shape shape(perm.size());
+  for (std::size_t d = 0; d < perm.size(); ++d) shape[d] = a.shape()[static_cast<std::size_t>(perm[d])];
   std::vector<double> out(a.data().size());
   const std::vector<double>& x = a.data();
-  for_each_transposed(a.shape(), dim0, dim1, [&](std::int64_t i, std::int64_t src) { out[i] = x[src]; });
+  for_each_permuted(a.shape(), perm, [&](std::int64_t i, std::int64_t src) { out[i] = x[src]; });
   Tensor result = make_result(std::move(shape), std::move(out), op, {&a});
-  result.node()->saved_ints = {dim0, dim1};
+  result.node()->saved_ints = std::move(perm);
   return result;
+}
+
+// A transpose is the permutation that swaps two dims.
+Tensor transpose(const Tensor& a, std::int64_t dim0, std::int64_t dim1) {
+  dim0 = detail::wrap_dim("transpose", dim0, a.dim());
+  dim1 = detail::wrap_dim("transpose", dim1, a.dim());
+  std::vector<std::int64_t> perm(static_cast<std::size_t>(a.dim()));
+  for (std::size_t d = 0; d < perm.size(); ++d) perm[d] = static_cast<std::int64_t>(d);
+  std::swap(perm[static_cast<std::size_t>(dim0)], perm[static_cast<std::size_t>(dim1)]);
+  return permute(a, perm);
 }
 
 Tensor reshape(const Tensor& a, const Shape& shape) {

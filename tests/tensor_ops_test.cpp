@@ -155,4 +155,72 @@ BOOST_AUTO_TEST_CASE(clamp_masks_and_masked_fill) {
   BOOST_CHECK_THROW(gl::masked_fill(gl::ones({2, 3}), gl::ones({4}), 0.0), std::invalid_argument);
 }
 
+BOOST_AUTO_TEST_CASE(matmul_1d_and_batched_with_broadcast) {
+  gl::manual_seed(7);
+  Tensor v = gl::randn({4}), m = gl::randn({4, 3}), a = gl::randn({2, 3, 4}), b = gl::randn({4, 5});
+  Tensor bb = gl::randn({2, 1, 4, 2}), aa = gl::randn({3, 3, 4});
+  BOOST_TEST((gl::matmul(v, m).shape() == gl::Shape{3}));
+  BOOST_TEST((gl::matmul(m.t(), v).shape() == gl::Shape{3}));
+  BOOST_TEST((gl::matmul(v, v).shape() == gl::Shape{}));
+  BOOST_TEST((gl::matmul(a, b).shape() == gl::Shape{2, 3, 5}));
+  BOOST_TEST((gl::matmul(aa, bb).shape() == gl::Shape{2, 3, 3, 2}));  // batch [3] with [2, 1]
+  check("vec @ mat", [](auto& x) { return weigh(gl::matmul(x[0], x[1])); }, {v, m});
+  check("vec @ vec", [](auto& x) { return gl::matmul(x[0], x[1]); }, {v, v * 0.5});
+  check("batched @ mat", [](auto& x) { return weigh(gl::matmul(x[0], x[1])); }, {a, b});
+  check("broadcast batches", [](auto& x) { return weigh(gl::matmul(x[0], x[1])); }, {aa, bb});
+  // Each batch is the 2-d product of its matrices.
+  Tensor p = gl::matmul(a, b);
+  Tensor p1 = gl::matmul(gl::select(a, 0, 1), b);
+  BOOST_TEST((gl::select(p, 0, 1).to_vector() == p1.to_vector()));
+  BOOST_CHECK_THROW(gl::matmul(gl::ones({2, 2, 3}), gl::ones({3, 3, 2})), std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_CASE(shape_ops) {
+  gl::manual_seed(8);
+  Tensor a = gl::randn({2, 3, 4});
+  BOOST_TEST((a.permute({2, 0, 1}).shape() == gl::Shape{4, 2, 3}));
+  BOOST_TEST((a.flatten().shape() == gl::Shape{24}));
+  BOOST_TEST((a.flatten(1).shape() == gl::Shape{2, 12}));
+  BOOST_TEST((a.unsqueeze(1).shape() == gl::Shape{2, 1, 3, 4}));
+  BOOST_TEST((a.unsqueeze(-1).shape() == gl::Shape{2, 3, 4, 1}));
+  BOOST_TEST((gl::ones({1, 3, 1}).squeeze().shape() == gl::Shape{3}));
+  BOOST_TEST((gl::ones({1, 3, 1}).squeeze(0).shape() == gl::Shape{3, 1}));
+  check("permute", [](auto& x) { return weigh(x[0].permute({2, 0, 1})); }, {a});
+  check("flatten", [](auto& x) { return weigh(x[0].flatten(1)); }, {a});
+  check("unsqueeze", [](auto& x) { return weigh(x[0].unsqueeze(0)); }, {a});
+  BOOST_CHECK_THROW(a.permute({0, 0, 1}), std::invalid_argument);
+  Tensor b = gl::randn({2, 2, 4}), c = gl::randn({2, 3, 4});
+  BOOST_TEST((gl::cat({a, b}, 1).shape() == gl::Shape{2, 5, 4}));
+  BOOST_TEST((gl::stack({a, c}, 0).shape() == gl::Shape{2, 2, 3, 4}));
+  BOOST_TEST((gl::cat({gl::tensor({1.0, 2.0}), gl::tensor({3.0})}).to_vector() == std::vector<double>{1, 2, 3}));
+  check("cat", [](auto& x) { return weigh(gl::cat({x[0], x[1], x[0]}, 1)); }, {a, b});
+  check("stack", [](auto& x) { return weigh(gl::stack({x[0], x[1]}, 2)); }, {a, c});
+  BOOST_TEST(std::string([&] {
+    try { gl::cat({a, gl::ones({2, 3, 5})}, 1); } catch (const std::exception& e) { return std::string(e.what()); }
+    return std::string();
+  }()) == "cat: shapes [2, 3, 4] and [2, 3, 5] differ outside dim 1");
+}
+
+BOOST_AUTO_TEST_CASE(indexing) {
+  Tensor m = gl::arange(0, 12).reshape({3, 4});
+  BOOST_TEST((m.select(0, 1).to_vector() == std::vector<double>{4, 5, 6, 7}));
+  BOOST_TEST((m.select(1, -1).to_vector() == std::vector<double>{3, 7, 11}));
+  BOOST_TEST((m.slice(1, 1, 4, 2).to_vector() == std::vector<double>{1, 3, 5, 7, 9, 11}));
+  BOOST_TEST((m.slice(0, -2, 100).shape() == gl::Shape{2, 4}));
+  BOOST_TEST((m.index_select(0, gl::tensor({2.0, 0.0, 2.0})).to_vector() ==
+              std::vector<double>{8, 9, 10, 11, 0, 1, 2, 3, 8, 9, 10, 11}));
+  BOOST_TEST((m.gather(1, gl::tensor({{0.0, 3.0}, {1.0, 1.0}, {2.0, 0.0}})).to_vector() ==
+              std::vector<double>{0, 3, 5, 5, 10, 8}));
+  gl::manual_seed(9);
+  Tensor a = gl::randn({3, 4});
+  check("select", [](auto& x) { return weigh(x[0].select(1, 2)); }, {a});
+  check("slice", [](auto& x) { return weigh(x[0].slice(1, 0, 4, 3)); }, {a});
+  check("index_select repeats", [](auto& x) { return weigh(x[0].index_select(0, gl::tensor({1.0, 1.0, 0.0}))); }, {a});
+  check("gather", [](auto& x) { return weigh(x[0].gather(1, gl::tensor({{0.0, 0.0}, {3.0, 1.0}, {2.0, 2.0}}))); }, {a});
+  BOOST_CHECK_THROW(m.select(0, 3), std::invalid_argument);
+  BOOST_CHECK_THROW(m.index_select(1, gl::tensor({4.0})), std::invalid_argument);
+  BOOST_CHECK_THROW(m.index_select(1, gl::tensor({0.5})), std::invalid_argument);
+  BOOST_CHECK_THROW(m.gather(1, gl::ones({3})), std::invalid_argument);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -99,6 +99,15 @@ class Tensor {
   Tensor transpose(std::int64_t dim0, std::int64_t dim1) const;
   Tensor t() const { return transpose(0, 1); }
   Tensor reshape(const Shape& shape) const;
+  Tensor permute(const std::vector<std::int64_t>& dims) const;
+  Tensor flatten(std::int64_t start_dim = 0, std::int64_t end_dim = -1) const;
+  Tensor unsqueeze(std::int64_t dim) const;
+  Tensor squeeze() const;
+  Tensor squeeze(std::int64_t dim) const;
+  Tensor select(std::int64_t dim, std::int64_t index) const;
+  Tensor slice(std::int64_t dim, std::int64_t start, std::int64_t end, std::int64_t step = 1) const;
+  Tensor index_select(std::int64_t dim, const Tensor& index) const;
+  Tensor gather(std::int64_t dim, const Tensor& index) const;
 
   TensorNode* node() const { return node_; }
   static Tensor adopt(TensorNode* node);  // takes over the reference node carries
@@ -178,7 +187,21 @@ Tensor log_softmax(const Tensor& a, std::int64_t dim);
 // Linear algebra and shape.
 Tensor matmul(const Tensor& a, const Tensor& b);  // (N, K) @ (K, M) -> (N, M), through BLAS
 Tensor transpose(const Tensor& a, std::int64_t dim0, std::int64_t dim1);
+Tensor permute(const Tensor& a, const std::vector<std::int64_t>& dims);
 Tensor reshape(const Tensor& a, const Shape& shape);  // one dim may be -1
+Tensor flatten(const Tensor& a, std::int64_t start_dim = 0, std::int64_t end_dim = -1);
+Tensor unsqueeze(const Tensor& a, std::int64_t dim);
+Tensor squeeze(const Tensor& a);                    // every dim of size 1
+Tensor squeeze(const Tensor& a, std::int64_t dim);  // that dim, if its size is 1
+Tensor cat(const std::vector<Tensor>& tensors, std::int64_t dim = 0);
+Tensor stack(const std::vector<Tensor>& tensors, std::int64_t dim = 0);
+
+// Indexing; an index tensor holds whole numbers (as doubles).
+Tensor select(const Tensor& a, std::int64_t dim, std::int64_t index);  // drops dim
+Tensor slice(const Tensor& a, std::int64_t dim, std::int64_t start, std::int64_t end,
+             std::int64_t step = 1);  // [start, end) along dim, Python-style negatives
+Tensor index_select(const Tensor& a, std::int64_t dim, const Tensor& index);  // index is 1-d
+Tensor gather(const Tensor& a, std::int64_t dim, const Tensor& index);  // out[i][j] = a[i][index[i][j]] for dim 1
 
 std::string to_string(const Shape& shape);  // "[2, 3]"
 // tensor([[1.0000, 2.0000],

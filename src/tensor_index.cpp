@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: MIT
+// Indexing and joining. Every indexing op here is a gather: out[i] = a[src[i]]
+// for a list src of flat positions in a, which the op works out; so every
+// backward is the same scatter, da[src[i]] += dout[i]. Joining (cat) is the
+// same idea with several inputs. The shape-only ops reshape.
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "tensor_internal.hpp"
+
+namespace gradlab {
+
+using detail::make_result;
+using detail::operand;
+using detail::tnode;
+
+namespace {
+
+// The shared backward: d(out[i])/d(a[src[i]]) = 1, and several i may share a
+// src (index_select with repeats), so their gradients add up.
+void scatter_back(Node& n) {
+  TensorNode& out = tnode(n);
+  std::vector<double>& da = operand(n, 0).grad_buffer();
+  const std::vector<double>& dout = out.grad_buffer();
+  for (std::size_t i = 0; i < dout.size(); ++i) da[out.saved_ints[i]] += dout[i];
+}
+
+Tensor take(const Tensor& a, Shape shape, std::vector<std::int64_t> src, const Op& op) {
+  std::vector<double> out(src.size());
+  for (std::size_t i = 0; i < src.size(); ++i) out[i] = a.data()[static_cast<std::size_t>(src[i])];
+  Tensor result = make_result(std::move(shape), std::move(out), op, {&a});
+  result.node()->saved_ints = std::move(src);  // kept for scatter_back
+  return result;
+}
+
+constexpr Op kSelect{"select", scatter_back, &kTensorKind};
+constexpr Op kSlice{"slice", scatter_back, &kTensorKind};
+constexpr Op kIndexSelect{"index_select", scatter_back, &kTensorKind};
+constexpr Op kGather{"gather", scatter_back, &kTensorKind};
+
+// The tensor seen as (outer, n, inner) around `dim`.
+struct Around {
+  std::int64_t outer = 1, n = 1, inner = 1;
+};
+Around around(const Shape& shape, std::int64_t dim) {
+  Around r;
+  for (std::size_t d = 0; d < shape.size(); ++d) {
+    if (static_cast<std::int64_t>(d) < dim) r.outer *= shape[d];
+    else if (static_cast<std::int64_t>(d) == dim) r.n = shape[d];
+    else r.inner *= shape[d];
+  }
+  return r;
+}
+
+std::int64_t whole_number(const std::string& op, double x, std::int64_t size) {
+  auto i = static_cast<std::int64_t>(x);
+  if (static_cast<double>(i) != x || i < -size || i >= size)
+    throw std::invalid_argument(op + ": index " + std::to_string(x) + " is out of range for size " +
+                                std::to_string(size));
+  return i < 0 ? i + size : i;
+}
+
+}  // namespace
+
+Tensor select(const Tensor& a, std::int64_t dim, std::int64_t index) {
+  dim = detail::wrap_dim("select", dim, a.dim());
+  Around r = around(a.shape(), dim);
+  index = whole_number("select", static_cast<double>(index), r.n);
+  std::vector<std::int64_t> src;
+  for (std::int64_t o = 0; o < r.outer; ++o)
+    for (std::int64_t i = 0; i < r.inner; ++i) src.push_back((o * r.n + index) * r.inner + i);
+  Shape shape = a.shape();
+  shape.erase(shape.begin() + dim);
+  return take(a, std::move(shape), std::move(src), kSelect);
+}
+
+Tensor slice(const Tensor& a, std::int64_t dim, std::int64_t start, std::int64_t end,
+             std::int64_t step) {
+  dim = detail::wrap_dim("slice", dim, a.dim());
+  if (step <= 0) throw std::invalid_argument("slice: step must be positive, got " + std::to_string(step));
+  Around r = around(a.shape(), dim);
+  auto clip = [&](std::int64_t i) { return std::clamp(i < 0 ? i + r.n : i, std::int64_t{0}, r.n); };
+  start = clip(start);
+  end = clip(end);
+  std::vector<std::int64_t> picked;
+  for (std::int64_t k = start; k < end; k += step) picked.push_back(k);
+  std::vector<std::int64_t> src;
+  for (std::int64_t o = 0; o < r.outer; ++o)
+    for (std::int64_t k : picked)
+      for (std::int64_t i = 0; i < r.inner; ++i) src.push_back((o * r.n + k) * r.inner + i);
+  Shape shape = a.shape();
+  shape[static_cast<std::size_t>(dim)] = static_cast<std::int64_t>(picked.size());
+  return take(a, std::move(shape), std::move(src), kSlice);
+}
+
+Tensor index_select(const Tensor& a, std::int64_t dim, const Tensor& index) {
+  dim = detail::wrap_dim("index_select", dim, a.dim());
+  if (index.dim() != 1)
+    throw std::invalid_argument("index_select: the index must be 1-d, got shape " + to_string(index.shape()));
+  Around r = around(a.shape(), dim);
+  std::vector<std::int64_t> picked;
+  for (double x : index.data()) picked.push_back(whole_number("index_select", x, r.n));
+  std::vector<std::int64_t> src;
+  for (std::int64_t o = 0; o < r.outer; ++o)
+    for (std::int64_t k : picked)
+      for (std::int64_t i = 0; i < r.inner; ++i) src.push_back((o * r.n + k) * r.inner + i);
+  Shape shape = a.shape();
+  shape[static_cast<std::size_t>(dim)] = static_cast<std::int64_t>(picked.size());
+  return take(a, std::move(shape), std::move(src), kIndexSelect);
+}
+
+Tensor gather(const Tensor& a, std::int64_t dim, const Tensor& index) {
+  dim = detail::wrap_dim("gather", dim, a.dim());
+  if (index.dim() != a.dim())
+    throw std::invalid_argument("gather: index of shape " + to_string(index.shape()) +
+                                " must have as many dims as the input " + to_string(a.shape()));
+  for (std::size_t d = 0; d < index.shape().size(); ++d)
+    if (static_cast<std::int64_t>(d) != dim && index.shape()[d] > a.shape()[d])
+      throw std::invalid_argument("gather: index of shape " + to_string(index.shape()) +
+                                  " is larger than the input " + to_string(a.shape()) +
+                                  " outside dim " + std::to_string(dim));
+  // out[..., j, ...] = a[..., index[..., j, ...], ...] along dim.
+  std::vector<std::int64_t> a_strides = detail::broadcast_strides(a.shape(), a.shape());
+  const Shape& is = index.shape();
+  std::vector<std::int64_t> pos(is.size(), 0), src;
+  for (std::int64_t i = 0; i < index.numel(); ++i) {
+    std::int64_t flat = 0;
+    for (std::size_t d = 0; d < is.size(); ++d) {
+      std::int64_t k = static_cast<std::int64_t>(d) == dim
+                           ? whole_number("gather", index.data()[static_cast<std::size_t>(i)], a.shape()[d])
+                           : pos[d];
+      flat += k * a_strides[d];
+    }
+    src.push_back(flat);
+    for (std::size_t d = is.size(); d-- > 0;) {  // next position, like an odometer
+      if (++pos[d] < is[d]) break;
+      pos[d] = 0;
+    }
+  }
+  return take(a, is, std::move(src), kGather);
+}
+
+Tensor cat(const std::vector<Tensor>& tensors, std::int64_t dim) {
+  if (tensors.empty()) throw std::invalid_argument("cat: needs at least one tensor");
+  const Shape& first = tensors[0].shape();
+  dim = detail::wrap_dim("cat", dim, static_cast<std::int64_t>(first.size()));
+  Shape shape = first;
+  shape[static_cast<std::size_t>(dim)] = 0;
+  for (const Tensor& t : tensors) {
+    Shape s = t.shape();
+    if (s.size() != first.size())
+      throw std::invalid_argument("cat: shapes " + to_string(first) + " and " + to_string(s) +
+                                  " have different numbers of dims");
+    s[static_cast<std::size_t>(dim)] = first[static_cast<std::size_t>(dim)];
+    if (s != first)
+      throw std::invalid_argument("cat: shapes " + to_string(first) + " and " + to_string(t.shape()) +
+                                  " differ outside dim " + std::to_string(dim));
+    shape[static_cast<std::size_t>(dim)] += t.shape()[static_cast<std::size_t>(dim)];
+  }
+  // Row by row of (outer, n, inner): each input contributes its n_k * inner block.
+  Around r = around(shape, dim);
+  std::vector<double> out;
+  out.reserve(static_cast<std::size_t>(detail::numel_of(shape)));
+  for (std::int64_t o = 0; o < r.outer; ++o)
+    for (const Tensor& t : tensors) {
+      std::int64_t block = t.shape()[static_cast<std::size_t>(dim)] * r.inner;
+      out.insert(out.end(), t.data().begin() + o * block, t.data().begin() + (o + 1) * block);
+    }
+  static constexpr Op op{"cat", [](Node& n) {
+    TensorNode& out = tnode(n);
+    std::int64_t dim = out.saved_ints[0];
+    Around r = around(out.shape, dim);
+    const std::vector<double>& dout = out.grad_buffer();
+    // The adjoint of joining is cutting: each input takes back its block.
+    std::size_t at = 0;
+    for (std::int64_t o = 0; o < r.outer; ++o)
+      for (std::size_t k = 0; k < n.nparents; ++k) {
+        TensorNode& t = operand(n, k);
+        std::int64_t block = t.shape[static_cast<std::size_t>(dim)] * r.inner;
+        if (t.requires_grad()) {
+          std::vector<double>& dt = t.grad_buffer();
+          for (std::int64_t j = 0; j < block; ++j) dt[static_cast<std::size_t>(o * block + j)] += dout[at + static_cast<std::size_t>(j)];
+        }
+        at += static_cast<std::size_t>(block);
+      }
+  }, &kTensorKind};
+  Tensor result = make_result(std::move(shape), std::move(out), op, tensors);
+  result.node()->saved_ints = {dim};
+  return result;
+}
+
+Tensor stack(const std::vector<Tensor>& tensors, std::int64_t dim) {
+  if (tensors.empty()) throw std::invalid_argument("stack: needs at least one tensor");
+  dim = detail::wrap_dim("stack", dim, tensors[0].dim() + 1);
+  std::vector<Tensor> parts;
+  for (const Tensor& t : tensors) {
+    if (t.shape() != tensors[0].shape())
+      throw std::invalid_argument("stack: shapes " + to_string(tensors[0].shape()) + " and " +
+                                  to_string(t.shape()) + " differ");
+    parts.push_back(unsqueeze(t, dim));
+  }
+  return cat(parts, dim);
+}
+
+// Shape-only ops: the same numbers in the same order, so each is a reshape.
+Tensor flatten(const Tensor& a, std::int64_t start_dim, std::int64_t end_dim) {
+  if (a.dim() == 0) return reshape(a, {1});
+  start_dim = detail::wrap_dim("flatten", start_dim, a.dim());
+  end_dim = detail::wrap_dim("flatten", end_dim, a.dim());
+  if (start_dim > end_dim) throw std::invalid_argument("flatten: start_dim is after end_dim");
+  Shape shape(a.shape().begin(), a.shape().begin() + start_dim);
+  std::int64_t merged = 1;
+  for (std::int64_t d = start_dim; d <= end_dim; ++d) merged *= a.shape()[static_cast<std::size_t>(d)];
+  shape.push_back(merged);
+  shape.insert(shape.end(), a.shape().begin() + end_dim + 1, a.shape().end());
+  return reshape(a, shape);
+}
+
+Tensor unsqueeze(const Tensor& a, std::int64_t dim) {
+  dim = detail::wrap_dim("unsqueeze", dim, a.dim() + 1);
+  Shape shape = a.shape();
+  shape.insert(shape.begin() + dim, 1);
+  return reshape(a, shape);
+}
+
+Tensor squeeze(const Tensor& a) {
+  Shape shape;
+  for (std::int64_t d : a.shape())
+    if (d != 1) shape.push_back(d);
+  return reshape(a, shape);
+}
+
+Tensor squeeze(const Tensor& a, std::int64_t dim) {
+  dim = detail::wrap_dim("squeeze", dim, a.dim());
+  Shape shape = a.shape();
+  if (shape[static_cast<std::size_t>(dim)] == 1) shape.erase(shape.begin() + dim);
+  return reshape(a, shape);
+}
+
+Tensor Tensor::permute(const std::vector<std::int64_t>& dims) const { return gradlab::permute(*this, dims); }
+Tensor Tensor::flatten(std::int64_t s, std::int64_t e) const { return gradlab::flatten(*this, s, e); }
+Tensor Tensor::unsqueeze(std::int64_t dim) const { return gradlab::unsqueeze(*this, dim); }
+Tensor Tensor::squeeze() const { return gradlab::squeeze(*this); }
+Tensor Tensor::squeeze(std::int64_t dim) const { return gradlab::squeeze(*this, dim); }
+Tensor Tensor::select(std::int64_t dim, std::int64_t i) const { return gradlab::select(*this, dim, i); }
+Tensor Tensor::slice(std::int64_t dim, std::int64_t s, std::int64_t e, std::int64_t step) const {
+  return gradlab::slice(*this, dim, s, e, step);
+}
+Tensor Tensor::index_select(std::int64_t dim, const Tensor& index) const {
+  return gradlab::index_select(*this, dim, index);
+}
+Tensor Tensor::gather(std::int64_t dim, const Tensor& index) const { return gradlab::gather(*this, dim, index); }
+
+}  // namespace gradlab
