@@ -14,6 +14,8 @@ namespace gradlab {
 using detail::make_result;
 using detail::operand;
 using detail::tnode;
+using detail::around;
+using detail::Around;
 
 namespace {
 
@@ -38,20 +40,6 @@ constexpr Op kSelect{"select", scatter_back, &kTensorKind};
 constexpr Op kSlice{"slice", scatter_back, &kTensorKind};
 constexpr Op kIndexSelect{"index_select", scatter_back, &kTensorKind};
 constexpr Op kGather{"gather", scatter_back, &kTensorKind};
-
-// The tensor seen as (outer, n, inner) around `dim`.
-struct Around {
-  std::int64_t outer = 1, n = 1, inner = 1;
-};
-Around around(const Shape& shape, std::int64_t dim) {
-  Around r;
-  for (std::size_t d = 0; d < shape.size(); ++d) {
-    if (static_cast<std::int64_t>(d) < dim) r.outer *= shape[d];
-    else if (static_cast<std::int64_t>(d) == dim) r.n = shape[d];
-    else r.inner *= shape[d];
-  }
-  return r;
-}
 
 std::int64_t whole_number(const std::string& op, double x, std::int64_t size) {
   auto i = static_cast<std::int64_t>(x);

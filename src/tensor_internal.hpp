@@ -59,4 +59,44 @@ void for_each_broadcast(const Shape& out, const Shape& a, const Shape& b, F f) {
   }
 }
 
+// A tensor seen as (outer, n, inner) around dimension `dim`: element
+// (o, k, i) is at (o * n + k) * inner + i. Reductions, softmax, cat and the
+// indexing ops all walk a dimension this way.
+struct Around {
+  std::int64_t outer = 1, n = 1, inner = 1;
+};
+inline Around around(const Shape& shape, std::int64_t dim) {
+  Around r;
+  for (std::size_t d = 0; d < shape.size(); ++d) {
+    if (static_cast<std::int64_t>(d) < dim) r.outer *= shape[d];
+    else if (static_cast<std::int64_t>(d) == dim) r.n = shape[d];
+    else r.inner *= shape[d];
+  }
+  return r;
+}
+
+// Walks the elements of permute(a, perm) in order and calls f(i, src):
+// element i of the result is element src of a (a has shape `shape`).
+template <class F>
+void for_each_permuted(const Shape& shape, const std::vector<std::int64_t>& perm, F f) {
+  std::vector<std::int64_t> a_strides = broadcast_strides(shape, shape);
+  Shape out(shape.size());
+  std::vector<std::int64_t> strides(shape.size());  // a's strides, in the result's order
+  for (std::size_t d = 0; d < perm.size(); ++d) {
+    out[d] = shape[static_cast<std::size_t>(perm[d])];
+    strides[d] = a_strides[static_cast<std::size_t>(perm[d])];
+  }
+  std::vector<std::int64_t> index(out.size(), 0);
+  std::int64_t src = 0, n = numel_of(out);
+  for (std::int64_t i = 0; i < n; ++i) {
+    f(i, src);
+    for (std::size_t d = out.size(); d-- > 0;) {  // advance like an odometer
+      src += strides[d];
+      if (++index[d] < out[d]) break;
+      src -= strides[d] * out[d];
+      index[d] = 0;
+    }
+  }
+}
+
 }  // namespace gradlab::detail

@@ -100,33 +100,7 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   return make_result(std::move(shape), std::move(out), op, {&a, &b});
 }
 
-namespace {
-
-// Walks the elements of permute(a, perm) in order and calls f(i, src):
-// element i of the result is element src of a (a has shape `shape`).
-template <class F>
-void for_each_permuted(const Shape& shape, const std::vector<std::int64_t>& perm, F f) {
-  std::vector<std::int64_t> a_strides = detail::broadcast_strides(shape, shape);
-  Shape out(shape.size());
-  std::vector<std::int64_t> strides(shape.size());  // a's strides, in the result's order
-  for (std::size_t d = 0; d < perm.size(); ++d) {
-    out[d] = shape[static_cast<std::size_t>(perm[d])];
-    strides[d] = a_strides[static_cast<std::size_t>(perm[d])];
-  }
-  std::vector<std::int64_t> index(out.size(), 0);
-  std::int64_t src = 0, n = detail::numel_of(out);
-  for (std::int64_t i = 0; i < n; ++i) {
-    f(i, src);
-    for (std::size_t d = out.size(); d-- > 0;) {  // advance like an odometer
-      src += strides[d];
-      if (++index[d] < out[d]) break;
-      src -= strides[d] * out[d];
-      index[d] = 0;
-    }
-  }
-}
-
-}  // namespace
+using detail::for_each_permuted;
 
 Tensor permute(const Tensor& a, const std::vector<std::int64_t>& dims) {
   std::vector<std::int64_t> perm;

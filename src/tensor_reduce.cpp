@@ -16,21 +16,8 @@ using detail::tnode;
 
 namespace {
 
-// A tensor seen as (outer, n, inner) around dimension `dim`: reducing `dim`
-// leaves (outer, inner).
-struct Around {
-  std::int64_t outer = 1, n = 1, inner = 1;
-};
-Around around(const Shape& shape, std::int64_t dim) {
-  Around r;
-  for (std::int64_t d = 0; d < static_cast<std::int64_t>(shape.size()); ++d) {
-    std::int64_t s = shape[static_cast<std::size_t>(d)];
-    if (d < dim) r.outer *= s;
-    else if (d == dim) r.n = s;
-    else r.inner *= s;
-  }
-  return r;
-}
+using detail::around;
+using detail::Around;
 
 Shape reduced_shape(const Shape& shape, std::int64_t dim, bool keepdim) {
   Shape out = shape;
