@@ -49,18 +49,27 @@ std::int64_t whole_number(const std::string& op, double x, std::int64_t size) {
   return i < 0 ? i + size : i;
 }
 
+// The positions `picked` along `dim`, in that order: the gather behind
+// select, slice and index_select. Without keep_dim, dim is dropped (select).
+Tensor take_along(const Tensor& a, std::int64_t dim, const std::vector<std::int64_t>& picked,
+                  const Op& op, bool keep_dim = true) {
+  Around r = around(a.shape(), dim);
+  std::vector<std::int64_t> src;
+  for (std::int64_t o = 0; o < r.outer; ++o)
+    for (std::int64_t k : picked)
+      for (std::int64_t i = 0; i < r.inner; ++i) src.push_back((o * r.n + k) * r.inner + i);
+  Shape shape = a.shape();
+  if (keep_dim) shape[static_cast<std::size_t>(dim)] = static_cast<std::int64_t>(picked.size());
+  else shape.erase(shape.begin() + dim);
+  return take(a, std::move(shape), std::move(src), op);
+}
+
 }  // namespace
 
 Tensor select(const Tensor& a, std::int64_t dim, std::int64_t index) {
   dim = detail::wrap_dim("select", dim, a.dim());
-  Around r = around(a.shape(), dim);
-  index = whole_number("select", static_cast<double>(index), r.n);
-  std::vector<std::int64_t> src;
-  for (std::int64_t o = 0; o < r.outer; ++o)
-    for (std::int64_t i = 0; i < r.inner; ++i) src.push_back((o * r.n + index) * r.inner + i);
-  Shape shape = a.shape();
-  shape.erase(shape.begin() + dim);
-  return take(a, std::move(shape), std::move(src), kSelect);
+  index = whole_number("select", static_cast<double>(index), a.shape()[static_cast<std::size_t>(dim)]);
+  return take_along(a, dim, {index}, kSelect, /*keep_dim=*/false);
 }
 
 Tensor slice(const Tensor& a, std::int64_t dim, std::int64_t start, std::int64_t end,
@@ -73,29 +82,17 @@ Tensor slice(const Tensor& a, std::int64_t dim, std::int64_t start, std::int64_t
   end = clip(end);
   std::vector<std::int64_t> picked;
   for (std::int64_t k = start; k < end; k += step) picked.push_back(k);
-  std::vector<std::int64_t> src;
-  for (std::int64_t o = 0; o < r.outer; ++o)
-    for (std::int64_t k : picked)
-      for (std::int64_t i = 0; i < r.inner; ++i) src.push_back((o * r.n + k) * r.inner + i);
-  Shape shape = a.shape();
-  shape[static_cast<std::size_t>(dim)] = static_cast<std::int64_t>(picked.size());
-  return take(a, std::move(shape), std::move(src), kSlice);
+  return take_along(a, dim, picked, kSlice);
 }
 
 Tensor index_select(const Tensor& a, std::int64_t dim, const Tensor& index) {
   dim = detail::wrap_dim("index_select", dim, a.dim());
   if (index.dim() != 1)
     throw std::invalid_argument("index_select: the index must be 1-d, got shape " + to_string(index.shape()));
-  Around r = around(a.shape(), dim);
   std::vector<std::int64_t> picked;
-  for (double x : index.data()) picked.push_back(whole_number("index_select", x, r.n));
-  std::vector<std::int64_t> src;
-  for (std::int64_t o = 0; o < r.outer; ++o)
-    for (std::int64_t k : picked)
-      for (std::int64_t i = 0; i < r.inner; ++i) src.push_back((o * r.n + k) * r.inner + i);
-  Shape shape = a.shape();
-  shape[static_cast<std::size_t>(dim)] = static_cast<std::int64_t>(picked.size());
-  return take(a, std::move(shape), std::move(src), kIndexSelect);
+  for (double x : index.data())
+    picked.push_back(whole_number("index_select", x, a.shape()[static_cast<std::size_t>(dim)]));
+  return take_along(a, dim, picked, kIndexSelect);
 }
 
 Tensor gather(const Tensor& a, std::int64_t dim, const Tensor& index) {
