@@ -51,6 +51,9 @@ bench: build
 	$(BUILD)/bench/moons_step
 	$(BUILD)/bench/chain_memory
 	$(BUILD)/bench/tensor_tiny_op
+	OPENBLAS_NUM_THREADS=1 $(BUILD)/bench/mlp_step
+	@if /usr/bin/python3 -c 'import torch' 2>/dev/null; then /usr/bin/python3 bench/torch_compare.py; \
+	 else echo "pytorch: skipped (install Debian's python3-torch to compare)"; fi
 	@if command -v python3 >/dev/null; then python3 bench/micrograd_step.py; \
 	 else echo "moons_step_micrograd_python: skipped (no python3)"; fi
 

@@ -79,6 +79,12 @@ inline Around around(const Shape& shape, std::int64_t dim) {
 // element i of the result is element src of a (a has shape `shape`).
 template <class F>
 void for_each_permuted(const Shape& shape, const std::vector<std::int64_t>& perm, F f) {
+  if (shape.size() == 2 && perm[0] == 1) {  // a matrix transpose: two plain loops
+    const std::int64_t rows = shape[0], cols = shape[1];
+    for (std::int64_t j = 0; j < cols; ++j)
+      for (std::int64_t i = 0; i < rows; ++i) f(j * rows + i, i * cols + j);
+    return;
+  }
   std::vector<std::int64_t> a_strides = broadcast_strides(shape, shape);
   Shape out(shape.size());
   std::vector<std::int64_t> strides(shape.size());  // a's strides, in the result's order

@@ -1,0 +1,45 @@
+# SPDX-License-Identifier: MIT
+# PyTorch's side of the tensor benchmarks, same work as bench/mlp_step.cpp and
+# bench/tensor_tiny_op.cpp: float64, one thread. Needs Debian's python3-torch
+# (run it with /usr/bin/python3); prints `name: value unit` lines.
+import time
+
+import torch
+
+torch.set_num_threads(1)
+torch.manual_seed(0)
+dtype = torch.float64
+
+# One tiny op: forward + backward + free, on one-element tensors.
+x = torch.ones(1, dtype=dtype, requires_grad=True)
+c = torch.full((1,), 0.999, dtype=dtype)
+best = float("inf")
+for _ in range(7):
+    t0 = time.perf_counter()
+    y = x
+    for _ in range(5000):
+        y = y * c + c
+    y.backward()
+    del y
+    best = min(best, time.perf_counter() - t0)
+print(f"tensor_tiny_op_pytorch: {1e6 * best / 10000:.3f} us/op (forward + backward + free)")
+
+# One epoch of the MLP.
+n, batch = 8000, 64
+images = torch.rand(n, 784, dtype=dtype)
+targets = torch.arange(n) % 10
+model = torch.nn.Sequential(
+    torch.nn.Linear(784, 128), torch.nn.ReLU(), torch.nn.Linear(128, 64), torch.nn.ReLU(),
+    torch.nn.Linear(64, 10)).to(dtype)
+opt = torch.optim.SGD(model.parameters(), lr=0.1)
+loss_fn = torch.nn.CrossEntropyLoss()
+best = float("inf")
+for _ in range(3):
+    t0 = time.perf_counter()
+    for start in range(0, n, batch):
+        loss = loss_fn(model(images[start:start + batch]), targets[start:start + batch])
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    best = min(best, time.perf_counter() - t0)
+print(f"mlp_epoch_pytorch: {best:.3f} s/epoch (784-128-64-10, batch 64, 8000 inputs, last loss {loss.item():.3f})")
