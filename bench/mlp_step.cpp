@@ -51,9 +51,9 @@ int main() {
       gl::Tensor loss = cross_entropy(l3(gl::relu(l2(gl::relu(l1(x))))), y);
       for (gl::Tensor* p : params) p->zero_grad();
       loss.backward();
-      for (gl::Tensor* p : params) {  // SGD, lr 0.1
+      for (gl::Tensor* p : params) {  // SGD, lr 0.1, in place
         std::vector<double>& w = p->data();
-        std::vector<double> g = p->grad().to_vector();
+        const std::vector<double>& g = p->node()->grad;
         for (std::size_t i = 0; i < w.size(); ++i) w[i] -= 0.1 * g[i];
       }
       last_loss = loss.item();

@@ -27,13 +27,10 @@ int main(int argc, char** argv) {
   y.backward();
 
   // Tensors: the same weights as matrices; one node per layer op.
-  std::vector<double> W1, b1, W2, b2;
-  for (const gl::Neuron& n : net.layers()[0].neurons()) {
-    for (const gl::Value& w : n.weights()) W1.push_back(w.data());
-    b1.push_back(n.bias().data());
-  }
-  for (const gl::Value& w : net.layers()[1].neurons()[0].weights()) W2.push_back(w.data());
-  b2.push_back(net.layers()[1].neurons()[0].bias().data());
+  const gl::Layer& L1 = net.layers()[0];
+  const gl::Layer& L2 = net.layers()[1];
+  std::vector<double> W1 = L1.weight_matrix(), b1 = L1.bias_vector();
+  std::vector<double> W2 = L2.weight_matrix(), b2 = L2.bias_vector();
   gl::Tensor tW1 = gl::tensor(W1, {3, 2}).requires_grad_().set_label("W1");
   gl::Tensor tb1 = gl::tensor(b1, {3}).requires_grad_().set_label("b1");
   gl::Tensor tW2 = gl::tensor(W2, {1, 3}).requires_grad_().set_label("W2");

@@ -62,11 +62,11 @@ Elements replay(const TensorNode& n, const std::vector<const Elements*>& in) {
       out[static_cast<std::size_t>(i)] = apply_binary(name, a[static_cast<std::size_t>(ia)], (*in[1])[static_cast<std::size_t>(ib)]);
     });
   } else if (name == "sum" || name == "mean") {
-    detail::Around r = detail::around(ta.shape, n.saved_ints[0]);
-    for (std::int64_t o = 0; o < r.outer; ++o)
-      for (std::int64_t i = 0; i < r.inner; ++i) {
-        Value s = a[static_cast<std::size_t>(o * r.n * r.inner + i)];
-        for (std::int64_t k = 1; k < r.n; ++k) s = s + a[static_cast<std::size_t>((o * r.n + k) * r.inner + i)];
+    const std::vector<std::int64_t>& r = n.saved_ints;  // the (outer, n, inner) view
+    for (std::int64_t o = 0; o < r[0]; ++o)
+      for (std::int64_t i = 0; i < r[2]; ++i) {
+        Value s = a[static_cast<std::size_t>(o * r[1] * r[2] + i)];
+        for (std::int64_t k = 1; k < r[1]; ++k) s = s + a[static_cast<std::size_t>((o * r[1] + k) * r[2] + i)];
         out.push_back(name == "mean" ? s * n.saved_number : s);
       }
   } else if (name == "matmul") {

@@ -16,20 +16,19 @@ namespace {
 
 struct Function {
   const char* name;
-  char id;
   Value (*apply)(const Value&);
 };
 
-// The one-argument functions; `id` is how the postfix code names them.
+// The one-argument functions; the postfix code points at `apply`.
 const Function kFunctions[] = {
-    {"exp", 'e', [](const Value& a) { return exp(a); }},
-    {"log", 'l', [](const Value& a) { return log(a); }},
-    {"tanh", 't', [](const Value& a) { return tanh(a); }},
-    {"relu", 'r', [](const Value& a) { return relu(a); }},
-    {"sigmoid", 'g', [](const Value& a) { return sigmoid(a); }},
-    {"sqrt", 'q', [](const Value& a) { return sqrt(a); }},
-    {"sin", 's', [](const Value& a) { return sin(a); }},
-    {"cos", 'c', [](const Value& a) { return cos(a); }},
+    {"exp", [](const Value& a) { return exp(a); }},
+    {"log", [](const Value& a) { return log(a); }},
+    {"tanh", [](const Value& a) { return tanh(a); }},
+    {"relu", [](const Value& a) { return relu(a); }},
+    {"sigmoid", [](const Value& a) { return sigmoid(a); }},
+    {"sqrt", [](const Value& a) { return sqrt(a); }},
+    {"sin", [](const Value& a) { return sin(a); }},
+    {"cos", [](const Value& a) { return cos(a); }},
 };
 
 const Function* find_function(std::string_view name) {
@@ -196,7 +195,7 @@ class ExpressionParser {
       skip_space();
       if (pos_ == s_.size() || s_[pos_] != ')') fail("unbalanced '(': no ')' closes it", open);
       ++pos_;
-      emit({Instruction::kUnary, 0, 0, f->id});
+      emit({Instruction::kUnary, 0, 0, 'f', f->apply});
       return;
     }
     auto it = std::find(e_.variables_.begin(), e_.variables_.end(), id);
@@ -276,13 +275,7 @@ Value Expression::evaluate(const std::map<std::string, Value>& values) const {
       case Instruction::kUnary: {
         Value a = std::move(stack.back());
         stack.pop_back();
-        if (i.op == '-') {
-          stack.push_back(-a);
-        } else {
-          auto f = std::find_if(std::begin(kFunctions), std::end(kFunctions),
-                                [&](const Function& fn) { return fn.id == i.op; });
-          stack.push_back(f->apply(a));
-        }
+        stack.push_back(i.op == '-' ? -a : i.function(a));
         break;
       }
       case Instruction::kBinary: {

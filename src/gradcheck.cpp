@@ -79,12 +79,16 @@ GradCheckResult gradcheck(const TensorFunction& f, const std::vector<Tensor>& in
   Tensor y = f(x);
   result.value = y.item();
   if (y.requires_grad()) y.backward();
+  // Probes move one element of a private copy of the inputs, then put it back.
+  std::vector<Tensor> probe_inputs;
+  for (const Tensor& t : x) probe_inputs.push_back(t.detach());
   auto probe = [&](std::size_t i, std::size_t j, double delta) {
     NoGradGuard no_grad;
-    std::vector<Tensor> moved;
-    for (const Tensor& t : x) moved.push_back(t.detach());
-    moved[i].data()[j] += delta;
-    return f(moved).item();
+    double keep = probe_inputs[i].data()[j];
+    probe_inputs[i].data()[j] = keep + delta;
+    double y = f(probe_inputs).item();
+    probe_inputs[i].data()[j] = keep;
+    return y;
   };
   for (std::size_t i = 0; i < x.size(); ++i) {
     std::vector<double> grad = x[i].grad().to_vector();

@@ -89,6 +89,19 @@ std::vector<Value> Layer::operator()(const std::vector<double>& x) const {
   return (*this)(constants(x));
 }
 
+std::vector<double> Layer::weight_matrix() const {
+  std::vector<double> w;
+  for (const Neuron& n : neurons_)
+    for (const Value& v : n.weights()) w.push_back(v.data());
+  return w;
+}
+
+std::vector<double> Layer::bias_vector() const {
+  std::vector<double> b;
+  for (const Neuron& n : neurons_) b.push_back(n.bias().data());
+  return b;
+}
+
 std::vector<Value> Layer::parameters() const {
   std::vector<Value> p;
   for (const Neuron& n : neurons_) append(p, n.parameters());

@@ -57,35 +57,37 @@ std::vector<std::int64_t> broadcast_strides(const Shape& shape, const Shape& out
   return strides;
 }
 
-Tensor make_result(Shape shape, std::vector<double> data, const Op& op,
-                   std::initializer_list<const Tensor*> inputs) {
+namespace {
+
+// The one place a result node is made: `parents` are the inputs' nodes.
+Tensor make_node(Shape shape, std::vector<double> data, const Op& op,
+                 std::span<Node* const> parents) {
   bool record = is_grad_enabled() &&
-                std::any_of(inputs.begin(), inputs.end(), [](auto* t) { return t->requires_grad(); });
+                std::any_of(parents.begin(), parents.end(), [](Node* p) { return p->requires_grad(); });
   auto* out = new TensorNode(std::move(shape), std::move(data), record ? &op : &kTensorLeaf);
   out->refs = 1;
   if (record) {
     out->flags = kRequiresGrad;
-    Node* parents[8];  // no op has more operands than this
-    std::size_t n = 0;
-    for (const Tensor* t : inputs) parents[n++] = t->node();
-    set_parents(*out, std::span<Node* const>(parents, n));
+    set_parents(*out, parents);
   }
   return Tensor::adopt(out);
 }
 
+}  // namespace
+
+Tensor make_result(Shape shape, std::vector<double> data, const Op& op,
+                   std::initializer_list<const Tensor*> inputs) {
+  Node* parents[8];  // an op with a fixed number of operands has at most a few
+  std::size_t n = 0;
+  for (const Tensor* t : inputs) parents[n++] = t->node();
+  return make_node(std::move(shape), std::move(data), op, std::span<Node* const>(parents, n));
+}
+
 Tensor make_result(Shape shape, std::vector<double> data, const Op& op,
                    const std::vector<Tensor>& inputs) {
-  bool record = is_grad_enabled() &&
-                std::any_of(inputs.begin(), inputs.end(), [](auto& t) { return t.requires_grad(); });
-  auto* out = new TensorNode(std::move(shape), std::move(data), record ? &op : &kTensorLeaf);
-  out->refs = 1;
-  if (record) {
-    out->flags = kRequiresGrad;
-    std::vector<Node*> parents;
-    for (const Tensor& t : inputs) parents.push_back(t.node());
-    set_parents(*out, parents);
-  }
-  return Tensor::adopt(out);
+  std::vector<Node*> parents;
+  for (const Tensor& t : inputs) parents.push_back(t.node());
+  return make_node(std::move(shape), std::move(data), op, parents);
 }
 
 }  // namespace detail
@@ -141,22 +143,6 @@ const Op kTensorLeaf{"", nullptr, &kTensorKind};
 Tensor::Tensor() : Tensor(zeros({0})) {}
 
 Tensor Tensor::adopt(TensorNode* node) { return Tensor(node); }
-
-Tensor& Tensor::operator=(const Tensor& other) noexcept {
-  if (other.node_) retain(other.node_);
-  if (node_) release(node_);
-  node_ = other.node_;
-  return *this;
-}
-
-Tensor& Tensor::operator=(Tensor&& other) noexcept {
-  if (this != &other) {
-    if (node_) release(node_);
-    node_ = other.node_;
-    other.node_ = nullptr;
-  }
-  return *this;
-}
 
 Tensor& Tensor::requires_grad_(bool on) {
   if (!node_->is_leaf())

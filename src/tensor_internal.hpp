@@ -42,6 +42,14 @@ void for_each_broadcast(const Shape& out, const Shape& a, const Shape& b, F f) {
     for (std::int64_t i = 0; i < n; ++i) f(i, i, i);
     return;
   }
+  if (a == out && numel_of(b) == 1) {  // a number on the right: x * 0.5
+    for (std::int64_t i = 0; i < n; ++i) f(i, i, 0);
+    return;
+  }
+  if (b == out && numel_of(a) == 1) {  // and on the left: 1 - x
+    for (std::int64_t i = 0; i < n; ++i) f(i, 0, i);
+    return;
+  }
   std::vector<std::int64_t> sa = broadcast_strides(a, out), sb = broadcast_strides(b, out);
   std::vector<std::int64_t> index(out.size(), 0);
   std::int64_t ia = 0, ib = 0;

@@ -30,14 +30,10 @@ void gemm(bool ta, bool tb, std::int64_t n, std::int64_t m, std::int64_t k, cons
 
 namespace {
 
-// Batched matmul: a is (..., N, K), b is (..., K, M), out is (..., N, M),
-// the leading "batch" dimensions broadcast. Calls f(out_batch, a_batch,
-// b_batch) for every batch, each the index of a matrix in its tensor.
-template <class F>
-void for_each_batch(const Shape& out_batch, const Shape& a_batch, const Shape& b_batch, F f) {
-  detail::for_each_broadcast(out_batch, a_batch, b_batch, f);
-}
-
+// Batched matmul: a is (..., N, K), b is (..., K, M), out is (..., N, M).
+// The leading "batch" dims broadcast like elementwise shapes, so the pairs of
+// matrices come from for_each_broadcast over the batch shapes (matrix
+// indices, not element indices).
 Shape batch_of(const Shape& s) { return Shape(s.begin(), s.end() - 2); }
 
 }  // namespace
@@ -81,7 +77,7 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
     double* db = b.requires_grad() ? b.grad_buffer().data() : nullptr;
     // Per matrix: da = dout @ b^T and db = a^T @ dout; a matrix broadcast
     // over several batches receives the sum of their shares.
-    for_each_batch(batch_of(out.shape), batch_of(a.shape), batch_of(b.shape),
+    detail::for_each_broadcast(batch_of(out.shape), batch_of(a.shape), batch_of(b.shape),
                    [&](std::int64_t o, std::int64_t ia, std::int64_t ib) {
                      if (da) gemm(false, true, N, K, M, dout + o * N * M, b.data.data() + ib * K * M, da + ia * N * K);
                      if (db) gemm(true, false, K, M, N, a.data.data() + ia * N * K, dout + o * N * M, db + ib * K * M);
@@ -92,7 +88,7 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   shape.push_back(M);
   std::vector<double> out(static_cast<std::size_t>(detail::numel_of(shape)), 0.0);
   if (N && M && K)
-    for_each_batch(batch, batch_of(a.shape()), batch_of(b.shape()),
+    detail::for_each_broadcast(batch, batch_of(a.shape()), batch_of(b.shape()),
                    [&](std::int64_t o, std::int64_t ia, std::int64_t ib) {
                      gemm(false, false, N, M, K, a.data().data() + ia * N * K,
                           b.data().data() + ib * K * M, out.data() + o * N * M);

@@ -4,6 +4,7 @@
 // each gradient back over the dimensions its operand was stretched along.
 
 #include <cmath>
+#include <cstdio>
 #include <functional>
 #include <stdexcept>
 
@@ -75,9 +76,11 @@ void unary_backward(Node& n, L local) {
 template <class Check>
 void check_domain(const char* op, const Tensor& a, Check ok, const char* expected) {
   for (double x : a.data())
-    if (!ok(x))
-      throw std::domain_error(std::string(op) + ": input must be " + expected + ", got " +
-                              std::to_string(x));
+    if (!ok(x)) {
+      char got[32];
+      std::snprintf(got, sizeof got, "%g", x);  // as Value's ops print it
+      throw std::domain_error(std::string(op) + ": input must be " + expected + ", got " + got);
+    }
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Reductions: sum and mean over everything or over one dimension. Their
-// backward spreads the output gradient back over the reduced elements.
+// Reductions over everything or one dimension: sum, mean, max, var, and
+// softmax / log_softmax along a dimension. Sum's backward spreads the output
+// gradient back over the reduced elements; max's sends it to the winner.
 
 #include <algorithm>
 #include <cmath>
@@ -26,11 +27,10 @@ Shape reduced_shape(const Shape& shape, std::int64_t dim, bool keepdim) {
   return out;
 }
 
-// Sum over dim, scaled by `scale` (1 for sum, 1/n for mean). saved_ints keeps
-// the dim for the backward.
-Tensor reduce(const Tensor& a, std::int64_t dim, bool keepdim, bool mean, const Op& op) {
-  dim = detail::wrap_dim(mean ? "mean" : "sum", dim, a.dim());
-  Around r = around(a.shape(), dim);
+// Sums a, seen as (outer, n, inner), over n, times `scale` (1 for sum, 1/n
+// for mean). saved_ints keeps the (outer, n, inner) view for the backward.
+Tensor reduce(const Tensor& a, Around r, Shape shape, bool mean, const Op& op) {
+  if (mean && r.n == 0) throw std::invalid_argument("mean: nothing to average (an empty dim)");
   double scale = mean ? 1.0 / static_cast<double>(r.n) : 1.0;
   std::vector<double> out(static_cast<std::size_t>(r.outer * r.inner), 0.0);
   const std::vector<double>& x = a.data();
@@ -38,8 +38,8 @@ Tensor reduce(const Tensor& a, std::int64_t dim, bool keepdim, bool mean, const 
     for (std::int64_t k = 0; k < r.n; ++k)
       for (std::int64_t i = 0; i < r.inner; ++i)
         out[o * r.inner + i] += x[(o * r.n + k) * r.inner + i] * scale;
-  Tensor result = make_result(reduced_shape(a.shape(), dim, keepdim), std::move(out), op, {&a});
-  result.node()->saved_ints = {dim};
+  Tensor result = make_result(std::move(shape), std::move(out), op, {&a});
+  result.node()->saved_ints = {r.outer, r.n, r.inner};
   result.node()->saved_number = scale;
   return result;
 }
@@ -48,15 +48,17 @@ Tensor reduce(const Tensor& a, std::int64_t dim, bool keepdim, bool mean, const 
 // a gets its output's gradient, times the scale.
 void reduce_backward(Node& n) {
   TensorNode& out = tnode(n);
-  TensorNode& a = operand(n, 0);
-  Around r = around(a.shape, out.saved_ints[0]);
-  std::vector<double>& da = a.grad_buffer();
+  const std::vector<std::int64_t>& r = out.saved_ints;  // outer, n, inner
+  std::vector<double>& da = operand(n, 0).grad_buffer();
   const std::vector<double>& dout = out.grad_buffer();
-  for (std::int64_t o = 0; o < r.outer; ++o)
-    for (std::int64_t k = 0; k < r.n; ++k)
-      for (std::int64_t i = 0; i < r.inner; ++i)
-        da[(o * r.n + k) * r.inner + i] += dout[o * r.inner + i] * out.saved_number;
+  for (std::int64_t o = 0; o < r[0]; ++o)
+    for (std::int64_t k = 0; k < r[1]; ++k)
+      for (std::int64_t i = 0; i < r[2]; ++i)
+        da[(o * r[1] + k) * r[2] + i] += dout[o * r[2] + i] * out.saved_number;
 }
+
+// The whole tensor as one long dimension, reduced to a 0-d result.
+Around everything(const Tensor& a) { return {1, a.numel(), 1}; }
 
 constexpr Op kSumOp{"sum", reduce_backward, &kTensorKind};
 constexpr Op kMeanOp{"mean", reduce_backward, &kTensorKind};
@@ -64,28 +66,26 @@ constexpr Op kMeanOp{"mean", reduce_backward, &kTensorKind};
 }  // namespace
 
 Tensor sum(const Tensor& a, std::int64_t dim, bool keepdim) {
-  return reduce(a, dim, keepdim, false, kSumOp);
+  dim = detail::wrap_dim("sum", dim, a.dim());
+  return reduce(a, around(a.shape(), dim), reduced_shape(a.shape(), dim, keepdim), false, kSumOp);
 }
 Tensor mean(const Tensor& a, std::int64_t dim, bool keepdim) {
-  if (a.dim() > 0 && a.shape()[static_cast<std::size_t>(detail::wrap_dim("mean", dim, a.dim()))] == 0)
-    throw std::invalid_argument("mean: dim " + std::to_string(dim) + " is empty");
-  return reduce(a, dim, keepdim, true, kMeanOp);
+  dim = detail::wrap_dim("mean", dim, a.dim());
+  return reduce(a, around(a.shape(), dim), reduced_shape(a.shape(), dim, keepdim), true, kMeanOp);
 }
-// Over everything: the tensor as one long dimension.
-Tensor sum(const Tensor& a) { return sum(reshape(a, {-1}), 0); }
-Tensor mean(const Tensor& a) {
-  if (a.numel() == 0) throw std::invalid_argument("mean: the tensor is empty");
-  return mean(reshape(a, {-1}), 0);
-}
+Tensor sum(const Tensor& a) { return reduce(a, everything(a), {}, false, kSumOp); }
+Tensor mean(const Tensor& a) { return reduce(a, everything(a), {}, true, kMeanOp); }
 
 // --- max: the gradient goes to the element that won ---------------------------
 
-Tensor max(const Tensor& a, std::int64_t dim, bool keepdim) {
-  dim = detail::wrap_dim("max", dim, a.dim());
-  Around r = around(a.shape(), dim);
-  if (r.n == 0) throw std::invalid_argument("max: dim " + std::to_string(dim) + " is empty");
+namespace {
+
+// The largest of each (outer, n, inner) slice; saved_ints keeps each
+// winner's flat index in a, for the backward.
+Tensor max_around(const Tensor& a, Around r, Shape shape) {
+  if (r.n == 0) throw std::invalid_argument("max: nothing to compare (an empty dim)");
   std::vector<double> out(static_cast<std::size_t>(r.outer * r.inner));
-  std::vector<std::int64_t> winner(out.size());  // flat index into a, kept for backward
+  std::vector<std::int64_t> winner(out.size());
   const std::vector<double>& x = a.data();
   for (std::int64_t o = 0; o < r.outer; ++o)
     for (std::int64_t i = 0; i < r.inner; ++i) {
@@ -104,15 +104,19 @@ Tensor max(const Tensor& a, std::int64_t dim, bool keepdim) {
     // d(max)/da = 1 for the winner, 0 for the rest.
     for (std::size_t i = 0; i < dout.size(); ++i) da[out.saved_ints[i]] += dout[i];
   }, &kTensorKind};
-  Tensor result = make_result(reduced_shape(a.shape(), dim, keepdim), std::move(out), op, {&a});
+  Tensor result = make_result(std::move(shape), std::move(out), op, {&a});
   result.node()->saved_ints = std::move(winner);
   return result;
 }
 
-Tensor max(const Tensor& a) {
-  if (a.numel() == 0) throw std::invalid_argument("max: the tensor is empty");
-  return max(reshape(a, {-1}), 0);
+}  // namespace
+
+Tensor max(const Tensor& a, std::int64_t dim, bool keepdim) {
+  dim = detail::wrap_dim("max", dim, a.dim());
+  return max_around(a, around(a.shape(), dim), reduced_shape(a.shape(), dim, keepdim));
 }
+
+Tensor max(const Tensor& a) { return max_around(a, everything(a), {}); }
 
 Tensor argmax(const Tensor& a, std::int64_t dim, bool keepdim) {
   dim = detail::wrap_dim("argmax", dim, a.dim());
@@ -136,7 +140,12 @@ Tensor var(const Tensor& a, std::int64_t dim, bool unbiased, bool keepdim) {
   return sum(d * d, dim, keepdim) / (n - (unbiased ? 1 : 0));
 }
 
-Tensor var(const Tensor& a) { return var(reshape(a, {-1}), 0); }
+Tensor var(const Tensor& a) {
+  double n = static_cast<double>(a.numel());
+  if (n < 2) throw std::invalid_argument("var: " + std::to_string(a.numel()) + " elements, too few");
+  Tensor d = a - mean(a);
+  return sum(d * d) / (n - 1);
+}
 
 // --- softmax and log_softmax along a dim, stably ------------------------------
 

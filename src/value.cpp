@@ -53,7 +53,7 @@ const NodeKind kScalarKind{
 };
 const Op kScalarLeaf{"", nullptr, &kScalarKind};
 
-Value::Value(double data) : node_(new ScalarNode(data, &kScalarLeaf)) {
+Value::Value(double data) : Handle(new ScalarNode(data, &kScalarLeaf)) {
   node_->refs = 1;
   node_->flags = kRequiresGrad;
 }
@@ -64,22 +64,6 @@ Value Value::constant(double data) {
   auto* node = new ScalarNode(data, &kScalarLeaf);
   node->refs = 1;
   return adopt(node);
-}
-
-Value& Value::operator=(const Value& other) noexcept {
-  if (other.node_) retain(other.node_);  // first, so that v = v keeps the node alive
-  if (node_) release(node_);
-  node_ = other.node_;
-  return *this;
-}
-
-Value& Value::operator=(Value&& other) noexcept {
-  if (this != &other) {
-    if (node_) release(node_);
-    node_ = other.node_;
-    other.node_ = nullptr;
-  }
-  return *this;
 }
 
 Value& Value::set_label(const std::string& label) {

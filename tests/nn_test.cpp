@@ -55,6 +55,14 @@ BOOST_AUTO_TEST_CASE(sizes_and_parameter_counts) {
   BOOST_TEST(same.nparams() == 337u);
 }
 
+BOOST_AUTO_TEST_CASE(a_layer_as_a_matrix) {
+  gl::Layer layer(2, 3);
+  std::vector<double> w = layer.weight_matrix(), b = layer.bias_vector();
+  BOOST_REQUIRE(w.size() == 6u);
+  BOOST_TEST(w[1 * 2 + 0] == layer.neurons()[1].weights()[0].data());  // row = neuron
+  BOOST_TEST((b == std::vector<double>{0, 0, 0}));
+}
+
 BOOST_AUTO_TEST_CASE(last_layer_is_linear_by_default) {
   gl::Net net(2, {4, 1});
   BOOST_TEST(net.layers()[0].neurons()[0].activation() == gl::Activation::relu);

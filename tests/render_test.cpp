@@ -8,9 +8,12 @@
 #include <unistd.h>
 
 #include <gradlab/gradlab.hpp>
+
+#include "test_helpers.hpp"
 #include <gradlab/viz/render.hpp>
 
 namespace gl = gradlab;
+using gradlab::testing::error_of;
 namespace fs = std::filesystem;
 using gl::Value;
 
@@ -44,15 +47,6 @@ Value neuron() {
   Value o = tanh(x1 * w1 + b);
   o.backward();
   return o;
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "(no error)";
 }
 
 }  // namespace

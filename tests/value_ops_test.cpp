@@ -10,7 +10,10 @@
 
 #include <gradlab/gradlab.hpp>
 
+#include "test_helpers.hpp"
+
 namespace gl = gradlab;
+using gradlab::testing::error_of;
 using gl::Value;
 namespace tt = boost::test_tools;
 
@@ -54,15 +57,6 @@ void check_binary(const std::string& name, const std::function<Value(const Value
   }
 }
 
-template <class F>
-std::string domain_message(F f) {
-  try {
-    f();
-  } catch (const std::domain_error& e) {
-    return e.what();
-  }
-  return "(no domain_error)";
-}
 
 }  // namespace
 
@@ -196,14 +190,14 @@ BOOST_AUTO_TEST_CASE(power_edge_cases) {
 
 BOOST_AUTO_TEST_CASE(domain_errors_name_the_op_and_the_value) {
   Value x = 1.0, zero = 0.0, minus = -1.0;
-  BOOST_TEST(domain_message([&] { x / zero; }) == "div: division by zero (1 / 0)");
-  BOOST_TEST(domain_message([&] { x / 0.0; }) == "div: division by zero (1 / 0)");
-  BOOST_TEST(domain_message([&] { log(minus); }) == "log: input must be positive, got -1");
-  BOOST_TEST(domain_message([&] { log(zero); }) == "log: input must be positive, got 0");
-  BOOST_TEST(domain_message([&] { sqrt(minus); }) == "sqrt: input must not be negative, got -1");
-  BOOST_TEST(domain_message([&] { pow(minus, 0.5); }) ==
+  BOOST_TEST(error_of<std::domain_error>([&] { x / zero; }) == "div: division by zero (1 / 0)");
+  BOOST_TEST(error_of<std::domain_error>([&] { x / 0.0; }) == "div: division by zero (1 / 0)");
+  BOOST_TEST(error_of<std::domain_error>([&] { log(minus); }) == "log: input must be positive, got -1");
+  BOOST_TEST(error_of<std::domain_error>([&] { log(zero); }) == "log: input must be positive, got 0");
+  BOOST_TEST(error_of<std::domain_error>([&] { sqrt(minus); }) == "sqrt: input must not be negative, got -1");
+  BOOST_TEST(error_of<std::domain_error>([&] { pow(minus, 0.5); }) ==
              "pow: negative base -1 with non-integer exponent 0.5");
-  BOOST_TEST(domain_message([&] { pow(zero, -2.0); }) ==
+  BOOST_TEST(error_of<std::domain_error>([&] { pow(zero, -2.0); }) ==
              "pow: 0 to the negative power -2 (division by zero)");
   BOOST_TEST(pow(minus, 3.0).data() == -1.0);  // an integer exponent is fine
 }

@@ -65,7 +65,8 @@ class Expression {
     enum Kind { kNumber, kVariable, kUnary, kBinary } kind;
     double number = 0;   // kNumber
     std::size_t index = 0;  // kVariable: into variables_
-    char op = 0;         // kBinary: + - * / ^; kUnary: '-' or a function id
+    char op = 0;         // kBinary: + - * / ^; kUnary: '-', or 'f' for `function`
+    Value (*function)(const Value&) = nullptr;  // kUnary 'f': exp, log, ...
   };
   friend class ExpressionParser;
 

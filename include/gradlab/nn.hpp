@@ -58,6 +58,10 @@ class Layer : public Module {
 
   std::size_t n_in() const { return n_in_; }
   std::size_t n_out() const { return neurons_.size(); }
+  // The numbers of the weights as a matrix (n_out, n_in), row-major, and of
+  // the biases (n_out): what a Tensor version of this layer starts from.
+  std::vector<double> weight_matrix() const;
+  std::vector<double> bias_vector() const;
   const std::vector<Neuron>& neurons() const { return neurons_; }
 
  private:

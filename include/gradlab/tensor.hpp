@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include <gradlab/handle.hpp>
 #include <gradlab/node.hpp>
 
 namespace gradlab {
@@ -36,18 +37,9 @@ struct TensorNode : Node {
   }
 };
 
-class Tensor {
+class Tensor : public Handle<TensorNode> {
  public:
-  Tensor();  // an empty tensor: shape [0]
-  Tensor(const Tensor& other) noexcept : node_(other.node_) {
-    if (node_) retain(node_);
-  }
-  Tensor(Tensor&& other) noexcept : node_(other.node_) { other.node_ = nullptr; }
-  Tensor& operator=(const Tensor& other) noexcept;
-  Tensor& operator=(Tensor&& other) noexcept;
-  ~Tensor() {
-    if (node_) release(node_);
-  }
+  Tensor();  // an empty tensor: shape [0]; copies share the node (handle.hpp)
 
   // Whether backward() computes a gradient for this tensor (a leaf you made
   // with requires_grad_(), or a result of ops on such tensors).
@@ -109,12 +101,10 @@ class Tensor {
   Tensor index_select(std::int64_t dim, const Tensor& index) const;
   Tensor gather(std::int64_t dim, const Tensor& index) const;
 
-  TensorNode* node() const { return node_; }
   static Tensor adopt(TensorNode* node);  // takes over the reference node carries
 
  private:
-  explicit Tensor(TensorNode* node) : node_(node) {}
-  TensorNode* node_;
+  explicit Tensor(TensorNode* node) : Handle(node) {}
 };
 
 // Creation. Nested lists make 1-d to 3-d tensors: tensor({{1, 2}, {3, 4}}).

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include <gradlab/handle.hpp>
 #include <gradlab/node.hpp>
 
 namespace gradlab {
@@ -23,7 +24,7 @@ struct ScalarNode : Node {
   static void operator delete(void* p, std::size_t size) noexcept;
 };
 
-class Value {
+class Value : public Handle<ScalarNode> {
  public:
   // A leaf that takes a gradient, as every micrograd Value does:
   // `Value a = -4.0;`, `Value x(2.0, "x");`
@@ -32,17 +33,9 @@ class Value {
   // A leaf that takes no gradient: how a plain number enters an op (`x + 1`).
   static Value constant(double data);
 
-  // A moved-from Value holds no node: it may be assigned to or destroyed,
-  // and copying it gives another empty Value; any other use is an error.
-  Value(const Value& other) noexcept : node_(other.node_) {
-    if (node_) retain(node_);
-  }
-  Value(Value&& other) noexcept : node_(other.node_) { other.node_ = nullptr; }
-  Value& operator=(const Value& other) noexcept;
-  Value& operator=(Value&& other) noexcept;
-  ~Value() {
-    if (node_) release(node_);
-  }
+  // Copies share the node (handle.hpp). A moved-from Value holds no node: it
+  // may be assigned to or destroyed, and copying it gives another empty
+  // Value; any other use is an error.
 
   double data() const { return node_->data; }
   double& data() { return node_->data; }  // p.data() -= lr * p.grad();
@@ -85,15 +78,13 @@ class Value {
   Value& operator*=(double other);
   Value& operator/=(double other);
 
-  // The node behind the handle, for the engine, pictures and new ops.
-  ScalarNode* node() const { return node_; }
+  // node() is the node behind the handle, for the engine, pictures and new ops.
   // Adopts a node that already carries the reference this handle will own.
   static Value adopt(ScalarNode* node) { return Value(node, Adopt{}); }
 
  private:
   struct Adopt {};
-  Value(ScalarNode* node, Adopt) : node_(node) {}
-  ScalarNode* node_;
+  Value(ScalarNode* node, Adopt) : Handle(node) {}
 };
 
 // Arithmetic, with a Value or a plain number on either side.
