@@ -11,8 +11,8 @@
 #include "atomic_file.hpp"
 
 namespace fs = std::filesystem;
-using gradlab::viz::detail::extension_of;
-using gradlab::viz::detail::write_file_atomically;
+using gradlab::detail::extension_of;
+using gradlab::detail::write_file_atomically;
 
 namespace {
 struct TempDir {

@@ -133,7 +133,7 @@ void save_png(const std::string& path, const std::string& what, cairo_t* cr,
   if (status != CAIRO_STATUS_SUCCESS)
     throw std::runtime_error(what + ": encoding '" + path + "' failed: " +
                              cairo_status_to_string(status));
-  detail::write_file_atomically(path, what, png);
+  gradlab::detail::write_file_atomically(path, what, png);
 }
 
 void clip_to_plot(cairo_t* cr, const Chart& c) {

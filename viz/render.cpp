@@ -48,7 +48,7 @@ std::string trimmed(std::string s) {
 }
 
 std::string format_of(const std::string& path) {
-  std::string ext = detail::extension_of(path);
+  std::string ext = gradlab::detail::extension_of(path);
   if (ext == "png" || ext == "svg" || ext == "dot") return ext;
   throw std::invalid_argument("render: unknown format '" + ext + "' for '" + path +
                               "' (use .png, .svg or .dot)");
@@ -94,7 +94,7 @@ std::size_t skipped_layers(const Node& root) {
 
 void render_dot(const std::string& dot, const std::string& path) {
   std::string format = format_of(path);
-  if (format == "dot") return detail::write_file_atomically(path, "render", dot);
+  if (format == "dot") return gradlab::detail::write_file_atomically(path, "render", dot);
 
   std::string bytes;
   {
@@ -130,7 +130,7 @@ void render_dot(const std::string& dot, const std::string& path) {
     bytes.assign(data, length);
     gvFreeRenderData(data);
   }
-  detail::write_file_atomically(path, "render", bytes);
+  gradlab::detail::write_file_atomically(path, "render", bytes);
 }
 
 void render(const Node& root, const std::string& path, const RenderOptions& options) {

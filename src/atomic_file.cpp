@@ -14,7 +14,7 @@
 #include <stdexcept>
 #include <unistd.h>
 
-namespace gradlab::viz::detail {
+namespace gradlab::detail {
 
 std::string extension_of(const std::string& path) {
   std::string ext = std::filesystem::path(path).extension().string();
@@ -60,4 +60,4 @@ void write_file_atomically(const std::string& path, const std::string& what,
   }
 }
 
-}  // namespace gradlab::viz::detail
+}  // namespace gradlab::detail
