@@ -166,6 +166,20 @@ Tensor Tensor::grad() const {
   return tensor(std::move(g), node_->shape);
 }
 
+Parameter::Parameter(const Tensor& value) : Tensor(value.detach()) {
+  requires_grad_();
+  node_->flags |= kParameter;
+}
+
+bool is_parameter(const Tensor& t) { return t.node()->flags & kParameter; }
+
+Tensor& Tensor::retain_grad() {
+  if (!node_->requires_grad())
+    throw std::logic_error("retain_grad: this tensor does not require grad, so no gradient "
+                           "reaches it");
+  return *this;  // inner tensors keep their gradient already (see tensor.hpp)
+}
+
 void Tensor::zero_grad() { std::fill(node_->grad.begin(), node_->grad.end(), 0.0); }
 
 Tensor Tensor::detach() const { return tensor(node_->data, node_->shape); }
@@ -227,19 +241,36 @@ Tensor tensor(std::initializer_list<std::initializer_list<double>> rows) {
   return tensor(std::move(data), {static_cast<std::int64_t>(rows.size()), cols});
 }
 
-Tensor tensor(std::initializer_list<std::initializer_list<std::initializer_list<double>>> blocks) {
+namespace {
+
+// A list of equally shaped tensors as one tensor with a new first dim.
+template <class Blocks>
+Tensor stack_blocks(const Blocks& blocks, std::size_t rank) {
   std::vector<double> data;
-  Shape inner;
+  Shape inner(rank - 1, 0);
+  bool first = true;
   for (auto& b : blocks) {
     Tensor t = tensor(b);
-    if (!inner.empty() && t.shape() != inner)
+    if (!first && t.shape() != inner)
       throw std::invalid_argument("tensor: blocks of different shapes (" + to_string(inner) +
                                   " and " + to_string(t.shape()) + ")");
     inner = t.shape();
+    first = false;
     data.insert(data.end(), t.data().begin(), t.data().end());
   }
-  if (inner.empty()) inner = {0, 0};
-  return tensor(std::move(data), {static_cast<std::int64_t>(blocks.size()), inner[0], inner[1]});
+  inner.insert(inner.begin(), static_cast<std::int64_t>(blocks.size()));
+  return tensor(std::move(data), std::move(inner));
+}
+
+}  // namespace
+
+Tensor tensor(std::initializer_list<std::initializer_list<std::initializer_list<double>>> blocks) {
+  return stack_blocks(blocks, 3);
+}
+
+Tensor tensor(std::initializer_list<
+              std::initializer_list<std::initializer_list<std::initializer_list<double>>>> blocks) {
+  return stack_blocks(blocks, 4);
 }
 
 Tensor scalar_tensor(double value) { return tensor({value}, {}); }

@@ -23,6 +23,9 @@ BOOST_AUTO_TEST_CASE(creation) {
   BOOST_TEST((x.to_vector() == std::vector<double>{1, 2, 3, 4}));
   BOOST_TEST(!x.requires_grad());
   BOOST_TEST((gl::tensor({{{1, 2}, {3, 4}}, {{5, 6}, {7, 8}}}).shape() == gl::Shape{2, 2, 2}));
+  Tensor four = gl::tensor({{{{1, 2}, {3, 4}}, {{5, 6}, {7, 8}}}, {{{9, 10}, {11, 12}}, {{13, 14}, {15, 16}}}});
+  BOOST_TEST((four.shape() == gl::Shape{2, 2, 2, 2}));
+  BOOST_TEST(four.to_vector()[13] == 14.0);
   BOOST_TEST((gl::zeros({2, 3}).to_vector() == std::vector<double>(6, 0.0)));
   BOOST_TEST((gl::ones({3}).to_vector() == std::vector<double>(3, 1.0)));
   BOOST_TEST((gl::full({2}, 7.0).to_vector() == std::vector<double>{7, 7}));
@@ -41,6 +44,8 @@ BOOST_AUTO_TEST_CASE(creation_errors) {
              "tensor: 3 values do not fill shape [2, 2] (4 elements)");
   BOOST_TEST(error_of([] { gl::tensor({{1.0, 2.0}, {3.0}}); }) ==
              "tensor: rows of different lengths (2 and 1)");
+  BOOST_TEST(error_of([] { gl::tensor({{{{1.0, 2.0}}, {{3.0}}}}); }) ==
+             "tensor: blocks of different shapes ([1, 2] and [1, 1])");
   BOOST_TEST(error_of([] { gl::ones({2, 2}).item(); }) ==
              "item: the tensor has 4 elements (shape [2, 2]), not 1");
 }
@@ -153,6 +158,32 @@ BOOST_AUTO_TEST_CASE(scalars_meet_tensors) {
     for (const gl::Value& w : n.weights()) BOOST_TEST(gW1[k++] == w.grad(), boost::test_tools::tolerance(1e-12));
   std::vector<double> gb2 = tb2.grad().to_vector();
   BOOST_TEST(gb2[0] == net.layers()[1].neurons()[0].bias().grad());
+}
+
+BOOST_AUTO_TEST_CASE(inner_tensors_keep_the_latest_gradient) {
+  Tensor x = gl::tensor({1.0, 2.0}).requires_grad_();
+  Tensor h = (x * 3.0).retain_grad();
+  Tensor y = (h * h).sum();  // dy/dh = 2h = (6, 12); dy/dx = 3 * 2h = (18, 36)
+  y.backward();
+  y.backward();
+  BOOST_TEST((h.grad().to_vector() == std::vector<double>{6, 12}));   // the latest backward
+  BOOST_TEST((x.grad().to_vector() == std::vector<double>{36, 72}));  // a leaf: both calls
+  BOOST_TEST(error_of([] { gl::ones({1}).retain_grad(); }) ==
+             "retain_grad: this tensor does not require grad, so no gradient reaches it");
+}
+
+BOOST_AUTO_TEST_CASE(a_parameter_is_a_leaf_that_requires_grad) {
+  Tensor t = gl::tensor({1.0, 2.0}).requires_grad_();
+  Tensor y = t * 2.0;
+  gl::Parameter p(y);  // the numbers of y, not its graph
+  BOOST_TEST(p.is_leaf());
+  BOOST_TEST(p.requires_grad());
+  BOOST_TEST(gl::is_parameter(p));
+  BOOST_TEST(!gl::is_parameter(t));
+  BOOST_TEST((p.to_vector() == std::vector<double>{2, 4}));
+  (p * p).sum().backward();
+  BOOST_TEST((p.grad().to_vector() == std::vector<double>{4, 8}));
+  BOOST_TEST(t.grad().to_vector()[0] == 0.0);  // nothing flowed back into t
 }
 
 BOOST_AUTO_TEST_SUITE_END()

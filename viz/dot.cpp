@@ -49,6 +49,7 @@ std::string quote(const std::string& s) {
 const char* role_color(const Node& n, const Node& root) {
   if (&n == &root) return kColorOutput;
   if (!n.is_leaf()) return kColorIntermediate;
+  if (n.flags & kParameter) return kColorParameter;
   return n.requires_grad() ? kColorLeaf : kColorConstant;
 }
 

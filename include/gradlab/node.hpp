@@ -38,6 +38,7 @@ enum NodeFlag : std::uint16_t {
   kGraphFreed = 1 << 2,    // its parents were dropped by backward(retain_graph=false)
   kHasLabel = 1 << 3,      // a label is stored for it (see node_label)
   kFresh = 1 << 4,         // engine bookkeeping: grad not yet cleared in this sweep
+  kParameter = 1 << 5,     // a leaf a model learns (pictures colour it apart from inputs)
   kKindFlag0 = 1 << 8,     // bits 8-15 are free for the node kinds
 };
 

@@ -56,7 +56,12 @@ class Tensor : public Handle<TensorNode> {
   std::vector<double>& data() { return node_->data; }  // for updates under NoGradGuard
 
   // The gradient as a tensor (zeros before any backward reached this node).
+  // Leaves accumulate across backward calls; every inner tensor keeps the
+  // gradient of the latest backward (so pictures can show it), as if
+  // PyTorch's retain_grad() were on for all of them. retain_grad() is kept
+  // for LibTorch code: it checks that a gradient will arrive.
   Tensor grad() const;
+  Tensor& retain_grad();
   void zero_grad();
   Tensor detach() const;  // the same numbers, outside the graph
   std::string op() const { return node_->op->name; }
@@ -107,13 +112,27 @@ class Tensor : public Handle<TensorNode> {
   explicit Tensor(TensorNode* node) : Handle(node) {}
 };
 
-// Creation. Nested lists make 1-d to 3-d tensors: tensor({{1, 2}, {3, 4}}).
+// Whether t is a Parameter (or was made one).
+bool is_parameter(const Tensor& t);
+
+// What a model learns: a leaf tensor that requires grad, marked as a
+// parameter (modules register these, optimizers update them, pictures colour
+// them). Parameter(t) takes t's numbers, not its graph.
+class Parameter : public Tensor {
+ public:
+  Parameter() = default;
+  explicit Parameter(const Tensor& value);
+};
+
+// Creation. Nested lists make 1-d to 4-d tensors: tensor({{1, 2}, {3, 4}}).
 // (Rows of one element, {{1}, {2}}, are ambiguous in C++: write a column as
 // tensor({1, 2}, {2, 1}).)
 Tensor tensor(std::vector<double> data, Shape shape);
 Tensor tensor(std::initializer_list<double> values);
 Tensor tensor(std::initializer_list<std::initializer_list<double>> rows);
 Tensor tensor(std::initializer_list<std::initializer_list<std::initializer_list<double>>> blocks);
+Tensor tensor(std::initializer_list<
+              std::initializer_list<std::initializer_list<std::initializer_list<double>>>> blocks);
 Tensor scalar_tensor(double value);
 Tensor zeros(const Shape& shape);
 Tensor ones(const Shape& shape);

@@ -27,7 +27,8 @@ std::string to_dot(const Node& root, const DotOptions& options = {});
 std::string to_dot(const Value& root, const DotOptions& options = {});
 
 // The fill colours of the roles, as to_dot writes them.
-inline constexpr const char* kColorLeaf = "#d5f0c8";          // input or parameter
+inline constexpr const char* kColorLeaf = "#d5f0c8";          // input taking a gradient
+inline constexpr const char* kColorParameter = "#fff1a8";     // a Parameter (nn modules)
 inline constexpr const char* kColorConstant = "#eeeeee";      // takes no gradient
 inline constexpr const char* kColorIntermediate = "#dbe8f7";
 inline constexpr const char* kColorOutput = "#fcd9a8";
