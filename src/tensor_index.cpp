@@ -41,14 +41,6 @@ constexpr Op kSlice{"slice", scatter_back, &kTensorKind};
 constexpr Op kIndexSelect{"index_select", scatter_back, &kTensorKind};
 constexpr Op kGather{"gather", scatter_back, &kTensorKind};
 
-std::int64_t whole_number(const std::string& op, double x, std::int64_t size) {
-  auto i = static_cast<std::int64_t>(x);
-  if (static_cast<double>(i) != x || i < -size || i >= size)
-    throw std::invalid_argument(op + ": index " + std::to_string(x) + " is out of range for size " +
-                                std::to_string(size));
-  return i < 0 ? i + size : i;
-}
-
 // The positions `picked` along `dim`, in that order: the gather behind
 // select, slice and index_select. Without keep_dim, dim is dropped (select).
 Tensor take_along(const Tensor& a, std::int64_t dim, const std::vector<std::int64_t>& picked,
@@ -65,6 +57,16 @@ Tensor take_along(const Tensor& a, std::int64_t dim, const std::vector<std::int6
 }
 
 }  // namespace
+
+std::int64_t detail::whole_number(const std::string& op, double x, std::int64_t size) {
+  auto i = static_cast<std::int64_t>(x);
+  if (static_cast<double>(i) != x || i < -size || i >= size)
+    throw std::invalid_argument(op + ": index " + number_text(x) + " is out of range for size " +
+                                std::to_string(size));
+  return i < 0 ? i + size : i;
+}
+
+using detail::whole_number;
 
 Tensor select(const Tensor& a, std::int64_t dim, std::int64_t index) {
   dim = detail::wrap_dim("select", dim, a.dim());

@@ -5,6 +5,7 @@
 
 #include <gradlab/tensor.hpp>
 
+#include <cstdio>
 #include <initializer_list>
 #include <stdexcept>
 #include <string>
@@ -24,6 +25,22 @@ Tensor make_result(Shape shape, std::vector<double> data, const Op& op,
 std::int64_t numel_of(const Shape& shape);
 // dim in [-rank, rank) -> [0, rank); std::invalid_argument naming `op` otherwise.
 std::int64_t wrap_dim(const std::string& op, std::int64_t dim, std::int64_t rank);
+
+// A number as error messages show it: 3, -2.5, 1e+300 (printf's %g).
+inline std::string number_text(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", x);
+  return buf;
+}
+
+// An index given as a double: a whole number in [-size, size), wrapped to
+// [0, size); std::invalid_argument naming `op` otherwise.
+std::int64_t whole_number(const std::string& op, double x, std::int64_t size);
+
+// C (n, m) += A (n, k) @ B (k, m) through BLAS, with A and/or B read
+// transposed (ta: A is stored (k, n); tb: B is stored (m, k)).
+void gemm(bool ta, bool tb, std::int64_t n, std::int64_t m, std::int64_t k, const double* A,
+          const double* B, double* C);
 
 // NumPy broadcasting: shapes align from the right; a dimension of 1 (or a
 // missing one) stretches. std::invalid_argument names the op and both shapes.

@@ -15,9 +15,8 @@ using detail::make_result;
 using detail::operand;
 using detail::tnode;
 
-namespace {
+namespace detail {
 
-// C (n, m) += A (n, k) @ B (k, m), with A and/or B read transposed.
 void gemm(bool ta, bool tb, std::int64_t n, std::int64_t m, std::int64_t k, const double* A,
           const double* B, double* C) {
   cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
@@ -26,7 +25,9 @@ void gemm(bool ta, bool tb, std::int64_t n, std::int64_t m, std::int64_t k, cons
               static_cast<int>(m));
 }
 
-}  // namespace
+}  // namespace detail
+
+using detail::gemm;
 
 namespace {
 

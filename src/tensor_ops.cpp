@@ -76,11 +76,9 @@ void unary_backward(Node& n, L local) {
 template <class Check>
 void check_domain(const char* op, const Tensor& a, Check ok, const char* expected) {
   for (double x : a.data())
-    if (!ok(x)) {
-      char got[32];
-      std::snprintf(got, sizeof got, "%g", x);  // as Value's ops print it
-      throw std::domain_error(std::string(op) + ": input must be " + expected + ", got " + got);
-    }
+    if (!ok(x))  // the number printed as Value's ops print it
+      throw std::domain_error(std::string(op) + ": input must be " + expected + ", got " +
+                              detail::number_text(x));
 }
 
 }  // namespace

@@ -7,25 +7,13 @@
 
 #include <gradlab/gradlab.hpp>
 
+#include "test_helpers.hpp"
+
 namespace gl = gradlab;
 using gl::Tensor;
 
-namespace {
-// Checks f's gradients at `inputs` (f returns a scalar tensor).
-void check(const std::string& what, const gl::TensorFunction& f, const std::vector<Tensor>& inputs) {
-  BOOST_TEST_CONTEXT(what) {
-    gl::GradCheckResult r = gl::gradcheck(f, inputs);
-    BOOST_TEST(r.ok(), r);
-    BOOST_TEST(!r.entries.empty());
-  }
-}
-// A weighted sum, so every output element has its own gradient.
-Tensor weigh(const Tensor& t) {
-  std::vector<double> w(static_cast<std::size_t>(t.numel()));
-  for (std::size_t i = 0; i < w.size(); ++i) w[i] = 0.5 + 0.25 * static_cast<double>(i % 7);
-  return (t * gl::tensor(w, t.shape())).sum();
-}
-}  // namespace
+using gradlab::testing::check;
+using gradlab::testing::weigh;
 
 BOOST_AUTO_TEST_SUITE(tensor_ops_test)
 

@@ -1,9 +1,15 @@
 // SPDX-License-Identifier: MIT
-// What several suites need: the message of the exception a call throws.
+// What several suites need: the message of the exception a call throws, and
+// a finite-difference check of a tensor function.
 #pragma once
+
+#include <boost/test/unit_test.hpp>
 
 #include <exception>
 #include <string>
+
+#include <gradlab/gradcheck.hpp>
+#include <gradlab/tensor.hpp>
 
 namespace gradlab::testing {
 
@@ -17,6 +23,24 @@ std::string error_of(F f) {
     return e.what();
   }
   return "(no error)";
+}
+
+// Checks f's gradients at `inputs` against central differences (f returns
+// a one-element tensor); the table is printed when it fails.
+inline void check(const std::string& what, const TensorFunction& f, const std::vector<Tensor>& inputs,
+                  const GradCheckOptions& options = {}) {
+  BOOST_TEST_CONTEXT(what) {
+    GradCheckResult r = gradcheck(f, inputs, options);
+    BOOST_TEST(r.ok(), r);
+    BOOST_TEST(!r.entries.empty());
+  }
+}
+
+// A weighted sum, so every element of t gets its own gradient.
+inline Tensor weigh(const Tensor& t) {
+  std::vector<double> w(static_cast<std::size_t>(t.numel()));
+  for (std::size_t i = 0; i < w.size(); ++i) w[i] = 0.5 + 0.25 * static_cast<double>(i % 7);
+  return (t * tensor(w, t.shape())).sum();
 }
 
 }  // namespace gradlab::testing

@@ -10,6 +10,7 @@
 #include <gradlab/grad_mode.hpp>
 #include <gradlab/gradcheck.hpp>
 #include <gradlab/nn.hpp>
+#include <gradlab/nn/nn.hpp>
 #include <gradlab/node.hpp>
 #include <gradlab/random.hpp>
 #include <gradlab/tensor.hpp>

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+// The tensor ops neural networks are made of, as free functions (LibTorch's
+// torch::nn::functional). The layers in nn/ call these; each op's forward and
+// backward stand together in src/nn/. Shapes: N = batch, C = channels or
+// classes, H, W = height and width, D = features.
+#pragma once
+
+#include <cstdint>
+
+#include <gradlab/tensor.hpp>
+
+namespace gradlab::nn::functional {
+
+// x @ w^T + b: x is (N, in) (or (..., in)), w is (out, in), b is (out).
+// One BLAS call each way, reading w transposed in place (no copy of w^T).
+Tensor linear(const Tensor& x, const Tensor& w);
+Tensor linear(const Tensor& x, const Tensor& w, const Tensor& b);
+
+// 2-d convolution (cross-correlation, as in PyTorch) by im2col + one GEMM:
+// x is (N, C, H, W), w is (F, C, KH, KW), b is (F); the result is
+// (N, F, (H + 2p - KH) / s + 1, (W + 2p - KW) / s + 1).
+Tensor conv2d(const Tensor& x, const Tensor& w, std::int64_t stride = 1, std::int64_t padding = 0);
+Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& b, std::int64_t stride = 1,
+              std::int64_t padding = 0);
+
+// The largest value of each kernel x kernel window (x is (N, C, H, W));
+// its gradient goes to that value. stride 0 means stride = kernel.
+Tensor max_pool2d(const Tensor& x, std::int64_t kernel, std::int64_t stride = 0);
+
+// Zeroes elements with probability p and scales the rest by 1 / (1 - p), in
+// training; the identity otherwise. dropout1d/2d zero whole channels of
+// (N, C, L) / (N, C, H, W) inputs. The masks come from gradlab's generator.
+Tensor dropout(const Tensor& x, double p, bool training = true);
+Tensor dropout1d(const Tensor& x, double p, bool training = true);
+Tensor dropout2d(const Tensor& x, double p, bool training = true);
+
+// (x - mean) / sqrt(var + eps) * w + b over the last `normalized_dims` dims
+// (biased variance, as PyTorch); w and b have the shape of those dims.
+Tensor layer_norm(const Tensor& x, std::int64_t normalized_dims, const Tensor& w,
+                  const Tensor& b, double eps = 1e-5);
+
+// Rows of `weight` (V, D) picked by the whole numbers in `index` (any
+// shape): the result has shape index.shape + [D].
+Tensor embedding(const Tensor& index, const Tensor& weight);
+
+// --- losses: input first, target second; reduction over the batch --------
+
+enum class Reduction { None, Mean, Sum };
+
+// Cross-entropy of logits (N, C) against class indices (N), computed as one
+// op: -log softmax(x)[target], stable, with gradient softmax(x) - onehot.
+Tensor cross_entropy(const Tensor& logits, const Tensor& target,
+                     Reduction reduction = Reduction::Mean);
+// -input[target] of log-probabilities (N, C) and class indices (N).
+Tensor nll_loss(const Tensor& log_probs, const Tensor& target, Reduction reduction = Reduction::Mean);
+// (input - target)^2, same shapes.
+Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction reduction = Reduction::Mean);
+// -(t log p + (1 - t) log(1 - p)) for probabilities p in [0, 1]; each log is
+// clamped at -100, as PyTorch does, so p = 0 or 1 gives a finite loss.
+Tensor binary_cross_entropy(const Tensor& probs, const Tensor& target,
+                            Reduction reduction = Reduction::Mean);
+// The same from logits, stably: max(x, 0) - x t + log(1 + exp(-|x|)).
+Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& target,
+                                        Reduction reduction = Reduction::Mean);
+
+}  // namespace gradlab::nn::functional

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: MIT
+// The layers, each a Module over one op of nn/functional.hpp: constructed
+// with LibTorch's arguments, initialised as PyTorch initialises them (from
+// gradlab's generator, so manual_seed repeats a run), printed like PyTorch.
+#pragma once
+
+#include <cstdint>
+
+#include <gradlab/nn/functional.hpp>
+#include <gradlab/nn/module.hpp>
+
+namespace gradlab::nn {
+
+// y = x @ weight^T + bias. weight (out, in) and bias (out) start uniform in
+// [-1/sqrt(in), 1/sqrt(in)] (PyTorch's Kaiming-uniform with a = sqrt(5)).
+class Linear : public Module {
+ public:
+  Linear(std::int64_t in_features, std::int64_t out_features, bool bias = true);
+  Tensor forward(const Tensor& x) override;
+  std::string extra_repr() const override;
+  Parameter weight, bias;  // bias is empty ([0]) without a bias
+};
+
+// 2-d convolution; weight (out, in, k, k) and bias (out) start uniform in
+// [-1/sqrt(fan_in), 1/sqrt(fan_in)], fan_in = in * k * k.
+class Conv2d : public Module {
+ public:
+  Conv2d(std::int64_t in_channels, std::int64_t out_channels, std::int64_t kernel_size,
+         std::int64_t stride = 1, std::int64_t padding = 0, bool bias = true);
+  Tensor forward(const Tensor& x) override;
+  std::string extra_repr() const override;
+  Parameter weight, bias;
+
+ private:
+  std::int64_t stride_, padding_;
+};
+
+class MaxPool2d : public Module {
+ public:
+  explicit MaxPool2d(std::int64_t kernel_size, std::int64_t stride = 0);  // 0: = kernel_size
+  Tensor forward(const Tensor& x) override;
+  std::string extra_repr() const override;
+
+ private:
+  std::int64_t kernel_, stride_;
+};
+
+class ReLU : public Module {
+ public:
+  ReLU() : Module("ReLU") {}
+  Tensor forward(const Tensor& x) override { return relu(x); }
+};
+
+class Tanh : public Module {
+ public:
+  Tanh() : Module("Tanh") {}
+  Tensor forward(const Tensor& x) override { return tanh(x); }
+};
+
+class Sigmoid : public Module {
+ public:
+  Sigmoid() : Module("Sigmoid") {}
+  Tensor forward(const Tensor& x) override { return sigmoid(x); }
+};
+
+class Softmax : public Module {
+ public:
+  explicit Softmax(std::int64_t dim) : Module("Softmax"), dim_(dim) {}
+  Tensor forward(const Tensor& x) override { return softmax(x, dim_); }
+  std::string extra_repr() const override { return "dim=" + std::to_string(dim_); }
+
+ private:
+  std::int64_t dim_;
+};
+
+// Flattens dims start_dim..end_dim: (N, C, H, W) -> (N, C * H * W) by default.
+class Flatten : public Module {
+ public:
+  explicit Flatten(std::int64_t start_dim = 1, std::int64_t end_dim = -1)
+      : Module("Flatten"), start_(start_dim), end_(end_dim) {}
+  Tensor forward(const Tensor& x) override { return flatten(x, start_, end_); }
+  std::string extra_repr() const override;
+
+ private:
+  std::int64_t start_, end_;
+};
+
+// Dropout of elements (Dropout), of channels of (N, C, L) (Dropout1d) or of
+// (N, C, H, W) (Dropout2d); only in training (train()/eval()).
+class Dropout : public Module {
+ public:
+  explicit Dropout(double p = 0.5) : Dropout("Dropout", p) {}
+  Tensor forward(const Tensor& x) override;
+  std::string extra_repr() const override;
+
+ protected:
+  Dropout(const char* name, double p);
+  double p_;
+};
+
+class Dropout1d : public Dropout {
+ public:
+  explicit Dropout1d(double p = 0.5) : Dropout("Dropout1d", p) {}
+  Tensor forward(const Tensor& x) override;
+};
+
+class Dropout2d : public Dropout {
+ public:
+  explicit Dropout2d(double p = 0.5) : Dropout("Dropout2d", p) {}
+  Tensor forward(const Tensor& x) override;
+};
+
+// Normalises over the trailing dims `normalized_shape`; weight starts at 1,
+// bias at 0.
+class LayerNorm : public Module {
+ public:
+  explicit LayerNorm(Shape normalized_shape, double eps = 1e-5);
+  Tensor forward(const Tensor& x) override;
+  std::string extra_repr() const override;
+  Parameter weight, bias;
+
+ private:
+  Shape shape_;
+  double eps_;
+};
+
+// A table of num_embeddings vectors of embedding_dim numbers, N(0, 1) at
+// first; forward(index) picks rows by the whole numbers in index.
+class Embedding : public Module {
+ public:
+  Embedding(std::int64_t num_embeddings, std::int64_t embedding_dim);
+  Tensor forward(const Tensor& index) override { return functional::embedding(index, weight); }
+  std::string extra_repr() const override;
+  Parameter weight;
+};
+
+}  // namespace gradlab::nn

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: MIT
+// nn::Module, LibTorch's idea without its macros: a module registers its
+// parameters and submodules by name, so the whole tree can be listed
+// ("fc1.weight"), zeroed, switched between training and evaluation, counted
+// and printed as PyTorch prints it. Layers derive from it (nn/layers.hpp).
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <gradlab/tensor.hpp>
+
+namespace gradlab::nn {
+
+class Module {
+ public:
+  virtual ~Module() = default;
+
+  // The computation. Layers override it; Module's own throws (a container
+  // without one, or a loss, which takes two tensors).
+  virtual Tensor forward(const Tensor& input);
+  Tensor operator()(const Tensor& input) { return forward(input); }
+
+  // Parameters of this module, then of its submodules in registration
+  // order, named by their path: "0.weight", "fc1.bias".
+  std::vector<std::pair<std::string, Tensor>> named_parameters(bool recurse = true) const;
+  std::vector<Tensor> parameters(bool recurse = true) const;
+  const std::vector<std::pair<std::string, std::shared_ptr<Module>>>& named_children() const {
+    return children_;
+  }
+  std::int64_t num_parameters() const;  // numbers to learn, over the whole tree
+
+  void zero_grad();                  // every parameter's gradient to 0
+  void train(bool on = true);        // this module and every submodule
+  void eval() { train(false); }
+  bool is_training() const { return training_; }
+
+  const std::string& name() const { return name_; }  // "Linear"
+  // What goes in the parentheses when printed: "in_features=2, out_features=3, bias=True".
+  virtual std::string extra_repr() const { return ""; }
+
+ protected:
+  explicit Module(std::string name) : name_(std::move(name)) {}
+  Module(const Module&) = default;
+  Module& operator=(const Module&) = default;
+
+  // Makes `value` a Parameter, keeps it under `name` and returns it (store
+  // the returned handle: it is the same tensor the registry holds).
+  Parameter register_parameter(const std::string& name, const Tensor& value);
+  template <class M>
+  std::shared_ptr<M> register_module(const std::string& name, std::shared_ptr<M> module) {
+    add_child(name, module);
+    return module;
+  }
+
+ private:
+  void add_child(const std::string& name, std::shared_ptr<Module> module);
+
+  std::string name_;
+  bool training_ = true;
+  std::vector<std::pair<std::string, Tensor>> parameters_;
+  std::vector<std::pair<std::string, std::shared_ptr<Module>>> children_;
+};
+
+// The module tree as PyTorch prints it:
+// Sequential(
+//   (0): Linear(in_features=2, out_features=3, bias=True)
+//   (1): ReLU()
+// )
+std::ostream& operator<<(std::ostream& os, const Module& module);
+
+}  // namespace gradlab::nn

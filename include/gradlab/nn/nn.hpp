@@ -1,0 +1,9 @@
+// SPDX-License-Identifier: MIT
+// Every tensor module, layer and loss: #include <gradlab/nn/nn.hpp>.
+#pragma once
+
+#include <gradlab/nn/container.hpp>
+#include <gradlab/nn/functional.hpp>
+#include <gradlab/nn/layers.hpp>
+#include <gradlab/nn/loss.hpp>
+#include <gradlab/nn/module.hpp>

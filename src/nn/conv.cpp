@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: MIT
+// conv2d by im2col + GEMM, and max_pool2d. im2col copies every input patch
+// into a column, so the whole convolution of a batch becomes one matrix
+// product; its backward is two more products and col2im, im2col's adjoint.
+// Shapes: x is (N, C, H, W), w is (F, C, KH, KW), out is (N, F, OH, OW);
+// a patch has K = C * KH * KW numbers and there are P = N * OH * OW of them.
+
+#include <gradlab/nn/functional.hpp>
+
+#include <algorithm>
+#include <limits>
+#include <stdexcept>
+
+#include "../tensor_internal.hpp"
+
+namespace gradlab::nn::functional {
+
+using detail::gemm;
+using detail::make_result;
+using detail::operand;
+using detail::tnode;
+
+namespace {
+
+struct ConvGeometry {
+  std::int64_t N, C, H, W, F, KH, KW, OH, OW, stride, padding;
+  std::int64_t K() const { return C * KH * KW; }
+  std::int64_t P() const { return N * OH * OW; }
+};
+
+ConvGeometry geometry(const Shape& x, const Shape& w, std::int64_t stride, std::int64_t padding) {
+  ConvGeometry g{x[0], x[1], x[2], x[3], w[0], w[2], w[3], 0, 0, stride, padding};
+  g.OH = (g.H + 2 * padding - g.KH) / stride + 1;
+  g.OW = (g.W + 2 * padding - g.KW) / stride + 1;
+  return g;
+}
+
+// Walks every (patch row k, patch p) pair with the input position it reads,
+// or -1 where the patch hangs over the zero padding. cols is (K, P).
+template <class F>
+void for_each_patch_element(const ConvGeometry& g, F f) {
+  for (std::int64_t c = 0; c < g.C; ++c)
+    for (std::int64_t i = 0; i < g.KH; ++i)
+      for (std::int64_t j = 0; j < g.KW; ++j) {
+        std::int64_t k = (c * g.KH + i) * g.KW + j;
+        for (std::int64_t n = 0; n < g.N; ++n)
+          for (std::int64_t oh = 0; oh < g.OH; ++oh) {
+            std::int64_t h = oh * g.stride - g.padding + i;
+            std::int64_t p = (n * g.OH + oh) * g.OW;
+            for (std::int64_t ow = 0; ow < g.OW; ++ow, ++p) {
+              std::int64_t x = ow * g.stride - g.padding + j;
+              bool inside = h >= 0 && h < g.H && x >= 0 && x < g.W;
+              f(k * g.P() + p, inside ? ((n * g.C + c) * g.H + h) * g.W + x : -1);
+            }
+          }
+      }
+}
+
+std::vector<double> im2col(const ConvGeometry& g, const std::vector<double>& x) {
+  std::vector<double> cols(static_cast<std::size_t>(g.K() * g.P()));
+  for_each_patch_element(g, [&](std::int64_t at, std::int64_t src) { cols[at] = src < 0 ? 0.0 : x[src]; });
+  return cols;
+}
+
+void conv2d_backward(Node& n) {
+  TensorNode& out = tnode(n);
+  TensorNode& x = operand(n, 0);
+  TensorNode& w = operand(n, 1);
+  ConvGeometry g = geometry(x.shape, w.shape, out.saved_ints[0], out.saved_ints[1]);
+  const std::int64_t F = g.F, K = g.K(), P = g.P(), S = g.OH * g.OW;
+  // dout arrives as (N, F, OH, OW); the products want it as (F, P).
+  const std::vector<double>& dout = out.grad_buffer();
+  std::vector<double> d(static_cast<std::size_t>(F * P));
+  for (std::int64_t b = 0; b < g.N; ++b)
+    for (std::int64_t f = 0; f < F; ++f)
+      std::copy_n(dout.begin() + (b * F + f) * S, S, d.begin() + f * P + b * S);
+  if (w.requires_grad()) {  // dw = d @ cols^T: (F, P) @ (P, K); cols made again
+    std::vector<double> cols = im2col(g, x.data);
+    gemm(false, true, F, K, P, d.data(), cols.data(), w.grad_buffer().data());
+  }
+  if (n.nparents == 3 && operand(n, 2).requires_grad()) {  // db = d summed over patches
+    std::vector<double>& db = operand(n, 2).grad_buffer();
+    for (std::int64_t f = 0; f < F; ++f)
+      for (std::int64_t p = 0; p < P; ++p) db[f] += d[f * P + p];
+  }
+  if (x.requires_grad()) {  // dcols = w^T @ d: (K, F) @ (F, P), then col2im adds back
+    std::vector<double> dcols(static_cast<std::size_t>(K * P), 0.0);
+    gemm(true, false, K, P, F, w.data.data(), d.data(), dcols.data());
+    std::vector<double>& dx = x.grad_buffer();
+    for_each_patch_element(g, [&](std::int64_t at, std::int64_t src) { if (src >= 0) dx[src] += dcols[at]; });
+  }
+}
+constexpr Op kConv2d{"conv2d", conv2d_backward, &kTensorKind};
+
+Tensor conv2d_op(const Tensor& x, const Tensor& w, const Tensor* b, std::int64_t stride,
+                 std::int64_t padding) {
+  auto shapes = [&] { return "input " + to_string(x.shape()) + " and weight " + to_string(w.shape()); };
+  if (x.dim() != 4 || w.dim() != 4)
+    throw std::invalid_argument("conv2d: expected (N, C, H, W) input and (F, C, KH, KW) weight, got " + shapes());
+  if (x.shape()[1] != w.shape()[1])
+    throw std::invalid_argument("conv2d: " + shapes() + " have different channel counts (" +
+                                std::to_string(x.shape()[1]) + " != " + std::to_string(w.shape()[1]) + ")");
+  if (stride < 1 || padding < 0)
+    throw std::invalid_argument("conv2d: stride must be >= 1 and padding >= 0, got stride " +
+                                std::to_string(stride) + ", padding " + std::to_string(padding));
+  if (b && b->shape() != Shape{w.shape()[0]})
+    throw std::invalid_argument("conv2d: bias of shape " + to_string(b->shape()) + " does not fit weight " +
+                                to_string(w.shape()));
+  if (x.shape()[2] + 2 * padding < w.shape()[2] || x.shape()[3] + 2 * padding < w.shape()[3])
+    throw std::invalid_argument("conv2d: the kernel of " + shapes() + " is larger than the padded input");
+  ConvGeometry g = geometry(x.shape(), w.shape(), stride, padding);
+  const std::int64_t F = g.F, K = g.K(), P = g.P(), S = g.OH * g.OW;
+  // out (F, P) = w (F, K) @ cols (K, P), then each image's block moves to (N, F, OH, OW).
+  std::vector<double> cols = im2col(g, x.data());
+  std::vector<double> prod(static_cast<std::size_t>(F * P), 0.0);
+  if (F && P && K) gemm(false, false, F, P, K, w.data().data(), cols.data(), prod.data());
+  std::vector<double> out(prod.size());
+  for (std::int64_t n = 0; n < g.N; ++n)
+    for (std::int64_t f = 0; f < F; ++f) {
+      double bias = b ? b->data()[static_cast<std::size_t>(f)] : 0.0;
+      for (std::int64_t s = 0; s < S; ++s) out[(n * F + f) * S + s] = prod[f * P + n * S + s] + bias;
+    }
+  Shape shape{g.N, F, g.OH, g.OW};
+  Tensor result = b ? make_result(std::move(shape), std::move(out), kConv2d, {&x, &w, b})
+                    : make_result(std::move(shape), std::move(out), kConv2d, {&x, &w});
+  result.node()->saved_ints = {stride, padding};  // kept for backward
+  return result;
+}
+
+void max_pool2d_backward(Node& n) {
+  // d(out[i])/d(x[argmax i]) = 1, and 0 for the rest of the window.
+  TensorNode& out = tnode(n);
+  std::vector<double>& dx = operand(n, 0).grad_buffer();
+  const std::vector<double>& dout = out.grad_buffer();
+  for (std::size_t i = 0; i < dout.size(); ++i) dx[out.saved_ints[i]] += dout[i];
+}
+constexpr Op kMaxPool2d{"max_pool2d", max_pool2d_backward, &kTensorKind};
+
+}  // namespace
+
+Tensor conv2d(const Tensor& x, const Tensor& w, std::int64_t stride, std::int64_t padding) {
+  return conv2d_op(x, w, nullptr, stride, padding);
+}
+Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& b, std::int64_t stride,
+              std::int64_t padding) {
+  return conv2d_op(x, w, &b, stride, padding);
+}
+
+Tensor max_pool2d(const Tensor& x, std::int64_t kernel, std::int64_t stride) {
+  if (stride == 0) stride = kernel;
+  if (x.dim() != 4 || kernel < 1 || stride < 1 || x.shape()[2] < kernel || x.shape()[3] < kernel)
+    throw std::invalid_argument("max_pool2d: cannot pool input of shape " + to_string(x.shape()) +
+                                " with kernel " + std::to_string(kernel) + " and stride " +
+                                std::to_string(stride) + " (expected (N, C, H, W) with H, W >= kernel)");
+  const std::int64_t N = x.shape()[0], C = x.shape()[1], H = x.shape()[2], W = x.shape()[3];
+  const std::int64_t OH = (H - kernel) / stride + 1, OW = (W - kernel) / stride + 1;
+  const std::vector<double>& in = x.data();
+  std::vector<double> out(static_cast<std::size_t>(N * C * OH * OW));
+  std::vector<std::int64_t> argmax(out.size());  // kept for backward
+  std::size_t i = 0;
+  for (std::int64_t plane = 0; plane < N * C; ++plane)
+    for (std::int64_t oh = 0; oh < OH; ++oh)
+      for (std::int64_t ow = 0; ow < OW; ++ow, ++i) {
+        double best = -std::numeric_limits<double>::infinity();
+        std::int64_t at = (plane * H + oh * stride) * W + ow * stride;
+        for (std::int64_t kh = 0; kh < kernel; ++kh)
+          for (std::int64_t kw = 0; kw < kernel; ++kw) {
+            std::int64_t src = (plane * H + oh * stride + kh) * W + ow * stride + kw;
+            if (in[static_cast<std::size_t>(src)] > best) best = in[static_cast<std::size_t>(src)], at = src;
+          }
+        out[i] = best;
+        argmax[i] = at;
+      }
+  Tensor result = make_result({N, C, OH, OW}, std::move(out), kMaxPool2d, {&x});
+  result.node()->saved_ints = std::move(argmax);
+  return result;
+}
+
+}  // namespace gradlab::nn::functional

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: MIT
+// linear as one op (two more GEMMs for its backward), and the ops that are
+// compositions of tensor ops already there: dropout, layer_norm, embedding.
+// Composed ops need no backward of their own: the engine chains theirs.
+
+#include <gradlab/nn/functional.hpp>
+
+#include <stdexcept>
+
+#include "../tensor_internal.hpp"
+
+namespace gradlab::nn::functional {
+
+using detail::gemm;
+using detail::make_result;
+using detail::operand;
+using detail::tnode;
+
+namespace {
+
+// linear's op: out = x @ w^T (+ b). x is (N, I), w is (O, I), out is (N, O).
+void linear_backward(Node& n) {
+  TensorNode& out = tnode(n);
+  TensorNode& x = operand(n, 0);
+  TensorNode& w = operand(n, 1);
+  const std::int64_t O = w.shape[0], I = w.shape[1], N = static_cast<std::int64_t>(x.data.size()) / I;
+  const double* dout = out.grad_buffer().data();
+  if (N == 0) return;
+  if (x.requires_grad())  // dx = dout @ w: (N, O) @ (O, I)
+    gemm(false, false, N, I, O, dout, w.data.data(), x.grad_buffer().data());
+  if (w.requires_grad())  // dw = dout^T @ x: (O, N) @ (N, I)
+    gemm(true, false, O, I, N, dout, x.data.data(), w.grad_buffer().data());
+  if (n.nparents == 3 && operand(n, 2).requires_grad()) {
+    double* db = operand(n, 2).grad_buffer().data();  // db = sum of dout's rows
+    for (std::int64_t r = 0; r < N; ++r)
+      for (std::int64_t o = 0; o < O; ++o) db[o] += dout[r * O + o];
+  }
+}
+constexpr Op kLinear{"linear", linear_backward, &kTensorKind};
+
+Tensor linear_op(const Tensor& x, const Tensor& w, const Tensor* b) {
+  if (w.dim() != 2 || x.dim() < 1 || x.shape().back() != w.shape()[1])
+    throw std::invalid_argument("linear: input of shape " + to_string(x.shape()) +
+                                " does not fit weight of shape " + to_string(w.shape()) +
+                                " (expected (..., in) and (out, in))");
+  const std::int64_t O = w.shape()[0], I = w.shape()[1], N = I ? x.numel() / I : 0;
+  if (b && b->shape() != Shape{O})
+    throw std::invalid_argument("linear: bias of shape " + to_string(b->shape()) +
+                                " does not fit weight of shape " + to_string(w.shape()) +
+                                " (expected [" + std::to_string(O) + "])");
+  Shape shape = x.shape();
+  shape.back() = O;
+  std::vector<double> out(static_cast<std::size_t>(N * O), 0.0);
+  if (b)  // each row starts as b, then the GEMM adds x @ w^T into it
+    for (std::int64_t r = 0; r < N; ++r) std::copy(b->data().begin(), b->data().end(), out.begin() + r * O);
+  if (N && O && I) gemm(false, true, N, O, I, x.data().data(), w.data().data(), out.data());
+  if (b) return make_result(std::move(shape), std::move(out), kLinear, {&x, &w, b});
+  return make_result(std::move(shape), std::move(out), kLinear, {&x, &w});
+}
+
+// A mask of 0 and 1 / (1 - p) with `keep` dims of x's shape and 1 elsewhere,
+// so that one draw serves a whole channel when keep < rank.
+Tensor dropout_mask(const char* op, const Tensor& x, double p, std::size_t keep) {
+  if (!(p >= 0 && p <= 1))
+    throw std::invalid_argument(std::string(op) + ": p must be in [0, 1], got " + detail::number_text(p));
+  Shape shape = x.shape();
+  for (std::size_t d = keep; d < shape.size(); ++d) shape[d] = 1;
+  Tensor mask = rand(shape);
+  for (double& m : mask.data()) m = m < p ? 0.0 : 1.0 / (1.0 - p);
+  return mask;
+}
+
+Tensor channel_dropout(const char* op, const Tensor& x, double p, bool training,
+                       std::int64_t rank) {
+  if (x.dim() != rank && x.dim() != rank - 1)
+    throw std::invalid_argument(std::string(op) + ": expected a " + std::to_string(rank - 1) + "-d or " +
+                                std::to_string(rank) + "-d input, got shape " + to_string(x.shape()));
+  if (!training || p == 0) return x;
+  // The channel dim is the one before the spatial ones: (N, C, ...) or (C, ...).
+  std::size_t keep = x.dim() == rank ? 2 : 1;
+  return x * dropout_mask(op, x, p, keep);
+}
+
+}  // namespace
+
+Tensor linear(const Tensor& x, const Tensor& w) { return linear_op(x, w, nullptr); }
+Tensor linear(const Tensor& x, const Tensor& w, const Tensor& b) { return linear_op(x, w, &b); }
+
+Tensor dropout(const Tensor& x, double p, bool training) {
+  if (!training || p == 0) return x;
+  return x * dropout_mask("dropout", x, p, x.shape().size());
+}
+Tensor dropout1d(const Tensor& x, double p, bool training) {
+  return channel_dropout("dropout1d", x, p, training, 3);
+}
+Tensor dropout2d(const Tensor& x, double p, bool training) {
+  return channel_dropout("dropout2d", x, p, training, 4);
+}
+
+Tensor layer_norm(const Tensor& x, std::int64_t normalized_dims, const Tensor& w, const Tensor& b,
+                  double eps) {
+  if (normalized_dims < 1 || normalized_dims > x.dim())
+    throw std::invalid_argument("layer_norm: cannot normalise the last " + std::to_string(normalized_dims) +
+                                " dims of shape " + to_string(x.shape()));
+  Shape normalized(x.shape().end() - normalized_dims, x.shape().end());
+  if (w.shape() != normalized || b.shape() != normalized)
+    throw std::invalid_argument("layer_norm: weight " + to_string(w.shape()) + " and bias " +
+                                to_string(b.shape()) + " must have shape " + to_string(normalized));
+  // Rows of D = the normalised dims' size; mean and variance per row.
+  Shape rows(x.shape().begin(), x.shape().end() - normalized_dims);
+  rows.push_back(-1);
+  Tensor xr = reshape(x, rows);
+  Tensor mu = mean(xr, -1, true);
+  Tensor sigma = sqrt(var(xr, -1, /*unbiased=*/false, true) + eps);
+  return reshape((xr - mu) / sigma, x.shape()) * w + b;
+}
+
+Tensor embedding(const Tensor& index, const Tensor& weight) {
+  if (weight.dim() != 2)
+    throw std::invalid_argument("embedding: weight must be (num_embeddings, dim), got shape " +
+                                to_string(weight.shape()));
+  Shape shape = index.shape();
+  shape.push_back(weight.shape()[1]);
+  return reshape(index_select(weight, 0, flatten(index)), shape);
+}
+
+}  // namespace gradlab::nn::functional

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: MIT
+// The module tree: registration, the recursive walks over it, printing.
+
+#include <gradlab/nn/module.hpp>
+
+#include <ostream>
+#include <stdexcept>
+
+namespace gradlab::nn {
+
+Tensor Module::forward(const Tensor&) {
+  throw std::logic_error(name_ + ": this module has no forward(Tensor)");
+}
+
+Parameter Module::register_parameter(const std::string& name, const Tensor& value) {
+  for (auto& [existing, p] : parameters_)
+    if (existing == name) throw std::invalid_argument(name_ + ": parameter '" + name + "' registered twice");
+  Parameter p(value);
+  parameters_.emplace_back(name, p);
+  return p;
+}
+
+void Module::add_child(const std::string& name, std::shared_ptr<Module> module) {
+  if (!module) throw std::invalid_argument(name_ + ": submodule '" + name + "' is null");
+  for (auto& [existing, m] : children_)
+    if (existing == name) throw std::invalid_argument(name_ + ": submodule '" + name + "' registered twice");
+  children_.emplace_back(name, std::move(module));
+}
+
+std::vector<std::pair<std::string, Tensor>> Module::named_parameters(bool recurse) const {
+  std::vector<std::pair<std::string, Tensor>> out = parameters_;
+  if (!recurse) return out;
+  for (auto& [prefix, child] : children_)
+    for (auto& [name, p] : child->named_parameters(true)) out.emplace_back(prefix + "." + name, p);
+  return out;
+}
+
+std::vector<Tensor> Module::parameters(bool recurse) const {
+  std::vector<Tensor> out;
+  for (auto& [name, p] : named_parameters(recurse)) out.push_back(p);
+  return out;
+}
+
+std::int64_t Module::num_parameters() const {
+  std::int64_t n = 0;
+  for (const Tensor& p : parameters()) n += p.numel();
+  return n;
+}
+
+void Module::zero_grad() {
+  for (Tensor& p : parameters()) p.zero_grad();
+}
+
+void Module::train(bool on) {
+  training_ = on;
+  for (auto& [name, child] : children_) child->train(on);
+}
+
+namespace {
+
+void print(std::ostream& os, const Module& m, int indent) {
+  os << m.name() << "(" << m.extra_repr();
+  if (m.named_children().empty()) {
+    os << ")";
+    return;
+  }
+  os << "\n";
+  for (auto& [name, child] : m.named_children()) {
+    os << std::string(static_cast<std::size_t>(indent + 2), ' ') << "(" << name << "): ";
+    print(os, *child, indent + 2);
+    os << "\n";
+  }
+  os << std::string(static_cast<std::size_t>(indent), ' ') << ")";
+}
+
+}  // namespace
+
+std::ostream& operator<<(std::ostream& os, const Module& module) {
+  print(os, module, 0);
+  return os;
+}
+
+}  // namespace gradlab::nn

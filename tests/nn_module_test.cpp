@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: MIT
+// nn::Module and the layers: names, counts, printing as PyTorch prints,
+// train/eval, initial ranges, layer gradients, and a short training run.
+#include <boost/test/unit_test.hpp>
+
+#include <cmath>
+#include <sstream>
+
+#include <gradlab/gradlab.hpp>
+
+#include "test_helpers.hpp"
+
+namespace gl = gradlab;
+namespace nn = gradlab::nn;
+using gl::Tensor;
+using gradlab::testing::check;
+using gradlab::testing::error_of;
+using gradlab::testing::weigh;
+
+namespace {
+
+std::string printed(const nn::Module& m) {
+  std::ostringstream os;
+  os << m;
+  return os.str();
+}
+
+// A module written the way a user writes one: submodules registered by name.
+struct TwoLayer : nn::Module {
+  std::shared_ptr<nn::Linear> fc1, fc2;
+  TwoLayer() : Module("TwoLayer") {
+    fc1 = register_module("fc1", std::make_shared<nn::Linear>(3, 4));
+    fc2 = register_module("fc2", std::make_shared<nn::Linear>(4, 2, false));
+  }
+  Tensor forward(const Tensor& x) override { return fc2->forward(gl::tanh(fc1->forward(x))); }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(nn_module_test)
+
+BOOST_AUTO_TEST_CASE(parameters_are_named_by_their_path) {
+  TwoLayer net;
+  std::vector<std::string> names;
+  for (auto& [name, p] : net.named_parameters()) names.push_back(name);
+  BOOST_TEST((names == std::vector<std::string>{"fc1.weight", "fc1.bias", "fc2.weight"}));
+  BOOST_TEST(net.num_parameters() == 3 * 4 + 4 + 4 * 2);
+  BOOST_TEST(net.named_parameters(false).empty());
+  for (const Tensor& p : net.parameters()) BOOST_TEST((gl::is_parameter(p) && p.is_leaf()));
+  // The registry and the members are the same tensors.
+  BOOST_TEST(net.parameters()[0].node() == net.fc1->weight.node());
+  nn::MLP mlp({4, 3, 2});
+  names.clear();
+  for (auto& [name, p] : mlp.named_parameters()) names.push_back(name);
+  BOOST_TEST((names == std::vector<std::string>{"0.weight", "0.bias", "2.weight", "2.bias"}));
+}
+
+BOOST_AUTO_TEST_CASE(prints_the_tree_as_pytorch_does) {
+  // The strings PyTorch 1.13 prints for the same modules.
+  nn::Sequential seq(nn::Linear(4, 3), nn::ReLU(), nn::Linear(3, 2, false));
+  BOOST_TEST(printed(seq) ==
+             "Sequential(\n"
+             "  (0): Linear(in_features=4, out_features=3, bias=True)\n"
+             "  (1): ReLU()\n"
+             "  (2): Linear(in_features=3, out_features=2, bias=False)\n"
+             ")");
+  nn::Sequential cnn(nn::Conv2d(1, 8, 3), nn::MaxPool2d(2), nn::Flatten(), nn::Dropout(0.25),
+                     nn::LayerNorm({4}), nn::Conv2d(2, 4, 3, 2, 1, false), nn::Embedding(10, 3),
+                     nn::Softmax(1));
+  BOOST_TEST(printed(cnn) ==
+             "Sequential(\n"
+             "  (0): Conv2d(1, 8, kernel_size=(3, 3), stride=(1, 1))\n"
+             "  (1): MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)\n"
+             "  (2): Flatten(start_dim=1, end_dim=-1)\n"
+             "  (3): Dropout(p=0.25, inplace=False)\n"
+             "  (4): LayerNorm((4,), eps=1e-05, elementwise_affine=True)\n"
+             "  (5): Conv2d(2, 4, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), bias=False)\n"
+             "  (6): Embedding(10, 3)\n"
+             "  (7): Softmax(dim=1)\n"
+             ")");
+  BOOST_TEST(printed(TwoLayer()) ==
+             "TwoLayer(\n"
+             "  (fc1): Linear(in_features=3, out_features=4, bias=True)\n"
+             "  (fc2): Linear(in_features=4, out_features=2, bias=False)\n"
+             ")");
+  BOOST_TEST(printed(nn::CrossEntropyLoss()) == "CrossEntropyLoss()");
+}
+
+BOOST_AUTO_TEST_CASE(train_and_eval_reach_every_submodule) {
+  nn::Sequential seq(nn::Linear(2, 2), nn::Sequential(nn::Dropout(0.5)));
+  nn::Module& dropout = *seq[1].named_children()[0].second;
+  BOOST_TEST(dropout.is_training());
+  seq.eval();
+  BOOST_TEST(!seq.is_training());
+  BOOST_TEST(!dropout.is_training());
+  Tensor x = gl::ones({3, 2});
+  BOOST_TEST((seq[1](x).to_vector() == x.to_vector()));  // no dropout in evaluation
+  seq.train();
+  BOOST_TEST(dropout.is_training());
+}
+
+BOOST_AUTO_TEST_CASE(initial_values_follow_pytorch) {
+  gl::manual_seed(11);
+  nn::Linear fc(784, 128);
+  double bound = 1 / 28.0, sq = 0;  // 1 / sqrt(784)
+  for (double w : fc.weight.to_vector()) {
+    BOOST_TEST(std::abs(w) <= bound);
+    sq += w * w;
+  }
+  // Uniform in [-b, b] has standard deviation b / sqrt(3).
+  BOOST_TEST(std::sqrt(sq / (784.0 * 128)) == bound / std::sqrt(3.0), boost::test_tools::tolerance(0.01));
+  nn::Conv2d conv(8, 16, 3);
+  for (double w : conv.bias.to_vector()) BOOST_TEST(std::abs(w) <= 1 / std::sqrt(72.0));
+  nn::LayerNorm ln({3});
+  BOOST_TEST((ln.weight.to_vector() == std::vector<double>{1, 1, 1}));
+  gl::manual_seed(11);
+  BOOST_TEST((nn::Linear(784, 128).weight.to_vector() == fc.weight.to_vector()));  // seeded
+}
+
+BOOST_AUTO_TEST_CASE(layer_gradients_against_finite_differences) {
+  gl::manual_seed(12);
+  auto through = [](std::shared_ptr<nn::Module> m) {
+    return [m](const std::vector<Tensor>& x) { return weigh(m->forward(x[0])); };
+  };
+  check("Linear", through(std::make_shared<nn::Linear>(3, 2)), {gl::randn({4, 3})});
+  check("MLP", through(std::make_shared<nn::MLP>(std::vector<std::int64_t>{3, 5, 2})), {gl::randn({4, 3})});
+  check("Conv2d", through(std::make_shared<nn::Conv2d>(2, 3, 3, 1, 1)), {gl::randn({2, 2, 4, 4})});
+  check("LayerNorm", through(std::make_shared<nn::LayerNorm>(gl::Shape{4})), {gl::randn({3, 4})});
+  check("Sequential", through(std::make_shared<nn::Sequential>(nn::Conv2d(1, 2, 3), nn::Tanh(),
+                                                               nn::MaxPool2d(2), nn::Flatten(),
+                                                               nn::Linear(8, 3), nn::Sigmoid())),
+        {gl::randn({2, 1, 6, 6})});
+  // And the parameters' gradients, through the module.
+  auto fc = std::make_shared<nn::Linear>(3, 2);
+  check("Linear weight and bias",
+        [fc](const std::vector<Tensor>& p) { return weigh(gl::nn::functional::linear(gl::ones({2, 3}), p[0], p[1])); },
+        {fc->weight, fc->bias});
+}
+
+BOOST_AUTO_TEST_CASE(zero_grad_and_errors) {
+  TwoLayer net;
+  net.forward(gl::ones({1, 3})).sum().backward();
+  BOOST_TEST(net.fc1->weight.grad().abs().sum().item() > 0);
+  net.zero_grad();
+  for (const Tensor& p : net.parameters()) BOOST_TEST(p.grad().abs().sum().item() == 0.0);
+  BOOST_TEST(error_of([] { nn::Linear(0, 3); }) == "Linear: sizes must be at least 1, got 0");
+  BOOST_TEST(error_of([] { nn::MLP({3}); }) == "MLP: needs at least an input and an output size");
+  BOOST_TEST(error_of([] { nn::Sequential().forward(gl::ones({1})); }).empty() == false);
+  BOOST_TEST(error_of([] { nn::CrossEntropyLoss().forward(gl::ones({1})); }) ==
+             "CrossEntropyLoss: this module has no forward(Tensor)");
+  nn::Linear fc(3, 2);
+  BOOST_TEST(error_of([&] { fc(gl::ones({2, 4})); }) ==
+             "linear: input of shape [2, 4] does not fit weight of shape [2, 3] (expected (..., in) and (out, in))");
+}
+
+BOOST_AUTO_TEST_CASE(a_small_mnist_shaped_run_reduces_its_loss) {
+  // Synthetic 28x28 "digits": class c lights up row 2c + 3. No download needed.
+  gl::manual_seed(13);
+  const std::int64_t n = 64;
+  Tensor images = gl::rand({n, 1, 28, 28}) * 0.1;
+  std::vector<double> labels(n);
+  for (std::int64_t i = 0; i < n; ++i) {
+    labels[static_cast<std::size_t>(i)] = static_cast<double>(i % 10);
+    for (std::int64_t col = 0; col < 28; ++col) images.data()[static_cast<std::size_t>(i * 784 + (2 * (i % 10) + 3) * 28 + col)] = 1.0;
+  }
+  Tensor y = gl::tensor(labels, {n});
+  nn::Sequential model(nn::Conv2d(1, 4, 3), nn::ReLU(), nn::MaxPool2d(2), nn::Flatten(),
+                       nn::Linear(4 * 13 * 13, 10));
+  nn::CrossEntropyLoss loss_fn;
+  double first = 0, last = 0;
+  for (int step = 0; step < 30; ++step) {
+    Tensor loss = loss_fn(model(images), y);
+    model.zero_grad();
+    loss.backward();
+    for (Tensor& p : model.parameters()) {
+      const std::vector<double>& g = p.node()->grad;
+      for (std::size_t i = 0; i < g.size(); ++i) p.data()[i] -= 0.1 * g[i];
+    }
+    (step == 0 ? first : last) = loss.item();
+  }
+  BOOST_TEST(first > 2.0);        // about log(10) at the start
+  BOOST_TEST(last < first * 0.5);  // and well down after 30 steps
+}
+
+BOOST_AUTO_TEST_SUITE_END()
