@@ -2,11 +2,26 @@
 # SPDX-License-Identifier: MIT
 # Installs the Debian packages in scripts/packages.txt that are missing, with
 # sudo when not root. Does nothing when everything is present.
+#   install-deps.sh              what building and testing need
+#   install-deps.sh data bench   that, and the lines marked "data:" / "bench:"
 set -euo pipefail
 cd "$(dirname "$0")"
-mapfile -t wanted < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' packages.txt | grep -v '^$')
+groups="${*:-}"
+wanted=()
+while read -r line; do
+  line="${line%%#*}"
+  line="${line//[[:space:]]/}"
+  [[ -z "$line" ]] && continue
+  if [[ "$line" == *:* ]]; then  # group:package, only when the group is asked for
+    [[ " $groups " == *" ${line%%:*} "* ]] || continue
+    line="${line#*:}"
+  fi
+  wanted+=("$line")
+done < packages.txt
 missing=()
 for pkg in "${wanted[@]}"; do
+  # A command of the same name counts too (npm comes with Node.js's own package).
+  command -v "$pkg" >/dev/null 2>&1 && continue
   status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
   [[ "$status" == "install ok installed" ]] || missing+=("$pkg")
 done

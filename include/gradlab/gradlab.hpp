@@ -9,6 +9,7 @@
 #include <gradlab/expression.hpp>
 #include <gradlab/grad_mode.hpp>
 #include <gradlab/gradcheck.hpp>
+#include <gradlab/mnist.hpp>
 #include <gradlab/nn.hpp>
 #include <gradlab/nn/nn.hpp>
 #include <gradlab/node.hpp>
