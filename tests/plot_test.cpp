@@ -23,6 +23,7 @@ namespace fs = std::filesystem;
 using gradlab::viz::BoundaryPlotOptions;
 using gradlab::viz::LinePlotOptions;
 using gradlab::viz::plot_decision_boundary;
+using gradlab::viz::plot_images;
 using gradlab::viz::plot_lines;
 using gradlab::viz::Series;
 
@@ -282,6 +283,26 @@ BOOST_FIXTURE_TEST_CASE(each_series_gets_its_own_colour, TempDir) {
   }
   BOOST_CHECK_GT(blue, 50);
   BOOST_CHECK_GT(orange, 50);
+}
+
+BOOST_FIXTURE_TEST_CASE(image_grid_draws_ink_where_the_pixels_are_one, TempDir) {
+  // Two 2x2 images: the first has ink top-left only, the second everywhere.
+  gradlab::Tensor images = gradlab::tensor({1, 0, 0, 0, 1, 1, 1, 1}, {2, 2, 2});
+  std::string out = file("digits.png");
+  plot_images(out, images, {"7 -> 9", "1 -> 1"}, {"", 10, 10});
+  // Each cell: 6 px padding, 20 px image, 6 px padding; 16 px for the caption.
+  check_png(out, 2 * 32, 32 + 16);
+  Png png(out);
+  Rgb ink = png.at(6 + 5, 6 + 5), paper = png.at(6 + 15, 6 + 15), second = png.at(32 + 6 + 15, 6 + 15);
+  BOOST_CHECK(ink.r < 20 && ink.g < 20);
+  BOOST_CHECK(paper.r > 235 && paper.b > 235);
+  BOOST_CHECK(second.r < 20);
+  check_throws<std::invalid_argument>([&] { plot_images(out, gradlab::ones({4, 4}), {}); }, "plot_images",
+                                      "must have shape (N, H, W) with N >= 1, got [4, 4]");
+  check_throws<std::invalid_argument>([&] { plot_images(out, images, {"one"}); }, "plot_images",
+                                      "1 captions for 2 images");
+  check_throws<std::invalid_argument>([&] { plot_images(out, images * 2.0, {}); }, "plot_images",
+                                      "pixel values must be in [0, 1]");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

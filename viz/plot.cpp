@@ -5,7 +5,7 @@
 
 #include "gradlab/viz/plot.hpp"
 
-#include "atomic_file.hpp"
+#include "canvas.hpp"
 #include "plot_axes.hpp"
 
 #include <cairo.h>
@@ -24,15 +24,10 @@ namespace {
 
 using detail::AxisSpec;
 using detail::Chart;
+using detail::make_canvas;
+using detail::save_png;
+using detail::Surface;
 
-struct SurfaceDeleter {
-  void operator()(cairo_surface_t* s) const { cairo_surface_destroy(s); }
-};
-struct ContextDeleter {
-  void operator()(cairo_t* cr) const { cairo_destroy(cr); }
-};
-using Surface = std::unique_ptr<cairo_surface_t, SurfaceDeleter>;
-using Context = std::unique_ptr<cairo_t, ContextDeleter>;
 
 // Tableau's ten colours: distinct, and readable on white.
 constexpr double kPalette[10][3] = {
@@ -100,40 +95,6 @@ void check_series(const std::vector<Series>& series, const LinePlotOptions& opti
     }
   }
   check_size(what, options.width, options.height);
-}
-
-// The canvas both pictures draw on: a white ARGB32 image surface.
-std::pair<Surface, Context> make_canvas(int width, int height) {
-  Surface surface(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, height));
-  Context cr(cairo_create(surface.get()));
-  if (cairo_status(cr.get()) != CAIRO_STATUS_SUCCESS) {
-    throw std::runtime_error("cannot create a " + std::to_string(width) + "x" +
-                             std::to_string(height) +
-                             " image: " + cairo_status_to_string(cairo_status(cr.get())));
-  }
-  return {std::move(surface), std::move(cr)};
-}
-
-void save_png(const std::string& path, const std::string& what, cairo_t* cr,
-              cairo_surface_t* surface) {
-  cairo_surface_flush(surface);
-  if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
-    throw std::runtime_error(what + ": drawing '" + path +
-                             "' failed: " + cairo_status_to_string(cairo_status(cr)));
-  }
-  // Encoded in memory, then written whole (atomic_file.hpp).
-  std::string png;
-  cairo_status_t status = cairo_surface_write_to_png_stream(
-      surface,
-      [](void* closure, const unsigned char* data, unsigned int length) {
-        static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
-        return CAIRO_STATUS_SUCCESS;
-      },
-      &png);
-  if (status != CAIRO_STATUS_SUCCESS)
-    throw std::runtime_error(what + ": encoding '" + path + "' failed: " +
-                             cairo_status_to_string(status));
-  gradlab::detail::write_file_atomically(path, what, png);
 }
 
 void clip_to_plot(cairo_t* cr, const Chart& c) {

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 // Small PNG charts for training runs, drawn with cairo: a line chart (loss and
-// accuracy curves) and a 2-d decision-boundary map with the data points on
-// top. Not a plotting library: just the two pictures the course needs.
+// accuracy curves), a 2-d decision-boundary map with the data points on top,
+// and a grid of small images (digits) with captions. Not a plotting library:
+// just the pictures the course needs.
 #pragma once
 
 #include <functional>
 #include <string>
 #include <vector>
+
+#include <gradlab/tensor.hpp>
 
 namespace gradlab::viz {
 
@@ -56,5 +59,20 @@ void plot_decision_boundary(const std::string& path,
                             const std::vector<double>& labels,
                             const std::function<double(double, double)>& score,
                             const BoundaryPlotOptions& options = {});
+
+struct ImageGridOptions {
+  std::string title;
+  int columns = 10;
+  int scale = 3;  // screen pixels per image pixel
+};
+
+// Writes images (N, H, W), values in [0, 1] drawn as ink on paper (1 is
+// black), in a grid with captions[i] under image i (captions may be empty).
+// Throws std::invalid_argument for a shape that is not (N, H, W) with N >= 1,
+// values outside [0, 1], a captions count other than 0 or N, or a bad
+// columns/scale; std::runtime_error naming the path as plot_lines.
+void plot_images(const std::string& path, const Tensor& images,
+                 const std::vector<std::string>& captions = {},
+                 const ImageGridOptions& options = {});
 
 }  // namespace gradlab::viz
