@@ -56,6 +56,26 @@ Tensor take_along(const Tensor& a, std::int64_t dim, const std::vector<std::int6
   return take(a, std::move(shape), std::move(src), op);
 }
 
+// A run of whole rows along the first non-trivial dim (a batch of a data
+// set: images.slice(0, 64, 128)) is one block of memory: copied at once, and
+// its gradient added back at the block's offset, saved_ints[0].
+constexpr Op kSliceBlock{"slice", [](Node& n) {
+  TensorNode& out = tnode(n);
+  double* da = operand(n, 0).grad_buffer().data() + out.saved_ints[0];
+  const std::vector<double>& dout = out.grad_buffer();
+  for (std::size_t i = 0; i < dout.size(); ++i) da[i] += dout[i];  // d(out[i])/d(a[offset + i]) = 1
+}, &kTensorKind};
+
+Tensor take_block(const Tensor& a, std::int64_t dim, std::int64_t start, std::int64_t end) {
+  Around r = around(a.shape(), dim);
+  auto first = a.data().begin() + start * r.inner, last = a.data().begin() + end * r.inner;
+  Shape shape = a.shape();
+  shape[static_cast<std::size_t>(dim)] = end - start;
+  Tensor result = make_result(std::move(shape), std::vector<double>(first, last), kSliceBlock, {&a});
+  result.node()->saved_ints = {start * r.inner};  // kept for backward
+  return result;
+}
+
 }  // namespace
 
 std::int64_t detail::whole_number(const std::string& op, double x, std::int64_t size) {
@@ -82,6 +102,7 @@ Tensor slice(const Tensor& a, std::int64_t dim, std::int64_t start, std::int64_t
   auto clip = [&](std::int64_t i) { return std::clamp(i < 0 ? i + r.n : i, std::int64_t{0}, r.n); };
   start = clip(start);
   end = clip(end);
+  if (r.outer == 1 && step == 1) return take_block(a, dim, start, std::max(start, end));
   std::vector<std::int64_t> picked;
   for (std::int64_t k = start; k < end; k += step) picked.push_back(k);
   return take_along(a, dim, picked, kSlice);

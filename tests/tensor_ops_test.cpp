@@ -195,6 +195,8 @@ BOOST_AUTO_TEST_CASE(indexing) {
   BOOST_TEST((m.select(1, -1).to_vector() == std::vector<double>{3, 7, 11}));
   BOOST_TEST((m.slice(1, 1, 4, 2).to_vector() == std::vector<double>{1, 3, 5, 7, 9, 11}));
   BOOST_TEST((m.slice(0, -2, 100).shape() == gl::Shape{2, 4}));
+  BOOST_TEST((m.slice(0, 1, 2).to_vector() == std::vector<double>{4, 5, 6, 7}));
+  BOOST_TEST((m.slice(0, 2, 1).shape() == gl::Shape{0, 4}));
   BOOST_TEST((m.index_select(0, gl::tensor({2.0, 0.0, 2.0})).to_vector() ==
               std::vector<double>{8, 9, 10, 11, 0, 1, 2, 3, 8, 9, 10, 11}));
   BOOST_TEST((m.gather(1, gl::tensor({{0.0, 3.0}, {1.0, 1.0}, {2.0, 0.0}})).to_vector() ==
@@ -203,6 +205,8 @@ BOOST_AUTO_TEST_CASE(indexing) {
   Tensor a = gl::randn({3, 4});
   check("select", [](auto& x) { return weigh(x[0].select(1, 2)); }, {a});
   check("slice", [](auto& x) { return weigh(x[0].slice(1, 0, 4, 3)); }, {a});
+  check("slice of whole rows", [](auto& x) { return weigh(x[0].slice(0, 1, 3)); }, {a});
+  check("slice of whole rows after a dim of 1", [](auto& x) { return weigh(x[0].slice(1, 1, 3)); }, {a.unsqueeze(0)});
   check("index_select repeats", [](auto& x) { return weigh(x[0].index_select(0, gl::tensor({1.0, 1.0, 0.0}))); }, {a});
   check("gather", [](auto& x) { return weigh(x[0].gather(1, gl::tensor({{0.0, 0.0}, {3.0, 1.0}, {2.0, 2.0}}))); }, {a});
   BOOST_CHECK_THROW(m.select(0, 3), std::invalid_argument);
