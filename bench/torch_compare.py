@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
-# PyTorch's side of the tensor benchmarks, same work as bench/mlp_step.cpp and
-# bench/tensor_tiny_op.cpp: float64, one thread. Needs Debian's python3-torch
+# PyTorch's side of the tensor benchmarks, same work as bench/mlp_step.cpp,
+# bench/cnn_step.cpp and bench/tensor_tiny_op.cpp: float64, one thread. Needs Debian's python3-torch
 # (run it with /usr/bin/python3); prints `name: value unit` lines.
 import time
 
@@ -43,3 +43,21 @@ for _ in range(3):
         opt.step()
     best = min(best, time.perf_counter() - t0)
 print(f"mlp_epoch_pytorch: {best:.3f} s/epoch (784-128-64-10, batch 64, 8000 inputs, last loss {loss.item():.3f})")
+
+# One epoch of the small CNN.
+images = torch.rand(n, 1, 28, 28, dtype=dtype)
+model = torch.nn.Sequential(
+    torch.nn.Conv2d(1, 8, 3), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+    torch.nn.Conv2d(8, 16, 3), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+    torch.nn.Flatten(), torch.nn.Linear(400, 10)).to(dtype)
+opt = torch.optim.SGD(model.parameters(), lr=0.01)
+best = float("inf")
+for _ in range(2):
+    t0 = time.perf_counter()
+    for start in range(0, n, batch):
+        loss = loss_fn(model(images[start:start + batch]), targets[start:start + batch])
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    best = min(best, time.perf_counter() - t0)
+print(f"cnn_epoch_pytorch: {best:.3f} s/epoch (conv 8-16, batch 64, 8000 inputs, last loss {loss.item():.3f})")

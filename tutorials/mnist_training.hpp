@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: MIT
+// What the two MNIST programs (10_mnist_mlp, 11_mnist_cnn) share: reading
+// their arguments, the training loop with its progress bar, evaluation, the
+// pictures and the saved model. Only gradlab's public API is used.
+//
+// The loop is the one every PyTorch tutorial has:
+//   for each epoch, for each batch:  loss = loss_fn(model(x), y)
+//                                    optimizer.zero_grad(); loss.backward(); optimizer.step()
+#pragma once
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <gradlab/gradlab.hpp>
+#include <gradlab/optim.hpp>
+#include <gradlab/viz/plot.hpp>
+
+namespace mnist_training {
+
+namespace gl = gradlab;
+
+struct Config {
+  std::string name;          // "10_mnist_mlp": the default output folder is out/<name>
+  int epochs = 5;
+  std::int64_t batch = 64;
+  std::string optimizer;     // "sgd" or "adam"
+  double lr = 0;             // 0: the program's default for that optimizer
+  std::string out;
+  std::string data = gl::default_mnist_dir();
+  std::int64_t train_limit = 0;  // use only the first n training images (0: all 8,000)
+};
+
+// --epochs N, --batch N, --optimizer sgd|adam, --lr X, --out DIR, --data DIR,
+// --train-limit N; --no-pause is accepted (these programs never pause).
+inline Config parse_args(int argc, char** argv, Config c) {
+  auto usage = [&](const std::string& problem) {
+    if (!problem.empty()) std::cerr << argv[0] << ": " << problem << "\n";
+    std::cerr << "usage: " << argv[0]
+              << " [--epochs N] [--batch N] [--optimizer sgd|adam] [--lr X] [--out DIR] [--data DIR]"
+                 " [--train-limit N] [--no-pause]\n";
+    std::exit(problem.empty() ? 0 : 2);
+  };
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--help" || a == "-h") usage("");
+    if (a == "--no-pause") continue;
+    if (i + 1 >= argc) usage("missing the value of " + a);
+    std::string v = argv[++i];
+    try {
+      std::size_t used = 0;
+      auto whole = [&] { long long n = std::stoll(v, &used); if (used != v.size() || n < 1) throw 0; return n; };
+      if (a == "--epochs") c.epochs = static_cast<int>(whole());
+      else if (a == "--batch") c.batch = whole();
+      else if (a == "--train-limit") c.train_limit = whole();
+      else if (a == "--lr") { c.lr = std::stod(v, &used); if (used != v.size() || !(c.lr > 0)) throw 0; }
+      else if (a == "--optimizer") { if (v != "sgd" && v != "adam") throw 0; c.optimizer = v; }
+      else if (a == "--out") c.out = v;
+      else if (a == "--data") c.data = v;
+      else usage("unknown argument " + a);
+    } catch (...) {
+      usage("bad value '" + v + "' for " + a);
+    }
+  }
+  if (c.out.empty()) c.out = "out/" + c.name;
+  return c;
+}
+
+// One line that redraws itself in a terminal; elsewhere (a log, ctest) a line
+// every quarter epoch.
+class ProgressBar {
+ public:
+  explicit ProgressBar(std::int64_t total) : total_(total), tty_(isatty(1)) {}
+  void show(int epoch, int epochs, std::int64_t done, double loss, double accuracy) {
+    int quarter = static_cast<int>(4 * done / total_);
+    if (!tty_ && quarter == last_quarter_ && done != total_) return;
+    last_quarter_ = quarter;
+    int filled = static_cast<int>(30 * done / total_);
+    std::printf("%sepoch %d/%d [%s%s] %5lld/%lld  loss %.4f  accuracy %.4f%s", tty_ ? "\r" : "", epoch, epochs,
+                std::string(static_cast<std::size_t>(filled), '#').c_str(),
+                std::string(static_cast<std::size_t>(30 - filled), '.').c_str(), static_cast<long long>(done),
+                static_cast<long long>(total_), loss, accuracy, tty_ ? "" : "\n");
+    if (tty_ && done == total_) std::printf("\n");
+    std::fflush(stdout);
+  }
+
+ private:
+  std::int64_t total_;
+  bool tty_;
+  int last_quarter_ = -1;
+};
+
+// The predicted class of each row of logits (N, 10), as whole numbers.
+inline std::vector<double> predictions(const gl::Tensor& logits) { return gl::argmax(logits, 1).to_vector(); }
+
+// Trains `model` on MNIST and reports on the test digits. `prepare` turns a
+// batch of flat images (B, 784) into the model's input.
+inline int run(const Config& c, gl::nn::Module& model, gl::optim::Optimizer& optimizer,
+               const std::function<gl::Tensor(const gl::Tensor&)>& prepare) {
+  gl::Mnist data;
+  try {
+    data = gl::load_mnist(c.data);
+  } catch (const std::exception& e) {
+    std::cerr << e.what() << "\n";
+    return 2;
+  }
+  gl::Tensor train_x = data.train_images, train_y = data.train_labels;
+  if (c.train_limit > 0 && c.train_limit < train_x.shape()[0]) {
+    train_x = train_x.slice(0, 0, c.train_limit);
+    train_y = train_y.slice(0, 0, c.train_limit);
+  }
+  const std::int64_t n = train_x.shape()[0];
+  std::cout << model << "\n" << model.num_parameters() << " parameters; " << n << " training and "
+            << data.test_images.shape()[0] << " test digits; " << optimizer.name() << " lr " << optimizer.lr()
+            << ", batch " << c.batch << "\n";
+  gl::nn::CrossEntropyLoss loss_fn;
+  std::vector<double> losses, epoch_losses;
+  std::vector<double> order(static_cast<std::size_t>(n));
+  auto t0 = std::chrono::steady_clock::now();
+  for (int epoch = 1; epoch <= c.epochs; ++epoch) {
+    model.train();
+    // A fresh shuffle each epoch (Fisher-Yates on gradlab's generator).
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<double>(i);
+    for (std::size_t i = order.size() - 1; i > 0; --i)
+      std::swap(order[i], order[static_cast<std::size_t>(gl::uniform(0, static_cast<double>(i + 1)))]);
+    ProgressBar bar(n);
+    double loss_sum = 0, correct = 0;
+    for (std::int64_t start = 0; start < n; start += c.batch) {
+      std::int64_t end = std::min(start + c.batch, n);
+      gl::Tensor picked = gl::tensor(std::vector<double>(order.begin() + start, order.begin() + end), {end - start});
+      gl::Tensor x = prepare(train_x.index_select(0, picked)), y = train_y.index_select(0, picked);
+      gl::Tensor logits = model(x);
+      gl::Tensor loss = loss_fn(logits, y);
+      optimizer.zero_grad();
+      loss.backward(false);  // false: free the graph now, its memory is needed again at once
+      optimizer.step();
+      losses.push_back(loss.item());
+      loss_sum += loss.item() * static_cast<double>(end - start);
+      std::vector<double> p = predictions(logits), t = y.to_vector();
+      for (std::size_t i = 0; i < p.size(); ++i) correct += p[i] == t[i];
+      bar.show(epoch, c.epochs, end, loss_sum / static_cast<double>(end), correct / static_cast<double>(end));
+    }
+    epoch_losses.push_back(loss_sum / static_cast<double>(n));
+  }
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+  // Evaluation: no graph, no dropout.
+  model.eval();
+  gl::NoGradGuard no_grad;
+  const std::int64_t m = data.test_images.shape()[0];
+  std::vector<double> predicted;
+  for (std::int64_t start = 0; start < m; start += 500) {
+    std::vector<double> p = predictions(model(prepare(data.test_images.slice(0, start, std::min(start + 500, m)))));
+    predicted.insert(predicted.end(), p.begin(), p.end());
+  }
+  std::vector<double> truth = data.test_labels.to_vector();
+  std::vector<double> wrong;
+  std::vector<std::string> captions;
+  for (std::size_t i = 0; i < truth.size(); ++i)
+    if (predicted[i] != truth[i]) {
+      if (wrong.size() < 40) {
+        wrong.push_back(static_cast<double>(i));
+        captions.push_back(std::to_string(static_cast<int>(truth[i])) + " -> " + std::to_string(static_cast<int>(predicted[i])));
+      }
+    }
+  std::int64_t errors = 0;
+  for (std::size_t i = 0; i < truth.size(); ++i) errors += predicted[i] != truth[i];
+  double accuracy = 1.0 - static_cast<double>(errors) / static_cast<double>(m);
+
+  std::filesystem::create_directories(c.out);
+  gl::viz::plot_lines(c.out + "/loss.png", {{"loss per batch", losses, {}}},
+                      {c.name + ": training loss", "batch", "cross-entropy", true});
+  if (!wrong.empty()) {
+    gl::Tensor images = data.test_images.index_select(0, gl::tensor(wrong, {static_cast<std::int64_t>(wrong.size())}));
+    gl::viz::plot_images(c.out + "/misclassified.png", images.reshape({-1, 28, 28}), captions,
+                         {"misclassified test digits (true -> predicted)", 10, 3});
+  }
+  gl::optim::save(c.out + "/model.gl", model.named_parameters(), optimizer);
+  std::printf("trained %d epochs in %.1f s (%.2f s/epoch)\n", c.epochs, seconds, seconds / c.epochs);
+  std::printf("pictures: %s/loss.png, %s/misclassified.png; model: %s/model.gl\n", c.out.c_str(), c.out.c_str(),
+              c.out.c_str());
+  std::printf("test_accuracy: %.4f\n", accuracy);
+  return 0;
+}
+
+}  // namespace mnist_training
