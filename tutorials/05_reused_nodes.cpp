@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
     lesson.check_near("overwriting engine's db/da", overwriting_backward(tape)[a.node()], 1.0);
 
     gl::Value x(3.0, "a");
-    gl::Value s = (x * x).set_label("a·a");
+    gl::Value s = (x * x).set_label("a*a");
     gl::Value y = (s + x).set_label("b");
     std::vector<gl::viz::TapeStep> tape2 = lesson.backward(y, "b = a·a + a");
     std::ostringstream os;

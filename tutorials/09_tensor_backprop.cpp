@@ -55,9 +55,14 @@ int main(int argc, char** argv) {
 
     // 2. The broadcasting add: b was added to every row, so its gradient sums the rows.
     gl::Tensor db = dlogits.sum(0);
+    // The picture: the add exploded into scalars, each b[j] feeding N adds.
+    gl::Tensor bb = b.detach().requires_grad_().set_label("b");
+    gl::ExplodedGraph add = gl::explode((X.matmul(W).detach().set_label("XW") + bb).sum());
     lesson.step("logits = (X @ W) + b adds b to each of the N rows: b is used N times,\n"
                 "so (05) its gradient is the sum of the rows: db = dlogits.sum(0)\n" +
-                show("by hand ", db) + show("autograd", b.grad()));
+                show("by hand ", db) + show("autograd", b.grad()),
+                add.output[0], {.show_grad = false, .title = "(XW + b).sum() exploded: "
+                                                             "each b[j] feeds both rows"});
     lesson.check(max_abs_diff(db, b.grad()) < 1e-12, "db by hand = autograd");
 
     // 3. The matmul: logits_ij = sum_k X_ik W_kj, so dW_kj = sum_i X_ik dlogits_ij.

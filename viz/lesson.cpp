@@ -120,7 +120,9 @@ void Lesson::record(const std::string& text, const std::string& picture) {
 void Lesson::show(std::size_t k, const char* prefix) {
   char rule[64];
   std::snprintf(rule, sizeof rule, "\n── %sstep %02zu ", prefix, k + 1);
-  *out_ << rule << std::string(40, '-') << "\n" << history_[k].text;
+  *out_ << rule;
+  for (int i = 0; i < 40; ++i) *out_ << "─";
+  *out_ << "\n" << history_[k].text;
   if (!history_[k].text.empty() && history_[k].text.back() != '\n') *out_ << "\n";
   if (!history_[k].picture.empty()) *out_ << "   picture: " << history_[k].picture << "\n";
 }

@@ -107,7 +107,7 @@ bool check_one(const Exercise& ex, std::ostream& os) {
   try {
     yours = ex.yours();
   } catch (const Todo& todo) {
-    os << "  not done yet: " << todo.what()
+    os << "  TODO: " << todo.what()
        << ". Write it in tutorials/exercises/my_gradients.cpp, then `make exercise` again.\n";
     return false;
   }
