@@ -19,7 +19,8 @@ int main(int argc, char** argv) {
     gl::Value b(6.8813735870195432, "b");  // chosen so that n = 0.8814 and o = 1/√2
     gl::Value x1w1 = (x1 * w1).set_label("x1*w1");
     gl::Value x2w2 = (x2 * w2).set_label("x2*w2");
-    gl::Value n = (x1w1 + x2w2 + b).set_label("n");
+    gl::Value sum = (x1w1 + x2w2).set_label("x1*w1 + x2*w2");
+    gl::Value n = (sum + b).set_label("n");
     gl::Value o = tanh(n).set_label("o");
     char text[600];
     std::snprintf(text, sizeof text,

@@ -44,8 +44,8 @@ int main(int argc, char** argv) {
     }
     std::snprintf(text, sizeof text,
                   "60 steps of x -= %.2f·df/dx, y -= %.2f·df/dy. f went from %.4f to %.4f;\n"
-                  "(x, y) from (%.2f, %.2f) to (%.4f, %.4f). e^y pulls y down, (x - y)³\n"
-                  "pulls x below y, and f has no lowest point: it falls as long as we walk.",
+                  "(x, y) from (%.2f, %.2f) to (%.4f, %.4f). e^y pulls y down and 3(x - y)²\n"
+                  "pulls x after it. f has no lowest point, so the walk would go on for ever.",
                   lr, lr, fs.front(), fs.back(), xs.front(), ys.front(), xs.back(), ys.back());
     lesson.step(text, [&](const std::string& png) {
       gl::viz::plot_lines(png, {{.name = "x", .y = xs}, {.name = "y", .y = ys},
