@@ -5,6 +5,8 @@
 #                  then fuzz the expression parser for 60 s
 #   make bench     build and run the benchmarks in bench/
 #   make fuzz      only the fuzzing (FUZZ_SECONDS=60)
+#   make tutorial N=3   build, then step through tutorial 03 (Enter, b, q)
+#   make exercise  build, then check your gradients in tutorials/exercises/
 JOBS  ?= $(shell nproc)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
@@ -14,7 +16,7 @@ SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
   LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-.PHONY: demo test bench fuzz deps build test-release test-asan clean
+.PHONY: demo test bench fuzz deps build test-release test-asan clean tutorial exercise
 
 deps:
 	@scripts/install-deps.sh
@@ -56,6 +58,15 @@ bench: build
 	 else echo "pytorch: skipped (install Debian's python3-torch to compare)"; fi
 	@if command -v python3 >/dev/null; then python3 bench/micrograd_step.py; \
 	 else echo "moons_step_micrograd_python: skipped (no python3)"; fi
+
+# The course: `make tutorial N=3` runs build/tutorials/03_*; pictures go to out/.
+tutorial: build
+	@test -n "$(N)" || { echo "which tutorial? make tutorial N=3 (see tutorials/)"; exit 2; }
+	@set -- $(BUILD)/tutorials/$(shell printf %02d $(N) 2>/dev/null)_*; \
+	 test -x "$$1" || { echo "no tutorial $(N) in $(BUILD)/tutorials/"; exit 2; }; "$$1"
+
+exercise: build
+	@$(BUILD)/tutorials/exercises/exercise || { echo "(keep going: edit tutorials/exercises/my_gradients.cpp, then make exercise)"; exit 1; }
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) out

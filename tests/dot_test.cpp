@@ -80,6 +80,22 @@ BOOST_AUTO_TEST_CASE(options) {
   BOOST_TEST(has(tb, "label=\"tanh \\\"demo\\\"\", labelloc=t"));
 }
 
+BOOST_AUTO_TEST_CASE(highlight_and_notes_for_stepping) {
+  Value a(2.0, "a"), b(-3.0, "b");
+  Value c = (a * b).set_label("c");
+  std::string dot = gl::viz::to_dot(c, {.highlight = c.node(), .note = [&](const gl::Node& n) {
+                                          return &n == a.node() ? std::string("+= 1 × -3") : "";
+                                        }});
+  BOOST_TEST(has(dot, "v0 [shape=record, label=\"{ a | data 2.0000 | grad 0.0000 | += 1 × -3 }\""));
+  BOOST_TEST(has(dot, "v1 [shape=record, label=\"{ b | data -3.0000 | grad 0.0000 }\""));
+  // The current node and its op get a thick red border; nothing else does.
+  BOOST_TEST(has(dot, "fillcolor=\"#fcd9a8\", penwidth=3, color=\"#d01010\"];"));
+  BOOST_TEST(has(dot, "v2_op [shape=ellipse, margin=0.02, label=\"*\", style=filled, "
+                      "fillcolor=\"#ffffff\", penwidth=3, color=\"#d01010\"];"));
+  BOOST_TEST(count(dot, "penwidth=3") == 2);
+  BOOST_TEST(count(gl::viz::to_dot(c), "penwidth") == 0);  // off by default
+}
+
 BOOST_AUTO_TEST_CASE(labels_are_escaped) {
   Value a(1.0, "{a|b} <c>");
   std::string dot = gl::viz::to_dot(a);

@@ -76,17 +76,20 @@ std::string to_dot(const Node& root, const DotOptions& options) {
     if (std::string label = node_label(*n); !label.empty()) fields += record_escape(label) + " | ";
     fields += "data " + record_escape(kind.data_text(*n));
     if (options.show_grad) fields += " | grad " + record_escape(kind.grad_text(*n));
+    if (options.note)
+      if (std::string note = options.note(*n); !note.empty()) fields += " | " + record_escape(note);
     // In left-to-right graphs a record's fields run across; braces turn them.
     std::string label = options.rankdir == RankDir::LR ? "{ " + fields + " }" : fields;
     os << "  " << v << " [shape=record, label=\"" << label << "\"";
     if (options.color_by_role)
       os << ", style=filled, fillcolor=\"" << role_color(*n, root) << "\"";
-    os << "];\n";
+    const char* mark = n == options.highlight ? ", penwidth=3, color=\"#d01010\"" : "";
+    os << mark << "];\n";
     if (n->is_leaf()) continue;
 
     // The op gets its own small node, fed by the operands.
     os << "  " << v << "_op [shape=ellipse, margin=0.02, label=" << quote(n->op->name)
-       << ", style=filled, fillcolor=\"" << kColorOp << "\"];\n";
+       << ", style=filled, fillcolor=\"" << kColorOp << "\"" << mark << "];\n";
     os << "  " << v << "_op -> " << v << ";\n";
     std::vector<std::pair<const Node*, int>> uses;  // distinct operands, in order, with counts
     for (const Node* p : n->parents()) {

@@ -4,6 +4,7 @@
 // Graphviz needed (render.hpp turns the text into PNG or SVG).
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include <gradlab/node.hpp>
@@ -18,6 +19,11 @@ struct DotOptions {
   bool show_grad = true;
   bool color_by_role = true;  // leaf taking a gradient, constant, intermediate, output
   std::string title;          // drawn above the graph when not empty
+  // For stepping through backward (lesson.hpp): the node whose backward step
+  // is under way, drawn with a thick red border (its op node too), and extra
+  // text drawn as a last field of any node for which `note` returns some.
+  const Node* highlight = nullptr;
+  std::function<std::string(const Node&)> note = {};
 };
 
 // Deterministic: nodes are numbered v0, v1, ... in topological order (inputs

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: MIT
+// A tutorial as a run of steps. Each step prints a short explanation and
+// writes the picture of that moment to <folder>/step_KK.png; in a terminal
+// it then waits: Enter goes on, `b` looks back one step, `q` quits. A lesson
+// also checks its own numbers, so a tutorial doubles as a test.
+#pragma once
+
+#include <functional>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include <gradlab/node.hpp>
+#include <gradlab/value.hpp>
+#include <gradlab/viz/dot.hpp>
+#include <gradlab/viz/tape.hpp>
+
+namespace gradlab::viz {
+
+struct LessonOptions {
+  std::string dir;            // where the pictures go (created when missing)
+  bool pause = false;         // wait for Enter (or b, q) on `in` after each step
+  std::istream* in = nullptr;   // std::cin when null
+  std::ostream* out = nullptr;  // std::cout when null
+};
+
+class Lesson {
+ public:
+  // From a tutorial's command line: `NN_name [--no-pause] [folder]`. The
+  // folder defaults to out/NN_name; it pauses only when stdin is a terminal
+  // and --no-pause is not given. Unknown options: std::invalid_argument.
+  Lesson(const std::string& name, int argc, char** argv);
+  explicit Lesson(LessonOptions options);
+
+  // What every tutorial's main() is: runs body, then reports. Returns 0 when
+  // every check passed (or the learner quit with q), 1 when a check failed
+  // or body threw (the message is printed).
+  static int run(const std::string& name, int argc, char** argv,
+                 const std::function<void(Lesson&)>& body);
+
+  // Thrown by a step when the learner types q; run() catches it.
+  struct Quit {};
+
+  std::ostream& out() { return *out_; }
+  const std::string& dir() const { return dir_; }
+  std::string path(const std::string& file) const;  // dir()/file
+  int steps() const { return static_cast<int>(history_.size()); }
+
+  // A step with no picture, with the picture of a graph, or with a picture
+  // that `draw` writes to the PNG path it is given (a plot).
+  void step(const std::string& text);
+  void step(const std::string& text, const Value& root, const DotOptions& dot = {});
+  void step(const std::string& text, const Node& root, const DotOptions& dot = {});
+  void step(const std::string& text, const std::function<void(const std::string& png)>& draw);
+
+  // root.backward(), one step per op node: the tape rows of that node, and a
+  // picture with the node highlighted, its upstream gradient, and what it
+  // passes to each operand (upstream × local derivative = contribution).
+  // Returns the whole tape. Keep the graph small: each step renders it.
+  std::vector<TapeStep> backward(const Value& root, const std::string& title = "");
+
+  // A check of the lesson's own numbers, printed as it runs. Failures are
+  // counted, and run() then returns 1.
+  bool check(bool ok, const std::string& what);
+  bool check_near(const std::string& what, double got, double want, double tol = 1e-9);
+  int failures() const { return failures_; }
+  int checks() const { return checks_; }
+
+ private:
+  struct Shown {
+    std::string text;
+    std::string picture;  // empty when the step has none
+  };
+  void record(const std::string& text, const std::string& picture);
+  void show(std::size_t k, const char* prefix);
+  void wait(std::size_t newest);
+  std::string next_picture() const;
+
+  std::string dir_;
+  bool pause_;
+  std::istream* in_;
+  std::ostream* out_;
+  std::vector<Shown> history_;
+  int checks_ = 0;
+  int failures_ = 0;
+};
+
+}  // namespace gradlab::viz

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+// The tape of a backward pass: sweep order, exact local derivatives,
+// contributions and accumulated gradients, and gradients equal to backward().
+#include <boost/test/unit_test.hpp>
+
+#include <cmath>
+#include <sstream>
+
+#include <gradlab/gradlab.hpp>
+#include <gradlab/viz/tape.hpp>
+
+namespace gl = gradlab;
+using gl::Value;
+
+BOOST_AUTO_TEST_SUITE(tape_test)
+
+BOOST_AUTO_TEST_CASE(d_equals_a_times_b_plus_c) {
+  Value a(2.0, "a"), b(-3.0, "b"), c(10.0, "c");
+  Value e = (a * b).set_label("e");
+  Value d = (e + c).set_label("d");
+  int calls = 0;
+  std::vector<gl::viz::TapeStep> tape =
+      gl::viz::backward_with_tape(d, [&](const gl::viz::TapeStep&) { ++calls; });
+  BOOST_TEST(calls == 2);
+  BOOST_REQUIRE(tape.size() == 2u);
+  BOOST_TEST(tape[0].name == "d");
+  BOOST_TEST(tape[0].op == "+");
+  BOOST_TEST(tape[0].upstream == 1.0);
+  BOOST_REQUIRE(tape[0].edges.size() == 2u);
+  BOOST_TEST(tape[0].edges[0].name == "e");
+  BOOST_TEST(tape[0].edges[0].local == 1.0);
+  BOOST_TEST(tape[1].name == "e");
+  BOOST_TEST(tape[1].upstream == 1.0);
+  BOOST_TEST(tape[1].edges[0].name == "a");
+  BOOST_TEST(tape[1].edges[0].local == -3.0);  // d(a*b)/da = b
+  BOOST_TEST(tape[1].edges[1].local == 2.0);   // d(a*b)/db = a
+  BOOST_TEST(tape[1].edges[0].accumulated == -3.0);
+  BOOST_TEST(a.grad() == -3.0);
+  BOOST_TEST(b.grad() == 2.0);
+  BOOST_TEST(c.grad() == 1.0);
+}
+
+BOOST_AUTO_TEST_CASE(reused_operand_accumulates_and_local_derivatives_are_exact) {
+  Value a(3.0, "a");
+  Value s = (a * a).set_label("s");
+  Value b = (s + a).set_label("b");  // db/da = 2a + 1 = 7
+  Value o = tanh(b * 0.1).set_label("o");
+  std::vector<gl::viz::TapeStep> tape = gl::viz::backward_with_tape(o);
+  const gl::viz::TapeStep& square = tape.back();
+  BOOST_TEST(square.name == "s");
+  BOOST_REQUIRE(square.edges.size() == 1u);
+  BOOST_TEST(square.edges[0].uses == 2);
+  BOOST_TEST(square.edges[0].local == 6.0);  // d(a*a)/da = 2a, both uses summed
+  BOOST_TEST(square.edges[0].accumulated == a.grad());
+  double t = o.data();
+  BOOST_TEST(tape[0].edges[0].local == 1 - t * t);  // exact, not a difference quotient
+  BOOST_TEST(std::abs(a.grad() - 7 * 0.1 * (1 - t * t)) < 1e-15);
+  // Every row's contribution is upstream × local.
+  for (const auto& step : tape)
+    for (const auto& e : step.edges) BOOST_TEST(e.contribution == step.upstream * e.local);
+
+  // The same gradients as backward(): inner nodes start again from 0,
+  // leaves accumulate.
+  double first = a.grad();
+  gl::viz::backward_with_tape(o);
+  BOOST_TEST(a.grad() == 2 * first);
+  BOOST_TEST(s.grad() == tape.back().upstream);
+}
+
+BOOST_AUTO_TEST_CASE(unlabelled_nodes_are_named_as_the_picture_numbers_them) {
+  Value x(1.0);
+  Value y = x * 2.0;
+  std::vector<gl::viz::TapeStep> tape = gl::viz::backward_with_tape(y);
+  BOOST_TEST(tape[0].name == "v2");  // x is v0, the constant 2 is v1
+  BOOST_REQUIRE(tape[0].edges.size() == 1u);  // constants take no gradient
+  BOOST_TEST(tape[0].edges[0].name == "v0");
+  std::ostringstream os;
+  os << tape;
+  BOOST_TEST(os.str().find("upstream") != std::string::npos);
+  BOOST_TEST(os.str().find("v2         *          1.0000   v0             2.0000") !=
+             std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(refuses_tensors_and_nested_backward) {
+  Value a(1.0, "a");
+  Value b = a * a;
+  BOOST_CHECK_THROW(gl::viz::backward_with_tape(b, [&](const gl::viz::TapeStep&) { b.backward(); }),
+                    std::logic_error);
+  BOOST_TEST(b.node()->pending == 0u);  // the abandoned sweep left no marks
+  b.zero_grad();
+  a.zero_grad();
+  gl::viz::backward_with_tape(b);
+  BOOST_TEST(a.grad() == 2.0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: MIT
+// Stepping through a tutorial: the step counter, the pictures, the pause
+// between steps (Enter, b, q) and the checks. The backward stepping is the
+// tape's observer (tape.cpp) drawing a picture after every node.
+
+#include <gradlab/viz/lesson.hpp>
+
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+#include <stdexcept>
+#include <unordered_map>
+
+#include <gradlab/viz/render.hpp>
+
+namespace gradlab::viz {
+
+namespace {
+
+std::string fixed(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4f", x);
+  return buf;
+}
+
+LessonOptions from_command_line(const std::string& name, int argc, char** argv) {
+  LessonOptions options{.dir = "out/" + name, .pause = isatty(0) != 0};
+  bool dir_given = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--no-pause") {
+      options.pause = false;
+    } else if (arg.rfind("-", 0) == 0 || dir_given) {
+      throw std::invalid_argument("unknown argument '" + arg + "'; usage: " + name +
+                                  " [--no-pause] [folder for the pictures]");
+    } else {
+      options.dir = arg;
+      dir_given = true;
+    }
+  }
+  return options;
+}
+
+}  // namespace
+
+Lesson::Lesson(const std::string& name, int argc, char** argv)
+    : Lesson(from_command_line(name, argc, argv)) {}
+
+Lesson::Lesson(LessonOptions options)
+    : dir_(options.dir.empty() ? "." : options.dir),
+      pause_(options.pause),
+      in_(options.in ? options.in : &std::cin),
+      out_(options.out ? options.out : &std::cout) {
+  std::filesystem::create_directories(dir_);
+}
+
+int Lesson::run(const std::string& name, int argc, char** argv,
+                const std::function<void(Lesson&)>& body) {
+  try {
+    Lesson lesson(name, argc, argv);
+    try {
+      body(lesson);
+    } catch (const Quit&) {
+      lesson.out() << "\nstopped at step " << lesson.steps() << " (q); the pictures so far are in "
+                   << lesson.dir() << "/\n";
+      return 0;
+    }
+    if (lesson.failures() > 0) {
+      lesson.out() << "\n" << name << ": " << lesson.failures() << " of " << lesson.checks()
+                   << " checks FAILED\n";
+      return 1;
+    }
+    lesson.out() << "\n" << name << ": all " << lesson.checks() << " checks passed; "
+                 << lesson.steps() << " steps, pictures in " << lesson.dir() << "/\n";
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << name << ": " << e.what() << "\n";
+    return 1;
+  }
+}
+
+std::string Lesson::path(const std::string& file) const {
+  return (std::filesystem::path(dir_) / file).string();
+}
+
+std::string Lesson::next_picture() const {
+  char file[32];
+  std::snprintf(file, sizeof file, "step_%02d.png", steps() + 1);
+  return path(file);
+}
+
+void Lesson::step(const std::string& text) { record(text, ""); }
+
+void Lesson::step(const std::string& text, const Value& root, const DotOptions& dot) {
+  step(text, *root.node(), dot);
+}
+
+void Lesson::step(const std::string& text, const Node& root, const DotOptions& dot) {
+  std::string png = next_picture();
+  render(root, png, {.dot = dot});
+  record(text, png);
+}
+
+void Lesson::step(const std::string& text, const std::function<void(const std::string&)>& draw) {
+  std::string png = next_picture();
+  draw(png);
+  record(text, png);
+}
+
+void Lesson::record(const std::string& text, const std::string& picture) {
+  history_.push_back({text, picture});
+  show(history_.size() - 1, "");
+  wait(history_.size() - 1);
+}
+
+void Lesson::show(std::size_t k, const char* prefix) {
+  char rule[64];
+  std::snprintf(rule, sizeof rule, "\n── %sstep %02zu ", prefix, k + 1);
+  *out_ << rule;
+  for (int i = 0; i < 40; ++i) *out_ << "─";
+  *out_ << "\n" << history_[k].text;
+  if (!history_[k].text.empty() && history_[k].text.back() != '\n') *out_ << "\n";
+  if (!history_[k].picture.empty()) *out_ << "   picture: " << history_[k].picture << "\n";
+}
+
+// Between steps: Enter goes on (through the steps looked back at first),
+// b shows the step before the one on screen, q quits. End of input, as when
+// stdin is a file, stops the pausing.
+void Lesson::wait(std::size_t newest) {
+  std::size_t on_screen = newest;
+  while (pause_) {
+    *out_ << "[Enter: next, b: back, q: quit] " << std::flush;
+    std::string line;
+    if (!std::getline(*in_, line)) {
+      pause_ = false;
+      *out_ << "\n";
+      return;
+    }
+    if (line == "q") throw Quit{};
+    if (line == "b") {
+      if (on_screen > 0) --on_screen;
+      show(on_screen, "back at ");
+    } else if (on_screen < newest) {
+      ++on_screen;
+      show(on_screen, on_screen < newest ? "back at " : "");
+    } else {
+      return;
+    }
+  }
+}
+
+std::vector<TapeStep> Lesson::backward(const Value& root, const std::string& title) {
+  std::unordered_map<const Node*, std::string> note;
+  bool first = true;
+  return backward_with_tape(root, [&](const TapeStep& s) {
+    // The picture: the node highlighted, its upstream gradient, and on each
+    // operand what this step added to it.
+    note.clear();
+    note[s.node] = "upstream " + fixed(s.upstream);
+    for (const TapeEdge& e : s.edges)
+      note[e.operand] = "+= " + fixed(s.upstream) + " × " + fixed(e.local) +
+                        (e.uses > 1 ? " (×" + std::to_string(e.uses) + " uses)" : "");
+    std::ostringstream text;
+    if (first) text << "backward starts at " << s.name << " with d" << s.name << "/d" << s.name
+                    << " = 1; each step passes a node's gradient to its operands.\n";
+    first = false;
+    text << "backward through " << s.name << " (" << s.op << "): upstream gradient "
+         << fixed(s.upstream) << ", times each local derivative\n";
+    print_tape_header(text);
+    print_tape_step(text, s);
+    DotOptions dot{.title = title.empty() ? "backward: " + s.name : title + ": " + s.name,
+                   .highlight = s.node,
+                   .note = [&](const Node& n) {
+                     auto it = note.find(&n);
+                     return it == note.end() ? std::string() : it->second;
+                   }};
+    step(text.str(), *root.node(), dot);
+  });
+}
+
+bool Lesson::check(bool ok, const std::string& what) {
+  ++checks_;
+  if (!ok) ++failures_;
+  *out_ << (ok ? "  check ok: " : "  CHECK FAILED: ") << what << "\n";
+  return ok;
+}
+
+bool Lesson::check_near(const std::string& what, double got, double want, double tol) {
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "%s = %.10g, expected %.10g (within %g)", what.c_str(), got, want,
+                tol);
+  return check(std::abs(got - want) <= tol, buf);  // false for NaN
+}
+
+}  // namespace gradlab::viz

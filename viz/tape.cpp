@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: MIT
+// Recording backward one node at a time. The local derivatives are exact:
+// before the sweep, each op's own backward is run once with its output's
+// gradient set to 1 and its operands' to 0, so what it adds to an operand is
+// d(out)/d(operand). Then the engine sweeps, and its observer reads the
+// gradients after every step.
+
+#include <gradlab/viz/tape.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <ostream>
+#include <stdexcept>
+#include <unordered_map>
+
+#include <gradlab/engine.hpp>
+
+namespace gradlab::viz {
+
+namespace {
+
+ScalarNode& scalar(const Node& n) { return static_cast<ScalarNode&>(const_cast<Node&>(n)); }
+
+// The operands of n that take a gradient, each once, with its count of uses.
+std::vector<std::pair<Node*, int>> operands(const Node& n) {
+  std::vector<std::pair<Node*, int>> uses;
+  for (Node* p : n.parents()) {
+    if (!p->requires_grad()) continue;
+    auto it = std::find_if(uses.begin(), uses.end(), [&](auto& u) { return u.first == p; });
+    if (it == uses.end()) uses.emplace_back(p, 1);
+    else ++it->second;
+  }
+  return uses;
+}
+
+// d(out)/d(operand) for each operand: out's backward with out.grad = 1 and
+// the operands' gradients at 0, every gradient put back afterwards.
+std::vector<double> local_derivatives(const Node& out) {
+  std::vector<Node*> all(out.parents().begin(), out.parents().end());
+  std::vector<double> kept;
+  for (Node* p : all) kept.push_back(scalar(*p).grad);
+  double kept_out = scalar(out).grad;
+  for (Node* p : all) scalar(*p).grad = 0.0;
+  scalar(out).grad = 1.0;
+  out.op->backward(const_cast<Node&>(out));
+  std::vector<double> local;
+  for (auto [p, k] : operands(out)) local.push_back(scalar(*p).grad);
+  for (std::size_t i = all.size(); i-- > 0;) scalar(*all[i]).grad = kept[i];
+  scalar(out).grad = kept_out;
+  return local;
+}
+
+}  // namespace
+
+std::vector<TapeStep> backward_with_tape(const Value& root,
+                                         const std::function<void(const TapeStep&)>& on_step) {
+  std::vector<const Node*> order = engine::topological_order(*root.node());
+  std::unordered_map<const Node*, std::string> names;
+  std::unordered_map<const Node*, std::vector<double>> local;
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    const Node* n = order[i];
+    if (n->op->kind != &kScalarKind)
+      throw std::invalid_argument("backward_with_tape: the graph holds a " +
+                                  std::string(n->op->kind->name) + " node; the tape is for Values");
+    std::string label = node_label(*n);
+    names[n] = label.empty() ? "v" + std::to_string(i) : label;
+  }
+  for (const Node* n : order) {
+    if (n->is_leaf() || !n->requires_grad()) continue;
+    local[n] = local_derivatives(*n);
+    scalar(*n).grad = 0.0;  // not reached yet: pictures show 0 until the sweep fills it
+  }
+
+  std::vector<TapeStep> tape;
+  auto observe = [&](const Node& n) {
+    if (n.is_leaf()) return;
+    TapeStep s{&n, names[&n], n.op->name, scalar(n).grad, {}};
+    std::vector<double>& d = local[&n];
+    std::size_t i = 0;
+    for (auto [p, k] : operands(n)) {
+      s.edges.push_back({p, names[p], k, d[i], s.upstream * d[i], scalar(*p).grad});
+      ++i;
+    }
+    tape.push_back(s);
+    if (on_step) on_step(tape.back());
+  };
+  engine::backward(
+      *root.node(), [](Node& r) { scalar(r).grad += 1.0; }, true, observe);
+  return tape;
+}
+
+void print_tape_header(std::ostream& os) {
+  char line[160];
+  std::snprintf(line, sizeof line, "%-10s %-6s %10s   %-10s %10s %13s %12s\n", "node", "op",
+                "upstream", "operand", "local d", "contribution", "accumulated");
+  os << line;
+}
+
+void print_tape_step(std::ostream& os, const TapeStep& step) {
+  char line[200];
+  bool first = true;
+  for (const TapeEdge& e : step.edges) {
+    std::string operand = e.name + (e.uses > 1 ? " ×" + std::to_string(e.uses) : "");
+    if (first)
+      std::snprintf(line, sizeof line, "%-10s %-6s %10.4f   %-10s %10.4f %13.4f %12.4f\n",
+                    step.name.c_str(), step.op.c_str(), step.upstream, operand.c_str(), e.local,
+                    e.contribution, e.accumulated);
+    else
+      std::snprintf(line, sizeof line, "%-10s %-6s %10s   %-10s %10.4f %13.4f %12.4f\n", "", "", "",
+                    operand.c_str(), e.local, e.contribution, e.accumulated);
+    os << line;
+    first = false;
+  }
+}
+
+std::ostream& operator<<(std::ostream& os, const std::vector<TapeStep>& tape) {
+  print_tape_header(os);
+  for (const TapeStep& s : tape) print_tape_step(os, s);
+  return os;
+}
+
+}  // namespace gradlab::viz
