@@ -5,14 +5,20 @@
 
 #include <cmath>
 #include <numbers>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 
 namespace gradlab::optim {
 
 namespace {
-void check(bool ok, const std::string& what) {
-  if (!ok) throw std::invalid_argument(what);
+// "StepLR: gamma must be >= 0, got -0.5"
+template <class T>
+void check(bool ok, const std::string& what, T got) {
+  if (ok) return;
+  std::ostringstream os;
+  os << what << ", got " << got;
+  throw std::invalid_argument(os.str());
 }
 }  // namespace
 
@@ -27,8 +33,8 @@ void LRScheduler::step() {
 
 StepLR::StepLR(Optimizer& optimizer, std::int64_t step_size, double gamma)
     : LRScheduler(optimizer), step_size_(step_size), gamma_(gamma) {
-  check(step_size > 0, "StepLR: step_size must be > 0, got " + std::to_string(step_size));
-  check(gamma >= 0, "StepLR: gamma must be >= 0, got " + std::to_string(gamma));
+  check(step_size > 0, "StepLR: step_size must be > 0", step_size);
+  check(gamma >= 0, "StepLR: gamma must be >= 0", gamma);
 }
 
 double StepLR::lr_at(std::int64_t t) const {
@@ -37,7 +43,7 @@ double StepLR::lr_at(std::int64_t t) const {
 
 ExponentialLR::ExponentialLR(Optimizer& optimizer, double gamma)
     : LRScheduler(optimizer), gamma_(gamma) {
-  check(gamma >= 0, "ExponentialLR: gamma must be >= 0, got " + std::to_string(gamma));
+  check(gamma >= 0, "ExponentialLR: gamma must be >= 0", gamma);
 }
 
 double ExponentialLR::lr_at(std::int64_t t) const {
@@ -46,8 +52,8 @@ double ExponentialLR::lr_at(std::int64_t t) const {
 
 CosineAnnealingLR::CosineAnnealingLR(Optimizer& optimizer, std::int64_t T_max, double eta_min)
     : LRScheduler(optimizer), T_max_(T_max), eta_min_(eta_min) {
-  check(T_max > 0, "CosineAnnealingLR: T_max must be > 0, got " + std::to_string(T_max));
-  check(eta_min >= 0, "CosineAnnealingLR: eta_min must be >= 0, got " + std::to_string(eta_min));
+  check(T_max > 0, "CosineAnnealingLR: T_max must be > 0", T_max);
+  check(eta_min >= 0, "CosineAnnealingLR: eta_min must be >= 0", eta_min);
 }
 
 double CosineAnnealingLR::lr_at(std::int64_t t) const {
