@@ -13,6 +13,8 @@
 #include <gradlab/nn.hpp>
 #include <gradlab/nn/nn.hpp>
 #include <gradlab/node.hpp>
+#include <gradlab/optim.hpp>
 #include <gradlab/random.hpp>
+#include <gradlab/serialize.hpp>
 #include <gradlab/tensor.hpp>
 #include <gradlab/value.hpp>

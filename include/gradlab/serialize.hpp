@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT
+// Saving named tensors to a file and loading them back, bit for bit. The file
+// is binary, little-endian, written all or nothing, and checked in full
+// (header, size, checksum, names, shapes) before a loaded number is used.
+// Only float64 tensors and no compression; the optimizer's state rides along
+// through optim/checkpoint.hpp.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <gradlab/tensor.hpp>
+
+namespace gradlab {
+
+// What a module's parameters and an optimizer's state look like when saved:
+// ("fc1.weight", tensor), ("fc1.bias", tensor), ...
+using NamedTensors = std::vector<std::pair<std::string, Tensor>>;
+
+// The layout of a file, version 1 (every number little-endian):
+//   "GRADLAB\0"                     8 bytes, the magic
+//   version                         u32
+//   count                           u32, how many tensors
+//   file size                       u64, so a cut file is told from a bad one
+//   count times: name length u32, name bytes, rank u32, rank dims as i64
+//   count times: the tensor's numbers, row-major f64
+//   checksum                        u64, FNV-1a 64 of every byte before it
+inline constexpr std::uint32_t kFormatVersion = 1;
+
+// Writes the tensors to `path` through a temporary file and a rename, so a
+// failed save leaves any old file whole. Names must be non-empty and unique.
+// Throws std::runtime_error ("save: cannot write 'path': ...") or
+// std::invalid_argument for a bad name.
+void save(const std::string& path, const NamedTensors& tensors);
+
+// Copies the tensors saved in `path` into `into`, which must have the same
+// count, names (in order) and shapes. Everything is checked before the first
+// number is copied: on any problem std::runtime_error names the file and the
+// problem ("load: model.gl: checksum mismatch ...") and `into` is untouched.
+void load(const std::string& path, const NamedTensors& into);
+
+// The tensors saved in `path`, as new tensors, after the same checks of the
+// file itself (magic, version, size, checksum).
+NamedTensors read(const std::string& path);
+
+namespace detail {
+// Throws std::runtime_error("load: <path>: ...") unless `file` and `into`
+// agree in count, names and shapes; `what` is the receiving side ("model").
+void check_same_layout(const std::string& path, const NamedTensors& file,
+                       const NamedTensors& into, const std::string& what);
+// Copies the numbers of each `from` tensor into the matching `into` tensor.
+void copy_numbers(const NamedTensors& from, const NamedTensors& into);
+}  // namespace detail
+
+}  // namespace gradlab

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: MIT
+// GD and SGD: the first three steps of every variant against updates worked
+// out by hand, a quadratic that must be minimised, and bad options refused.
+#include <boost/test/unit_test.hpp>
+
+#include <cmath>
+
+#include <gradlab/optim.hpp>
+
+#include "optim_helpers.hpp"
+#include "test_helpers.hpp"
+
+namespace gl = gradlab;
+namespace optim = gradlab::optim;
+using gl::Tensor;
+using gl::testing::check_close;
+using gl::testing::error_of;
+using gl::testing::give_grad;
+using gl::testing::parameter;
+
+BOOST_AUTO_TEST_SUITE(optim_sgd_test)
+
+// Three steps with the same gradient each time; `expected[k]` is p after step k+1.
+template <class Opt>
+void check_three_steps(Opt& opt, Tensor p, const std::vector<double>& g,
+                       const std::vector<std::vector<double>>& expected) {
+  for (const auto& want : expected) {
+    give_grad(p, g);
+    opt.step();
+    check_close(p.to_vector(), want);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(gd_subtracts_lr_times_grad) {
+  Tensor p = parameter({1, -2});
+  optim::GD opt({p}, optim::GDOptions(0.1));
+  // p -= 0.1 * [0.5, 1]
+  check_three_steps(opt, p, {0.5, 1}, {{0.95, -2.1}, {0.9, -2.2}, {0.85, -2.3}});
+}
+
+BOOST_AUTO_TEST_CASE(sgd_without_momentum_is_gd) {
+  Tensor p = parameter({1, -2});
+  optim::SGD opt({p}, optim::SGDOptions(0.1));
+  check_three_steps(opt, p, {0.5, 1}, {{0.95, -2.1}, {0.9, -2.2}, {0.85, -2.3}});
+  BOOST_TEST(opt.named_state().size() == 2u);  // "lr" and "0.step": no buffer without momentum
+}
+
+BOOST_AUTO_TEST_CASE(momentum) {
+  Tensor p = parameter({1, -2});
+  optim::SGD opt({p}, optim::SGDOptions(0.1).momentum(0.9));
+  // element 0, g = 0.5: b = 0.5 (first step: b = g), p = 1 - 0.05 = 0.95
+  //   b = 0.9 * 0.5 + 0.5 = 0.95, p = 0.95 - 0.095 = 0.855
+  //   b = 0.9 * 0.95 + 0.5 = 1.355, p = 0.855 - 0.1355 = 0.7195
+  // element 1, g = 1: b = 1, 1.9, 2.71; p = -2.1, -2.29, -2.561
+  check_three_steps(opt, p, {0.5, 1}, {{0.95, -2.1}, {0.855, -2.29}, {0.7195, -2.561}});
+}
+
+BOOST_AUTO_TEST_CASE(nesterov) {
+  Tensor p = parameter({1});
+  optim::SGD opt({p}, optim::SGDOptions(0.1).momentum(0.9).nesterov(true));
+  // g = 0.5; update d = g + 0.9 b
+  //   b = 0.5,   d = 0.5 + 0.45 = 0.95,     p = 1 - 0.095 = 0.905
+  //   b = 0.95,  d = 0.5 + 0.855 = 1.355,   p = 0.905 - 0.1355 = 0.7695
+  //   b = 1.355, d = 0.5 + 1.2195 = 1.7195, p = 0.7695 - 0.17195 = 0.59755
+  check_three_steps(opt, p, {0.5}, {{0.905}, {0.7695}, {0.59755}});
+}
+
+BOOST_AUTO_TEST_CASE(dampening_spares_the_first_step) {
+  Tensor p = parameter({1});
+  optim::SGD opt({p}, optim::SGDOptions(0.1).momentum(0.9).dampening(0.5));
+  // g = 0.5: b = 0.5 (undampened), p = 0.95
+  //   b = 0.45 + 0.5 * 0.5 = 0.7, p = 0.95 - 0.07 = 0.88
+  //   b = 0.63 + 0.25 = 0.88,     p = 0.88 - 0.088 = 0.792
+  check_three_steps(opt, p, {0.5}, {{0.95}, {0.88}, {0.792}});
+}
+
+BOOST_AUTO_TEST_CASE(weight_decay_with_momentum) {
+  Tensor p = parameter({1});
+  optim::SGD opt({p}, optim::SGDOptions(0.1).momentum(0.9).weight_decay(0.1));
+  // d = 0.5 + 0.1 p
+  //   d = 0.6,     b = 0.6,                    p = 1 - 0.06 = 0.94
+  //   d = 0.594,   b = 0.54 + 0.594 = 1.134,   p = 0.94 - 0.1134 = 0.8266
+  //   d = 0.58266, b = 1.0206 + 0.58266 = 1.60326, p = 0.8266 - 0.160326 = 0.666274
+  check_three_steps(opt, p, {0.5}, {{0.94}, {0.8266}, {0.666274}});
+}
+
+BOOST_AUTO_TEST_CASE(parameters_without_gradient_are_skipped) {
+  Tensor a = parameter({1}), b = parameter({2});
+  optim::SGD opt({a, b}, optim::SGDOptions(0.1).momentum(0.9));
+  give_grad(a, {1});  // backward never reaches b
+  opt.step();
+  check_close(a.to_vector(), {0.9});
+  BOOST_TEST(b.to_vector()[0] == 2.0);
+  auto state = opt.named_state();  // lr, 0.step, 0.momentum_buffer: nothing for b
+  BOOST_TEST(state.size() == 3u);
+  BOOST_TEST(state[1].first == "0.step");
+  BOOST_TEST(state[2].first == "0.momentum_buffer");
+  // zero_grad keeps the (zero) gradient, so momentum still carries a
+  opt.zero_grad();
+  opt.step();
+  check_close(a.to_vector(), {0.81});  // b = 0.9 * 1 + 0, p = 0.9 - 0.09
+}
+
+BOOST_AUTO_TEST_CASE(minimises_a_quadratic) {
+  // f(p) = sum (p - target)^2, minimum at target.
+  Tensor p = parameter({5, -3, 0.5});
+  Tensor target = gl::tensor({1, 2, -1});
+  optim::SGD opt({p}, optim::SGDOptions(0.05).momentum(0.9).nesterov(true));
+  for (int i = 0; i < 500; ++i) {
+    opt.zero_grad();
+    (p - target).pow(2).sum().backward();
+    opt.step();
+  }
+  for (double e : (p - target).to_vector()) BOOST_TEST(std::abs(e) < 1e-8);
+}
+
+BOOST_AUTO_TEST_CASE(lr_can_be_changed) {
+  Tensor p = parameter({1});
+  optim::SGD opt({p}, optim::SGDOptions(0.1));
+  opt.set_lr(0.5);
+  BOOST_TEST(opt.lr() == 0.5);
+  give_grad(p, {1});
+  opt.step();
+  BOOST_TEST(p.to_vector()[0] == 0.5);
+  BOOST_TEST(error_of([&] { opt.set_lr(-1); }) == "SGD: lr must be >= 0, got -1");
+}
+
+BOOST_AUTO_TEST_CASE(bad_options_and_parameters) {
+  Tensor p = parameter({1});
+  auto make = [&](optim::SGDOptions o) { return error_of([&] { optim::SGD({p}, o); }); };
+  BOOST_TEST(make(optim::SGDOptions(-0.1)) == "SGD: lr must be >= 0, got -0.1");
+  BOOST_TEST(make(optim::SGDOptions(0.1).momentum(-1)) == "SGD: momentum must be >= 0, got -1");
+  BOOST_TEST(make(optim::SGDOptions(0.1).weight_decay(-1)) ==
+             "SGD: weight_decay must be >= 0, got -1");
+  BOOST_TEST(make(optim::SGDOptions(0.1).nesterov(true)) ==
+             "SGD: nesterov needs momentum > 0 and dampening = 0");
+  BOOST_TEST(make(optim::SGDOptions(0.1).momentum(0.9).dampening(0.1).nesterov(true)) ==
+             "SGD: nesterov needs momentum > 0 and dampening = 0");
+  BOOST_TEST(make(optim::SGDOptions(std::nan(""))) == "SGD: lr must be >= 0, got nan");
+  BOOST_TEST(error_of([] { optim::GD({gl::tensor({1.0})}, optim::GDOptions(0.1)); }) ==
+             "GD: parameter 0 (shape [1]) does not require grad; call requires_grad_() on it");
+  BOOST_TEST(error_of([&] { optim::GD({p, p * 2}, optim::GDOptions(0.1)); }) ==
+             "GD: parameter 1 (shape [1]) is the result of an op, not a leaf; optimize the "
+             "tensor you created (or detach() it)");
+  BOOST_TEST(error_of([&] { optim::GD({p, p}, optim::GDOptions(0.1)); }) ==
+             "GD: parameter 1 (shape [1]) appears twice in the parameter list");
+  BOOST_TEST(error_of([] { optim::GD({}, optim::GDOptions(0.1)); }) ==
+             "GD: got an empty parameter list");
+}
+
+BOOST_AUTO_TEST_CASE(clip_grad_norm) {
+  Tensor a = parameter({3, 0}), b = parameter({4}), c = parameter({7});
+  give_grad(a, {3, 0});
+  give_grad(b, {4});  // c has no gradient and is left out
+  // total norm sqrt(9 + 16) = 5 > 1: scaled by 1 / (5 + 1e-6)
+  BOOST_TEST(optim::clip_grad_norm_({a, b, c}, 1.0) == 5.0);
+  double scale = 1.0 / (5.0 + 1e-6);
+  check_close(a.grad().to_vector(), {3 * scale, 0});
+  check_close(b.grad().to_vector(), {4 * scale});
+  BOOST_TEST(c.node()->grad.empty());
+  // Under the limit nothing changes.
+  give_grad(a, {0.3, 0.4});
+  BOOST_TEST(optim::clip_grad_norm_({a}, 1.0) == 0.5);
+  BOOST_TEST((a.grad().to_vector() == std::vector<double>{0.3, 0.4}));
+  BOOST_TEST(error_of([&] { optim::clip_grad_norm_({a}, -1); }) ==
+             "clip_grad_norm_: max_norm must be >= 0, got -1");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
