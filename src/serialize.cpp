@@ -8,6 +8,7 @@
 #include <bit>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <set>
@@ -139,6 +140,8 @@ void save(const std::string& path, const NamedTensors& tensors) {
 }
 
 NamedTensors read(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) refuse(path, "is a directory, not a file");
   std::ifstream in(path, std::ios::binary);
   if (!in) refuse(path, std::string("cannot open (") + std::strerror(errno) + ")");
   std::string bytes{std::istreambuf_iterator<char>(in), {}};

@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
-#include <unistd.h>
 
 #include <gradlab/optim.hpp>
 
@@ -21,15 +20,9 @@ namespace optim = gradlab::optim;
 using gl::NamedTensors;
 using gl::Tensor;
 using gl::testing::error_of;
+using gl::testing::TempDir;
 
 namespace {
-
-struct TempDir {
-  fs::path path = fs::temp_directory_path() / ("gradlab_checkpoint_test_" + std::to_string(::getpid()));
-  TempDir() { fs::create_directories(path); }
-  ~TempDir() { fs::remove_all(path); }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-};
 
 // A tiny model: out_i = sum_j w_ij x_ij + b_i, and a parameter the loss never
 // uses (so it never gets a gradient, and never any optimizer state).
@@ -87,7 +80,7 @@ const MakeOptimizer kOptimizers[] = {
 BOOST_AUTO_TEST_SUITE(optim_checkpoint_test)
 
 BOOST_AUTO_TEST_CASE(continued_training_is_bit_identical) {
-  TempDir dir;
+  TempDir dir{"checkpoint_test"};
   for (MakeOptimizer make : kOptimizers) {
     // Uninterrupted: 20 steps.
     Model straight(0.5);
@@ -111,7 +104,7 @@ BOOST_AUTO_TEST_CASE(continued_training_is_bit_identical) {
 }
 
 BOOST_AUTO_TEST_CASE(the_learning_rate_is_saved) {
-  TempDir dir;
+  TempDir dir{"checkpoint_test"};
   Model m(0.5);
   optim::SGD opt(m.params(), optim::SGDOptions(0.1));
   optim::StepLR schedule(opt, 1, 0.5);
@@ -124,7 +117,7 @@ BOOST_AUTO_TEST_CASE(the_learning_rate_is_saved) {
 }
 
 BOOST_AUTO_TEST_CASE(a_failed_load_changes_nothing) {
-  TempDir dir;
+  TempDir dir{"checkpoint_test"};
   Model sgd_model(0.5);
   optim::SGD sgd(sgd_model.params(), optim::SGDOptions(0.1).momentum(0.9));
   sgd_model.train(sgd, 3);

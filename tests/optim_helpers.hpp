@@ -9,6 +9,7 @@
 #include <cmath>
 #include <vector>
 
+#include <gradlab/optim/optimizer.hpp>
 #include <gradlab/tensor.hpp>
 
 namespace gradlab::testing {
@@ -30,6 +31,18 @@ inline void check_close(const std::vector<double>& actual, const std::vector<dou
   for (std::size_t i = 0; i < actual.size(); ++i)
     BOOST_TEST(std::abs(actual[i] - expected[i]) <= 1e-12 * std::max(1.0, std::abs(expected[i])),
                "element " << i << ": " << actual[i] << " vs expected " << expected[i]);
+}
+
+// Runs `steps` steps of `opt` on f(p) = sum (p - target)^2 with target
+// [1, 2, -1] (p has three elements) and returns p - target: what is left.
+inline std::vector<double> distance_after(optim::Optimizer& opt, Tensor p, int steps) {
+  Tensor target = tensor({1, 2, -1});
+  for (int i = 0; i < steps; ++i) {
+    opt.zero_grad();
+    (p - target).pow(2).sum().backward();
+    opt.step();
+  }
+  return (p - target).to_vector();
 }
 
 }  // namespace gradlab::testing

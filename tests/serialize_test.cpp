@@ -9,7 +9,6 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
-#include <unistd.h>
 
 #include <gradlab/serialize.hpp>
 
@@ -20,15 +19,9 @@ namespace gl = gradlab;
 using gl::NamedTensors;
 using gl::Tensor;
 using gl::testing::error_of;
+using gl::testing::TempDir;
 
 namespace {
-
-struct TempDir {
-  fs::path path = fs::temp_directory_path() / ("gradlab_serialize_test_" + std::to_string(::getpid()));
-  TempDir() { fs::create_directories(path); }
-  ~TempDir() { fs::remove_all(path); }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-};
 
 std::string read_bytes(const std::string& p) {
   std::ifstream in(p, std::ios::binary);
@@ -70,7 +63,7 @@ bool untouched(const NamedTensors& t) {
 BOOST_AUTO_TEST_SUITE(serialize_test)
 
 BOOST_AUTO_TEST_CASE(round_trip_is_bit_exact) {
-  TempDir dir;
+  TempDir dir{"serialize_test"};
   NamedTensors saved = model(), into = blank();
   gl::save(dir.file("m.gl"), saved);
   gl::load(dir.file("m.gl"), into);
@@ -92,7 +85,7 @@ BOOST_AUTO_TEST_CASE(round_trip_is_bit_exact) {
 }
 
 BOOST_AUTO_TEST_CASE(truncated_files_are_refused) {
-  TempDir dir;
+  TempDir dir{"serialize_test"};
   std::string path = dir.file("m.gl");
   gl::save(path, model());
   std::string whole = read_bytes(path);
@@ -115,7 +108,7 @@ BOOST_AUTO_TEST_CASE(truncated_files_are_refused) {
 }
 
 BOOST_AUTO_TEST_CASE(any_flipped_byte_fails_the_checksum) {
-  TempDir dir;
+  TempDir dir{"serialize_test"};
   std::string path = dir.file("m.gl");
   gl::save(path, model());
   std::string whole = read_bytes(path);
@@ -134,7 +127,7 @@ BOOST_AUTO_TEST_CASE(any_flipped_byte_fails_the_checksum) {
 }
 
 BOOST_AUTO_TEST_CASE(foreign_and_future_files_are_refused) {
-  TempDir dir;
+  TempDir dir{"serialize_test"};
   std::string path = dir.file("m.gl");
   write_bytes(path, "P5\n28 28\n255\n................................");
   BOOST_TEST(error_of([&] { gl::read(path); }) ==
@@ -150,10 +143,12 @@ BOOST_AUTO_TEST_CASE(foreign_and_future_files_are_refused) {
   std::string missing = dir.file("nothing_here.gl");
   BOOST_TEST(error_of([&] { gl::load(missing, into); }) ==
              "load: " + missing + ": cannot open (No such file or directory)");
+  BOOST_TEST(error_of([&] { gl::load(dir.path.string(), into); }) ==
+             "load: " + dir.path.string() + ": is a directory, not a file");
 }
 
 BOOST_AUTO_TEST_CASE(mismatched_models_are_refused) {
-  TempDir dir;
+  TempDir dir{"serialize_test"};
   std::string path = dir.file("m.gl");
   gl::save(path, model());
   auto refusal = [&](NamedTensors into) {
@@ -176,7 +171,7 @@ BOOST_AUTO_TEST_CASE(mismatched_models_are_refused) {
 }
 
 BOOST_AUTO_TEST_CASE(a_failed_save_leaves_the_old_file) {
-  TempDir dir;
+  TempDir dir{"serialize_test"};
   std::string path = dir.file("m.gl");
   gl::save(path, model());
   std::string before = read_bytes(path);

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 // What several suites need: the message of the exception a call throws, and
-// a finite-difference check of a tensor function.
+// a finite-difference check of a tensor function, a scratch directory.
 #pragma once
 
 #include <boost/test/unit_test.hpp>
 
 #include <exception>
+#include <filesystem>
 #include <string>
+#include <system_error>
+#include <unistd.h>
 
 #include <gradlab/gradcheck.hpp>
 #include <gradlab/tensor.hpp>
@@ -42,5 +45,22 @@ inline Tensor weigh(const Tensor& t) {
   for (std::size_t i = 0; i < w.size(); ++i) w[i] = 0.5 + 0.25 * static_cast<double>(i % 7);
   return (t * tensor(w, t.shape())).sum();
 }
+// A fresh directory under the system's temporary one (named after the suite
+// and the process), removed with all it holds when the test ends.
+struct TempDir {
+  std::filesystem::path path;
+  explicit TempDir(const std::string& suite)
+      : path(std::filesystem::temp_directory_path() /
+             ("gradlab_" + suite + "_" + std::to_string(::getpid()))) {
+    std::filesystem::create_directories(path);
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  std::string file(const std::string& name) const { return (path / name).string(); }
+};
 
 }  // namespace gradlab::testing

@@ -15,18 +15,17 @@ std::vector<std::string> adam_buffers(bool amsgrad) {
 }
 }  // namespace
 
-Adam::Adam(std::vector<Tensor> params, const AdamOptions& o)
-    : Adam("Adam", std::move(params), o.lr(),
-           {std::get<0>(o.betas()), std::get<1>(o.betas()), o.eps(), o.weight_decay(), o.amsgrad(),
-            false}) {}
+Adam::Adam(std::vector<Tensor> params, const AdamOptions& options)
+    : Adam("Adam", std::move(params), options, false) {}
 
-AdamW::AdamW(std::vector<Tensor> params, const AdamWOptions& o)
-    : Adam("AdamW", std::move(params), o.lr(),
-           {std::get<0>(o.betas()), std::get<1>(o.betas()), o.eps(), o.weight_decay(), o.amsgrad(),
-            true}) {}
+AdamW::AdamW(std::vector<Tensor> params, const AdamWOptions& options)
+    : Adam("AdamW", std::move(params), options, true) {}
 
-Adam::Adam(const char* name, std::vector<Tensor> params, double lr, const Settings& settings)
-    : Optimizer(name, std::move(params), lr, adam_buffers(settings.amsgrad)), settings_(settings) {
+Adam::Adam(const char* name, std::vector<Tensor> params, const AdamOptions& o, bool decoupled)
+    : Optimizer(name, std::move(params), o.lr(), adam_buffers(o.amsgrad())),
+      settings_{std::get<0>(o.betas()), std::get<1>(o.betas()), o.eps(),
+                o.weight_decay().value_or(decoupled ? 1e-2 : 0.0), o.amsgrad(), decoupled} {
+  const Settings& settings = settings_;
   check_below_one("betas[0]", settings.beta1);
   check_below_one("betas[1]", settings.beta2);
   check_at_least_zero("eps", settings.eps);

@@ -4,6 +4,7 @@
 // the parameter directly, p *= 1 - lr * wd (decoupled, Loshchilov & Hutter).
 #pragma once
 
+#include <optional>
 #include <tuple>
 #include <vector>
 
@@ -11,6 +12,8 @@
 
 namespace gradlab::optim {
 
+// Adam and AdamW take the same options. Unless set, weight decay is each
+// one's PyTorch default: 0 for Adam (L2), 1e-2 for AdamW (decoupled).
 struct AdamOptions {
   explicit AdamOptions(double lr = 1e-3) : lr_(lr) {}
   AdamOptions& lr(double v) { lr_ = v; return *this; }
@@ -21,38 +24,17 @@ struct AdamOptions {
   double lr() const { return lr_; }
   std::tuple<double, double> betas() const { return betas_; }
   double eps() const { return eps_; }
-  double weight_decay() const { return weight_decay_; }
+  std::optional<double> weight_decay() const { return weight_decay_; }  // empty: the default
   bool amsgrad() const { return amsgrad_; }
 
  private:
   double lr_;
   std::tuple<double, double> betas_{0.9, 0.999};
   double eps_ = 1e-8;
-  double weight_decay_ = 0;
+  std::optional<double> weight_decay_;
   bool amsgrad_ = false;
 };
-
-// The same knobs; only the default weight decay differs (1e-2).
-struct AdamWOptions {
-  explicit AdamWOptions(double lr = 1e-3) : lr_(lr) {}
-  AdamWOptions& lr(double v) { lr_ = v; return *this; }
-  AdamWOptions& betas(std::tuple<double, double> v) { betas_ = v; return *this; }
-  AdamWOptions& eps(double v) { eps_ = v; return *this; }
-  AdamWOptions& weight_decay(double v) { weight_decay_ = v; return *this; }
-  AdamWOptions& amsgrad(bool v) { amsgrad_ = v; return *this; }
-  double lr() const { return lr_; }
-  std::tuple<double, double> betas() const { return betas_; }
-  double eps() const { return eps_; }
-  double weight_decay() const { return weight_decay_; }
-  bool amsgrad() const { return amsgrad_; }
-
- private:
-  double lr_;
-  std::tuple<double, double> betas_{0.9, 0.999};
-  double eps_ = 1e-8;
-  double weight_decay_ = 1e-2;
-  bool amsgrad_ = false;
-};
+using AdamWOptions = AdamOptions;
 
 // For each parameter, at step t = 1, 2, ... (m, v start at 0):
 //   p = p * (1 - lr * wd)                       AdamW only
@@ -68,14 +50,15 @@ class Adam : public Optimizer {
   Adam(std::vector<Tensor> params, const AdamOptions& options = AdamOptions());
 
  protected:
+  Adam(const char* name, std::vector<Tensor> params, const AdamOptions& options, bool decoupled);
+
+ private:
+  void update(std::vector<double>& p, const std::vector<double>& g, ParamState& s) override;
+  // The options resolved: weight decay's default filled in.
   struct Settings {
     double beta1, beta2, eps, weight_decay;
     bool amsgrad, decoupled;  // decoupled: AdamW's weight decay
   };
-  Adam(const char* name, std::vector<Tensor> params, double lr, const Settings& settings);
-
- private:
-  void update(std::vector<double>& p, const std::vector<double>& g, ParamState& s) override;
   Settings settings_;
 };
 
