@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
                        nn::Flatten(), nn::Linear(400, 10));
   std::unique_ptr<gl::optim::Optimizer> optimizer;
   if (c.optimizer == "adam")
-    optimizer = std::make_unique<gl::optim::Adam>(model.parameters(), gl::optim::AdamOptions(c.lr ? c.lr : 2e-3));
+    optimizer = std::make_unique<gl::optim::Adam>(model.parameters(), gl::optim::AdamOptions(c.lr ? c.lr : 6e-3));
   else
     optimizer = std::make_unique<gl::optim::SGD>(model.parameters(),
                                                  gl::optim::SGDOptions(c.lr ? c.lr : 0.05).momentum(0.9));
