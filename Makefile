@@ -50,10 +50,12 @@ fuzz: deps
 	@echo "fuzz: expression parser ran $(FUZZ_SECONDS) s with no crash, hang or sanitizer report"
 
 bench: build
+	@scripts/install-deps.sh bench || echo "bench: PyTorch could not be installed; its column is skipped"
 	$(BUILD)/bench/moons_step
 	$(BUILD)/bench/chain_memory
 	$(BUILD)/bench/tensor_tiny_op
 	OPENBLAS_NUM_THREADS=1 $(BUILD)/bench/mlp_step
+	OPENBLAS_NUM_THREADS=1 $(BUILD)/bench/cnn_step
 	@if /usr/bin/python3 -c 'import torch' 2>/dev/null; then /usr/bin/python3 bench/torch_compare.py; \
 	 else echo "pytorch: skipped (install Debian's python3-torch to compare)"; fi
 	@if command -v python3 >/dev/null; then python3 bench/micrograd_step.py; \

@@ -10,6 +10,7 @@
 #include <cstdio>
 
 #include <gradlab/gradlab.hpp>
+#include <gradlab/optim.hpp>
 
 namespace gl = gradlab;
 
@@ -22,7 +23,7 @@ int main() {
   gl::Tensor targets = gl::tensor(labels, {n});
   gl::nn::MLP model({784, 128, 64, 10});  // Linear layers with ReLU between, as PyTorch's side
   gl::nn::CrossEntropyLoss loss_fn;
-  std::vector<gl::Tensor> params = model.parameters();
+  gl::optim::SGD optimizer(model.parameters(), gl::optim::SGDOptions(0.1));
 
   double best = 1e30, last_loss = 0;
   for (int epoch = 0; epoch < 3; ++epoch) {
@@ -31,13 +32,9 @@ int main() {
       std::int64_t end = std::min(start + batch, n);
       gl::Tensor x = images.slice(0, start, end), y = targets.slice(0, start, end);
       gl::Tensor loss = loss_fn(model(x), y);
-      model.zero_grad();
+      optimizer.zero_grad();
       loss.backward();
-      for (gl::Tensor& p : params) {  // SGD, lr 0.1, in place
-        std::vector<double>& w = p.data();
-        const std::vector<double>& g = p.node()->grad;
-        for (std::size_t i = 0; i < w.size(); ++i) w[i] -= 0.1 * g[i];
-      }
+      optimizer.step();
       last_loss = loss.item();
     }
     best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());

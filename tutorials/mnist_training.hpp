@@ -189,7 +189,10 @@ inline int run(const Config& c, gl::nn::Module& model, gl::optim::Optimizer& opt
   double accuracy = 1.0 - static_cast<double>(errors) / static_cast<double>(m);
 
   std::filesystem::create_directories(c.out);
-  gl::viz::plot_lines(c.out + "/loss.png", {{"loss per batch", losses, {}}},
+  std::vector<double> epoch_ends;  // the mean of each epoch, drawn at its last batch
+  for (std::size_t e = 1; e <= epoch_losses.size(); ++e)
+    epoch_ends.push_back(static_cast<double>(e * losses.size() / epoch_losses.size() - 1));
+  gl::viz::plot_lines(c.out + "/loss.png", {{"loss per batch", losses, {}}, {"epoch mean", epoch_losses, epoch_ends}},
                       {c.name + ": training loss", "batch", "cross-entropy", true});
   if (!wrong.empty()) {
     gl::Tensor images = data.test_images.index_select(0, gl::tensor(wrong, {static_cast<std::int64_t>(wrong.size())}));
