@@ -15,6 +15,7 @@
 #include <gradlab/grad_mode.hpp>
 #include <gradlab/random.hpp>
 
+#include "buffer_cache.hpp"
 #include "tensor_internal.hpp"
 
 namespace gradlab {
@@ -120,9 +121,19 @@ std::string summary(const std::vector<double>& v, const Shape& shape) {
 
 }  // namespace
 
+std::vector<double>& TensorNode::grad_buffer() {
+  if (grad.size() != data.size()) grad = detail::buffer(data.size());
+  return grad;
+}
+
 const NodeKind kTensorKind{
     "tensor",
-    [](Node* n) { delete static_cast<TensorNode*>(n); },
+    [](Node* n) {
+      auto* t = static_cast<TensorNode*>(n);
+      detail::recycle(std::move(t->data));  // big buffers serve the next tensors (buffer_cache.hpp)
+      detail::recycle(std::move(t->grad));
+      delete t;
+    },
     [](Node& n) {
       auto& t = detail::tnode(n);
       std::fill(t.grad.begin(), t.grad.end(), 0.0);

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "buffer_cache.hpp"
 #include "tensor_internal.hpp"
 
 namespace gradlab {
@@ -29,7 +30,7 @@ void scatter_back(Node& n) {
 }
 
 Tensor take(const Tensor& a, Shape shape, std::vector<std::int64_t> src, const Op& op) {
-  std::vector<double> out(src.size());
+  std::vector<double> out = detail::buffer_for_overwrite(src.size());
   for (std::size_t i = 0; i < src.size(); ++i) out[i] = a.data()[static_cast<std::size_t>(src[i])];
   Tensor result = make_result(std::move(shape), std::move(out), op, {&a});
   result.node()->saved_ints = std::move(src);  // kept for scatter_back

@@ -7,6 +7,7 @@
 
 #include <stdexcept>
 
+#include "buffer_cache.hpp"
 #include "tensor_internal.hpp"
 
 namespace gradlab {
@@ -87,7 +88,7 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   Shape shape = batch;
   shape.push_back(N);
   shape.push_back(M);
-  std::vector<double> out(static_cast<std::size_t>(detail::numel_of(shape)), 0.0);
+  std::vector<double> out = detail::buffer(static_cast<std::size_t>(detail::numel_of(shape)));
   if (N && M && K)
     detail::for_each_broadcast(batch, batch_of(a.shape()), batch_of(b.shape()),
                    [&](std::int64_t o, std::int64_t ia, std::int64_t ib) {
@@ -123,7 +124,7 @@ Tensor permute(const Tensor& a, const std::vector<std::int64_t>& dims) {
   }, &kTensorKind};
   Shape shape(perm.size());
   for (std::size_t d = 0; d < perm.size(); ++d) shape[d] = a.shape()[static_cast<std::size_t>(perm[d])];
-  std::vector<double> out(a.data().size());
+  std::vector<double> out = detail::buffer_for_overwrite(a.data().size());
   const std::vector<double>& x = a.data();
   for_each_permuted(a.shape(), perm, [&](std::int64_t i, std::int64_t src) { out[i] = x[src]; });
   Tensor result = make_result(std::move(shape), std::move(out), op, {&a});

@@ -8,6 +8,7 @@
 #include <functional>
 #include <stdexcept>
 
+#include "buffer_cache.hpp"
 #include "tensor_internal.hpp"
 
 namespace gradlab {
@@ -23,7 +24,7 @@ namespace {
 template <class F>
 Tensor binary(const char* name, const Tensor& a, const Tensor& b, const Op& op, F f) {
   Shape shape = detail::broadcast_shape(name, a.shape(), b.shape());
-  std::vector<double> out(static_cast<std::size_t>(detail::numel_of(shape)));
+  std::vector<double> out = detail::buffer_for_overwrite(static_cast<std::size_t>(detail::numel_of(shape)));
   const double* x = a.data().data();
   const double* y = b.data().data();
   for_each_broadcast(shape, a.shape(), b.shape(),
@@ -57,7 +58,7 @@ struct Pair {
 // out = f(a) elementwise; its backward adds dout * f'(a) into a.
 template <class F>
 Tensor unary(const Tensor& a, const Op& op, F f) {
-  std::vector<double> out(a.data().size());
+  std::vector<double> out = detail::buffer_for_overwrite(a.data().size());
   const std::vector<double>& x = a.data();
   for (std::size_t i = 0; i < out.size(); ++i) out[i] = f(x[i]);
   return make_result(a.shape(), std::move(out), op, {&a});
@@ -219,7 +220,7 @@ Tensor clamp(const Tensor& a, double low, double high) {
 template <class C>
 Tensor compare(const char* name, const Tensor& a, const Tensor& b, C c) {
   Shape shape = detail::broadcast_shape(name, a.shape(), b.shape());
-  std::vector<double> out(static_cast<std::size_t>(detail::numel_of(shape)));
+  std::vector<double> out = detail::buffer_for_overwrite(static_cast<std::size_t>(detail::numel_of(shape)));
   for_each_broadcast(shape, a.shape(), b.shape(), [&](std::int64_t i, std::int64_t ia, std::int64_t ib) {
     out[i] = c(a.data()[ia], b.data()[ib]) ? 1.0 : 0.0;
   });

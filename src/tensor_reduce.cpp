@@ -7,6 +7,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "buffer_cache.hpp"
 #include "tensor_internal.hpp"
 
 namespace gradlab {
@@ -32,7 +33,7 @@ Shape reduced_shape(const Shape& shape, std::int64_t dim, bool keepdim) {
 Tensor reduce(const Tensor& a, Around r, Shape shape, bool mean, const Op& op) {
   if (mean && r.n == 0) throw std::invalid_argument("mean: nothing to average (an empty dim)");
   double scale = mean ? 1.0 / static_cast<double>(r.n) : 1.0;
-  std::vector<double> out(static_cast<std::size_t>(r.outer * r.inner), 0.0);
+  std::vector<double> out = detail::buffer(static_cast<std::size_t>(r.outer * r.inner));
   const std::vector<double>& x = a.data();
   for (std::int64_t o = 0; o < r.outer; ++o)
     for (std::int64_t k = 0; k < r.n; ++k)
@@ -84,7 +85,7 @@ namespace {
 // winner's flat index in a, for the backward.
 Tensor max_around(const Tensor& a, Around r, Shape shape) {
   if (r.n == 0) throw std::invalid_argument("max: nothing to compare (an empty dim)");
-  std::vector<double> out(static_cast<std::size_t>(r.outer * r.inner));
+  std::vector<double> out = detail::buffer_for_overwrite(static_cast<std::size_t>(r.outer * r.inner));
   std::vector<std::int64_t> winner(out.size());
   const std::vector<double>& x = a.data();
   for (std::int64_t o = 0; o < r.outer; ++o)
@@ -163,7 +164,7 @@ void for_each_slice(const Shape& shape, std::int64_t dim, F f) {
 Tensor softmax_like(const Tensor& a, std::int64_t dim, bool log, const Op& op) {
   dim = detail::wrap_dim(log ? "log_softmax" : "softmax", dim, a.dim());
   const std::vector<double>& x = a.data();
-  std::vector<double> out(x.size());
+  std::vector<double> out = detail::buffer_for_overwrite(x.size());
   for_each_slice(a.shape(), dim, [&](std::int64_t base, std::int64_t stride, std::int64_t n) {
     double m = -INFINITY;
     for (std::int64_t k = 0; k < n; ++k) m = std::max(m, x[base + k * stride]);

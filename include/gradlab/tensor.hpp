@@ -31,10 +31,7 @@ struct TensorNode : Node {
   TensorNode(Shape s, std::vector<double> d, const Op* made_by)
       : Node(made_by), shape(std::move(s)), data(std::move(d)) {}
   // The gradient buffer, zero-filled on first use.
-  std::vector<double>& grad_buffer() {
-    if (grad.size() != data.size()) grad.assign(data.size(), 0.0);
-    return grad;
-  }
+  std::vector<double>& grad_buffer();
 };
 
 class Tensor : public Handle<TensorNode> {

@@ -11,6 +11,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "../buffer_cache.hpp"
 #include "../tensor_internal.hpp"
 
 namespace gradlab::nn::functional {
@@ -36,29 +37,39 @@ ConvGeometry geometry(const Shape& x, const Shape& w, std::int64_t stride, std::
 }
 
 // Walks every (patch row k, patch p) pair with the input position it reads,
-// or -1 where the patch hangs over the zero padding. cols is (K, P).
+// or -1 where the patch hangs over the zero padding. cols is (K, P). The
+// columns whose patch stays inside the input along W, [ow_lo, ow_hi), are
+// worked out once per kernel column, so the inner loop has no bounds test.
 template <class F>
 void for_each_patch_element(const ConvGeometry& g, F f) {
   for (std::int64_t c = 0; c < g.C; ++c)
     for (std::int64_t i = 0; i < g.KH; ++i)
       for (std::int64_t j = 0; j < g.KW; ++j) {
         std::int64_t k = (c * g.KH + i) * g.KW + j;
+        // x = ow * stride - padding + j must lie in [0, W).
+        std::int64_t ow_lo = std::min(g.OW, std::max<std::int64_t>(0, (g.padding - j + g.stride - 1) / g.stride));
+        std::int64_t ow_hi = std::max(ow_lo, std::min(g.OW, (g.W + g.padding - j + g.stride - 1) / g.stride));
         for (std::int64_t n = 0; n < g.N; ++n)
           for (std::int64_t oh = 0; oh < g.OH; ++oh) {
             std::int64_t h = oh * g.stride - g.padding + i;
-            std::int64_t p = (n * g.OH + oh) * g.OW;
-            for (std::int64_t ow = 0; ow < g.OW; ++ow, ++p) {
-              std::int64_t x = ow * g.stride - g.padding + j;
-              bool inside = h >= 0 && h < g.H && x >= 0 && x < g.W;
-              f(k * g.P() + p, inside ? ((n * g.C + c) * g.H + h) * g.W + x : -1);
+            std::int64_t at = k * g.P() + (n * g.OH + oh) * g.OW;
+            if (h < 0 || h >= g.H) {
+              for (std::int64_t ow = 0; ow < g.OW; ++ow) f(at + ow, -1);
+              continue;
             }
+            std::int64_t row = ((n * g.C + c) * g.H + h) * g.W - g.padding + j;  // x = 0 is row + padding - j
+            for (std::int64_t ow = 0; ow < ow_lo; ++ow) f(at + ow, -1);
+            for (std::int64_t ow = ow_lo; ow < ow_hi; ++ow) f(at + ow, row + ow * g.stride);
+            for (std::int64_t ow = ow_hi; ow < g.OW; ++ow) f(at + ow, -1);
           }
       }
 }
 
 std::vector<double> im2col(const ConvGeometry& g, const std::vector<double>& x) {
-  std::vector<double> cols(static_cast<std::size_t>(g.K() * g.P()));
-  for_each_patch_element(g, [&](std::int64_t at, std::int64_t src) { cols[at] = src < 0 ? 0.0 : x[src]; });
+  std::vector<double> cols = detail::buffer_for_overwrite(static_cast<std::size_t>(g.K() * g.P()));
+  const double* in = x.data();
+  double* out = cols.data();
+  for_each_patch_element(g, [=](std::int64_t at, std::int64_t src) { out[at] = src < 0 ? 0.0 : in[src]; });
   return cols;
 }
 
@@ -70,13 +81,14 @@ void conv2d_backward(Node& n) {
   const std::int64_t F = g.F, K = g.K(), P = g.P(), S = g.OH * g.OW;
   // dout arrives as (N, F, OH, OW); the products want it as (F, P).
   const std::vector<double>& dout = out.grad_buffer();
-  std::vector<double> d(static_cast<std::size_t>(F * P));
+  std::vector<double> d = detail::buffer_for_overwrite(static_cast<std::size_t>(F * P));
   for (std::int64_t b = 0; b < g.N; ++b)
     for (std::int64_t f = 0; f < F; ++f)
       std::copy_n(dout.begin() + (b * F + f) * S, S, d.begin() + f * P + b * S);
   if (w.requires_grad()) {  // dw = d @ cols^T: (F, P) @ (P, K); cols made again
     std::vector<double> cols = im2col(g, x.data);
     gemm(false, true, F, K, P, d.data(), cols.data(), w.grad_buffer().data());
+    detail::recycle(std::move(cols));
   }
   if (n.nparents == 3 && operand(n, 2).requires_grad()) {  // db = d summed over patches
     std::vector<double>& db = operand(n, 2).grad_buffer();
@@ -84,11 +96,14 @@ void conv2d_backward(Node& n) {
       for (std::int64_t p = 0; p < P; ++p) db[f] += d[f * P + p];
   }
   if (x.requires_grad()) {  // dcols = w^T @ d: (K, F) @ (F, P), then col2im adds back
-    std::vector<double> dcols(static_cast<std::size_t>(K * P), 0.0);
+    std::vector<double> dcols = detail::buffer(static_cast<std::size_t>(K * P));
     gemm(true, false, K, P, F, w.data.data(), d.data(), dcols.data());
-    std::vector<double>& dx = x.grad_buffer();
-    for_each_patch_element(g, [&](std::int64_t at, std::int64_t src) { if (src >= 0) dx[src] += dcols[at]; });
+    double* dx = x.grad_buffer().data();
+    const double* dc = dcols.data();
+    for_each_patch_element(g, [=](std::int64_t at, std::int64_t src) { if (src >= 0) dx[src] += dc[at]; });
+    detail::recycle(std::move(dcols));
   }
+  detail::recycle(std::move(d));
 }
 constexpr Op kConv2d{"conv2d", conv2d_backward, &kTensorKind};
 
@@ -112,14 +127,16 @@ Tensor conv2d_op(const Tensor& x, const Tensor& w, const Tensor* b, std::int64_t
   const std::int64_t F = g.F, K = g.K(), P = g.P(), S = g.OH * g.OW;
   // out (F, P) = w (F, K) @ cols (K, P), then each image's block moves to (N, F, OH, OW).
   std::vector<double> cols = im2col(g, x.data());
-  std::vector<double> prod(static_cast<std::size_t>(F * P), 0.0);
+  std::vector<double> prod = detail::buffer(static_cast<std::size_t>(F * P));
   if (F && P && K) gemm(false, false, F, P, K, w.data().data(), cols.data(), prod.data());
-  std::vector<double> out(prod.size());
+  std::vector<double> out = detail::buffer_for_overwrite(prod.size());
   for (std::int64_t n = 0; n < g.N; ++n)
     for (std::int64_t f = 0; f < F; ++f) {
       double bias = b ? b->data()[static_cast<std::size_t>(f)] : 0.0;
       for (std::int64_t s = 0; s < S; ++s) out[(n * F + f) * S + s] = prod[f * P + n * S + s] + bias;
     }
+  detail::recycle(std::move(cols));
+  detail::recycle(std::move(prod));
   Shape shape{g.N, F, g.OH, g.OW};
   Tensor result = b ? make_result(std::move(shape), std::move(out), kConv2d, {&x, &w, b})
                     : make_result(std::move(shape), std::move(out), kConv2d, {&x, &w});
@@ -155,7 +172,7 @@ Tensor max_pool2d(const Tensor& x, std::int64_t kernel, std::int64_t stride) {
   const std::int64_t N = x.shape()[0], C = x.shape()[1], H = x.shape()[2], W = x.shape()[3];
   const std::int64_t OH = (H - kernel) / stride + 1, OW = (W - kernel) / stride + 1;
   const std::vector<double>& in = x.data();
-  std::vector<double> out(static_cast<std::size_t>(N * C * OH * OW));
+  std::vector<double> out = detail::buffer_for_overwrite(static_cast<std::size_t>(N * C * OH * OW));
   std::vector<std::int64_t> argmax(out.size());  // kept for backward
   std::size_t i = 0;
   for (std::int64_t plane = 0; plane < N * C; ++plane)

@@ -7,6 +7,7 @@
 
 #include <stdexcept>
 
+#include "../buffer_cache.hpp"
 #include "../tensor_internal.hpp"
 
 namespace gradlab::nn::functional {
@@ -50,7 +51,7 @@ Tensor linear_op(const Tensor& x, const Tensor& w, const Tensor* b) {
                                 " (expected [" + std::to_string(O) + "])");
   Shape shape = x.shape();
   shape.back() = O;
-  std::vector<double> out(static_cast<std::size_t>(N * O), 0.0);
+  std::vector<double> out = detail::buffer(static_cast<std::size_t>(N * O));
   if (b)  // each row starts as b, then the GEMM adds x @ w^T into it
     for (std::int64_t r = 0; r < N; ++r) std::copy(b->data().begin(), b->data().end(), out.begin() + r * O);
   if (N && O && I) gemm(false, true, N, O, I, x.data().data(), w.data().data(), out.data());

@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: MIT
+// Reusing the memory of large tensor buffers. A training step frees and
+// allocates the same big arrays again and again; from malloc each one comes
+// as fresh pages from the kernel (mmap, page faults, zeroing), which costs
+// more than the arithmetic on small models. Buffers of 64 KiB and more are
+// therefore kept, per thread, when their tensor dies and handed out again.
+// Internal to gradlab.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+namespace gradlab::detail {
+
+// A vector of n copies of `fill`, its memory reused when a kept buffer fits.
+std::vector<double> buffer(std::size_t n, double fill = 0.0);
+
+// A vector of n numbers left as they were (an op's output that it writes in
+// full: filling it first would be wasted work).
+std::vector<double> buffer_for_overwrite(std::size_t n);
+
+// Takes v's memory for later buffer() calls (v is left empty). Small
+// buffers, and any beyond the cache's limit, are simply freed.
+void recycle(std::vector<double>&& v);
+
+// The bytes the calling thread keeps now (for tests).
+std::size_t cached_bytes();
+
+}  // namespace gradlab::detail
