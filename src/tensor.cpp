@@ -132,6 +132,8 @@ const NodeKind kTensorKind{
       auto* t = static_cast<TensorNode*>(n);
       detail::recycle(std::move(t->data));  // big buffers serve the next tensors (buffer_cache.hpp)
       detail::recycle(std::move(t->grad));
+      detail::recycle(std::move(t->saved_ints));
+      detail::recycle(std::move(t->saved_data));
       delete t;
     },
     [](Node& n) {

@@ -24,8 +24,10 @@ struct TensorNode : Node {
   Shape shape;
   std::vector<double> data;
   std::vector<double> grad;             // empty until backward reaches the node
-  // What an op keeps for its backward beyond its operands: dims, an exponent.
+  // What an op keeps for its backward beyond its operands: dims, indices,
+  // an exponent, numbers it would otherwise compute again (conv2d's columns).
   std::vector<std::int64_t> saved_ints;
+  std::vector<double> saved_data;
   double saved_number = 0;
 
   TensorNode(Shape s, std::vector<double> d, const Op* made_by)

@@ -85,11 +85,8 @@ void conv2d_backward(Node& n) {
   for (std::int64_t b = 0; b < g.N; ++b)
     for (std::int64_t f = 0; f < F; ++f)
       std::copy_n(dout.begin() + (b * F + f) * S, S, d.begin() + f * P + b * S);
-  if (w.requires_grad()) {  // dw = d @ cols^T: (F, P) @ (P, K); cols made again
-    std::vector<double> cols = im2col(g, x.data);
-    gemm(false, true, F, K, P, d.data(), cols.data(), w.grad_buffer().data());
-    detail::recycle(std::move(cols));
-  }
+  if (w.requires_grad())  // dw = d @ cols^T: (F, P) @ (P, K), the columns kept by the forward
+    gemm(false, true, F, K, P, d.data(), out.saved_data.data(), w.grad_buffer().data());
   if (n.nparents == 3 && operand(n, 2).requires_grad()) {  // db = d summed over patches
     std::vector<double>& db = operand(n, 2).grad_buffer();
     for (std::int64_t f = 0; f < F; ++f)
@@ -135,12 +132,13 @@ Tensor conv2d_op(const Tensor& x, const Tensor& w, const Tensor* b, std::int64_t
       double bias = b ? b->data()[static_cast<std::size_t>(f)] : 0.0;
       for (std::int64_t s = 0; s < S; ++s) out[(n * F + f) * S + s] = prod[f * P + n * S + s] + bias;
     }
-  detail::recycle(std::move(cols));
   detail::recycle(std::move(prod));
   Shape shape{g.N, F, g.OH, g.OW};
   Tensor result = b ? make_result(std::move(shape), std::move(out), kConv2d, {&x, &w, b})
                     : make_result(std::move(shape), std::move(out), kConv2d, {&x, &w});
   result.node()->saved_ints = {stride, padding};  // kept for backward
+  if (w.requires_grad() && result.requires_grad()) result.node()->saved_data = std::move(cols);  // for dw
+  else detail::recycle(std::move(cols));
   return result;
 }
 
@@ -173,7 +171,7 @@ Tensor max_pool2d(const Tensor& x, std::int64_t kernel, std::int64_t stride) {
   const std::int64_t OH = (H - kernel) / stride + 1, OW = (W - kernel) / stride + 1;
   const std::vector<double>& in = x.data();
   std::vector<double> out = detail::buffer_for_overwrite(static_cast<std::size_t>(N * C * OH * OW));
-  std::vector<std::int64_t> argmax(out.size());  // kept for backward
+  std::vector<std::int64_t> argmax = detail::index_buffer_for_overwrite(out.size());  // kept for backward
   std::size_t i = 0;
   for (std::int64_t plane = 0; plane < N * C; ++plane)
     for (std::int64_t oh = 0; oh < OH; ++oh)
