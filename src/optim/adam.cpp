@@ -38,10 +38,11 @@ void Adam::update(std::vector<double>& p, const std::vector<double>& g, ParamSta
   // 1 - beta^t undoes that (at t = 1, m_hat is exactly g).
   const double t = static_cast<double>(s.step);
   const double correction1 = 1 - std::pow(beta1, t), correction2 = 1 - std::pow(beta2, t);
+  const double rate = lr();  // read once: the loop then keeps it in a register
   std::vector<double>& m = s.buffers[0];
   std::vector<double>& v = s.buffers[1];
   for (std::size_t j = 0; j < p.size(); ++j) {
-    if (decoupled) p[j] *= 1 - lr() * wd;
+    if (decoupled) p[j] *= 1 - rate * wd;
     double d = decoupled ? g[j] : with_weight_decay(g[j], p[j], wd);
     m[j] = beta1 * m[j] + (1 - beta1) * d;
     v[j] = beta2 * v[j] + (1 - beta2) * d * d;
@@ -52,7 +53,7 @@ void Adam::update(std::vector<double>& p, const std::vector<double>& g, ParamSta
       v_used = v_max;
     }
     double m_hat = m[j] / correction1, v_hat = v_used / correction2;
-    p[j] -= lr() * m_hat / (std::sqrt(v_hat) + eps);
+    p[j] -= rate * m_hat / (std::sqrt(v_hat) + eps);
   }
 }
 

@@ -27,12 +27,14 @@ RMSprop::RMSprop(std::vector<Tensor> params, const RMSpropOptions& options)
 }
 
 void RMSprop::update(std::vector<double>& p, const std::vector<double>& g, ParamState& s) {
+  // Settings read once, so the loop keeps them in registers.
   const double alpha = options_.alpha(), mu = options_.momentum(), eps = options_.eps();
+  const double wd = options_.weight_decay(), rate = lr();
   std::vector<double>& v = s.buffers[0];
   std::vector<double>* b = mu > 0 ? &s.buffers[1] : nullptr;
   std::vector<double>* g_avg = options_.centered() ? &s.buffers.back() : nullptr;
   for (std::size_t j = 0; j < p.size(); ++j) {
-    double d = with_weight_decay(g[j], p[j], options_.weight_decay());
+    double d = with_weight_decay(g[j], p[j], wd);
     v[j] = alpha * v[j] + (1 - alpha) * d * d;
     double var = v[j];
     if (g_avg) {  // E[g^2] - E[g]^2: the variance instead of the raw second moment
@@ -46,7 +48,7 @@ void RMSprop::update(std::vector<double>& p, const std::vector<double>& g, Param
       bj = mu * bj + scaled;
       scaled = bj;
     }
-    p[j] -= lr() * scaled;
+    p[j] -= rate * scaled;
   }
 }
 

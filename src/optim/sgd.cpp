@@ -30,16 +30,20 @@ SGD::SGD(std::vector<Tensor> params, const SGDOptions& options)
 }
 
 void SGD::update(std::vector<double>& p, const std::vector<double>& g, ParamState& s) {
-  const double mu = options_.momentum(), damp = options_.dampening();
+  // Settings read once, into locals: the loop then runs on registers (a
+  // store to p could otherwise be a store to them, as far as the compiler knows).
+  const double mu = options_.momentum(), damp = options_.dampening(), wd = options_.weight_decay();
+  const double rate = lr();
+  const bool nesterov = options_.nesterov(), first = s.step == 1;
+  double* b = mu != 0 ? s.buffers[0].data() : nullptr;
   for (std::size_t j = 0; j < p.size(); ++j) {
-    double d = with_weight_decay(g[j], p[j], options_.weight_decay());
-    if (mu != 0) {
-      double& b = s.buffers[0][j];
+    double d = with_weight_decay(g[j], p[j], wd);
+    if (b) {
       // The first step starts the buffer at the gradient itself, undampened.
-      b = s.step == 1 ? d : mu * b + (1 - damp) * d;
-      d = options_.nesterov() ? d + mu * b : b;  // Nesterov looks one step ahead
+      b[j] = first ? d : mu * b[j] + (1 - damp) * d;
+      d = nesterov ? d + mu * b[j] : b[j];  // Nesterov looks one step ahead
     }
-    p[j] -= lr() * d;
+    p[j] -= rate * d;
   }
 }
 
