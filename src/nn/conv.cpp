@@ -181,7 +181,10 @@ Tensor max_pool2d(const Tensor& x, std::int64_t kernel, std::int64_t stride) {
         for (std::int64_t kh = 0; kh < kernel; ++kh)
           for (std::int64_t kw = 0; kw < kernel; ++kw) {
             std::int64_t src = (plane * H + oh * stride + kh) * W + ow * stride + kw;
-            if (in[static_cast<std::size_t>(src)] > best) best = in[static_cast<std::size_t>(src)], at = src;
+            double v = in[static_cast<std::size_t>(src)];
+            bool larger = v > best;  // chosen without a branch: on real data it is a coin toss
+            best = larger ? v : best;
+            at = larger ? src : at;
           }
         out[i] = best;
         argmax[i] = at;
