@@ -182,9 +182,12 @@ Tensor max_pool2d(const Tensor& x, std::int64_t kernel, std::int64_t stride) {
           for (std::int64_t kw = 0; kw < kernel; ++kw) {
             std::int64_t src = (plane * H + oh * stride + kh) * W + ow * stride + kw;
             double v = in[static_cast<std::size_t>(src)];
-            bool larger = v > best;  // chosen without a branch: on real data it is a coin toss
-            best = larger ? v : best;
-            at = larger ? src : at;
+            // Kept without a branch (on real activations "larger?" is a coin
+            // toss the processor would often guess wrong): a mask of all ones
+            // when v is larger picks src, else at.
+            std::int64_t larger = -static_cast<std::int64_t>(v > best);
+            at = (src & larger) | (at & ~larger);
+            best = std::max(best, v);
           }
         out[i] = best;
         argmax[i] = at;
