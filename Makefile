@@ -58,11 +58,7 @@ bench: build
 	@scripts/install-deps.sh bench || echo "bench: PyTorch could not be installed; its column is skipped"
 	$(BUILD)/bench/moons_step
 	$(BUILD)/bench/chain_memory
-	$(BUILD)/bench/tensor_tiny_op
-	OPENBLAS_NUM_THREADS=1 $(BUILD)/bench/mlp_step
-	OPENBLAS_NUM_THREADS=1 $(BUILD)/bench/cnn_step
-	@if /usr/bin/python3 -c 'import torch' 2>/dev/null; then /usr/bin/python3 bench/torch_compare.py; \
-	 else echo "pytorch: skipped (install Debian's python3-torch to compare)"; fi
+	python3 bench/side_by_side.py $(BUILD)
 	@if command -v python3 >/dev/null; then python3 bench/micrograd_step.py; \
 	 else echo "moons_step_micrograd_python: skipped (no python3)"; fi
 
