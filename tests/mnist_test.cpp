@@ -17,10 +17,8 @@ using gradlab::testing::error_of;
 
 namespace {
 
-struct Folder {
-  fs::path path = fs::temp_directory_path() / ("gradlab_mnist_" + std::to_string(::getpid()));
-  Folder() { fs::create_directories(path); }
-  ~Folder() { fs::remove_all(path); }
+struct Folder : gradlab::testing::TempDir {
+  Folder() : TempDir("mnist_test") {}
   // digit d's file with `images` images whose pixels are all (d + k) / 20 for image k.
   void write(int d, int images, const std::string& tail = "]}") const {
     std::ofstream out(path / (std::to_string(d) + ".json"));

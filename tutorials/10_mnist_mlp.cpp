@@ -13,12 +13,7 @@ int main(int argc, char** argv) {
   auto c = mnist_training::parse_args(argc, argv, {.name = "10_mnist_mlp", .optimizer = "adam"});
   gl::manual_seed(0);
   gl::nn::MLP model({784, 128, 64, 10});
-  std::unique_ptr<gl::optim::Optimizer> optimizer;
-  if (c.optimizer == "adam")
-    optimizer = std::make_unique<gl::optim::Adam>(model.parameters(), gl::optim::AdamOptions(c.lr ? c.lr : 5e-3));
-  else
-    optimizer = std::make_unique<gl::optim::SGD>(model.parameters(),
-                                                 gl::optim::SGDOptions(c.lr ? c.lr : 0.05).momentum(0.9));
+  auto optimizer = mnist_training::make_optimizer(c, model.parameters(), 5e-3, 0.05);
   // The MLP reads each image as one row of 784 numbers, as it comes.
   return mnist_training::run(c, model, *optimizer, [](const gl::Tensor& x) { return x; });
 }

@@ -17,12 +17,7 @@ int main(int argc, char** argv) {
   nn::Sequential model(nn::Conv2d(1, 8, 3), nn::ReLU(), nn::MaxPool2d(2),
                        nn::Conv2d(8, 16, 3), nn::ReLU(), nn::MaxPool2d(2),
                        nn::Flatten(), nn::Linear(400, 10));
-  std::unique_ptr<gl::optim::Optimizer> optimizer;
-  if (c.optimizer == "adam")
-    optimizer = std::make_unique<gl::optim::Adam>(model.parameters(), gl::optim::AdamOptions(c.lr ? c.lr : 6e-3));
-  else
-    optimizer = std::make_unique<gl::optim::SGD>(model.parameters(),
-                                                 gl::optim::SGDOptions(c.lr ? c.lr : 0.05).momentum(0.9));
+  auto optimizer = mnist_training::make_optimizer(c, model.parameters(), 6e-3, 0.05);
   // The CNN sees each image as a 28 x 28 picture with one channel.
   return mnist_training::run(c, model, *optimizer, [](const gl::Tensor& x) { return x.reshape({-1, 1, 28, 28}); });
 }

@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <functional>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -102,6 +103,15 @@ class ProgressBar {
   bool tty_;
   int last_quarter_ = -1;
 };
+
+// The optimizer the arguments chose: Adam (lr, else adam_lr) or SGD with
+// momentum 0.9 (lr, else sgd_lr).
+inline std::unique_ptr<gl::optim::Optimizer> make_optimizer(const Config& c, std::vector<gl::Tensor> params,
+                                                           double adam_lr, double sgd_lr) {
+  if (c.optimizer == "adam")
+    return std::make_unique<gl::optim::Adam>(std::move(params), gl::optim::AdamOptions(c.lr ? c.lr : adam_lr));
+  return std::make_unique<gl::optim::SGD>(std::move(params), gl::optim::SGDOptions(c.lr ? c.lr : sgd_lr).momentum(0.9));
+}
 
 // The predicted class of each row of logits (N, 10), as whole numbers.
 inline std::vector<double> predictions(const gl::Tensor& logits) { return gl::argmax(logits, 1).to_vector(); }
