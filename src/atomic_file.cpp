@@ -48,8 +48,9 @@ void write_file_atomically(const std::string& path, const std::string& what,
     }
     done += static_cast<std::size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    int err = errno;
+  int err = ::fsync(fd) != 0 ? errno : 0;
+  if (::close(fd) != 0 && err == 0) err = errno;  // closed either way: no descriptor leaks
+  if (err != 0) {
     std::remove(tmp.c_str());
     fail(std::strerror(err));
   }

@@ -24,6 +24,7 @@ template <class T>
 struct Cache {
   std::vector<std::vector<T>> kept;
   std::size_t bytes = 0;
+  Cache() { kept.reserve(kMaxBuffers); }  // keep() then never allocates (it runs in destructors)
   ~Cache() { caches_gone = true; }
 
   static Cache& mine() {

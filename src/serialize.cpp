@@ -87,7 +87,9 @@ NamedTensors parse(const std::string& path, const std::string& bytes, std::uint3
     for (auto& d : shape) {
       d = static_cast<std::int64_t>(get_le(bytes, at, 8));
       at += 8;
-      if (d < 0 || (d > 0 && numel > (end / 8) / static_cast<std::uint64_t>(d)))
+      // Each dimension on its own too: after a 0, the product no longer grows.
+      if (d < 0 || static_cast<std::uint64_t>(d) > end / 8 ||
+          (d > 0 && numel > (end / 8) / static_cast<std::uint64_t>(d)))
         refuse(path, "corrupted header (tensor '" + name + "' has shape dimension " +
                          std::to_string(d) + ")");
       numel *= static_cast<std::uint64_t>(d);
@@ -144,7 +146,15 @@ NamedTensors read(const std::string& path) {
   if (std::filesystem::is_directory(path, ec)) refuse(path, "is a directory, not a file");
   std::ifstream in(path, std::ios::binary);
   if (!in) refuse(path, std::string("cannot open (") + std::strerror(errno) + ")");
-  std::string bytes{std::istreambuf_iterator<char>(in), {}};
+  // A device or a pipe (/dev/zero) could be endless: only plain files are read.
+  if (!std::filesystem::is_regular_file(path, ec)) refuse(path, "is not a regular file");
+  // The first bytes first: a file that is not ours is refused before it is read whole.
+  std::string bytes(sizeof kMagic, '\0');
+  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  bytes.resize(static_cast<std::size_t>(in.gcount()));
+  if (std::memcmp(bytes.data(), kMagic, bytes.size()) != 0)
+    refuse(path, "not a gradlab file (it does not start with \"GRADLAB\")");
+  if (bytes.size() == sizeof kMagic) bytes.append(std::istreambuf_iterator<char>(in), {});
   if (in.bad()) refuse(path, "read error");
 
   // 1. Is it ours? A file cut inside the magic still starts like one.

@@ -20,6 +20,7 @@ namespace detail {
 
 void gemm(bool ta, bool tb, std::int64_t n, std::int64_t m, std::int64_t k, const double* A,
           const double* B, double* C) {
+  if (n == 0 || m == 0 || k == 0) return;  // nothing to add (and BLAS refuses leading dims of 0)
   cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
               static_cast<int>(n), static_cast<int>(m), static_cast<int>(k), 1.0, A,
               static_cast<int>(ta ? n : k), B, static_cast<int>(tb ? k : m), 1.0, C,

@@ -28,6 +28,10 @@ BOOST_AUTO_TEST_CASE(linear_is_x_times_w_transposed_plus_b) {
   Tensor X = gl::randn({4, 3}), W = gl::randn({2, 3}), B = gl::randn({2});
   check("linear", [](auto& t) { return weigh(F::linear(t[0], t[1], t[2])); }, {X, W, B});
   check("linear without bias", [](auto& t) { return weigh(F::linear(t[0], t[1])); }, {X, W});
+  // No inputs features at all: x @ w^T is all zeros, and nothing breaks.
+  Tensor none = F::linear(gl::zeros({3, 0}).requires_grad_(), gl::zeros({5, 0}).requires_grad_(), gl::ones({5}));
+  BOOST_TEST((none.to_vector() == std::vector<double>(15, 1.0)));
+  none.sum().backward();
   check("linear on (2, 2, 3)", [](auto& t) { return weigh(F::linear(t[0], t[1], t[2])); },
         {gl::randn({2, 2, 3}), W, B});
   BOOST_TEST(error_of([] { F::linear(gl::ones({2, 3}), gl::ones({4, 5})); }) ==
@@ -49,6 +53,13 @@ BOOST_AUTO_TEST_CASE(conv2d_by_hand_and_by_finite_differences) {
   check("conv2d stride 2 padding 1", [](auto& t) { return weigh(F::conv2d(t[0], t[1], t[2], 2, 1)); },
         {X, W, B});
   check("conv2d without bias", [](auto& t) { return weigh(F::conv2d(t[0], t[1], 1, 2)); }, {X, W});
+  // A weight made trainable after the forward: no columns were kept for it,
+  // so it gets no gradient from this graph (and nothing reads past an end).
+  Tensor frozen = W.detach();
+  Tensor y = F::conv2d(X.detach().requires_grad_(), frozen);
+  frozen.requires_grad_();
+  y.sum().backward();
+  BOOST_TEST(frozen.grad().abs().sum().item() == 0.0);
   BOOST_TEST(error_of([] { F::conv2d(gl::ones({1, 2, 4, 4}), gl::ones({3, 1, 2, 2})); }) ==
              "conv2d: input [1, 2, 4, 4] and weight [3, 1, 2, 2] have different channel counts (2 != 1)");
   BOOST_TEST(error_of([] { F::conv2d(gl::ones({1, 1, 2, 2}), gl::ones({1, 1, 3, 3})); }) ==
@@ -115,9 +126,13 @@ BOOST_AUTO_TEST_CASE(layer_norm_and_embedding) {
   check("embedding", [](auto& t) { return weigh(F::embedding(gl::tensor({2, 0, 2}), t[0])); },
         {gl::randn({3, 2})});
   BOOST_TEST(error_of([] { F::layer_norm(gl::ones({2, 3}), 1, gl::ones({2}), gl::ones({3})); }) ==
-             "layer_norm: weight [2] and bias [3] must have shape [3]");
+             "layer_norm: weight [2] and bias [3] must have the same shape, that of the input's last 1 dim(s)");
+  BOOST_TEST(error_of([] { F::layer_norm(gl::ones({2, 5}), 1, gl::ones({4}), gl::ones({4})); }) ==
+             "layer_norm: expected input with shape [*, 4], but got [2, 5]");
   BOOST_TEST(error_of([&] { F::embedding(gl::tensor({3.0}), table); }) ==
-             "index_select: index 3 is out of range for size 3");
+             "embedding: index 3 is not a row of the 3-row table (0..2)");
+  BOOST_TEST(error_of([&] { F::embedding(gl::tensor({-1.0}), table); }) ==
+             "embedding: index -1 is not a row of the 3-row table (0..2)");
 }
 
 BOOST_AUTO_TEST_CASE(losses_against_hand_computed_values) {

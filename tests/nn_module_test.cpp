@@ -49,6 +49,14 @@ BOOST_AUTO_TEST_CASE(parameters_are_named_by_their_path) {
   for (const Tensor& p : net.parameters()) BOOST_TEST((gl::is_parameter(p) && p.is_leaf()));
   // The registry and the members are the same tensors.
   BOOST_TEST(net.parameters()[0].node() == net.fc1->weight.node());
+  // A layer used twice is one set of parameters, listed once.
+  nn::Linear shared(4, 4);
+  nn::Sequential twice(shared, nn::ReLU(), shared);
+  BOOST_TEST(twice.parameters().size() == 2u);
+  BOOST_TEST(twice.num_parameters() == 20);
+  // A Sequential given one Sequential is a copy (not a nesting, not a loop).
+  nn::Sequential copy(twice);
+  BOOST_TEST(copy.size() == 3u);
   nn::MLP mlp({4, 3, 2});
   names.clear();
   for (auto& [name, p] : mlp.named_parameters()) names.push_back(name);

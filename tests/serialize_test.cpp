@@ -145,6 +145,13 @@ BOOST_AUTO_TEST_CASE(foreign_and_future_files_are_refused) {
              "load: " + missing + ": cannot open (No such file or directory)");
   BOOST_TEST(error_of([&] { gl::load(dir.path.string(), into); }) ==
              "load: " + dir.path.string() + ": is a directory, not a file");
+  // An endless device is refused before a byte is read, as is a big file that is not ours.
+  BOOST_TEST(error_of([&] { gl::load("/dev/zero", into); }) == "load: /dev/zero: is not a regular file");
+  std::string other = dir.file("movie.mp4");
+  write_bytes(other, std::string(1 << 20, 'x'));
+  BOOST_TEST(error_of([&] { gl::load(other, into); }) ==
+             "load: " + other + ": not a gradlab file (it does not start with \"GRADLAB\")");
+  BOOST_TEST(untouched(into));
 }
 
 BOOST_AUTO_TEST_CASE(mismatched_models_are_refused) {

@@ -63,7 +63,11 @@ inline Config parse_args(int argc, char** argv, Config c) {
     std::string v = argv[++i];
     try {
       std::size_t used = 0;
-      auto whole = [&] { long long n = std::stoll(v, &used); if (used != v.size() || n < 1) throw 0; return n; };
+      auto whole = [&] {
+        long long n = std::stoll(v, &used);
+        if (used != v.size() || n < 1 || n > 1000000) throw 0;
+        return n;
+      };
       if (a == "--epochs") c.epochs = static_cast<int>(whole());
       else if (a == "--batch") c.batch = whole();
       else if (a == "--train-limit") c.train_limit = whole();
@@ -116,6 +120,9 @@ inline std::unique_ptr<gl::optim::Optimizer> make_optimizer(const Config& c, std
 // The predicted class of each row of logits (N, 10), as whole numbers.
 inline std::vector<double> predictions(const gl::Tensor& logits) { return gl::argmax(logits, 1).to_vector(); }
 
+inline int train_and_test(const Config& c, const gl::Mnist& data, gl::nn::Module& model, gl::optim::Optimizer& optimizer,
+                   const std::function<gl::Tensor(const gl::Tensor&)>& prepare);
+
 // Pixels are shifted and scaled by MNIST's mean and standard deviation
 // (0.1307, 0.3081), as PyTorch's MNIST example does: inputs around 0 with
 // spread 1 train faster.
@@ -133,6 +140,23 @@ inline int run(const Config& c, gl::nn::Module& model, gl::optim::Optimizer& opt
     std::cerr << e.what() << "\n";
     return 2;
   }
+  // The output folder is made first, so a bad --out fails now, not after training.
+  std::error_code made;
+  std::filesystem::create_directories(c.out, made);
+  if (!std::filesystem::is_directory(c.out)) {
+    std::cerr << "cannot make the output folder " << c.out << (made ? ": " + made.message() : "") << "\n";
+    return 2;
+  }
+  try {
+    return train_and_test(c, data, model, optimizer, prepare);
+  } catch (const std::exception& e) {  // a picture or the model could not be written
+    std::cerr << e.what() << "\n";
+    return 1;
+  }
+}
+
+inline int train_and_test(const Config& c, const gl::Mnist& data, gl::nn::Module& model,
+                          gl::optim::Optimizer& optimizer, const std::function<gl::Tensor(const gl::Tensor&)>& prepare) {
   gl::Tensor train_x = data.train_images, train_y = data.train_labels;
   if (c.train_limit > 0 && c.train_limit < train_x.shape()[0]) {
     train_x = train_x.slice(0, 0, c.train_limit);

@@ -85,7 +85,9 @@ void conv2d_backward(Node& n) {
   for (std::int64_t b = 0; b < g.N; ++b)
     for (std::int64_t f = 0; f < F; ++f)
       std::copy_n(dout.begin() + (b * F + f) * S, S, d.begin() + f * P + b * S);
-  if (w.requires_grad())  // dw = d @ cols^T: (F, P) @ (P, K), the columns kept by the forward
+  // dw = d @ cols^T: (F, P) @ (P, K), with the columns the forward kept
+  // (it keeps them when w required grad then; a later requires_grad_ cannot add them).
+  if (w.requires_grad() && !out.saved_data.empty())
     gemm(false, true, F, K, P, d.data(), out.saved_data.data(), w.grad_buffer().data());
   if (n.nparents == 3 && operand(n, 2).requires_grad()) {  // db = d summed over patches
     std::vector<double>& db = operand(n, 2).grad_buffer();

@@ -5,6 +5,7 @@
 
 #include <gradlab/nn/functional.hpp>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "../buffer_cache.hpp"
@@ -19,14 +20,16 @@ using detail::tnode;
 
 namespace {
 
+// x is (..., I): the number of rows is the product of every dim but the last.
+std::int64_t rows_of(const Shape& x) { return detail::numel_of(Shape(x.begin(), x.end() - 1)); }
+
 // linear's op: out = x @ w^T (+ b). x is (N, I), w is (O, I), out is (N, O).
 void linear_backward(Node& n) {
   TensorNode& out = tnode(n);
   TensorNode& x = operand(n, 0);
   TensorNode& w = operand(n, 1);
-  const std::int64_t O = w.shape[0], I = w.shape[1], N = static_cast<std::int64_t>(x.data.size()) / I;
+  const std::int64_t O = w.shape[0], I = w.shape[1], N = rows_of(x.shape);
   const double* dout = out.grad_buffer().data();
-  if (N == 0) return;
   if (x.requires_grad())  // dx = dout @ w: (N, O) @ (O, I)
     gemm(false, false, N, I, O, dout, w.data.data(), x.grad_buffer().data());
   if (w.requires_grad())  // dw = dout^T @ x: (O, N) @ (N, I)
@@ -44,7 +47,7 @@ Tensor linear_op(const Tensor& x, const Tensor& w, const Tensor* b) {
     throw std::invalid_argument("linear: input of shape " + to_string(x.shape()) +
                                 " does not fit weight of shape " + to_string(w.shape()) +
                                 " (expected (..., in) and (out, in))");
-  const std::int64_t O = w.shape()[0], I = w.shape()[1], N = I ? x.numel() / I : 0;
+  const std::int64_t O = w.shape()[0], I = w.shape()[1], N = rows_of(x.shape());
   if (b && b->shape() != Shape{O})
     throw std::invalid_argument("linear: bias of shape " + to_string(b->shape()) +
                                 " does not fit weight of shape " + to_string(w.shape()) +
@@ -54,7 +57,7 @@ Tensor linear_op(const Tensor& x, const Tensor& w, const Tensor* b) {
   std::vector<double> out = detail::buffer(static_cast<std::size_t>(N * O));
   if (b)  // each row starts as b, then the GEMM adds x @ w^T into it
     for (std::int64_t r = 0; r < N; ++r) std::copy(b->data().begin(), b->data().end(), out.begin() + r * O);
-  if (N && O && I) gemm(false, true, N, O, I, x.data().data(), w.data().data(), out.data());
+  gemm(false, true, N, O, I, x.data().data(), w.data().data(), out.data());
   if (b) return make_result(std::move(shape), std::move(out), kLinear, {&x, &w, b});
   return make_result(std::move(shape), std::move(out), kLinear, {&x, &w});
 }
@@ -100,13 +103,14 @@ Tensor dropout2d(const Tensor& x, double p, bool training) {
 
 Tensor layer_norm(const Tensor& x, std::int64_t normalized_dims, const Tensor& w, const Tensor& b,
                   double eps) {
-  if (normalized_dims < 1 || normalized_dims > x.dim())
-    throw std::invalid_argument("layer_norm: cannot normalise the last " + std::to_string(normalized_dims) +
-                                " dims of shape " + to_string(x.shape()));
-  Shape normalized(x.shape().end() - normalized_dims, x.shape().end());
-  if (w.shape() != normalized || b.shape() != normalized)
+  if (w.shape() != b.shape() || w.dim() != normalized_dims)
     throw std::invalid_argument("layer_norm: weight " + to_string(w.shape()) + " and bias " +
-                                to_string(b.shape()) + " must have shape " + to_string(normalized));
+                                to_string(b.shape()) + " must have the same shape, that of the input's last " +
+                                std::to_string(normalized_dims) + " dim(s)");
+  if (normalized_dims < 1 || normalized_dims > x.dim() ||
+      !std::equal(w.shape().begin(), w.shape().end(), x.shape().end() - normalized_dims))
+    throw std::invalid_argument("layer_norm: expected input with shape [*, " +
+                                to_string(w.shape()).substr(1) + ", but got " + to_string(x.shape()));
   // Rows of D = the normalised dims' size; mean and variance per row.
   Shape rows(x.shape().begin(), x.shape().end() - normalized_dims);
   rows.push_back(-1);
@@ -120,6 +124,11 @@ Tensor embedding(const Tensor& index, const Tensor& weight) {
   if (weight.dim() != 2)
     throw std::invalid_argument("embedding: weight must be (num_embeddings, dim), got shape " +
                                 to_string(weight.shape()));
+  const std::int64_t V = weight.shape()[0];
+  for (double i : index.data())  // rows count from 0; no negative indices, as in PyTorch
+    if (!(i >= 0 && i < static_cast<double>(V)) || i != static_cast<double>(static_cast<std::int64_t>(i)))
+      throw std::invalid_argument("embedding: index " + detail::number_text(i) + " is not a row of the " +
+                                  std::to_string(V) + "-row table (0.." + std::to_string(V - 1) + ")");
   Shape shape = index.shape();
   shape.push_back(weight.shape()[1]);
   return reshape(index_select(weight, 0, flatten(index)), shape);

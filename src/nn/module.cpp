@@ -5,6 +5,7 @@
 
 #include <ostream>
 #include <stdexcept>
+#include <unordered_set>
 
 namespace gradlab::nn {
 
@@ -30,8 +31,13 @@ void Module::add_child(const std::string& name, std::shared_ptr<Module> module) 
 std::vector<std::pair<std::string, Tensor>> Module::named_parameters(bool recurse) const {
   std::vector<std::pair<std::string, Tensor>> out = parameters_;
   if (!recurse) return out;
+  // A parameter shared by two submodules (the same layer used twice) is
+  // listed once, under its first name, as PyTorch does.
+  std::unordered_set<const Node*> seen;
+  for (auto& [name, p] : out) seen.insert(p.node());
   for (auto& [prefix, child] : children_)
-    for (auto& [name, p] : child->named_parameters(true)) out.emplace_back(prefix + "." + name, p);
+    for (auto& [name, p] : child->named_parameters(true))
+      if (seen.insert(p.node()).second) out.emplace_back(prefix + "." + name, p);
   return out;
 }
 

@@ -136,7 +136,7 @@ void Optimizer::load_named_state(const NamedTensors& state) {
       return found[i][key];
     };
     double step = missing("step")->data()[0];
-    if (!(step >= 1) || step != std::floor(step))
+    if (!(step >= 1 && step <= 9007199254740992.0) || step != std::floor(step))  // up to 2^53
       refuse("entry '" + std::to_string(i) + ".step' must be a whole number >= 1, got " +
              number(step));
     loaded[i].step = static_cast<std::int64_t>(step);

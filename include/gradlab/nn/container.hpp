@@ -18,8 +18,10 @@ class Sequential : public Module {
   Sequential() : Module("Sequential") {}
   // Sequential(Linear(2, 3), ReLU(), Linear(3, 1)): each module is copied in
   // (a copy shares its parameters with the original).
+  // (One Sequential alone is a copy, by the copy constructor.)
   template <class... Ms>
-    requires(sizeof...(Ms) > 0 && (std::derived_from<std::remove_cvref_t<Ms>, Module> && ...))
+    requires(sizeof...(Ms) > 0 && (std::derived_from<std::remove_cvref_t<Ms>, Module> && ...) &&
+             !(sizeof...(Ms) == 1 && (std::derived_from<std::remove_cvref_t<Ms>, Sequential> && ...)))
   explicit Sequential(Ms&&... modules) : Module("Sequential") {
     (push_back(std::make_shared<std::remove_cvref_t<Ms>>(std::forward<Ms>(modules))), ...);
   }
