@@ -138,6 +138,19 @@ BOOST_AUTO_TEST_CASE(layer_gradients_against_finite_differences) {
                                                                nn::MaxPool2d(2), nn::Flatten(),
                                                                nn::Linear(8, 3), nn::Sigmoid())),
         {gl::randn({2, 1, 6, 6})});
+  check("Softmax", through(std::make_shared<nn::Softmax>(1)), {gl::randn({3, 4})});
+  check("Dropout1d", [d = std::make_shared<nn::Dropout1d>(0.5)](const std::vector<Tensor>& x) {
+    gl::manual_seed(3);  // the same channels dropped in every call
+    return weigh(d->forward(x[0]));
+  }, {gl::randn({2, 3, 4})});
+  check("Dropout2d", [d = std::make_shared<nn::Dropout2d>(0.5)](const std::vector<Tensor>& x) {
+    gl::manual_seed(3);
+    return weigh(d->forward(x[0]));
+  }, {gl::randn({2, 3, 2, 2})});
+  auto table = std::make_shared<nn::Embedding>(5, 3);
+  check("Embedding weight", [table](const std::vector<Tensor>& w) {
+    return weigh(gl::nn::functional::embedding(gl::tensor({4.0, 0.0, 4.0}), w[0]));
+  }, {table->weight});
   // And the parameters' gradients, through the module.
   auto fc = std::make_shared<nn::Linear>(3, 2);
   check("Linear weight and bias",
