@@ -27,4 +27,16 @@ file(READ ${WORK_DIR}/d.png head LIMIT 8 HEX)
 if(NOT head STREQUAL "89504e470d0a1a0a")
   message(FATAL_ERROR "readme_example did not write a PNG (starts with ${head})")
 endif()
+# README's nn example: it trains three steps, prints the losses its comments
+# give, and saves a gradlab file.
+execute_process(COMMAND ${WORK_DIR}/build/readme_nn_example WORKING_DIRECTORY ${WORK_DIR}
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+set(expected "loss 2.19567\nloss 1.7653\nloss 1.1442\n5258 parameters\n")
+if(NOT rc EQUAL 0 OR NOT out STREQUAL expected)
+  message(FATAL_ERROR "readme_nn_example (${rc}) printed '${out}${err}', README says '${expected}'")
+endif()
+file(READ ${WORK_DIR}/model.gl head LIMIT 8 HEX)
+if(NOT head STREQUAL "475241444c414200")  # "GRADLAB\0", the format's magic
+  message(FATAL_ERROR "readme_nn_example did not write a gradlab file")
+endif()
 message(STATUS "consumer: micrograd_readme printed ${out}")
