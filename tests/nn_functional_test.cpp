@@ -72,6 +72,8 @@ BOOST_AUTO_TEST_CASE(max_pool2d_takes_each_window_max) {
   Tensor x = gl::arange(0, 16).reshape({1, 1, 4, 4});
   BOOST_TEST((F::max_pool2d(x, 2).to_vector() == std::vector<double>{5, 7, 13, 15}));
   BOOST_TEST((F::max_pool2d(x, 3, 1).to_vector() == std::vector<double>{10, 11, 14, 15}));
+  Tensor with_nan = gl::tensor({1.0, std::nan(""), 3.0, 2.0}, {1, 1, 2, 2});
+  BOOST_TEST(std::isnan(F::max_pool2d(with_nan, 2).item()));  // NaN spreads, as in PyTorch
   Tensor xr = x.detach().requires_grad_();
   F::max_pool2d(xr, 2).sum().backward();  // the gradient reaches only the maxima
   std::vector<double> g = xr.grad().to_vector();

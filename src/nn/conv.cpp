@@ -8,6 +8,7 @@
 #include <gradlab/nn/functional.hpp>
 
 #include <algorithm>
+#include <type_traits>
 #include <limits>
 #include <stdexcept>
 
@@ -174,26 +175,38 @@ Tensor max_pool2d(const Tensor& x, std::int64_t kernel, std::int64_t stride) {
   const std::vector<double>& in = x.data();
   std::vector<double> out = detail::buffer_for_overwrite(static_cast<std::size_t>(N * C * OH * OW));
   std::vector<std::int64_t> argmax = detail::index_buffer_for_overwrite(out.size());  // kept for backward
-  std::size_t i = 0;
-  for (std::int64_t plane = 0; plane < N * C; ++plane)
-    for (std::int64_t oh = 0; oh < OH; ++oh)
-      for (std::int64_t ow = 0; ow < OW; ++ow, ++i) {
-        double best = -std::numeric_limits<double>::infinity();
-        std::int64_t at = (plane * H + oh * stride) * W + ow * stride;
-        for (std::int64_t kh = 0; kh < kernel; ++kh)
-          for (std::int64_t kw = 0; kw < kernel; ++kw) {
-            std::int64_t src = (plane * H + oh * stride + kh) * W + ow * stride + kw;
-            double v = in[static_cast<std::size_t>(src)];
-            // Kept without a branch (on real activations "larger?" is a coin
-            // toss the processor would often guess wrong): a mask of all ones
-            // when v is larger picks src, else at.
-            std::int64_t larger = -static_cast<std::int64_t>(v > best);
-            at = (src & larger) | (at & ~larger);
-            best = std::max(best, v);
-          }
-        out[i] = best;
-        argmax[i] = at;
-      }
+  // A NaN in a window wins it, as in PyTorch (so a diverging network shows
+  // NaN, not a made-up number); inputs without NaN take the quick path.
+  bool has_nan = false;
+  for (double v : in) has_nan |= v != v;
+  auto pool = [&](auto nan_aware) {
+    std::size_t i = 0;
+    for (std::int64_t plane = 0; plane < N * C; ++plane)
+      for (std::int64_t oh = 0; oh < OH; ++oh)
+        for (std::int64_t ow = 0; ow < OW; ++ow, ++i) {
+          double best = -std::numeric_limits<double>::infinity();
+          std::int64_t at = (plane * H + oh * stride) * W + ow * stride;
+          for (std::int64_t kh = 0; kh < kernel; ++kh)
+            for (std::int64_t kw = 0; kw < kernel; ++kw) {
+              std::int64_t src = (plane * H + oh * stride + kh) * W + ow * stride + kw;
+              double v = in[static_cast<std::size_t>(src)];
+              if constexpr (decltype(nan_aware)::value) {
+                if (v > best || (v != v && best == best)) best = v, at = src;
+              } else {
+                // Without a branch (on real activations "larger?" is a coin
+                // toss the processor would often guess wrong): a mask of all
+                // ones when v is larger picks src, else at.
+                std::int64_t larger = -static_cast<std::int64_t>(v > best);
+                at = (src & larger) | (at & ~larger);
+                best = std::max(best, v);
+              }
+            }
+          out[i] = best;
+          argmax[i] = at;
+        }
+  };
+  if (has_nan) pool(std::true_type{});
+  else pool(std::false_type{});
   Tensor result = make_result({N, C, OH, OW}, std::move(out), kMaxPool2d, {&x});
   result.node()->saved_ints = std::move(argmax);
   return result;
