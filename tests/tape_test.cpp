@@ -93,4 +93,43 @@ BOOST_AUTO_TEST_CASE(refuses_tensors_and_nested_backward) {
   BOOST_TEST(a.grad() == 2.0);
 }
 
+BOOST_AUTO_TEST_CASE(a_tensor_tape_shows_what_each_op_passes_back) {
+  // y = sum(x @ w + b) with x (1, 2), w (2, 1), b (1): worked out by hand,
+  // sum passes 1 to h = x @ w + b; + passes 1 to x @ w and to b; matmul
+  // passes w^T = (3, 4) to x and x^T = (1, 2) to w.
+  gl::Tensor x = gl::tensor({1.0, 2.0}, {1, 2}).requires_grad_().set_label("x");
+  gl::Tensor w = gl::tensor({3.0, 4.0}, {2, 1}).requires_grad_().set_label("w");
+  gl::Tensor b = gl::tensor({0.5}).requires_grad_().set_label("b");
+  gl::Tensor xw = x.matmul(w).set_label("xw");
+  gl::Tensor h = (xw + b).set_label("h");
+  gl::Tensor y = h.sum().set_label("y");
+  int calls = 0;
+  std::vector<gl::viz::TensorTapeStep> tape =
+      gl::viz::backward_with_tape(y, [&](const gl::viz::TensorTapeStep&) { ++calls; });
+  BOOST_TEST(calls == 3);
+  BOOST_REQUIRE(tape.size() == 3u);
+  BOOST_TEST(tape[0].name == "y");
+  BOOST_TEST(tape[0].op == "sum");
+  BOOST_TEST(tape[0].upstream == "[] (1)");
+  BOOST_TEST(tape[0].edges[0].name == "h");
+  BOOST_TEST(tape[0].edges[0].contribution == "[1, 1] (1)");
+  BOOST_TEST(tape[1].op == "+");
+  BOOST_REQUIRE(tape[1].edges.size() == 2u);
+  BOOST_TEST(tape[1].edges[1].name == "b");
+  BOOST_TEST(tape[1].edges[1].contribution == "[1] (1)");
+  BOOST_TEST(tape[2].op == "matmul");
+  BOOST_TEST(tape[2].edges[0].contribution == "[1, 2] (3 4)");
+  BOOST_TEST(tape[2].edges[1].contribution == "[2, 1] (1 2)");
+  BOOST_TEST((x.grad().to_vector() == std::vector<double>{3, 4}));  // and backward really ran
+  // A second run: the leaves accumulate, and the tape shows this run's share.
+  std::vector<gl::viz::TensorTapeStep> again = gl::viz::backward_with_tape(y);
+  BOOST_TEST(again[2].edges[0].contribution == "[1, 2] (3 4)");
+  BOOST_TEST(again[2].edges[0].accumulated == "[1, 2] (6 8)");
+  std::ostringstream os;
+  gl::viz::print_tape_step(os, tape[2]);
+  BOOST_TEST(os.str() == "xw (matmul), upstream [1, 1] (1)\n    -> x: += [1, 2] (3 4)   now [1, 2] (3 4)\n"
+                         "    -> w: += [2, 1] (1 2)   now [2, 1] (1 2)\n");
+  BOOST_CHECK_THROW(gl::viz::backward_with_tape(x * 2.0), std::invalid_argument);  // not one number
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -39,10 +39,12 @@ int main(int argc, char** argv) {
     };
     gl::Tensor logits = (X.matmul(W) + b).set_label("logits");  // (N, C); b broadcast over rows
     gl::Tensor loss = cross_entropy(logits).set_label("loss");
-    loss.backward();
     lesson.step("logits = X @ W + b, loss = mean over rows of -log softmax(logits)[target].\n" +
                     show("logits", logits.detach()) + "loss = " + std::to_string(loss.item()),
                 *loss.node(), {.title = "a linear layer and cross-entropy, as Tensors"});
+    // backward(), one tensor op at a time: each step's picture shows what the
+    // op passes to its operands (one number per element, summarised).
+    lesson.backward(loss, "backward through the tensor graph");
 
     // By hand, on detached tensors: plain numbers, so no graph is built.
     // 1. Softmax + cross-entropy: dloss/dlogits = (softmax(logits) - onehot(target)) / N.

@@ -172,7 +172,31 @@ std::vector<TapeStep> Lesson::backward(const Value& root, const std::string& tit
          << fixed(s.upstream) << ", times each local derivative\n";
     print_tape_header(text);
     print_tape_step(text, s);
-    DotOptions dot{.title = title.empty() ? "backward: " + s.name : title + ": " + s.name,
+    // Top to bottom: tensor boxes are wide, so a long chain reads better downwards.
+    DotOptions dot{.rankdir = RankDir::TB,
+                   .title = title.empty() ? "backward: " + s.name : title + ": " + s.name,
+                   .highlight = s.node,
+                   .note = [&](const Node& n) {
+                     auto it = note.find(&n);
+                     return it == note.end() ? std::string() : it->second;
+                   }};
+    step(text.str(), *root.node(), dot);
+  });
+}
+
+std::vector<TensorTapeStep> Lesson::backward(const Tensor& root, const std::string& title) {
+  std::unordered_map<const Node*, std::string> note;
+  return backward_with_tape(root, [&](const TensorTapeStep& s) {
+    note.clear();
+    note[s.node] = "upstream " + s.upstream;
+    for (const TensorTapeEdge& e : s.edges) note[e.operand] = "+= " + e.contribution;
+    std::ostringstream text;
+    text << "backward through " << s.name << " (" << s.op << "): its gradient is complete; it passes "
+         << "a share to each operand\n";
+    print_tape_step(text, s);
+    // Top to bottom: tensor boxes are wide, so a long chain reads better downwards.
+    DotOptions dot{.rankdir = RankDir::TB,
+                   .title = title.empty() ? "backward: " + s.name : title + ": " + s.name,
                    .highlight = s.node,
                    .note = [&](const Node& n) {
                      auto it = note.find(&n);

@@ -119,4 +119,58 @@ std::ostream& operator<<(std::ostream& os, const std::vector<TapeStep>& tape) {
   return os;
 }
 
+// --- tensors: the observer compares each operand's gradient with the one it
+// saw after the previous step; only the node just swept can have changed it.
+
+std::vector<TensorTapeStep> backward_with_tape(const Tensor& root,
+                                               const std::function<void(const TensorTapeStep&)>& on_step) {
+  if (root.numel() != 1)
+    throw std::invalid_argument("backward_with_tape: the root has shape " + to_string(root.shape()) +
+                                "; the tape starts from a single number (reduce it with sum() or mean())");
+  std::vector<const Node*> order = engine::topological_order(*root.node());
+  std::unordered_map<const Node*, std::string> names;
+  std::unordered_map<const Node*, std::vector<double>> seen;  // each gradient as the tape last saw it
+  auto tensor_node = [](const Node& n) -> TensorNode& { return static_cast<TensorNode&>(const_cast<Node&>(n)); };
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    const Node* n = order[i];
+    if (n->op->kind != &kTensorKind)
+      throw std::invalid_argument("backward_with_tape: the graph holds a " + std::string(n->op->kind->name) +
+                                  " node; this tape is for Tensors");
+    std::string label = node_label(*n);
+    names[n] = label.empty() ? "v" + std::to_string(i) : label;
+    TensorNode& t = tensor_node(*n);
+    if (!n->is_leaf()) t.grad.clear();  // not reached yet: pictures show no gradient until the sweep fills it
+    if (n->requires_grad()) seen[n] = t.grad.empty() ? std::vector<double>(t.data.size(), 0.0) : t.grad;
+  }
+  auto summary = [](const std::vector<double>& v, const Shape& shape) {
+    Tensor t = tensor(v, shape);
+    return kTensorKind.data_text(*t.node());
+  };
+  std::vector<TensorTapeStep> tape;
+  auto observe = [&](const Node& n) {
+    if (n.is_leaf()) return;
+    TensorTapeStep s{&n, names[&n], n.op->name, n.op->kind->grad_text(n), {}};
+    for (auto [p, uses] : operands(n)) {
+      TensorNode& t = tensor_node(*p);
+      std::vector<double> now = t.grad.empty() ? std::vector<double>(t.data.size(), 0.0) : t.grad;
+      std::vector<double>& before = seen[p];
+      std::vector<double> added(now.size());
+      for (std::size_t i = 0; i < added.size(); ++i) added[i] = now[i] - before[i];
+      s.edges.push_back({p, names[p], summary(added, t.shape), summary(now, t.shape)});
+      before = std::move(now);
+    }
+    tape.push_back(std::move(s));
+    if (on_step) on_step(tape.back());
+  };
+  engine::backward(
+      *root.node(), [](Node& r) { static_cast<TensorNode&>(r).grad_buffer()[0] += 1.0; }, true, observe);
+  return tape;
+}
+
+void print_tape_step(std::ostream& os, const TensorTapeStep& step) {
+  os << step.name << " (" << step.op << "), upstream " << step.upstream << "\n";
+  for (const TensorTapeEdge& e : step.edges)
+    os << "    -> " << e.name << ": += " << e.contribution << "   now " << e.accumulated << "\n";
+}
+
 }  // namespace gradlab::viz

@@ -58,6 +58,9 @@ class Lesson {
   // passes to each operand (upstream × local derivative = contribution).
   // Returns the whole tape. Keep the graph small: each step renders it.
   std::vector<TapeStep> backward(const Value& root, const std::string& title = "");
+  // The same for a tensor graph: each op's upstream gradient, and on each
+  // operand what the step added (summarised as the pictures show tensors).
+  std::vector<TensorTapeStep> backward(const Tensor& root, const std::string& title = "");
 
   // A check of the lesson's own numbers, printed as it runs. Failures are
   // counted, and run() then returns 1.

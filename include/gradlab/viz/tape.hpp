@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-// The tape of a backward pass over a scalar graph: one step per op node, in
-// the order the engine sweeps them, with the node's own gradient (upstream)
-// and, for each operand, the local derivative, what the step passes back and
-// the operand's gradient so far. The course prints it beside its pictures.
+// The tape of a backward pass: one step per op node, in the order the engine
+// sweeps them, with the node's own gradient (upstream) and, for each operand,
+// what the step passes back and the operand's gradient so far; for scalars
+// also the local derivative. The course prints it beside its pictures.
 #pragma once
 
 #include <functional>
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <gradlab/node.hpp>
+#include <gradlab/tensor.hpp>
 #include <gradlab/value.hpp>
 
 namespace gradlab::viz {
@@ -46,5 +47,31 @@ std::vector<TapeStep> backward_with_tape(const Value& root,
 void print_tape_header(std::ostream& os);
 void print_tape_step(std::ostream& os, const TapeStep& step);
 std::ostream& operator<<(std::ostream& os, const std::vector<TapeStep>& tape);
+
+// The same for a tensor graph. A tensor op's local derivative is a whole
+// Jacobian, so a step shows what it passes back (the contribution, the
+// difference in the operand's gradient that this step made) and the
+// gradient so far, each summarised as the pictures show a tensor: its shape
+// and its values, or min / mean / max when it has more than 6.
+struct TensorTapeEdge {
+  const Node* operand;
+  std::string name;
+  std::string contribution;
+  std::string accumulated;
+};
+
+struct TensorTapeStep {
+  const Node* node;
+  std::string name;
+  std::string op;
+  std::string upstream;
+  std::vector<TensorTapeEdge> edges;
+};
+
+// root.backward() for a one-element tensor, recorded. Throws
+// std::invalid_argument for a root with more than one element.
+std::vector<TensorTapeStep> backward_with_tape(const Tensor& root,
+                                               const std::function<void(const TensorTapeStep&)>& on_step = {});
+void print_tape_step(std::ostream& os, const TensorTapeStep& step);
 
 }  // namespace gradlab::viz
