@@ -24,6 +24,7 @@
 #include <gradlab/gradlab.hpp>
 #include <gradlab/optim.hpp>
 #include <gradlab/viz/plot.hpp>
+#include <gradlab/viz/render.hpp>
 
 namespace mnist_training {
 
@@ -201,12 +202,14 @@ inline int train_and_test(const Config& c, const gl::Mnist& data, gl::nn::Module
 
   // Evaluation: no graph, no dropout.
   model.eval();
-  gl::NoGradGuard no_grad;
   const std::int64_t m = data.test_images.shape()[0];
   std::vector<double> predicted;
-  for (std::int64_t start = 0; start < m; start += 500) {
-    std::vector<double> p = predictions(model(prepare(standardize(data.test_images.slice(0, start, std::min(start + 500, m))))));
-    predicted.insert(predicted.end(), p.begin(), p.end());
+  {
+    gl::NoGradGuard no_grad;
+    for (std::int64_t start = 0; start < m; start += 500) {
+      std::vector<double> p = predictions(model(prepare(standardize(data.test_images.slice(0, start, std::min(start + 500, m))))));
+      predicted.insert(predicted.end(), p.begin(), p.end());
+    }
   }
   std::vector<double> truth = data.test_labels.to_vector();
   std::vector<double> wrong;
@@ -233,10 +236,22 @@ inline int train_and_test(const Config& c, const gl::Mnist& data, gl::nn::Module
     gl::viz::plot_images(c.out + "/misclassified.png", images.reshape({-1, 28, 28}), captions,
                          {"misclassified test digits (true -> predicted)", 10, 3});
   }
+  {
+    // The graph of one loss at tensor granularity after backward(): one box
+    // per op, the parameters in yellow (two test digits as the batch).
+    for (auto& [name, p] : model.named_parameters()) p.set_label(name);  // "0.weight", ...
+    gl::Tensor x = prepare(standardize(data.test_images.slice(0, 0, 2))).set_label("images");
+    gl::Tensor logits = model(x).set_label("logits");
+    gl::Tensor loss = loss_fn(logits, data.test_labels.slice(0, 0, 2)).set_label("loss");
+    model.zero_grad();
+    loss.backward();  // so every box shows its gradient for this loss
+    gl::viz::render(*loss.node(), c.out + "/graph.png", {.dot = {.rankdir = gl::viz::RankDir::TB,
+                                                                 .title = c.name + ": the graph of a loss"}});
+  }
   gl::optim::save(c.out + "/model.gl", model.named_parameters(), optimizer);
   std::printf("trained %d epochs in %.1f s (%.2f s/epoch)\n", c.epochs, seconds, seconds / c.epochs);
-  std::printf("pictures: %s/loss.png, %s/misclassified.png; model: %s/model.gl\n", c.out.c_str(), c.out.c_str(),
-              c.out.c_str());
+  std::printf("pictures: %s/loss.png, %s/misclassified.png, %s/graph.png; model: %s/model.gl\n", c.out.c_str(),
+              c.out.c_str(), c.out.c_str(), c.out.c_str());
   std::printf("test_accuracy: %.4f\n", accuracy);
   return 0;
 }
