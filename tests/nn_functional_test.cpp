@@ -180,6 +180,10 @@ BOOST_AUTO_TEST_CASE(loss_gradients_against_finite_differences) {
   check("binary_cross_entropy", [&](auto& x) { return F::binary_cross_entropy(x[0], y); }, {p});
   check("binary_cross_entropy_with_logits",
         [&](auto& x) { return F::binary_cross_entropy_with_logits(x[0], y); }, {gl::randn({2, 3})});
+  // The targets take gradients too (soft labels that are learned), as in PyTorch.
+  check("binary_cross_entropy, both", [](auto& x) { return F::binary_cross_entropy(x[0], x[1]); }, {p, y});
+  check("binary_cross_entropy_with_logits, both",
+        [](auto& x) { return F::binary_cross_entropy_with_logits(x[0], x[1]); }, {gl::randn({2, 3}), y});
 }
 
 BOOST_AUTO_TEST_CASE(loss_errors_name_the_loss_and_the_problem) {

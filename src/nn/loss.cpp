@@ -77,26 +77,39 @@ double clamped_log(double p) { return std::max(std::log(p), -100.0); }
 
 void bce_backward(Node& n) {
   // d/dp -(t log p + (1 - t) log(1 - p)) = (p - t) / (p (1 - p)), the
-  // denominator kept from 0 by 1e-12 (PyTorch's EPSILON)
+  // denominator kept from 0 by 1e-12 (PyTorch's EPSILON);
+  // d/dt = log(1 - p) - log(p), each log clamped at -100 as in the forward
   TensorNode& out = tnode(n);
   TensorNode& p = operand(n, 0);
-  const std::vector<double>& t = operand(n, 1).data;
+  TensorNode& t = operand(n, 1);
   const std::vector<double>& dout = out.grad_buffer();
-  std::vector<double>& dp = p.grad_buffer();
-  for (std::size_t i = 0; i < dout.size(); ++i)
-    dp[i] += dout[i] * (p.data[i] - t[i]) / std::max(p.data[i] * (1 - p.data[i]), 1e-12);
+  if (p.requires_grad()) {
+    std::vector<double>& dp = p.grad_buffer();
+    for (std::size_t i = 0; i < dout.size(); ++i)
+      dp[i] += dout[i] * (p.data[i] - t.data[i]) / std::max(p.data[i] * (1 - p.data[i]), 1e-12);
+  }
+  if (t.requires_grad()) {
+    std::vector<double>& dt = t.grad_buffer();
+    for (std::size_t i = 0; i < dout.size(); ++i)
+      dt[i] += dout[i] * (clamped_log(1 - p.data[i]) - clamped_log(p.data[i]));
+  }
 }
 constexpr Op kBinaryCrossEntropy{"binary_cross_entropy", bce_backward, &kTensorKind};
 
 void bce_logits_backward(Node& n) {
-  // d/dx [max(x, 0) - x t + log(1 + exp(-|x|))] = sigmoid(x) - t
+  // d/dx [max(x, 0) - x t + log(1 + exp(-|x|))] = sigmoid(x) - t;  d/dt = -x
   TensorNode& out = tnode(n);
   TensorNode& x = operand(n, 0);
-  const std::vector<double>& t = operand(n, 1).data;
+  TensorNode& t = operand(n, 1);
   const std::vector<double>& dout = out.grad_buffer();
-  std::vector<double>& dx = x.grad_buffer();
-  for (std::size_t i = 0; i < dout.size(); ++i)
-    dx[i] += dout[i] * (1 / (1 + std::exp(-x.data[i])) - t[i]);
+  if (x.requires_grad()) {
+    std::vector<double>& dx = x.grad_buffer();
+    for (std::size_t i = 0; i < dout.size(); ++i) dx[i] += dout[i] * (1 / (1 + std::exp(-x.data[i])) - t.data[i]);
+  }
+  if (t.requires_grad()) {
+    std::vector<double>& dt = t.grad_buffer();
+    for (std::size_t i = 0; i < dout.size(); ++i) dt[i] -= dout[i] * x.data[i];
+  }
 }
 constexpr Op kBinaryCrossEntropyWithLogits{"binary_cross_entropy_with_logits", bce_logits_backward,
                                           &kTensorKind};
@@ -113,9 +126,6 @@ void check_unit_interval(const char* op, const char* what, const Tensor& t) {
     if (!(v >= 0 && v <= 1))
       throw std::domain_error(std::string(op) + ": " + what + " must be in [0, 1], got " + detail::number_text(v));
 }
-
-// The target of the binary losses takes no gradient here (a label).
-Tensor label(const Tensor& target) { return target.requires_grad() ? target.detach() : target; }
 
 }  // namespace
 
@@ -153,8 +163,7 @@ Tensor binary_cross_entropy(const Tensor& probs, const Tensor& target, Reduction
   std::vector<double> losses(p.size());
   for (std::size_t i = 0; i < p.size(); ++i)
     losses[i] = -(t[i] * clamped_log(p[i]) + (1 - t[i]) * clamped_log(1 - p[i]));
-  Tensor y = label(target);
-  return reduce(make_result(probs.shape(), std::move(losses), kBinaryCrossEntropy, {&probs, &y}), reduction);
+  return reduce(make_result(probs.shape(), std::move(losses), kBinaryCrossEntropy, {&probs, &target}), reduction);
 }
 
 Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& target, Reduction reduction) {
@@ -165,8 +174,7 @@ Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& targ
   std::vector<double> losses(x.size());
   for (std::size_t i = 0; i < x.size(); ++i)
     losses[i] = std::max(x[i], 0.0) - x[i] * t[i] + std::log1p(std::exp(-std::abs(x[i])));
-  Tensor y = label(target);
-  return reduce(make_result(logits.shape(), std::move(losses), kBinaryCrossEntropyWithLogits, {&logits, &y}),
+  return reduce(make_result(logits.shape(), std::move(losses), kBinaryCrossEntropyWithLogits, {&logits, &target}),
                 reduction);
 }
 
