@@ -126,6 +126,7 @@ ExplodedGraph explode(const Tensor& root, std::size_t max_elements) {
       for (std::size_t i = 0; i < n.data.size(); ++i) {
         Value v = n.requires_grad() ? Value(n.data[i]) : Value::constant(n.data[i]);
         v.set_label(element_name(base, n.shape, static_cast<std::int64_t>(i)));
+        v.node()->flags |= n.flags & kParameter;  // a parameter's elements are parameters
         elements.push_back(v);
       }
     } else {

@@ -50,6 +50,9 @@ Neuron::Neuron(std::size_t n_in, Activation activation) : b_(0.0), activation_(a
   if (n_in == 0) throw std::invalid_argument("Neuron: n_in must be at least 1");
   w_.reserve(n_in);
   for (std::size_t i = 0; i < n_in; ++i) w_.emplace_back(uniform(-1.0, 1.0));
+  // Marked as what the net learns, so pictures colour them apart from inputs.
+  for (Value& w : w_) w.node()->flags |= kParameter;
+  b_.node()->flags |= kParameter;
 }
 
 Value Neuron::operator()(const std::vector<Value>& x) const {

@@ -165,4 +165,11 @@ BOOST_AUTO_TEST_CASE(moons_training_reaches_full_accuracy) {
   BOOST_TEST(loss.data() < 0.1 * first_loss);
 }
 
+BOOST_AUTO_TEST_CASE(weights_and_biases_are_marked_as_parameters) {
+  gradlab::Neuron n(2);
+  for (const gradlab::Value& p : n.parameters()) BOOST_TEST((p.node()->flags & gradlab::kParameter) != 0);
+  gradlab::Value x(1.0);
+  BOOST_TEST((x.node()->flags & gradlab::kParameter) == 0);  // an input is not
+}
+
 BOOST_AUTO_TEST_SUITE_END()
