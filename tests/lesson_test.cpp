@@ -50,7 +50,7 @@ BOOST_AUTO_TEST_CASE(steps_are_numbered_and_pictures_written) {
 
 BOOST_AUTO_TEST_CASE(enter_back_and_quit) {
   fs::path dir = fresh_dir("pause");
-  std::istringstream in("\nb\nb\n\n\nq\n");
+  std::istringstream in("\nb\n B\r\n\n\nQuit\n");  // spaces, capitals and \r are forgiven
   std::ostringstream out;
   Lesson lesson({.dir = dir.string(), .pause = true, .in = &in, .out = &out});
   lesson.step("first");   // Enter
@@ -100,6 +100,41 @@ BOOST_AUTO_TEST_CASE(backward_one_node_at_a_time) {
   BOOST_TEST(is_png(dir / "step_02.png"));
   BOOST_TEST(a.grad() == -3.0);
   BOOST_TEST(out.str().find("accumulated") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(tensor_graphs_step_too_and_big_or_freed_graphs_are_refused) {
+  fs::path dir = fresh_dir("tensor");
+  std::ostringstream out;
+  Lesson lesson({.dir = dir.string(), .out = &out});
+  gl::Tensor x = gl::tensor({1.0, 2.0}).requires_grad_().set_label("x");
+  gl::Tensor y = (x * x).sum().set_label("y");
+  auto tape = lesson.backward(y);
+  BOOST_TEST(tape.size() == 2u);  // sum, then *
+  BOOST_TEST(is_png(dir / "step_02.png"));
+  BOOST_TEST((x.grad().to_vector() == std::vector<double>{2, 4}));
+  BOOST_TEST(out.str().find("x: += [2] (2 4)") != std::string::npos);
+  // 100 ops: refused before any gradient changes.
+  Value a(1.0, "a");
+  Value big = a;
+  for (int i = 0; i < 100; ++i) big = big * 1.0;
+  BOOST_CHECK_THROW(lesson.backward(big), std::length_error);
+  BOOST_TEST(a.grad() == 0.0);
+  // A freed graph: the engine's error, not a crash in the tape's probe.
+  Value b(2.0, "b");
+  Value c = b * b;
+  c.backward(false);
+  BOOST_CHECK_THROW(lesson.backward(c), std::logic_error);
+  BOOST_TEST(b.grad() == 4.0);  // as the first backward left it
+}
+
+BOOST_AUTO_TEST_CASE(a_new_run_clears_old_pictures) {
+  fs::path dir = fresh_dir("stale");
+  fs::create_directories(dir);
+  std::ofstream(dir / "step_07.png") << "from a longer run";
+  std::ofstream(dir / "notes.png") << "not a step";
+  Lesson lesson({.dir = dir.string()});
+  BOOST_TEST(!fs::exists(dir / "step_07.png"));
+  BOOST_TEST(fs::exists(dir / "notes.png"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -23,7 +23,8 @@ int main(int argc, char** argv) {
     lesson.step("Net(2, [2, 1]) as Values: every weight a Value, every multiply a node.",
                 y, {.title = "the net as Values"});
 
-    // The same weights as matrices: layer l computes tanh(x @ W_l^T + b_l).
+    // The same weights as matrices: layer 1 computes tanh(x @ W1^T + b1),
+    // layer 2 (the last, linear) h @ W2^T + b2.
     const gl::Layer& L1 = net.layers()[0];
     const gl::Layer& L2 = net.layers()[1];
     gl::Tensor W1 = gl::tensor(L1.weight_matrix(), {2, 2}).requires_grad_().set_label("W1");

@@ -7,6 +7,10 @@
 
 #include <unistd.h>
 
+#include <cctype>
+
+#include <gradlab/engine.hpp>
+
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -56,6 +60,11 @@ Lesson::Lesson(LessonOptions options)
       in_(options.in ? options.in : &std::cin),
       out_(options.out ? options.out : &std::cout) {
   std::filesystem::create_directories(dir_);
+  // Pictures of an earlier, longer run would pass for this one's: removed.
+  for (const auto& entry : std::filesystem::directory_iterator(dir_)) {
+    std::string name = entry.path().filename().string();
+    if (name.size() == 11 && name.rfind("step_", 0) == 0 && name.ends_with(".png")) std::filesystem::remove(entry.path());
+  }
 }
 
 int Lesson::run(const std::string& name, int argc, char** argv,
@@ -140,8 +149,11 @@ void Lesson::wait(std::size_t newest) {
       *out_ << "\n";
       return;
     }
-    if (line == "q") throw Quit{};
-    if (line == "b") {
+    // "q", " Q", "quit\r": the first letter that is not a space decides.
+    auto first_letter = line.find_first_not_of(" \t\r");
+    char key = first_letter == std::string::npos ? '\0' : static_cast<char>(std::tolower(line[first_letter]));
+    if (key == 'q') throw Quit{};
+    if (key == 'b') {
       if (on_screen > 0) --on_screen;
       show(on_screen, "back at ");
     } else if (on_screen < newest) {
@@ -153,7 +165,24 @@ void Lesson::wait(std::size_t newest) {
   }
 }
 
+namespace {
+
+// Each backward step renders the whole graph, so stepping suits small graphs
+// only; a big one is refused before any gradient changes.
+constexpr std::size_t kMaxSteppedOps = 60;
+void check_small_enough(const Node& root) {
+  std::size_t ops = 0;
+  for (const Node* n : engine::topological_order(root)) ops += !n->is_leaf();
+  if (ops > kMaxSteppedOps)
+    throw std::length_error("Lesson::backward: the graph has " + std::to_string(ops) + " ops (at most " +
+                            std::to_string(kMaxSteppedOps) + " are stepped, one picture each); call "
+                            "root.backward(), then step(text, root) for one picture of the result");
+}
+
+}  // namespace
+
 std::vector<TapeStep> Lesson::backward(const Value& root, const std::string& title) {
+  check_small_enough(*root.node());
   std::unordered_map<const Node*, std::string> note;
   bool first = true;
   return backward_with_tape(root, [&](const TapeStep& s) {
@@ -163,7 +192,7 @@ std::vector<TapeStep> Lesson::backward(const Value& root, const std::string& tit
     note[s.node] = "upstream " + fixed(s.upstream);
     for (const TapeEdge& e : s.edges)
       note[e.operand] = "+= " + fixed(s.upstream) + " × " + fixed(e.local) +
-                        (e.uses > 1 ? " (×" + std::to_string(e.uses) + " uses)" : "");
+                        (e.uses > 1 ? " (summed over " + std::to_string(e.uses) + " uses)" : "");
     std::ostringstream text;
     if (first) text << "backward starts at " << s.name << " with d" << s.name << "/d" << s.name
                     << " = 1; each step passes a node's gradient to its operands.\n";
@@ -172,9 +201,7 @@ std::vector<TapeStep> Lesson::backward(const Value& root, const std::string& tit
          << fixed(s.upstream) << ", times each local derivative\n";
     print_tape_header(text);
     print_tape_step(text, s);
-    // Top to bottom: tensor boxes are wide, so a long chain reads better downwards.
-    DotOptions dot{.rankdir = RankDir::TB,
-                   .title = title.empty() ? "backward: " + s.name : title + ": " + s.name,
+    DotOptions dot{.title = title.empty() ? "backward: " + s.name : title + ": " + s.name,
                    .highlight = s.node,
                    .note = [&](const Node& n) {
                      auto it = note.find(&n);
@@ -185,6 +212,7 @@ std::vector<TapeStep> Lesson::backward(const Value& root, const std::string& tit
 }
 
 std::vector<TensorTapeStep> Lesson::backward(const Tensor& root, const std::string& title) {
+  check_small_enough(*root.node());
   std::unordered_map<const Node*, std::string> note;
   return backward_with_tape(root, [&](const TensorTapeStep& s) {
     note.clear();

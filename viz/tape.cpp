@@ -21,6 +21,19 @@ namespace {
 
 ScalarNode& scalar(const Node& n) { return static_cast<ScalarNode&>(const_cast<Node&>(n)); }
 
+// What the engine would refuse, refused before the tape touches a gradient
+// (its probe runs ops' backward steps, which need the parents a freed graph
+// has dropped).
+void check_graph(const Node& root) {
+  if (!root.requires_grad())
+    throw std::logic_error("backward_with_tape: this result does not require grad, so there is "
+                           "no graph to backpropagate through");
+  for (const Node* n : engine::topological_order(root))
+    if (n->flags & kGraphFreed)
+      throw std::logic_error("backward_with_tape: part of this graph was freed by an earlier "
+                             "backward(retain_graph=false); build it again");
+}
+
 // The operands of n that take a gradient, each once, with its count of uses.
 std::vector<std::pair<Node*, int>> operands(const Node& n) {
   std::vector<std::pair<Node*, int>> uses;
@@ -40,13 +53,21 @@ std::vector<double> local_derivatives(const Node& out) {
   std::vector<double> kept;
   for (Node* p : all) kept.push_back(scalar(*p).grad);
   double kept_out = scalar(out).grad;
+  auto restore = [&] {
+    for (std::size_t i = all.size(); i-- > 0;) scalar(*all[i]).grad = kept[i];
+    scalar(out).grad = kept_out;
+  };
   for (Node* p : all) scalar(*p).grad = 0.0;
   scalar(out).grad = 1.0;
-  out.op->backward(const_cast<Node&>(out));
   std::vector<double> local;
-  for (auto [p, k] : operands(out)) local.push_back(scalar(*p).grad);
-  for (std::size_t i = all.size(); i-- > 0;) scalar(*all[i]).grad = kept[i];
-  scalar(out).grad = kept_out;
+  try {
+    out.op->backward(const_cast<Node&>(out));
+    for (auto [p, k] : operands(out)) local.push_back(scalar(*p).grad);
+  } catch (...) {
+    restore();  // an op whose backward throws leaves every gradient as it was
+    throw;
+  }
+  restore();
   return local;
 }
 
@@ -54,6 +75,7 @@ std::vector<double> local_derivatives(const Node& out) {
 
 std::vector<TapeStep> backward_with_tape(const Value& root,
                                          const std::function<void(const TapeStep&)>& on_step) {
+  check_graph(*root.node());
   std::vector<const Node*> order = engine::topological_order(*root.node());
   std::unordered_map<const Node*, std::string> names;
   std::unordered_map<const Node*, std::vector<double>> local;
@@ -127,6 +149,7 @@ std::vector<TensorTapeStep> backward_with_tape(const Tensor& root,
   if (root.numel() != 1)
     throw std::invalid_argument("backward_with_tape: the root has shape " + to_string(root.shape()) +
                                 "; the tape starts from a single number (reduce it with sum() or mean())");
+  check_graph(*root.node());
   std::vector<const Node*> order = engine::topological_order(*root.node());
   std::unordered_map<const Node*, std::string> names;
   std::unordered_map<const Node*, std::vector<double>> seen;  // each gradient as the tape last saw it
@@ -138,6 +161,8 @@ std::vector<TensorTapeStep> backward_with_tape(const Tensor& root,
                                   " node; this tape is for Tensors");
     std::string label = node_label(*n);
     names[n] = label.empty() ? "v" + std::to_string(i) : label;
+  }
+  for (const Node* n : order) {  // checked above: now the gradients may change
     TensorNode& t = tensor_node(*n);
     if (!n->is_leaf()) t.grad.clear();  // not reached yet: pictures show no gradient until the sweep fills it
     if (n->requires_grad()) seen[n] = t.grad.empty() ? std::vector<double>(t.data.size(), 0.0) : t.grad;

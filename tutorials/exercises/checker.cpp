@@ -110,6 +110,9 @@ bool check_one(const Exercise& ex, std::ostream& os) {
     os << "  TODO: " << todo.what()
        << ". Write it in tutorials/exercises/my_gradients.cpp, then `make exercise` again.\n";
     return false;
+  } catch (const std::exception& e) {  // the learner's code failed: say so, check the rest
+    os << "  FAIL: your code threw: " << e.what() << "\n  hint: " << ex.hint << "\n";
+    return false;
   }
   gl::GradCheckResult ref = ex.reference();
   if (yours.size() != ref.entries.size()) {
