@@ -5,6 +5,8 @@
 
 #include <gradlab/tensor.hpp>
 
+#include "number_text.hpp"
+
 #include <cstdio>
 #include <initializer_list>
 #include <stdexcept>
@@ -25,13 +27,6 @@ Tensor make_result(Shape shape, std::vector<double> data, const Op& op,
 std::int64_t numel_of(const Shape& shape);
 // dim in [-rank, rank) -> [0, rank); std::invalid_argument naming `op` otherwise.
 std::int64_t wrap_dim(const std::string& op, std::int64_t dim, std::int64_t rank);
-
-// A number as error messages show it: 3, -2.5, 1e+300 (printf's %g).
-inline std::string number_text(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", x);
-  return buf;
-}
 
 // An index given as a double: a whole number in [-size, size), wrapped to
 // [0, size); std::invalid_argument naming `op` otherwise.

@@ -11,6 +11,8 @@
 
 #include "node_pool.hpp"
 
+#include "number_text.hpp"
+
 namespace gradlab {
 
 namespace {
@@ -19,11 +21,7 @@ namespace {
 constinit thread_local detail::NodePool scalar_pool(sizeof(ScalarNode));
 #endif
 
-std::string number_text(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4f", x);
-  return buf;
-}
+using detail::four_decimals;
 
 }  // namespace
 
@@ -48,8 +46,8 @@ const NodeKind kScalarKind{
     "scalar",
     [](Node* n) { delete static_cast<ScalarNode*>(n); },
     [](Node& n) { static_cast<ScalarNode&>(n).grad = 0.0; },
-    [](const Node& n) { return number_text(static_cast<const ScalarNode&>(n).data); },
-    [](const Node& n) { return number_text(static_cast<const ScalarNode&>(n).grad); },
+    [](const Node& n) { return four_decimals(static_cast<const ScalarNode&>(n).data); },
+    [](const Node& n) { return four_decimals(static_cast<const ScalarNode&>(n).grad); },
 };
 const Op kScalarLeaf{"", nullptr, &kScalarKind};
 
@@ -89,7 +87,7 @@ void Value::backward(bool retain_graph) {
 std::ostream& operator<<(std::ostream& os, const Value& v) {
   os << "Value(";
   if (std::string label = v.label(); !label.empty()) os << "label=" << label << ", ";
-  return os << "data=" << number_text(v.data()) << ", grad=" << number_text(v.grad()) << ")";
+  return os << "data=" << four_decimals(v.data()) << ", grad=" << four_decimals(v.grad()) << ")";
 }
 
 }  // namespace gradlab

@@ -11,6 +11,8 @@
 
 #include <gradlab/engine.hpp>
 
+#include "number_text.hpp"
+
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -25,11 +27,7 @@ namespace gradlab::viz {
 
 namespace {
 
-std::string fixed(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4f", x);
-  return buf;
-}
+std::string fixed(double x) { return detail::four_decimals(x); }  // as the pictures print numbers
 
 LessonOptions from_command_line(const std::string& name, int argc, char** argv) {
   LessonOptions options{.dir = "out/" + name, .pause = isatty(0) != 0};

@@ -11,15 +11,13 @@
 #include <set>
 #include <stdexcept>
 
+#include "../number_text.hpp"
+
 namespace gradlab::optim {
 
 namespace {
 
-std::string number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
+using detail::number_text;
 
 }  // namespace
 
@@ -47,12 +45,12 @@ Optimizer::Optimizer(std::string name, std::vector<Tensor> params, double lr,
 
 void Optimizer::check_at_least_zero(const char* arg, double value) const {
   if (!(value >= 0))  // also refuses NaN
-    throw std::invalid_argument(name_ + ": " + arg + " must be >= 0, got " + number(value));
+    throw std::invalid_argument(name_ + ": " + arg + " must be >= 0, got " + number_text(value));
 }
 
 void Optimizer::check_below_one(const char* arg, double value) const {
   if (!(value >= 0 && value < 1))
-    throw std::invalid_argument(name_ + ": " + arg + " must be in [0, 1), got " + number(value));
+    throw std::invalid_argument(name_ + ": " + arg + " must be in [0, 1), got " + number_text(value));
 }
 
 void Optimizer::set_lr(double lr) {
@@ -138,7 +136,7 @@ void Optimizer::load_named_state(const NamedTensors& state) {
     double step = missing("step")->data()[0];
     if (!(step >= 1 && step <= 9007199254740992.0) || step != std::floor(step))  // up to 2^53
       refuse("entry '" + std::to_string(i) + ".step' must be a whole number >= 1, got " +
-             number(step));
+             number_text(step));
     loaded[i].step = static_cast<std::int64_t>(step);
     for (const auto& b : buffer_names_) loaded[i].buffers.push_back(missing(b)->data());
   }
@@ -148,7 +146,7 @@ void Optimizer::load_named_state(const NamedTensors& state) {
 
 double clip_grad_norm_(const std::vector<Tensor>& params, double max_norm) {
   if (!(max_norm >= 0))
-    throw std::invalid_argument("clip_grad_norm_: max_norm must be >= 0, got " + number(max_norm));
+    throw std::invalid_argument("clip_grad_norm_: max_norm must be >= 0, got " + number_text(max_norm));
   double sum_sq = 0;
   for (const Tensor& p : params)
     for (double g : p.node()->grad) sum_sq += g * g;
