@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 // One epoch of an MLP 784-128-64-10 (ReLU, cross-entropy, SGD, batch 64) on
-// 8,000 MNIST-shaped inputs, on gradlab's tensors. The data are random (the
-// speed does not depend on the pixels); bench/torch_compare.py runs the same
-// in PyTorch. Prints `name: value unit` lines. Run with OPENBLAS_NUM_THREADS=1
+// the 8,000 MNIST training digits (bench_data.hpp), on gradlab's tensors;
+// bench/torch_compare.py runs the same in PyTorch on the same digits. Prints `name: value unit` lines. Run with OPENBLAS_NUM_THREADS=1
 // for one thread, as PyTorch's side uses.
 #include <algorithm>
 #include <chrono>
@@ -12,15 +11,15 @@
 #include <gradlab/gradlab.hpp>
 #include <gradlab/optim.hpp>
 
+#include "bench_data.hpp"
+
 namespace gl = gradlab;
 
 int main() {
   gl::manual_seed(0);
   const std::int64_t n = 8000, batch = 64;
-  gl::Tensor images = gl::rand({n, 784});
-  std::vector<double> labels(static_cast<std::size_t>(n));
-  for (std::size_t i = 0; i < labels.size(); ++i) labels[i] = static_cast<double>(i % 10);
-  gl::Tensor targets = gl::tensor(labels, {n});
+  bench::TrainingSet data = bench::training_set();
+  gl::Tensor images = data.images, targets = data.labels;
   gl::nn::MLP model({784, 128, 64, 10});  // Linear layers with ReLU between, as PyTorch's side
   gl::nn::CrossEntropyLoss loss_fn;
   gl::optim::SGD optimizer(model.parameters(), gl::optim::SGDOptions(0.1));
@@ -39,7 +38,7 @@ int main() {
     }
     best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   }
-  std::printf("mlp_epoch_gradlab: %.3f s/epoch (784-128-64-10, batch 64, 8000 inputs, last loss %.3f)\n",
-              best, last_loss);
+  std::printf("mlp_epoch_gradlab: %.3f s/epoch (784-128-64-10, batch 64, 8000 %s inputs, last loss %.3f)\n",
+              best, data.source.c_str(), last_loss);
   return 0;
 }

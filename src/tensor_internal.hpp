@@ -33,9 +33,10 @@ std::int64_t wrap_dim(const std::string& op, std::int64_t dim, std::int64_t rank
 std::int64_t whole_number(const std::string& op, double x, std::int64_t size);
 
 // C (n, m) += A (n, k) @ B (k, m) through BLAS, with A and/or B read
-// transposed (ta: A is stored (k, n); tb: B is stored (m, k)).
+// transposed (ta: A is stored (k, n); tb: B is stored (m, k)). With
+// accumulate = false, C = A @ B: C's old numbers are not read.
 void gemm(bool ta, bool tb, std::int64_t n, std::int64_t m, std::int64_t k, const double* A,
-          const double* B, double* C);
+          const double* B, double* C, bool accumulate = true);
 
 // NumPy broadcasting: shapes align from the right; a dimension of 1 (or a
 // missing one) stretches. std::invalid_argument names the op and both shapes.

@@ -5,6 +5,8 @@
 
 #include <cblas.h>
 
+#include <algorithm>
+
 #include <stdexcept>
 
 #include "buffer_cache.hpp"
@@ -19,11 +21,15 @@ using detail::tnode;
 namespace detail {
 
 void gemm(bool ta, bool tb, std::int64_t n, std::int64_t m, std::int64_t k, const double* A,
-          const double* B, double* C) {
-  if (n == 0 || m == 0 || k == 0) return;  // nothing to add (and BLAS refuses leading dims of 0)
+          const double* B, double* C, bool accumulate) {
+  if (n == 0 || m == 0) return;
+  if (k == 0) {  // an empty sum (and BLAS refuses leading dims of 0)
+    if (!accumulate) std::fill(C, C + n * m, 0.0);
+    return;
+  }
   cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
               static_cast<int>(n), static_cast<int>(m), static_cast<int>(k), 1.0, A,
-              static_cast<int>(ta ? n : k), B, static_cast<int>(tb ? k : m), 1.0, C,
+              static_cast<int>(ta ? n : k), B, static_cast<int>(tb ? k : m), accumulate ? 1.0 : 0.0, C,
               static_cast<int>(m));
 }
 
@@ -89,13 +95,13 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   Shape shape = batch;
   shape.push_back(N);
   shape.push_back(M);
-  std::vector<double> out = detail::buffer(static_cast<std::size_t>(detail::numel_of(shape)));
-  if (N && M && K)
-    detail::for_each_broadcast(batch, batch_of(a.shape()), batch_of(b.shape()),
-                   [&](std::int64_t o, std::int64_t ia, std::int64_t ib) {
-                     gemm(false, false, N, M, K, a.data().data() + ia * N * K,
-                          b.data().data() + ib * K * M, out.data() + o * N * M);
-                   });
+  std::vector<double> out = detail::buffer_for_overwrite(static_cast<std::size_t>(detail::numel_of(shape)));
+  // Each output matrix is written once, so BLAS writes it (no zero fill, no add).
+  detail::for_each_broadcast(batch, batch_of(a.shape()), batch_of(b.shape()),
+                 [&](std::int64_t o, std::int64_t ia, std::int64_t ib) {
+                   gemm(false, false, N, M, K, a.data().data() + ia * N * K,
+                        b.data().data() + ib * K * M, out.data() + o * N * M, /*accumulate=*/false);
+                 });
   return make_result(std::move(shape), std::move(out), op, {&a, &b});
 }
 

@@ -96,8 +96,8 @@ void conv2d_backward(Node& n) {
       for (std::int64_t p = 0; p < P; ++p) db[f] += d[f * P + p];
   }
   if (x.requires_grad()) {  // dcols = w^T @ d: (K, F) @ (F, P), then col2im adds back
-    std::vector<double> dcols = detail::buffer(static_cast<std::size_t>(K * P));
-    gemm(true, false, K, P, F, w.data.data(), d.data(), dcols.data());
+    std::vector<double> dcols = detail::buffer_for_overwrite(static_cast<std::size_t>(K * P));
+    gemm(true, false, K, P, F, w.data.data(), d.data(), dcols.data(), /*accumulate=*/false);
     double* dx = x.grad_buffer().data();
     const double* dc = dcols.data();
     for_each_patch_element(g, [=](std::int64_t at, std::int64_t src) { if (src >= 0) dx[src] += dc[at]; });
@@ -127,8 +127,8 @@ Tensor conv2d_op(const Tensor& x, const Tensor& w, const Tensor* b, std::int64_t
   const std::int64_t F = g.F, K = g.K(), P = g.P(), S = g.OH * g.OW;
   // out (F, P) = w (F, K) @ cols (K, P), then each image's block moves to (N, F, OH, OW).
   std::vector<double> cols = im2col(g, x.data());
-  std::vector<double> prod = detail::buffer(static_cast<std::size_t>(F * P));
-  if (F && P && K) gemm(false, false, F, P, K, w.data().data(), cols.data(), prod.data());
+  std::vector<double> prod = detail::buffer_for_overwrite(static_cast<std::size_t>(F * P));
+  gemm(false, false, F, P, K, w.data().data(), cols.data(), prod.data(), /*accumulate=*/false);
   std::vector<double> out = detail::buffer_for_overwrite(prod.size());
   for (std::int64_t n = 0; n < g.N; ++n)
     for (std::int64_t f = 0; f < F; ++f) {

@@ -54,10 +54,10 @@ Tensor linear_op(const Tensor& x, const Tensor& w, const Tensor* b) {
                                 " (expected [" + std::to_string(O) + "])");
   Shape shape = x.shape();
   shape.back() = O;
-  std::vector<double> out = detail::buffer(static_cast<std::size_t>(N * O));
+  std::vector<double> out = detail::buffer_for_overwrite(static_cast<std::size_t>(N * O));
   if (b)  // each row starts as b, then the GEMM adds x @ w^T into it
     for (std::int64_t r = 0; r < N; ++r) std::copy(b->data().begin(), b->data().end(), out.begin() + r * O);
-  gemm(false, true, N, O, I, x.data().data(), w.data().data(), out.data());
+  gemm(false, true, N, O, I, x.data().data(), w.data().data(), out.data(), /*accumulate=*/b != nullptr);
   if (b) return make_result(std::move(shape), std::move(out), kLinear, {&x, &w, b});
   return make_result(std::move(shape), std::move(out), kLinear, {&x, &w});
 }
