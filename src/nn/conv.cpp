@@ -179,15 +179,17 @@ Tensor max_pool2d(const Tensor& x, std::int64_t kernel, std::int64_t stride) {
   // NaN, not a made-up number); inputs without NaN take the quick path.
   bool has_nan = false;
   for (double v : in) has_nan |= v != v;
-  auto pool = [&](auto nan_aware) {
+  // k is the kernel size: a compile-time 2 for the common 2x2 window (the
+  // compiler then unrolls the window), else the number given.
+  auto pool = [&](auto nan_aware, auto k) {
     std::size_t i = 0;
     for (std::int64_t plane = 0; plane < N * C; ++plane)
       for (std::int64_t oh = 0; oh < OH; ++oh)
         for (std::int64_t ow = 0; ow < OW; ++ow, ++i) {
           double best = -std::numeric_limits<double>::infinity();
           std::int64_t at = (plane * H + oh * stride) * W + ow * stride;
-          for (std::int64_t kh = 0; kh < kernel; ++kh)
-            for (std::int64_t kw = 0; kw < kernel; ++kw) {
+          for (std::int64_t kh = 0; kh < k; ++kh)
+            for (std::int64_t kw = 0; kw < k; ++kw) {
               std::int64_t src = (plane * H + oh * stride + kh) * W + ow * stride + kw;
               double v = in[static_cast<std::size_t>(src)];
               if constexpr (decltype(nan_aware)::value) {
@@ -205,8 +207,12 @@ Tensor max_pool2d(const Tensor& x, std::int64_t kernel, std::int64_t stride) {
           argmax[i] = at;
         }
   };
-  if (has_nan) pool(std::true_type{});
-  else pool(std::false_type{});
+  auto with_kernel = [&](auto nan_aware) {
+    if (kernel == 2) pool(nan_aware, std::integral_constant<std::int64_t, 2>{});
+    else pool(nan_aware, kernel);
+  };
+  if (has_nan) with_kernel(std::true_type{});
+  else with_kernel(std::false_type{});
   Tensor result = make_result({N, C, OH, OW}, std::move(out), kMaxPool2d, {&x});
   result.node()->saved_ints = std::move(argmax);
   return result;
