@@ -116,6 +116,46 @@ BOOST_AUTO_TEST_CASE(the_learning_rate_is_saved) {
   BOOST_TEST(opt2.lr() == 0.05);
 }
 
+BOOST_AUTO_TEST_CASE(the_schedule_resumes_where_it_stopped) {
+  TempDir dir{"checkpoint_test"};
+  Model m(0.5);
+  optim::SGD opt(m.params(), optim::SGDOptions(0.1));
+  optim::CosineAnnealingLR schedule(opt, 10);
+  for (int epoch = 0; epoch < 3; ++epoch) schedule.step();
+  optim::save(dir.file("ckpt.gl"), m.named(), opt, &schedule);
+  schedule.step();  // where training without the save would go next
+  double fourth = opt.lr();
+
+  Model m2(0.5);
+  optim::SGD opt2(m2.params(), optim::SGDOptions(0.7));  // another lr: the file's wins
+  optim::CosineAnnealingLR schedule2(opt2, 10);
+  optim::load(dir.file("ckpt.gl"), m2.named(), opt2, &schedule2);
+  BOOST_TEST(schedule2.last_epoch() == 3);
+  schedule2.step();
+  BOOST_TEST(opt2.lr() == fourth);  // 0.05 (1 + cos(4 pi / 10)) from base 0.1, bit for bit
+
+  // A checkpoint without a schedule, loaded with one: refused, nothing changed.
+  optim::save(dir.file("plain.gl"), m.named(), opt);
+  std::string plain = dir.file("plain.gl");
+  BOOST_TEST(error_of([&] { optim::load(plain, m2.named(), opt2, &schedule2); }) ==
+             "load: " + plain + ": the checkpoint holds no scheduler state");
+  BOOST_TEST(schedule2.last_epoch() == 4);
+  // A bad epoch count: refused before the optimizer or the schedule change.
+  gl::save(dir.file("bad.gl"), [&] {
+    NamedTensors all;
+    for (auto& [name, t] : m.named()) all.emplace_back("model." + name, t);
+    for (auto& [name, t] : opt.named_state()) all.emplace_back("optim." + name, t);
+    all.emplace_back("sched.base_lr", gl::tensor({0.1}, {1}));
+    all.emplace_back("sched.last_epoch", gl::tensor({-2.0}, {1}));
+    return all;
+  }());
+  double lr_before = opt2.lr();
+  BOOST_TEST(error_of([&] { optim::load(dir.file("bad.gl"), m2.named(), opt2, &schedule2); }).find(
+                 "scheduler state needs base_lr >= 0 and a whole last_epoch >= 0") != std::string::npos);
+  BOOST_TEST(opt2.lr() == lr_before);
+  BOOST_TEST(schedule2.last_epoch() == 4);
+}
+
 BOOST_AUTO_TEST_CASE(a_failed_load_changes_nothing) {
   TempDir dir{"checkpoint_test"};
   Model sgd_model(0.5);
@@ -157,7 +197,7 @@ BOOST_AUTO_TEST_CASE(a_failed_load_changes_nothing) {
   gl::save(dir.file("plain.gl"), m.named());
   BOOST_TEST(refusal(dir.file("plain.gl"), m.named()) ==
              "load: " + dir.file("plain.gl") +
-                 ": entry 'w' is neither 'model.*' nor 'optim.*' (not a checkpoint?)");
+                 ": entry 'w' is neither 'model.*', 'optim.*' nor 'sched.*' (not a checkpoint?)");
 }
 
 BOOST_AUTO_TEST_CASE(load_named_state_checks_everything_first) {

@@ -248,7 +248,7 @@ inline int train_and_test(const Config& c, const gl::Mnist& data, gl::nn::Module
     gl::viz::render(*loss.node(), c.out + "/graph.png", {.dot = {.rankdir = gl::viz::RankDir::TB,
                                                                  .title = c.name + ": the graph of a loss"}});
   }
-  gl::optim::save(c.out + "/model.gl", model.named_parameters(), optimizer);
+  gl::optim::save(c.out + "/model.gl", model.named_parameters(), optimizer, &schedule);
   std::printf("trained %d epochs in %.1f s (%.2f s/epoch)\n", c.epochs, seconds, seconds / c.epochs);
   std::printf("pictures: %s/loss.png, %s/misclassified.png, %s/graph.png; model: %s/model.gl\n", c.out.c_str(),
               c.out.c_str(), c.out.c_str(), c.out.c_str());

@@ -31,6 +31,25 @@ void LRScheduler::step() {
   optimizer_.set_lr(last_lr_);
 }
 
+NamedTensors LRScheduler::named_state() const {
+  return {{"base_lr", tensor({base_lr_}, {1})}, {"last_epoch", tensor({static_cast<double>(epoch_)}, {1})}};
+}
+
+void LRScheduler::load_named_state(const NamedTensors& state) {
+  double base = -1, epoch = -1;
+  for (const auto& [name, t] : state) {
+    if (t.numel() != 1) throw std::invalid_argument("scheduler state '" + name + "' must hold one number");
+    if (name == "base_lr") base = t.item();
+    else if (name == "last_epoch") epoch = t.item();
+    else throw std::invalid_argument("unknown scheduler state '" + name + "'");
+  }
+  if (!(base >= 0) || !(epoch >= 0 && epoch <= 9007199254740992.0) || epoch != std::floor(epoch))
+    throw std::invalid_argument("scheduler state needs base_lr >= 0 and a whole last_epoch >= 0");
+  base_lr_ = base;
+  epoch_ = static_cast<std::int64_t>(epoch);
+  last_lr_ = epoch_ == 0 ? base_lr_ : lr_at(epoch_);  // the lr itself comes with the optimizer's state
+}
+
 StepLR::StepLR(Optimizer& optimizer, std::int64_t step_size, double gamma)
     : LRScheduler(optimizer), step_size_(step_size), gamma_(gamma) {
   check(step_size > 0, "StepLR: step_size must be > 0", step_size);

@@ -2,8 +2,8 @@
 // Learning-rate schedulers: each sets the optimizer's lr from a closed form
 // in the epoch count t, as in PyTorch's docs. Call step() once per epoch,
 // after the optimizer's steps. A scheduler holds a reference to its
-// optimizer, which must outlive it. Not saved with the checkpoint (the lr
-// itself is: optimizer.named_state() holds "lr").
+// optimizer, which must outlive it. Its state (the base lr and the epochs
+// stepped) goes into a checkpoint with the optimizer's (checkpoint.hpp).
 #pragma once
 
 #include <cstdint>
@@ -18,6 +18,12 @@ class LRScheduler {
   void step();  // t += 1, then lr = lr_at(t)
   double get_last_lr() const { return last_lr_; }
   std::int64_t last_epoch() const { return epoch_; }  // t: epochs stepped so far
+
+  // "base_lr" and "last_epoch", as one-element tensors, for saving; loading
+  // checks both (a whole number of epochs >= 0) before it changes either,
+  // std::invalid_argument otherwise. The optimizer's lr is its own state.
+  NamedTensors named_state() const;
+  void load_named_state(const NamedTensors& state);
 
  protected:
   explicit LRScheduler(Optimizer& optimizer);
