@@ -18,16 +18,19 @@ using detail::tnode;
 using detail::around;
 using detail::Around;
 
-namespace {
-
-// The shared backward: d(out[i])/d(a[src[i]]) = 1, and several i may share a
-// src (index_select with repeats), so their gradients add up.
-void scatter_back(Node& n) {
+// The shared backward (tensor_internal.hpp): d(out[i])/d(a[src[i]]) = 1,
+// and several i may share a src (index_select with repeats), so their
+// gradients add up.
+void detail::scatter_back(Node& n) {
   TensorNode& out = tnode(n);
   std::vector<double>& da = operand(n, 0).grad_buffer();
   const std::vector<double>& dout = out.grad_buffer();
   for (std::size_t i = 0; i < dout.size(); ++i) da[out.saved_ints[i]] += dout[i];
 }
+
+using detail::scatter_back;
+
+namespace {
 
 Tensor take(const Tensor& a, Shape shape, std::vector<std::int64_t> src, const Op& op) {
   std::vector<double> out = detail::buffer_for_overwrite(src.size());

@@ -28,6 +28,11 @@ std::int64_t numel_of(const Shape& shape);
 // dim in [-rank, rank) -> [0, rank); std::invalid_argument naming `op` otherwise.
 std::int64_t wrap_dim(const std::string& op, std::int64_t dim, std::int64_t rank);
 
+// The backward of every op that picks elements (select, slice, gather,
+// max_pool2d): out.saved_ints[i] is where out[i] came from in operand 0, and
+// d(out[i])/d(a[saved_ints[i]]) = 1, added up where several i share one.
+void scatter_back(Node& out);
+
 // An index given as a double: a whole number in [-size, size), wrapped to
 // [0, size); std::invalid_argument naming `op` otherwise.
 std::int64_t whole_number(const std::string& op, double x, std::int64_t size);

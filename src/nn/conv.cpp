@@ -74,39 +74,6 @@ std::vector<double> im2col(const ConvGeometry& g, const std::vector<double>& x) 
   return cols;
 }
 
-void conv2d_backward(Node& n) {
-  TensorNode& out = tnode(n);
-  TensorNode& x = operand(n, 0);
-  TensorNode& w = operand(n, 1);
-  ConvGeometry g = geometry(x.shape, w.shape, out.saved_ints[0], out.saved_ints[1]);
-  const std::int64_t F = g.F, K = g.K(), P = g.P(), S = g.OH * g.OW;
-  // dout arrives as (N, F, OH, OW); the products want it as (F, P).
-  const std::vector<double>& dout = out.grad_buffer();
-  std::vector<double> d = detail::buffer_for_overwrite(static_cast<std::size_t>(F * P));
-  for (std::int64_t b = 0; b < g.N; ++b)
-    for (std::int64_t f = 0; f < F; ++f)
-      std::copy_n(dout.begin() + (b * F + f) * S, S, d.begin() + f * P + b * S);
-  // dw = d @ cols^T: (F, P) @ (P, K), with the columns the forward kept
-  // (it keeps them when w required grad then; a later requires_grad_ cannot add them).
-  if (w.requires_grad() && !out.saved_data.empty())
-    gemm(false, true, F, K, P, d.data(), out.saved_data.data(), w.grad_buffer().data());
-  if (n.nparents == 3 && operand(n, 2).requires_grad()) {  // db = d summed over patches
-    std::vector<double>& db = operand(n, 2).grad_buffer();
-    for (std::int64_t f = 0; f < F; ++f)
-      for (std::int64_t p = 0; p < P; ++p) db[f] += d[f * P + p];
-  }
-  if (x.requires_grad()) {  // dcols = w^T @ d: (K, F) @ (F, P), then col2im adds back
-    std::vector<double> dcols = detail::buffer_for_overwrite(static_cast<std::size_t>(K * P));
-    gemm(true, false, K, P, F, w.data.data(), d.data(), dcols.data(), /*accumulate=*/false);
-    double* dx = x.grad_buffer().data();
-    const double* dc = dcols.data();
-    for_each_patch_element(g, [=](std::int64_t at, std::int64_t src) { if (src >= 0) dx[src] += dc[at]; });
-    detail::recycle(std::move(dcols));
-  }
-  detail::recycle(std::move(d));
-}
-constexpr Op kConv2d{"conv2d", conv2d_backward, &kTensorKind};
-
 Tensor conv2d_op(const Tensor& x, const Tensor& w, const Tensor* b, std::int64_t stride,
                  std::int64_t padding) {
   auto shapes = [&] { return "input " + to_string(x.shape()) + " and weight " + to_string(w.shape()); };
@@ -123,6 +90,39 @@ Tensor conv2d_op(const Tensor& x, const Tensor& w, const Tensor* b, std::int64_t
                                 to_string(w.shape()));
   if (x.shape()[2] + 2 * padding < w.shape()[2] || x.shape()[3] + 2 * padding < w.shape()[3])
     throw std::invalid_argument("conv2d: the kernel of " + shapes() + " is larger than the padded input");
+  // The backward is the forward's three products turned around:
+  // dw = dout @ cols^T, dcols = w^T @ dout (then col2im), db = dout summed.
+  static constexpr Op op{"conv2d", [](Node& n) {
+    TensorNode& out = tnode(n);
+    TensorNode& x = operand(n, 0);
+    TensorNode& w = operand(n, 1);
+    ConvGeometry g = geometry(x.shape, w.shape, out.saved_ints[0], out.saved_ints[1]);
+    const std::int64_t F = g.F, K = g.K(), P = g.P(), S = g.OH * g.OW;
+    // dout arrives as (N, F, OH, OW); the products want it as (F, P).
+    const std::vector<double>& dout = out.grad_buffer();
+    std::vector<double> d = detail::buffer_for_overwrite(static_cast<std::size_t>(F * P));
+    for (std::int64_t b = 0; b < g.N; ++b)
+      for (std::int64_t f = 0; f < F; ++f)
+        std::copy_n(dout.begin() + (b * F + f) * S, S, d.begin() + f * P + b * S);
+    // dw = d @ cols^T: (F, P) @ (P, K), with the columns the forward kept
+    // (it keeps them when w required grad then; a later requires_grad_ cannot add them).
+    if (w.requires_grad() && !out.saved_data.empty())
+      gemm(false, true, F, K, P, d.data(), out.saved_data.data(), w.grad_buffer().data());
+    if (n.nparents == 3 && operand(n, 2).requires_grad()) {  // db = d summed over patches
+      std::vector<double>& db = operand(n, 2).grad_buffer();
+      for (std::int64_t f = 0; f < F; ++f)
+        for (std::int64_t p = 0; p < P; ++p) db[f] += d[f * P + p];
+    }
+    if (x.requires_grad()) {  // dcols = w^T @ d: (K, F) @ (F, P), then col2im adds back
+      std::vector<double> dcols = detail::buffer_for_overwrite(static_cast<std::size_t>(K * P));
+      gemm(true, false, K, P, F, w.data.data(), d.data(), dcols.data(), /*accumulate=*/false);
+      double* dx = x.grad_buffer().data();
+      const double* dc = dcols.data();
+      for_each_patch_element(g, [=](std::int64_t at, std::int64_t src) { if (src >= 0) dx[src] += dc[at]; });
+      detail::recycle(std::move(dcols));
+    }
+    detail::recycle(std::move(d));
+  }, &kTensorKind};
   ConvGeometry g = geometry(x.shape(), w.shape(), stride, padding);
   const std::int64_t F = g.F, K = g.K(), P = g.P(), S = g.OH * g.OW;
   // out (F, P) = w (F, K) @ cols (K, P), then each image's block moves to (N, F, OH, OW).
@@ -137,22 +137,13 @@ Tensor conv2d_op(const Tensor& x, const Tensor& w, const Tensor* b, std::int64_t
     }
   detail::recycle(std::move(prod));
   Shape shape{g.N, F, g.OH, g.OW};
-  Tensor result = b ? make_result(std::move(shape), std::move(out), kConv2d, {&x, &w, b})
-                    : make_result(std::move(shape), std::move(out), kConv2d, {&x, &w});
+  Tensor result = b ? make_result(std::move(shape), std::move(out), op, {&x, &w, b})
+                    : make_result(std::move(shape), std::move(out), op, {&x, &w});
   result.node()->saved_ints = {stride, padding};  // kept for backward
   if (w.requires_grad() && result.requires_grad()) result.node()->saved_data = std::move(cols);  // for dw
   else detail::recycle(std::move(cols));
   return result;
 }
-
-void max_pool2d_backward(Node& n) {
-  // d(out[i])/d(x[argmax i]) = 1, and 0 for the rest of the window.
-  TensorNode& out = tnode(n);
-  std::vector<double>& dx = operand(n, 0).grad_buffer();
-  const std::vector<double>& dout = out.grad_buffer();
-  for (std::size_t i = 0; i < dout.size(); ++i) dx[out.saved_ints[i]] += dout[i];
-}
-constexpr Op kMaxPool2d{"max_pool2d", max_pool2d_backward, &kTensorKind};
 
 }  // namespace
 
@@ -213,7 +204,10 @@ Tensor max_pool2d(const Tensor& x, std::int64_t kernel, std::int64_t stride) {
   };
   if (has_nan) with_kernel(std::true_type{});
   else with_kernel(std::false_type{});
-  Tensor result = make_result({N, C, OH, OW}, std::move(out), kMaxPool2d, {&x});
+  // d(out[i])/d(x[argmax i]) = 1, and 0 for the rest of the window: the
+  // indexing ops' scatter, with the arg-maxes as the positions.
+  static constexpr Op op{"max_pool2d", detail::scatter_back, &kTensorKind};
+  Tensor result = make_result({N, C, OH, OW}, std::move(out), op, {&x});
   result.node()->saved_ints = std::move(argmax);
   return result;
 }

@@ -23,25 +23,6 @@ namespace {
 // x is (..., I): the number of rows is the product of every dim but the last.
 std::int64_t rows_of(const Shape& x) { return detail::numel_of(Shape(x.begin(), x.end() - 1)); }
 
-// linear's op: out = x @ w^T (+ b). x is (N, I), w is (O, I), out is (N, O).
-void linear_backward(Node& n) {
-  TensorNode& out = tnode(n);
-  TensorNode& x = operand(n, 0);
-  TensorNode& w = operand(n, 1);
-  const std::int64_t O = w.shape[0], I = w.shape[1], N = rows_of(x.shape);
-  const double* dout = out.grad_buffer().data();
-  if (x.requires_grad())  // dx = dout @ w: (N, O) @ (O, I)
-    gemm(false, false, N, I, O, dout, w.data.data(), x.grad_buffer().data());
-  if (w.requires_grad())  // dw = dout^T @ x: (O, N) @ (N, I)
-    gemm(true, false, O, I, N, dout, x.data.data(), w.grad_buffer().data());
-  if (n.nparents == 3 && operand(n, 2).requires_grad()) {
-    double* db = operand(n, 2).grad_buffer().data();  // db = sum of dout's rows
-    for (std::int64_t r = 0; r < N; ++r)
-      for (std::int64_t o = 0; o < O; ++o) db[o] += dout[r * O + o];
-  }
-}
-constexpr Op kLinear{"linear", linear_backward, &kTensorKind};
-
 Tensor linear_op(const Tensor& x, const Tensor& w, const Tensor* b) {
   if (w.dim() != 2 || x.dim() < 1 || x.shape().back() != w.shape()[1])
     throw std::invalid_argument("linear: input of shape " + to_string(x.shape()) +
@@ -52,14 +33,31 @@ Tensor linear_op(const Tensor& x, const Tensor& w, const Tensor* b) {
     throw std::invalid_argument("linear: bias of shape " + to_string(b->shape()) +
                                 " does not fit weight of shape " + to_string(w.shape()) +
                                 " (expected [" + std::to_string(O) + "])");
+  // out = x @ w^T (+ b). x is (N, I), w is (O, I), out is (N, O).
+  static constexpr Op op{"linear", [](Node& n) {
+    TensorNode& out = tnode(n);
+    TensorNode& x = operand(n, 0);
+    TensorNode& w = operand(n, 1);
+    const std::int64_t O = w.shape[0], I = w.shape[1], N = rows_of(x.shape);
+    const double* dout = out.grad_buffer().data();
+    if (x.requires_grad())  // dx = dout @ w: (N, O) @ (O, I)
+      gemm(false, false, N, I, O, dout, w.data.data(), x.grad_buffer().data());
+    if (w.requires_grad())  // dw = dout^T @ x: (O, N) @ (N, I)
+      gemm(true, false, O, I, N, dout, x.data.data(), w.grad_buffer().data());
+    if (n.nparents == 3 && operand(n, 2).requires_grad()) {
+      double* db = operand(n, 2).grad_buffer().data();  // db = sum of dout's rows
+      for (std::int64_t r = 0; r < N; ++r)
+        for (std::int64_t o = 0; o < O; ++o) db[o] += dout[r * O + o];
+    }
+  }, &kTensorKind};
   Shape shape = x.shape();
   shape.back() = O;
   std::vector<double> out = detail::buffer_for_overwrite(static_cast<std::size_t>(N * O));
   if (b)  // each row starts as b, then the GEMM adds x @ w^T into it
     for (std::int64_t r = 0; r < N; ++r) std::copy(b->data().begin(), b->data().end(), out.begin() + r * O);
   gemm(false, true, N, O, I, x.data().data(), w.data().data(), out.data(), /*accumulate=*/b != nullptr);
-  if (b) return make_result(std::move(shape), std::move(out), kLinear, {&x, &w, b});
-  return make_result(std::move(shape), std::move(out), kLinear, {&x, &w});
+  if (b) return make_result(std::move(shape), std::move(out), op, {&x, &w, b});
+  return make_result(std::move(shape), std::move(out), op, {&x, &w});
 }
 
 // A mask of 0 and 1 / (1 - p) with `keep` dims of x's shape and 1 elsewhere,

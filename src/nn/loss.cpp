@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The losses. cross_entropy and the two binary cross-entropies are single
-// ops with the derivative PyTorch uses (stable, and short to read); nll and
-// mse are compositions. Each gives one loss per element or row, and
-// `reduce` then takes their mean or sum.
+// ops with the derivative PyTorch uses (stable, and short to read), each
+// backward beside its forward; nll and mse are compositions. Each gives one
+// loss per element or row, and `reduce` then takes their mean or sum.
 
 #include <gradlab/nn/functional.hpp>
 
@@ -56,63 +56,33 @@ double log_sum_exp(const double* row, std::int64_t C) {
   return m + std::log(s);
 }
 
-void cross_entropy_backward(Node& n) {
-  // d(loss_i)/d(x_ij) = softmax(x_i)_j - [j == target_i]
-  TensorNode& out = tnode(n);
-  TensorNode& x = operand(n, 0);
-  const std::int64_t C = x.shape[1];
-  const std::vector<double>& dout = out.grad_buffer();
-  std::vector<double>& dx = x.grad_buffer();
-  for (std::size_t i = 0; i < dout.size(); ++i) {
-    const double* row = x.data.data() + i * C;
-    double lse = log_sum_exp(row, C);
-    for (std::int64_t j = 0; j < C; ++j) dx[i * C + j] += std::exp(row[j] - lse) * dout[i];
-    dx[i * C + out.saved_ints[i]] -= dout[i];
-  }
-}
-constexpr Op kCrossEntropy{"cross_entropy", cross_entropy_backward, &kTensorKind};
-
 // Probabilities' logs are clamped at -100, as PyTorch's BCELoss clamps them.
 double clamped_log(double p) { return std::max(std::log(p), -100.0); }
 
-void bce_backward(Node& n) {
-  // d/dp -(t log p + (1 - t) log(1 - p)) = (p - t) / (p (1 - p)), the
-  // denominator kept from 0 by 1e-12 (PyTorch's EPSILON);
-  // d/dt = log(1 - p) - log(p), each log clamped at -100 as in the forward
-  TensorNode& out = tnode(n);
-  TensorNode& p = operand(n, 0);
-  TensorNode& t = operand(n, 1);
-  const std::vector<double>& dout = out.grad_buffer();
-  if (p.requires_grad()) {
-    std::vector<double>& dp = p.grad_buffer();
-    for (std::size_t i = 0; i < dout.size(); ++i)
-      dp[i] += dout[i] * (p.data[i] - t.data[i]) / std::max(p.data[i] * (1 - p.data[i]), 1e-12);
-  }
-  if (t.requires_grad()) {
-    std::vector<double>& dt = t.grad_buffer();
-    for (std::size_t i = 0; i < dout.size(); ++i)
-      dt[i] += dout[i] * (clamped_log(1 - p.data[i]) - clamped_log(p.data[i]));
-  }
+// An elementwise loss of input x and target t: out_i = f(x_i, t_i).
+template <class F>
+Tensor pointwise(const Tensor& x, const Tensor& t, const Op& op, F f) {
+  std::vector<double> out(x.data().size());
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = f(x.data()[i], t.data()[i]);
+  return make_result(x.shape(), std::move(out), op, {&x, &t});
 }
-constexpr Op kBinaryCrossEntropy{"binary_cross_entropy", bce_backward, &kTensorKind};
 
-void bce_logits_backward(Node& n) {
-  // d/dx [max(x, 0) - x t + log(1 + exp(-|x|))] = sigmoid(x) - t;  d/dt = -x
+// Its backward: dfdx(x, t) and dfdt(x, t) are the two partial derivatives.
+template <class DX, class DT>
+void pointwise_backward(Node& n, DX dfdx, DT dfdt) {
   TensorNode& out = tnode(n);
   TensorNode& x = operand(n, 0);
   TensorNode& t = operand(n, 1);
   const std::vector<double>& dout = out.grad_buffer();
   if (x.requires_grad()) {
     std::vector<double>& dx = x.grad_buffer();
-    for (std::size_t i = 0; i < dout.size(); ++i) dx[i] += dout[i] * (1 / (1 + std::exp(-x.data[i])) - t.data[i]);
+    for (std::size_t i = 0; i < dout.size(); ++i) dx[i] += dout[i] * dfdx(x.data[i], t.data[i]);
   }
   if (t.requires_grad()) {
     std::vector<double>& dt = t.grad_buffer();
-    for (std::size_t i = 0; i < dout.size(); ++i) dt[i] -= dout[i] * x.data[i];
+    for (std::size_t i = 0; i < dout.size(); ++i) dt[i] += dout[i] * dfdt(x.data[i], t.data[i]);
   }
 }
-constexpr Op kBinaryCrossEntropyWithLogits{"binary_cross_entropy_with_logits", bce_logits_backward,
-                                          &kTensorKind};
 
 void check_same_shape(const char* op, const Tensor& input, const Tensor& target) {
   if (input.shape() != target.shape())
@@ -133,12 +103,26 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& target, Reduction reduc
   std::vector<std::int64_t> t = classes("cross_entropy", logits, target);
   const std::int64_t C = logits.shape()[1];
   if (C == 0) throw std::invalid_argument("cross_entropy: no classes (input shape " + to_string(logits.shape()) + ")");
+  static constexpr Op op{"cross_entropy", [](Node& n) {
+    // d(loss_i)/d(x_ij) = softmax(x_i)_j - [j == target_i]
+    TensorNode& out = tnode(n);
+    TensorNode& x = operand(n, 0);
+    const std::int64_t C = x.shape[1];
+    const std::vector<double>& dout = out.grad_buffer();
+    std::vector<double>& dx = x.grad_buffer();
+    for (std::size_t i = 0; i < dout.size(); ++i) {
+      const double* row = x.data.data() + i * C;
+      double lse = log_sum_exp(row, C);
+      for (std::int64_t j = 0; j < C; ++j) dx[i * C + j] += std::exp(row[j] - lse) * dout[i];
+      dx[i * C + out.saved_ints[i]] -= dout[i];
+    }
+  }, &kTensorKind};
   std::vector<double> losses(t.size());
   for (std::size_t i = 0; i < t.size(); ++i) {
     const double* row = logits.data().data() + i * C;
     losses[i] = log_sum_exp(row, C) - row[t[i]];  // -log softmax(row)[t]
   }
-  Tensor rows = make_result({static_cast<std::int64_t>(t.size())}, std::move(losses), kCrossEntropy, {&logits});
+  Tensor rows = make_result({static_cast<std::int64_t>(t.size())}, std::move(losses), op, {&logits});
   rows.node()->saved_ints = std::move(t);  // kept for backward
   return reduce(rows, reduction);
 }
@@ -158,24 +142,29 @@ Tensor binary_cross_entropy(const Tensor& probs, const Tensor& target, Reduction
   check_same_shape("binary_cross_entropy", probs, target);
   check_unit_interval("binary_cross_entropy", "input probabilities", probs);
   check_unit_interval("binary_cross_entropy", "targets", target);
-  const std::vector<double>& p = probs.data();
-  const std::vector<double>& t = target.data();
-  std::vector<double> losses(p.size());
-  for (std::size_t i = 0; i < p.size(); ++i)
-    losses[i] = -(t[i] * clamped_log(p[i]) + (1 - t[i]) * clamped_log(1 - p[i]));
-  return reduce(make_result(probs.shape(), std::move(losses), kBinaryCrossEntropy, {&probs, &target}), reduction);
+  static constexpr Op op{"binary_cross_entropy", [](Node& n) {
+    // d/dp = (p - t) / (p (1 - p)), the denominator kept from 0 by 1e-12 (PyTorch's EPSILON);
+    // d/dt = log(1 - p) - log(p), each log clamped as in the forward
+    pointwise_backward(n, [](double p, double t) { return (p - t) / std::max(p * (1 - p), 1e-12); },
+                       [](double p, double) { return clamped_log(1 - p) - clamped_log(p); });
+  }, &kTensorKind};
+  return reduce(pointwise(probs, target, op, [](double p, double t) {
+                  return -(t * clamped_log(p) + (1 - t) * clamped_log(1 - p));
+                }), reduction);
 }
 
 Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& target, Reduction reduction) {
   check_same_shape("binary_cross_entropy_with_logits", logits, target);
   check_unit_interval("binary_cross_entropy_with_logits", "targets", target);
-  const std::vector<double>& x = logits.data();
-  const std::vector<double>& t = target.data();
-  std::vector<double> losses(x.size());
-  for (std::size_t i = 0; i < x.size(); ++i)
-    losses[i] = std::max(x[i], 0.0) - x[i] * t[i] + std::log1p(std::exp(-std::abs(x[i])));
-  return reduce(make_result(logits.shape(), std::move(losses), kBinaryCrossEntropyWithLogits, {&logits, &target}),
-                reduction);
+  static constexpr Op op{"binary_cross_entropy_with_logits", [](Node& n) {
+    // d/dx = sigmoid(x) - t;  d/dt = -x
+    pointwise_backward(n, [](double x, double t) { return 1 / (1 + std::exp(-x)) - t; },
+                       [](double x, double) { return -x; });
+  }, &kTensorKind};
+  // max(x, 0) - x t + log(1 + exp(-|x|)): log(1 + e^x) - x t, never overflowing
+  return reduce(pointwise(logits, target, op, [](double x, double t) {
+                  return std::max(x, 0.0) - x * t + std::log1p(std::exp(-std::abs(x)));
+                }), reduction);
 }
 
 }  // namespace gradlab::nn::functional
