@@ -121,41 +121,13 @@ inline std::unique_ptr<gl::optim::Optimizer> make_optimizer(const Config& c, std
 // The predicted class of each row of logits (N, 10), as whole numbers.
 inline std::vector<double> predictions(const gl::Tensor& logits) { return gl::argmax(logits, 1).to_vector(); }
 
-inline int train_and_test(const Config& c, const gl::Mnist& data, gl::nn::Module& model, gl::optim::Optimizer& optimizer,
-                   const std::function<gl::Tensor(const gl::Tensor&)>& prepare);
 
 // Pixels are shifted and scaled by MNIST's mean and standard deviation
 // (0.1307, 0.3081), as PyTorch's MNIST example does: inputs around 0 with
 // spread 1 train faster.
 inline gl::Tensor standardize(const gl::Tensor& pixels) { return (pixels - 0.1307) / 0.3081; }
 
-// Trains `model` on MNIST and reports on the test digits. `prepare` turns a
-// batch of flat images (B, 784) into the model's input. The learning rate
-// follows a cosine from its start to 0 over the epochs.
-inline int run(const Config& c, gl::nn::Module& model, gl::optim::Optimizer& optimizer,
-               const std::function<gl::Tensor(const gl::Tensor&)>& prepare) {
-  gl::Mnist data;
-  try {
-    data = gl::load_mnist(c.data);
-  } catch (const std::exception& e) {
-    std::cerr << e.what() << "\n";
-    return 2;
-  }
-  // The output folder is made first, so a bad --out fails now, not after training.
-  std::error_code made;
-  std::filesystem::create_directories(c.out, made);
-  if (!std::filesystem::is_directory(c.out)) {
-    std::cerr << "cannot make the output folder " << c.out << (made ? ": " + made.message() : "") << "\n";
-    return 2;
-  }
-  try {
-    return train_and_test(c, data, model, optimizer, prepare);
-  } catch (const std::exception& e) {  // a picture or the model could not be written
-    std::cerr << e.what() << "\n";
-    return 1;
-  }
-}
-
+// The training loop, the evaluation and the pictures (run() below sets up).
 inline int train_and_test(const Config& c, const gl::Mnist& data, gl::nn::Module& model,
                           gl::optim::Optimizer& optimizer, const std::function<gl::Tensor(const gl::Tensor&)>& prepare) {
   gl::Tensor train_x = data.train_images, train_y = data.train_labels;
@@ -255,5 +227,33 @@ inline int train_and_test(const Config& c, const gl::Mnist& data, gl::nn::Module
   std::printf("test_accuracy: %.4f\n", accuracy);
   return 0;
 }
+
+// Trains `model` on MNIST and reports on the test digits. `prepare` turns a
+// batch of flat images (B, 784) into the model's input. The learning rate
+// follows a cosine from its start to 0 over the epochs.
+inline int run(const Config& c, gl::nn::Module& model, gl::optim::Optimizer& optimizer,
+               const std::function<gl::Tensor(const gl::Tensor&)>& prepare) {
+  gl::Mnist data;
+  try {
+    data = gl::load_mnist(c.data);
+  } catch (const std::exception& e) {
+    std::cerr << e.what() << "\n";
+    return 2;
+  }
+  // The output folder is made first, so a bad --out fails now, not after training.
+  std::error_code made;
+  std::filesystem::create_directories(c.out, made);
+  if (!std::filesystem::is_directory(c.out)) {
+    std::cerr << "cannot make the output folder " << c.out << (made ? ": " + made.message() : "") << "\n";
+    return 2;
+  }
+  try {
+    return train_and_test(c, data, model, optimizer, prepare);
+  } catch (const std::exception& e) {  // a picture or the model could not be written
+    std::cerr << e.what() << "\n";
+    return 1;
+  }
+}
+
 
 }  // namespace mnist_training
