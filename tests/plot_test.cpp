@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "test_helpers.hpp"
+
 namespace fs = std::filesystem;
 using gradlab::viz::BoundaryPlotOptions;
 using gradlab::viz::LinePlotOptions;
@@ -43,26 +45,11 @@ struct TempDir {
   }
 };
 
-std::string read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-uint32_t big_endian(const std::string& b, size_t at) {
-  uint32_t v = 0;
-  for (size_t i = 0; i < 4; ++i) v = (v << 8) | static_cast<unsigned char>(b[at + i]);
-  return v;
-}
-
-// A PNG starts with an 8-byte signature and then the IHDR chunk, whose first
-// fields are the width and height as big-endian 32-bit numbers.
+// A PNG of that size (test_helpers.hpp reads it).
 void check_png(const std::string& path, int width, int height) {
-  std::string b = read_bytes(path);
-  BOOST_REQUIRE_GE(b.size(), 24u);
-  BOOST_CHECK(b.compare(0, 8, "\x89PNG\r\n\x1a\n") == 0);
-  BOOST_CHECK(b.compare(12, 4, "IHDR") == 0);
-  BOOST_CHECK_EQUAL(big_endian(b, 16), static_cast<uint32_t>(width));
-  BOOST_CHECK_EQUAL(big_endian(b, 20), static_cast<uint32_t>(height));
+  auto [w, h] = gradlab::testing::png_size(path);
+  BOOST_CHECK_EQUAL(w, static_cast<uint32_t>(width));
+  BOOST_CHECK_EQUAL(h, static_cast<uint32_t>(height));
 }
 
 struct Rgb {

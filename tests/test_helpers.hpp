@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: MIT
 // What several suites need: the message of the exception a call throws, and
-// a finite-difference check of a tensor function, a scratch directory.
+// a finite-difference check of a tensor function, a scratch directory, the
+// size of a PNG file.
 #pragma once
 
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
+#include <cstdint>
 #include <exception>
+#include <fstream>
+#include <utility>
 #include <filesystem>
 #include <string>
 #include <system_error>
@@ -62,5 +67,19 @@ struct TempDir {
   TempDir& operator=(const TempDir&) = delete;
   std::string file(const std::string& name) const { return (path / name).string(); }
 };
+
+// The width and height of the PNG at `path` (from its IHDR chunk, which
+// follows the 8-byte signature), or {0, 0} when the file is not a PNG.
+inline std::pair<std::uint32_t, std::uint32_t> png_size(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  unsigned char b[24] = {};
+  in.read(reinterpret_cast<char*>(b), sizeof b);
+  static const unsigned char signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+  if (!in || !std::equal(signature, signature + 8, b) || !std::equal(b + 12, b + 16, "IHDR")) return {0, 0};
+  auto be32 = [&](int at) {
+    return std::uint32_t{b[at]} << 24 | std::uint32_t{b[at + 1]} << 16 | std::uint32_t{b[at + 2]} << 8 | b[at + 3];
+  };
+  return {be32(16), be32(20)};
+}
 
 }  // namespace gradlab::testing
