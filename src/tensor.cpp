@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The Tensor handle and the tensor node kind: creation, reference counting,
-// backward() through the shared engine, printing.
+// backward() through the shared engine. Printing is in tensor_print.cpp.
 
 #include <gradlab/tensor.hpp>
 
@@ -313,51 +313,6 @@ Tensor rand(const Shape& shape) {
   std::vector<double> v(static_cast<std::size_t>(numel_of(shape)));
   for (double& x : v) x = uniform();
   return tensor(std::move(v), shape);
-}
-
-// --- printing ----------------------------------------------------------------
-
-std::string to_string(const Shape& shape) {
-  std::string s = "[";
-  for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
-  return s + "]";
-}
-
-std::ostream& operator<<(std::ostream& os, const Tensor& t) {
-  // Nested brackets as PyTorch prints them, one innermost row per line.
-  const Shape& shape = t.shape();
-  const std::vector<double>& v = t.data();
-  std::int64_t row = shape.empty() ? 1 : shape.back();
-  os << "tensor(";
-  if (shape.empty()) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.4f", v[0]);
-    os << buf;
-  }
-  for (std::int64_t i = 0; !shape.empty() && i < t.numel(); i += row) {
-    // How many dimensions open (and, at the end of the row, close) here.
-    std::size_t open = 0;
-    for (std::int64_t block = row, d = static_cast<std::int64_t>(shape.size()) - 1; d >= 0;
-         block *= shape[static_cast<std::size_t>(d)], --d)
-      if (i % block == 0) ++open;
-    if (i > 0) os << "\n" << std::string(7 + shape.size() - open, ' ');
-    os << std::string(open, '[');
-    for (std::int64_t j = 0; j < row; ++j) {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "%s%.4f", j ? ", " : "", v[static_cast<std::size_t>(i + j)]);
-      os << buf;
-    }
-    std::size_t close = 0;
-    for (std::int64_t block = row, d = static_cast<std::int64_t>(shape.size()) - 1; d >= 0;
-         block *= shape[static_cast<std::size_t>(d)], --d)
-      if ((i + row) % block == 0) ++close;
-    os << std::string(close, ']');
-    if (i + row < t.numel()) os << ",";
-  }
-  if (t.numel() == 0) os << "[]";
-  os << ", shape=" << to_string(shape);
-  if (t.requires_grad()) os << ", requires_grad=true";
-  return os << ")";
 }
 
 }  // namespace gradlab
