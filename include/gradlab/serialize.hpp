@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -44,6 +45,36 @@ void load(const std::string& path, const NamedTensors& into);
 // The tensors saved in `path`, as new tensors, after the same checks of the
 // file itself (magic, version, size, checksum).
 NamedTensors read(const std::string& path);
+
+// --- safetensors: weights that move to and from PyTorch -------------------
+// The field's exchange format (an 8-byte little-endian header length, a JSON
+// header {name: {dtype, shape, data_offsets}, "__metadata__": {...}}, then
+// the raw little-endian numbers). Pair it with `model.named_parameters()`,
+// whose names are PyTorch's ("0.weight", "fc1.bias"), and a file moves
+// between the two libraries unchanged. gradlab's own format above stays for
+// checkpoints with optimizer state.
+using Metadata = std::map<std::string, std::string>;
+enum class SafetensorsDtype { F64, F32 };
+
+// Writes the tensors (in this order) as F64, or as F32 on request (a finite
+// number beyond float32's range is refused, never written as inf), through
+// a temporary file and a rename. Names must be non-empty, unique, valid UTF-8
+// and not "__metadata__".
+void save_safetensors(const std::string& path, const NamedTensors& tensors,
+                      const Metadata& metadata = {}, SafetensorsDtype dtype = SafetensorsDtype::F64);
+
+// Every tensor in the file, in the order of their data offsets; F64, F32, F16
+// and BF16 are read (as double), other dtypes refused by name. The whole
+// header is checked before a number is read: its length (at most 100 MB),
+// JSON, no repeated or empty names, known dtypes, shapes that match their
+// byte counts, offsets that tile the data with no gap or overlap.
+// std::runtime_error names the file and the problem.
+NamedTensors read_safetensors(const std::string& path);
+Metadata read_safetensors_metadata(const std::string& path);  // "__metadata__", after the same checks
+
+// Copies the file's tensors into `into`, matched by name: the file must hold
+// exactly the names of `into`, each with the same shape, or nothing changes.
+void load_safetensors(const std::string& path, const NamedTensors& into);
 
 namespace detail {
 // Throws std::runtime_error("load: <path>: ...") unless `file` and `into`

@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: MIT
+// safetensors: the bytes gradlab writes are the format's (checked against a
+// hand-assembled file), round trips keep every bit, F32/F16/BF16 are read
+// exactly, and every kind of bad header is refused with the file and the
+// problem named while the model keeps its numbers.
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <bit>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sys/stat.h>
+
+#include <gradlab/nn/nn.hpp>
+#include <gradlab/random.hpp>
+#include <gradlab/serialize.hpp>
+
+#include "test_helpers.hpp"
+
+namespace gl = gradlab;
+using gl::NamedTensors;
+using gl::Tensor;
+using gl::testing::error_of;
+using gl::testing::TempDir;
+
+namespace {
+
+std::string read_bytes(const std::string& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+void write_bytes(const std::string& p, const std::string& bytes) {
+  std::ofstream(p, std::ios::binary) << bytes;
+}
+std::string le(std::uint64_t v, int nbytes) {
+  std::string s;
+  for (int i = 0; i < nbytes; ++i) s.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+  return s;
+}
+std::string f64(double x) { return le(std::bit_cast<std::uint64_t>(x), 8); }
+// A file as the specification lays it out: header length, header, data.
+std::string file_of(const std::string& header, const std::string& data) {
+  return le(header.size(), 8) + header + data;
+}
+bool same_bits(const Tensor& a, const Tensor& b) {
+  return a.shape() == b.shape() &&
+         std::memcmp(a.data().data(), b.data().data(), a.data().size() * sizeof(double)) == 0;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(safetensors)
+
+BOOST_AUTO_TEST_CASE(writes_the_bytes_the_specification_describes) {
+  TempDir dir("safetensors");
+  std::string path = dir.file("a.safetensors");
+  gl::save_safetensors(path, {{"w", gl::tensor({1.5, -2.0}, {2})}, {"b", gl::scalar_tensor(0.25)}},
+                       {{"format", "pt"}});
+  std::string header =
+      R"({"__metadata__":{"format":"pt"},"w":{"dtype":"F64","shape":[2],"data_offsets":[0,16]},)"
+      R"("b":{"dtype":"F64","shape":[],"data_offsets":[16,24]}})";
+  header.append((8 - header.size() % 8) % 8, ' ');  // padded so the data is 8-byte aligned
+  BOOST_TEST(read_bytes(path) == file_of(header, f64(1.5) + f64(-2.0) + f64(0.25)));
+}
+
+BOOST_AUTO_TEST_CASE(round_trip_keeps_every_bit_and_the_order) {
+  TempDir dir("safetensors");
+  std::string path = dir.file("m.safetensors");
+  NamedTensors saved{{"z.last", gl::tensor({-0.0, 4.9e-324, INFINITY, -INFINITY, std::nan("7")}, {5})},
+                     {"a.first", gl::tensor({1, 2, 3, 4, 5, 6}, {2, 3})},
+                     {"scalar", gl::scalar_tensor(3.25)},
+                     {"empty", gl::zeros({2, 0})}};
+  gl::save_safetensors(path, saved, {{"epoch", "3"}, {"note", "é"}});
+  NamedTensors back = gl::read_safetensors(path);
+  BOOST_REQUIRE(back.size() == saved.size());
+  for (std::size_t i = 0; i < saved.size(); ++i) {
+    BOOST_TEST(back[i].first == saved[i].first);
+    BOOST_TEST(same_bits(back[i].second, saved[i].second), saved[i].first);
+  }
+  BOOST_TEST((gl::read_safetensors_metadata(path) == gl::Metadata{{"epoch", "3"}, {"note", "é"}}));
+}
+
+BOOST_AUTO_TEST_CASE(float32_on_request) {
+  TempDir dir("safetensors");
+  std::string path = dir.file("f32.safetensors");
+  gl::save_safetensors(path, {{"x", gl::tensor({0.1, -3.0, 1e-40}, {3})}}, {}, gl::SafetensorsDtype::F32);
+  std::string bytes = read_bytes(path);
+  BOOST_TEST(bytes.find(R"("dtype":"F32")") != std::string::npos);
+  BOOST_TEST(bytes.size() % 4 == 0u);
+  Tensor back = gl::read_safetensors(path)[0].second;
+  BOOST_TEST((back.to_vector() ==
+              std::vector<double>{double(0.1f), -3.0, double(static_cast<float>(1e-40))}));
+  // A finite number float32 cannot hold is refused, not written as inf; no file appears.
+  std::string big = dir.file("big.safetensors");
+  BOOST_TEST(error_of([&] {
+               gl::save_safetensors(big, {{"x", gl::tensor({1e300}, {1})}}, {}, gl::SafetensorsDtype::F32);
+             }).find("tensor 'x' holds") != std::string::npos);
+  BOOST_TEST(!std::filesystem::exists(big));
+}
+
+BOOST_AUTO_TEST_CASE(reads_f32_f16_and_bf16_exactly) {
+  TempDir dir("safetensors");
+  std::string path = dir.file("mixed.safetensors");
+  // F16: 1, -2, 65504 (largest), 2^-24 (smallest subnormal), inf, NaN.
+  std::string half = le(0x3C00, 2) + le(0xC000, 2) + le(0x7BFF, 2) + le(0x0001, 2) + le(0x7C00, 2) + le(0x7E00, 2);
+  // BF16: 1, 3.140625, -123.5.
+  std::string bf = le(0x3F80, 2) + le(0x4049, 2) + le(0xC2F7, 2);
+  std::string f32 = le(std::bit_cast<std::uint32_t>(0.1f), 4);
+  std::string header = R"({"h":{"dtype":"F16","shape":[2,3],"data_offsets":[0,12]},)"
+                       R"("f":{"dtype":"F32","shape":[1],"data_offsets":[18,22]},)"
+                       R"("b":{"dtype":"BF16","shape":[3],"data_offsets":[12,18]}})";
+  write_bytes(path, file_of(header, half + bf + f32));
+  NamedTensors t = gl::read_safetensors(path);
+  BOOST_REQUIRE(t.size() == 3u);
+  // In the order of their data, not of the header.
+  BOOST_TEST(t[0].first == "h");
+  BOOST_TEST(t[1].first == "b");
+  BOOST_TEST(t[2].first == "f");
+  std::vector<double> h = t[0].second.to_vector();
+  BOOST_TEST((t[0].second.shape() == gl::Shape{2, 3}));
+  BOOST_TEST(h[0] == 1.0);
+  BOOST_TEST(h[1] == -2.0);
+  BOOST_TEST(h[2] == 65504.0);
+  BOOST_TEST(h[3] == std::ldexp(1.0, -24));
+  BOOST_TEST(h[4] == INFINITY);
+  BOOST_TEST(std::isnan(h[5]));
+  BOOST_TEST((t[1].second.to_vector() == std::vector<double>{1.0, 3.140625, -123.5}));
+  BOOST_TEST(t[2].second.item() == double(0.1f));
+}
+
+BOOST_AUTO_TEST_CASE(a_module_moves_by_name) {
+  TempDir dir("safetensors");
+  std::string path = dir.file("mlp.safetensors");
+  gl::manual_seed(1);
+  gl::nn::Sequential a(gl::nn::Linear(3, 4), gl::nn::ReLU(), gl::nn::Linear(4, 2));
+  gl::nn::Sequential b(gl::nn::Linear(3, 4), gl::nn::ReLU(), gl::nn::Linear(4, 2));
+  gl::save_safetensors(path, a.named_parameters());
+  // The names are PyTorch's: a torch.nn.Sequential loads this file as it is.
+  std::string bytes = read_bytes(path);
+  for (const char* name : {"\"0.weight\"", "\"0.bias\"", "\"2.weight\"", "\"2.bias\""})
+    BOOST_TEST(bytes.find(name) != std::string::npos, name);
+  // Load in another order than the file's: matched by name.
+  NamedTensors reversed = b.named_parameters();
+  std::reverse(reversed.begin(), reversed.end());
+  gl::load_safetensors(path, reversed);
+  Tensor x = gl::randn({5, 3});
+  BOOST_TEST(a.forward(x).to_vector() == b.forward(x).to_vector());
+}
+
+BOOST_AUTO_TEST_CASE(load_refuses_a_different_model_and_changes_nothing) {
+  TempDir dir("safetensors");
+  std::string path = dir.file("m.safetensors");
+  gl::save_safetensors(path, {{"w", gl::ones({2, 2})}, {"b", gl::ones({2})}});
+  Tensor w = gl::zeros({2, 2}), b = gl::zeros({2}), w3 = gl::zeros({3, 2});
+  auto untouched = [&] { return w.to_vector() == std::vector<double>(4, 0.0) && b.to_vector() == std::vector<double>(2, 0.0); };
+  BOOST_TEST(error_of([&] { gl::load_safetensors(path, {{"b", b}, {"w", w3}}); }) ==
+             "load_safetensors: " + path + ": tensor 'w' has shape [2, 2] in the file but [3, 2] in the model");
+  BOOST_TEST(error_of([&] { gl::load_safetensors(path, {{"b", b}, {"v", w}}); }) ==
+             "load_safetensors: " + path + ": the file has no tensor 'v'");
+  BOOST_TEST(error_of([&] { gl::load_safetensors(path, {{"w", w}}); }) ==
+             "load_safetensors: " + path + ": the file has a tensor 'b' that the model lacks");
+  BOOST_TEST(untouched());
+}
+
+BOOST_AUTO_TEST_CASE(every_bad_header_is_refused_by_name) {
+  TempDir dir("safetensors");
+  std::string path = dir.file("bad.safetensors");
+  const std::string two = f64(1) + f64(2);
+  auto refusal = [&](const std::string& bytes) {
+    write_bytes(path, bytes);
+    std::string message = error_of([&] { gl::read_safetensors(path); });
+    std::string prefix = "read_safetensors: " + path + ": ";
+    BOOST_TEST(message.rfind(prefix, 0) == 0u, message);
+    return message.substr(std::min(message.size(), prefix.size()));
+  };
+  auto one = [&](const std::string& entry, const std::string& data) {
+    return refusal(file_of("{" + entry + "}", data));
+  };
+  BOOST_TEST(refusal("abc") == "truncated (3 bytes, less than the 8-byte header length)");
+  BOOST_TEST(refusal(le(200'000'000, 8) + "{}") ==
+             "the header length 200000000 is over the limit of 100000000 bytes (not a safetensors file?)");
+  BOOST_TEST(refusal(le(50, 8) + "{}") == "truncated (the header length is 50 bytes, the file has 2 after it)");
+  BOOST_TEST(refusal(file_of("[1]", "")) == "the header does not start with '{'");
+  BOOST_TEST(refusal(file_of("{\"a\":", "")).find("the header is not valid JSON") == 0u);
+  BOOST_TEST(one(R"("a":{"dtype":"F64","shape":[1],"data_offsets":[0,8]},"a":{"dtype":"F64","shape":[1],"data_offsets":[8,16]})", two) ==
+             "the name 'a' appears twice");
+  BOOST_TEST(one(R"("a":{"dtype":"F64","shape":[2]})", two) == "tensor 'a' lacks dtype, shape or data_offsets");
+  BOOST_TEST(one(R"("a":{"dtype":"I64","shape":[2],"data_offsets":[0,16]})", two) ==
+             "tensor 'a' has dtype I64 (gradlab reads F64, F32, F16 and BF16)");
+  BOOST_TEST(one(R"("a":{"dtype":"F64","shape":[-2],"data_offsets":[0,16]})", two) ==
+             "tensor 'a': a shape entry is not a non-negative integer");
+  BOOST_TEST(one(R"("a":{"dtype":"F64","shape":[3],"data_offsets":[0,16]})", two) ==
+             "tensor 'a' has shape [3] of F64 but 16 bytes");
+  BOOST_TEST(one(R"("a":{"dtype":"F64","shape":[4611686018427387904,4],"data_offsets":[0,16]})", two) ==
+             "tensor 'a' has shape [4611686018427387904, 4] of F64 but 16 bytes");
+  BOOST_TEST(one(R"("a":{"dtype":"F64","shape":[2],"data_offsets":[0,24]})", two) ==
+             "tensor 'a' has data_offsets [0, 24] outside the 16 bytes of data");
+  BOOST_TEST(one(R"("a":{"dtype":"F64","shape":[2],"data_offsets":[16,0]})", two) ==
+             "tensor 'a' has data_offsets [16, 0] outside the 16 bytes of data");
+  BOOST_TEST(one(R"("a":{"dtype":"F64","shape":[2],"data_offsets":[0]})", two) ==
+             "tensor 'a': data_offsets is not [begin, end]");
+  BOOST_TEST(one(R"("a":{"dtype":"F64","shape":[1],"data_offsets":[8,16]})", two) ==
+             "tensor 'a' starts at byte 8 of the data, not at 0 (a gap)");
+  BOOST_TEST(one(R"("a":{"dtype":"F64","shape":[2],"data_offsets":[0,16]},"b":{"dtype":"F64","shape":[1],"data_offsets":[8,16]})", two) ==
+             "tensor 'b' starts at byte 8 of the data, not at 16 (it overlaps the one before)");
+  BOOST_TEST(one(R"("a":{"dtype":"F64","shape":[1],"data_offsets":[0,8]})", two) ==
+             "the tensors cover 8 of the 16 bytes of data");
+  BOOST_TEST(one(R"("":{"dtype":"F64","shape":[2],"data_offsets":[0,16]})", two) == "a tensor has an empty name");
+  BOOST_TEST(one(R"("__metadata__":{"k":1})", "") == "__metadata__ 'k' is not a string");
+  BOOST_TEST(refusal(file_of("7", "")) == "the header does not start with '{'");
+  BOOST_TEST(refusal(file_of("{} []", "")).find("the header is not valid JSON") == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(only_regular_files_are_read) {
+  TempDir dir("safetensors");
+  BOOST_TEST(error_of([&] { gl::read_safetensors(dir.path.string()); }) ==
+             "read_safetensors: " + dir.path.string() + ": is a directory, not a file");
+  std::string missing = dir.file("missing.safetensors");
+  BOOST_TEST(error_of([&] { gl::read_safetensors(missing); }) ==
+             "read_safetensors: " + missing + ": cannot open (No such file or directory)");
+  // A FIFO with no writer: refused at once, never waited on.
+  std::string fifo = dir.file("pipe");
+  BOOST_REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  auto start = std::chrono::steady_clock::now();
+  BOOST_TEST(error_of([&] { gl::read_safetensors(fifo); }) ==
+             "read_safetensors: " + fifo + ": is not a regular file");
+  BOOST_TEST((std::chrono::steady_clock::now() - start < std::chrono::seconds(5)));
+  std::string zero = dir.file("zero");
+  std::filesystem::create_symlink("/dev/zero", zero);
+  BOOST_TEST(error_of([&] { gl::read_safetensors(zero); }) == "read_safetensors: " + zero + ": is not a regular file");
+}
+
+BOOST_AUTO_TEST_CASE(save_refuses_bad_names_and_leaves_no_file) {
+  TempDir dir("safetensors");
+  std::string path = dir.file("n.safetensors");
+  Tensor t = gl::ones({1});
+  BOOST_TEST(error_of([&] { gl::save_safetensors(path, {{"", t}}); }) ==
+             "save_safetensors: " + path + ": a tensor has an empty name");
+  BOOST_TEST(error_of([&] { gl::save_safetensors(path, {{"a", t}, {"a", t}}); }) ==
+             "save_safetensors: " + path + ": the name 'a' is used twice");
+  BOOST_TEST(error_of([&] { gl::save_safetensors(path, {{"__metadata__", t}}); }) ==
+             "save_safetensors: " + path + ": '__metadata__' is not a tensor name");
+  BOOST_TEST(error_of([&] { gl::save_safetensors(path, {{"\xff", t}}); }) ==
+             "save_safetensors: " + path + ": a tensor or metadata name is not valid UTF-8");
+  BOOST_TEST(!std::filesystem::exists(path));
+  std::string nowhere = dir.file("no/such/dir/x.safetensors");
+  BOOST_TEST(error_of([&] { gl::save_safetensors(nowhere, {{"a", t}}); }).find("save_safetensors") == 0u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
