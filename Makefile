@@ -49,16 +49,19 @@ fuzz: deps
 	  -DGRADLAB_FUZZ=ON -DGRADLAB_SANITIZE=ON -DGRADLAB_BUILD_TESTS=OFF -DGRADLAB_BUILD_VIZ=OFF \
 	  -DGRADLAB_BUILD_TUTORIALS=OFF -DGRADLAB_BUILD_BENCH=OFF -DGRADLAB_BUILD_TOOLS=OFF
 	cmake --build $(FUZZ_BUILD) -j $(JOBS)
-	mkdir -p $(FUZZ_BUILD)/corpus
+	mkdir -p $(FUZZ_BUILD)/corpus $(FUZZ_BUILD)/safetensors_corpus
 	$(SANITIZER_ENV) $(FUZZ_BUILD)/expression_fuzz -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
 	  -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 $(FUZZ_BUILD)/corpus tests/fuzz/corpus
-	@echo "fuzz: expression parser ran $(FUZZ_SECONDS) s with no crash, hang or sanitizer report"
+	$(SANITIZER_ENV) $(FUZZ_BUILD)/safetensors_fuzz -max_total_time=30 -timeout=10 \
+	  -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 $(FUZZ_BUILD)/safetensors_corpus tests/fuzz/safetensors_corpus
+	@echo "fuzz: expression parser ran $(FUZZ_SECONDS) s, safetensors reader 30 s, with no crash, hang or sanitizer report"
 
 bench: build
 	@scripts/install-deps.sh bench || echo "bench: PyTorch could not be installed; its column is skipped"
 	$(BUILD)/bench/moons_step
 	$(BUILD)/bench/chain_memory
 	python3 bench/side_by_side.py $(BUILD)
+	/usr/bin/python3 bench/safetensors_interop.py $(BUILD)
 	@if command -v python3 >/dev/null; then python3 bench/micrograd_step.py; \
 	 else echo "moons_step_micrograd_python: skipped (no python3)"; fi
 

@@ -167,9 +167,15 @@ std::vector<Entry> parse_header(const std::string& path, const std::string& text
   return entries;
 }
 
-// The whole file, checked: header length, header, then the numbers.
-NamedTensors read_file(const std::string& path, Metadata* metadata) {
-  std::string bytes = detail::read_regular_file("read_safetensors", path);
+void put_le(std::string& out, std::uint64_t v, int nbytes) {
+  for (int i = 0; i < nbytes; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+
+}  // namespace
+
+// A whole file's bytes, checked: header length, header, then the numbers.
+NamedTensors detail::parse_safetensors(const std::string& path, const std::string& bytes,
+                                       Metadata* metadata) {
   if (bytes.size() < 8) refuse("read_safetensors", path, "truncated (" + std::to_string(bytes.size()) +
                                                             " bytes, less than the 8-byte header length)");
   auto p = reinterpret_cast<const unsigned char*>(bytes.data());
@@ -198,12 +204,6 @@ NamedTensors read_file(const std::string& path, Metadata* metadata) {
   }
   return out;
 }
-
-void put_le(std::string& out, std::uint64_t v, int nbytes) {
-  for (int i = 0; i < nbytes; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-
-}  // namespace
 
 void save_safetensors(const std::string& path, const NamedTensors& tensors, const Metadata& metadata,
                       SafetensorsDtype dtype) {
@@ -252,11 +252,13 @@ void save_safetensors(const std::string& path, const NamedTensors& tensors, cons
   detail::write_file_atomically(path, "save_safetensors", out);
 }
 
-NamedTensors read_safetensors(const std::string& path) { return read_file(path, nullptr); }
+NamedTensors read_safetensors(const std::string& path) {
+  return detail::parse_safetensors(path, detail::read_regular_file("read_safetensors", path), nullptr);
+}
 
 Metadata read_safetensors_metadata(const std::string& path) {
   Metadata metadata;
-  read_file(path, &metadata);
+  detail::parse_safetensors(path, detail::read_regular_file("read_safetensors", path), &metadata);
   return metadata;
 }
 

@@ -83,6 +83,8 @@ void check_same_layout(const std::string& path, const NamedTensors& file,
                        const NamedTensors& into, const std::string& what);
 // Copies the numbers of each `from` tensor into the matching `into` tensor.
 void copy_numbers(const NamedTensors& from, const NamedTensors& into);
+// read_safetensors on a file's bytes (`path` only names it in messages).
+NamedTensors parse_safetensors(const std::string& path, const std::string& bytes, Metadata* metadata);
 }  // namespace detail
 
 }  // namespace gradlab
