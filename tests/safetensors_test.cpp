@@ -26,16 +26,11 @@ using gl::NamedTensors;
 using gl::Tensor;
 using gl::testing::error_of;
 using gl::testing::TempDir;
+using gl::testing::read_bytes;
+using gl::testing::write_bytes;
 
 namespace {
 
-std::string read_bytes(const std::string& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
-void write_bytes(const std::string& p, const std::string& bytes) {
-  std::ofstream(p, std::ios::binary) << bytes;
-}
 std::string le(std::uint64_t v, int nbytes) {
   std::string s;
   for (int i = 0; i < nbytes; ++i) s.push_back(static_cast<char>((v >> (8 * i)) & 0xff));

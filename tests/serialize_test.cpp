@@ -20,16 +20,11 @@ using gl::NamedTensors;
 using gl::Tensor;
 using gl::testing::error_of;
 using gl::testing::TempDir;
+using gl::testing::read_bytes;
+using gl::testing::write_bytes;
 
 namespace {
 
-std::string read_bytes(const std::string& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
-void write_bytes(const std::string& p, const std::string& bytes) {
-  std::ofstream(p, std::ios::binary) << bytes;
-}
 
 bool same_bits(const Tensor& a, const Tensor& b) {
   return a.shape() == b.shape() &&

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // What several suites need: the message of the exception a call throws, and
-// a finite-difference check of a tensor function, a scratch directory, the
-// size of a PNG file.
+// a finite-difference check of a tensor function, a scratch directory, a
+// file's bytes, the size of a PNG file.
 #pragma once
 
 #include <boost/test/unit_test.hpp>
@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <exception>
 #include <fstream>
+#include <iterator>
 #include <utility>
 #include <filesystem>
 #include <string>
@@ -67,6 +68,15 @@ struct TempDir {
   TempDir& operator=(const TempDir&) = delete;
   std::string file(const std::string& name) const { return (path / name).string(); }
 };
+
+// A whole file's bytes, and a file made of given bytes.
+inline std::string read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+inline void write_bytes(const std::string& path, const std::string& bytes) {
+  std::ofstream(path, std::ios::binary) << bytes;
+}
 
 // The width and height of the PNG at `path` (from its IHDR chunk, which
 // follows the 8-byte signature), or {0, 0} when the file is not a PNG.
