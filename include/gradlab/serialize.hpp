@@ -28,6 +28,9 @@ using NamedTensors = std::vector<std::pair<std::string, Tensor>>;
 //   count times: the tensor's numbers, row-major f64
 //   checksum                        u64, FNV-1a 64 of every byte before it
 inline constexpr std::uint32_t kFormatVersion = 1;
+// The largest file load() and read() accept (64 GiB); a larger one is
+// refused before it is read, as is anything but a regular file.
+inline constexpr std::uint64_t kMaxFileBytes = std::uint64_t{1} << 36;
 
 // Writes the tensors to `path` through a temporary file and a rename, so a
 // failed save leaves any old file whole. Names must be non-empty and unique.
