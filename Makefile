@@ -2,7 +2,7 @@
 # The two commands (and a few more). Each installs what is missing first.
 #   make demo      build and run the main demo; pictures go to out/
 #   make test      build and run every test, then again under ASan+UBSan,
-#                  then fuzz the expression parser for 60 s
+#                  the thread tests under TSan, then the fuzzers (about 3 min)
 #   make bench     build and run the benchmarks in bench/
 #   make fuzz      only the fuzzing (FUZZ_SECONDS=60)
 #   make tutorial N=3   build, then step through tutorial 03 (Enter, b, q)
@@ -11,13 +11,14 @@
 JOBS  ?= $(shell nproc)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
+TSAN_BUILD ?= build-tsan
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
   LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-.PHONY: demo test bench fuzz deps build test-release test-asan clean tutorial exercise data
+.PHONY: demo test bench fuzz deps build test-release test-asan test-tsan clean tutorial exercise data
 
 deps:
 	@scripts/install-deps.sh
@@ -33,7 +34,7 @@ build: deps
 demo: build
 	$(BUILD)/demo/moons_demo out
 
-test: test-release test-asan fuzz
+test: test-release test-asan test-tsan fuzz
 
 test-release: build
 	ctest --test-dir $(BUILD) --output-on-failure
@@ -43,6 +44,16 @@ test-asan: deps
 	  -DGRADLAB_BUILD_BENCH=OFF -DGRADLAB_BUILD_TUTORIALS=ON
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	$(SANITIZER_ENV) ctest --test-dir $(ASAN_BUILD) --output-on-failure
+
+# ThreadSanitizer over the tests that run threads: the node pool (blocks
+# freed on other threads) and grad mode (per thread). Only those two targets.
+test-tsan: deps
+	cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGRADLAB_TSAN=ON \
+	  -DGRADLAB_BUILD_VIZ=OFF -DGRADLAB_BUILD_TUTORIALS=OFF -DGRADLAB_BUILD_BENCH=OFF \
+	  -DGRADLAB_BUILD_TOOLS=OFF
+	cmake --build $(TSAN_BUILD) -j $(JOBS) --target node_pool_test engine_test
+	TSAN_OPTIONS=halt_on_error=1 ctest --test-dir $(TSAN_BUILD) -R '^(node_pool_test|engine_test)$$' \
+	  --output-on-failure
 
 fuzz: deps
 	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -73,4 +84,4 @@ exercise: build
 	@$(BUILD)/tutorials/exercises/exercise || { echo "(keep going: edit tutorials/exercises/my_gradients.cpp, then make exercise)"; exit 1; }
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) out
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD) out

@@ -57,14 +57,16 @@ PageSupply& supply() {
 
 NodePool::Page* NodePool::next_page() {
   take_back_remote();
-  // A listed page with room, else a page from the supply.
+  // The current page again if blocks came back to it (it is never listed,
+  // so leaving it now would strand them), else a listed page with room, else
+  // a page from the supply.
+  if (current_ && (current_->free || current_->fresh != current_->end)) return current_;
   while (partial_) {
     Page* p = partial_;
     partial_ = p->next_partial;
     p->listed = false;
     if (p->free || p->fresh != p->end) return p;
   }
-  if (current_ && (current_->free || current_->fresh != current_->end)) return current_;
   char* memory = supply().take();
   Page* p = new (memory) Page{};
   p->owner = this;
