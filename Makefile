@@ -4,7 +4,8 @@
 #   make test      build and run every test, then again under ASan+UBSan,
 #                  the thread tests under TSan, then the fuzzers (about 3 min)
 #   make bench     build and run the benchmarks in bench/
-#   make fuzz      only the fuzzing (FUZZ_SECONDS=60)
+#   make fuzz      only the fuzzing (FUZZ_SECONDS=60 for the parser,
+#                  FILE_FUZZ_SECONDS=30 for each file reader)
 #   make tutorial N=3   build, then step through tutorial 03 (Enter, b, q)
 #   make exercise  build, then check your gradients in tutorials/exercises/
 #   make data      fetch the MNIST digits that tutorials 10 and 11 train on
@@ -14,6 +15,7 @@ ASAN_BUILD ?= build-asan
 TSAN_BUILD ?= build-tsan
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
+FILE_FUZZ_SECONDS ?= 30
 SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
   LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
@@ -59,11 +61,19 @@ fuzz: deps
 	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DGRADLAB_FUZZ=ON -DGRADLAB_SANITIZE=ON -DGRADLAB_BUILD_TESTS=OFF -DGRADLAB_BUILD_VIZ=OFF \
 	  -DGRADLAB_BUILD_TUTORIALS=OFF -DGRADLAB_BUILD_BENCH=OFF -DGRADLAB_BUILD_TOOLS=OFF
-	cmake --build $(FUZZ_BUILD) -j $(JOBS)
-	mkdir -p $(FUZZ_BUILD)/corpus
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target expression_fuzz model_file_fuzz checkpoint_fuzz mnist_fuzz
+	mkdir -p $(FUZZ_BUILD)/corpus $(FUZZ_BUILD)/model_corpus $(FUZZ_BUILD)/checkpoint_corpus $(FUZZ_BUILD)/mnist_corpus
 	$(SANITIZER_ENV) $(FUZZ_BUILD)/expression_fuzz -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
 	  -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 $(FUZZ_BUILD)/corpus tests/fuzz/corpus
 	@echo "fuzz: expression parser ran $(FUZZ_SECONDS) s with no crash, hang or sanitizer report"
+	$(SANITIZER_ENV) $(FUZZ_BUILD)/model_file_fuzz -max_total_time=$(FILE_FUZZ_SECONDS) -timeout=10 \
+	  -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 $(FUZZ_BUILD)/model_corpus tests/fuzz/model_corpus
+	$(SANITIZER_ENV) $(FUZZ_BUILD)/checkpoint_fuzz -max_total_time=$(FILE_FUZZ_SECONDS) -timeout=10 \
+	  -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 $(FUZZ_BUILD)/checkpoint_corpus \
+	  tests/fuzz/checkpoint_corpus
+	$(SANITIZER_ENV) $(FUZZ_BUILD)/mnist_fuzz -max_total_time=$(FILE_FUZZ_SECONDS) -timeout=10 \
+	  -rss_limit_mb=2048 -max_len=16384 -print_final_stats=1 $(FUZZ_BUILD)/mnist_corpus tests/fuzz/mnist_corpus
+	@echo "fuzz: model-file, checkpoint and MNIST readers ran $(FILE_FUZZ_SECONDS) s each with no crash, hang or sanitizer report"
 
 bench: build
 	@scripts/install-deps.sh bench || echo "bench: PyTorch could not be installed; its column is skipped"
