@@ -125,6 +125,14 @@ BOOST_AUTO_TEST_CASE(large_graph_is_refused_unless_allowed) {
   BOOST_TEST(fs::exists(path));
 }
 
+BOOST_AUTO_TEST_CASE(a_file_name_of_247_characters_is_rendered) {
+  TempDir dir;
+  fs::path p = dir.path / (std::string(243, 'g') + ".png");
+  gl::viz::render(neuron(), p.string());
+  BOOST_TEST(gradlab::testing::png_size(p.string()).first > 0u);
+  BOOST_TEST(dir.files() == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(labels_are_drawn_with_their_spaces) {
   TempDir dir;
   Value a(2.0, "λ b"), b(3.0, "x  y"), nul(1.0, std::string("n\0l", 3));
