@@ -2,22 +2,25 @@
 # The two commands (and a few more). Each installs what is missing first.
 #   make demo      build and run the main demo; pictures go to out/
 #   make test      build and run every test, then again under ASan+UBSan,
-#                  then fuzz the expression parser for 60 s
+#                  the thread tests under TSan, then the fuzzers (about 3 min)
 #   make bench     build and run the benchmarks in bench/
-#   make fuzz      only the fuzzing (FUZZ_SECONDS=60)
+#   make fuzz      only the fuzzing (FUZZ_SECONDS=60 for the parser,
+#                  FILE_FUZZ_SECONDS=30 for each file reader)
 #   make tutorial N=3   build, then step through tutorial 03 (Enter, b, q)
 #   make exercise  build, then check your gradients in tutorials/exercises/
 #   make data      fetch the MNIST digits that tutorials 10 and 11 train on
 JOBS  ?= $(shell nproc)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
+TSAN_BUILD ?= build-tsan
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
+FILE_FUZZ_SECONDS ?= 30
 SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
   LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-.PHONY: demo test bench fuzz deps build test-release test-asan clean tutorial exercise data
+.PHONY: demo test bench fuzz deps build test-release test-asan test-tsan clean tutorial exercise data
 
 deps:
 	@scripts/install-deps.sh
@@ -33,7 +36,7 @@ build: deps
 demo: build
 	$(BUILD)/demo/moons_demo out
 
-test: test-release test-asan fuzz
+test: test-release test-asan test-tsan fuzz
 
 test-release: build
 	ctest --test-dir $(BUILD) --output-on-failure
@@ -44,17 +47,37 @@ test-asan: deps
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	$(SANITIZER_ENV) ctest --test-dir $(ASAN_BUILD) --output-on-failure
 
+# ThreadSanitizer over the tests that run threads: the node pool (blocks
+# freed on other threads) and grad mode (per thread). Only those two targets.
+test-tsan: deps
+	cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGRADLAB_TSAN=ON \
+	  -DGRADLAB_BUILD_VIZ=OFF -DGRADLAB_BUILD_TUTORIALS=OFF -DGRADLAB_BUILD_BENCH=OFF \
+	  -DGRADLAB_BUILD_TOOLS=OFF
+	cmake --build $(TSAN_BUILD) -j $(JOBS) --target node_pool_test engine_test
+	TSAN_OPTIONS=halt_on_error=1 ctest --test-dir $(TSAN_BUILD) -R '^(node_pool_test|engine_test)$$' \
+	  --output-on-failure
+
 fuzz: deps
 	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DGRADLAB_FUZZ=ON -DGRADLAB_SANITIZE=ON -DGRADLAB_BUILD_TESTS=OFF -DGRADLAB_BUILD_VIZ=OFF \
 	  -DGRADLAB_BUILD_TUTORIALS=OFF -DGRADLAB_BUILD_BENCH=OFF -DGRADLAB_BUILD_TOOLS=OFF
-	cmake --build $(FUZZ_BUILD) -j $(JOBS)
-	mkdir -p $(FUZZ_BUILD)/corpus $(FUZZ_BUILD)/safetensors_corpus
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target expression_fuzz model_file_fuzz checkpoint_fuzz mnist_fuzz safetensors_fuzz
+	mkdir -p $(FUZZ_BUILD)/corpus $(FUZZ_BUILD)/model_corpus $(FUZZ_BUILD)/checkpoint_corpus $(FUZZ_BUILD)/mnist_corpus \
+	  $(FUZZ_BUILD)/safetensors_corpus
 	$(SANITIZER_ENV) $(FUZZ_BUILD)/expression_fuzz -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
 	  -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 $(FUZZ_BUILD)/corpus tests/fuzz/corpus
-	$(SANITIZER_ENV) $(FUZZ_BUILD)/safetensors_fuzz -max_total_time=30 -timeout=10 \
-	  -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 $(FUZZ_BUILD)/safetensors_corpus tests/fuzz/safetensors_corpus
-	@echo "fuzz: expression parser ran $(FUZZ_SECONDS) s, safetensors reader 30 s, with no crash, hang or sanitizer report"
+	@echo "fuzz: expression parser ran $(FUZZ_SECONDS) s with no crash, hang or sanitizer report"
+	$(SANITIZER_ENV) $(FUZZ_BUILD)/model_file_fuzz -max_total_time=$(FILE_FUZZ_SECONDS) -timeout=10 \
+	  -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 $(FUZZ_BUILD)/model_corpus tests/fuzz/model_corpus
+	$(SANITIZER_ENV) $(FUZZ_BUILD)/checkpoint_fuzz -max_total_time=$(FILE_FUZZ_SECONDS) -timeout=10 \
+	  -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 $(FUZZ_BUILD)/checkpoint_corpus \
+	  tests/fuzz/checkpoint_corpus
+	$(SANITIZER_ENV) $(FUZZ_BUILD)/mnist_fuzz -max_total_time=$(FILE_FUZZ_SECONDS) -timeout=10 \
+	  -rss_limit_mb=2048 -max_len=16384 -print_final_stats=1 $(FUZZ_BUILD)/mnist_corpus tests/fuzz/mnist_corpus
+	$(SANITIZER_ENV) $(FUZZ_BUILD)/safetensors_fuzz -max_total_time=$(FILE_FUZZ_SECONDS) -timeout=10 \
+	  -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 $(FUZZ_BUILD)/safetensors_corpus \
+	  tests/fuzz/safetensors_corpus
+	@echo "fuzz: model-file, checkpoint, MNIST and safetensors readers ran $(FILE_FUZZ_SECONDS) s each with no crash, hang or sanitizer report"
 
 bench: build
 	@scripts/install-deps.sh bench || echo "bench: PyTorch could not be installed; its column is skipped"
@@ -76,4 +99,4 @@ exercise: build
 	@$(BUILD)/tutorials/exercises/exercise || { echo "(keep going: edit tutorials/exercises/my_gradients.cpp, then make exercise)"; exit 1; }
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) out
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD) out

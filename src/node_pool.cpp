@@ -57,14 +57,16 @@ PageSupply& supply() {
 
 NodePool::Page* NodePool::next_page() {
   take_back_remote();
-  // A listed page with room, else a page from the supply.
+  // The current page again if blocks came back to it (it is never listed,
+  // so leaving it now would strand them), else a listed page with room, else
+  // a page from the supply.
+  if (current_ && (current_->free || current_->fresh != current_->end)) return current_;
   while (partial_) {
     Page* p = partial_;
     partial_ = p->next_partial;
     p->listed = false;
     if (p->free || p->fresh != p->end) return p;
   }
-  if (current_ && (current_->free || current_->fresh != current_->end)) return current_;
   char* memory = supply().take();
   Page* p = new (memory) Page{};
   p->owner = this;
@@ -78,25 +80,29 @@ NodePool::Page* NodePool::next_page() {
 }
 
 void NodePool::take_back_remote() {
-  Page* pages;
+  // Everything other threads share (the list, each page's remote blocks and
+  // its link in the list) is read and cleared under one lock; once a page's
+  // has_remote is false another thread may relink it at once, so the walk
+  // afterwards follows next_taken, which only this thread touches.
+  Page* taken = nullptr;
   {
     std::lock_guard lock(supply().mutex);
-    pages = remote_pages_;
-    remote_pages_ = nullptr;
-    for (Page* p = pages; p; p = p->next_remote) p->has_remote = false;
-  }
-  for (Page* p = pages; p; p = p->next_remote) {
-    FreeBlock* b;
-    {
-      std::lock_guard lock(supply().mutex);
-      b = p->remote;
+    for (Page* p = remote_pages_; p; p = p->next_remote) {
+      p->taken = p->remote;
       p->remote = nullptr;
+      p->has_remote = false;
+      p->next_taken = taken;
+      taken = p;
     }
-    for (FreeBlock* next; b; b = next) {
+    remote_pages_ = nullptr;
+  }
+  for (Page* p = taken; p; p = p->next_taken) {
+    for (FreeBlock *b = p->taken, *next; b; b = next) {
       UNPOISON(b, sizeof(FreeBlock));
       next = b->next;
       give_back(p, b);
     }
+    p->taken = nullptr;
   }
 }
 

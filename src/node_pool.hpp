@@ -56,6 +56,8 @@ class NodePool {
     bool listed = false;          // in the owner's partial_ list
     Page* next_partial = nullptr;
     Page* next_owned = nullptr;   // the owner's list of all its pages
+    FreeBlock* taken = nullptr;   // remote blocks the owner has taken, being given back
+    Page* next_taken = nullptr;   // the owner's list of such pages
     // Shared with other threads, under the supply's mutex:
     // Null once the owning thread has ended; atomic because any thread reads it.
     std::atomic<NodePool*> owner = nullptr;

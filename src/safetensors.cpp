@@ -19,7 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "atomic_file.hpp"
-#include "file_reader.hpp"
+#include "input_file.hpp"
 
 namespace gradlab {
 
@@ -171,11 +171,8 @@ void put_le(std::string& out, std::uint64_t v, int nbytes) {
   for (int i = 0; i < nbytes; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
 }
 
-}  // namespace
-
 // A whole file's bytes, checked: header length, header, then the numbers.
-NamedTensors detail::parse_safetensors(const std::string& path, const std::string& bytes,
-                                       Metadata* metadata) {
+NamedTensors parse(const std::string& path, const std::string& bytes, Metadata* metadata) {
   if (bytes.size() < 8) refuse("read_safetensors", path, "truncated (" + std::to_string(bytes.size()) +
                                                             " bytes, less than the 8-byte header length)");
   auto p = reinterpret_cast<const unsigned char*>(bytes.data());
@@ -205,6 +202,13 @@ NamedTensors detail::parse_safetensors(const std::string& path, const std::strin
   return out;
 }
 
+// Only a regular file is read, opened without blocking, of at most kMaxFileBytes.
+std::string file_bytes(const std::string& path) {
+  return detail::InputFile(path, "read_safetensors", kMaxFileBytes).read_rest();
+}
+
+}  // namespace
+
 void save_safetensors(const std::string& path, const NamedTensors& tensors, const Metadata& metadata,
                       SafetensorsDtype dtype) {
   const bool f32 = dtype == SafetensorsDtype::F32;
@@ -219,6 +223,12 @@ void save_safetensors(const std::string& path, const NamedTensors& tensors, cons
       throw std::invalid_argument("save_safetensors: " + path + ": '__metadata__' is not a tensor name");
     if (!seen.insert(name).second)
       throw std::invalid_argument("save_safetensors: " + path + ": the name '" + name + "' is used twice");
+    std::int64_t numel = 1;
+    for (std::int64_t d : t.shape()) numel *= d;
+    if (numel != t.numel())  // its data was resized by hand
+      throw std::invalid_argument("save_safetensors: " + path + ": tensor '" + name + "' holds " +
+                                  std::to_string(t.numel()) + " numbers but its shape " +
+                                  to_string(t.shape()) + " needs " + std::to_string(numel));
     std::uint64_t bytes = static_cast<std::uint64_t>(t.numel()) * width;
     header[name] = {{"dtype", f32 ? "F32" : "F64"},
                     {"shape", t.shape()},
@@ -252,13 +262,12 @@ void save_safetensors(const std::string& path, const NamedTensors& tensors, cons
   detail::write_file_atomically(path, "save_safetensors", out);
 }
 
-NamedTensors read_safetensors(const std::string& path) {
-  return detail::parse_safetensors(path, detail::read_regular_file("read_safetensors", path), nullptr);
-}
+
+NamedTensors read_safetensors(const std::string& path) { return parse(path, file_bytes(path), nullptr); }
 
 Metadata read_safetensors_metadata(const std::string& path) {
   Metadata metadata;
-  detail::parse_safetensors(path, detail::read_regular_file("read_safetensors", path), &metadata);
+  parse(path, file_bytes(path), &metadata);
   return metadata;
 }
 

@@ -6,15 +6,12 @@
 
 #include <algorithm>
 #include <bit>
-#include <cerrno>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <set>
 #include <stdexcept>
 
 #include "atomic_file.hpp"
+#include "input_file.hpp"
 
 namespace gradlab {
 
@@ -142,28 +139,21 @@ void save(const std::string& path, const NamedTensors& tensors) {
 }
 
 NamedTensors read(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) refuse(path, "is a directory, not a file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) refuse(path, std::string("cannot open (") + std::strerror(errno) + ")");
-  // A device or a pipe (/dev/zero) could be endless: only plain files are read.
-  if (!std::filesystem::is_regular_file(path, ec)) refuse(path, "is not a regular file");
-  // The first bytes first: a file that is not ours is refused before it is read whole.
-  std::string bytes(sizeof kMagic, '\0');
-  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  bytes.resize(static_cast<std::size_t>(in.gcount()));
-  if (std::memcmp(bytes.data(), kMagic, bytes.size()) != 0)
-    refuse(path, "not a gradlab file (it does not start with \"GRADLAB\")");
-  if (bytes.size() == sizeof kMagic) bytes.append(std::istreambuf_iterator<char>(in), {});
-  if (in.bad()) refuse(path, "read error");
+  // A regular file of at most kMaxFileBytes, or a refusal before a byte is
+  // read: a FIFO, a device (/dev/zero) or a directory is never read from.
+  detail::InputFile file(path, "load", kMaxFileBytes);
+  // The fixed header first: a file that is not ours, or whose size is not the
+  // one its header states, is refused before the rest is read.
+  std::string bytes = file.read(kFixedHeader);
 
   // 1. Is it ours? A file cut inside the magic still starts like one.
   std::size_t magic_seen = std::min(bytes.size(), sizeof kMagic);
   if (std::memcmp(bytes.data(), kMagic, magic_seen) != 0)
     refuse(path, "not a gradlab file (it does not start with \"GRADLAB\")");
-  if (bytes.size() < kFixedHeader + kChecksumBytes)
+  if (file.size() < kFixedHeader + kChecksumBytes)
     refuse(path, "truncated (expected at least " + std::to_string(kFixedHeader + kChecksumBytes) +
-                     " bytes, found " + std::to_string(bytes.size()) + ")");
+                     " bytes, found " + std::to_string(file.size()) + ")");
+  if (bytes.size() < kFixedHeader) file.refuse("changed while it was read (it became shorter)");
   // 2. A format we can read.
   auto version = static_cast<std::uint32_t>(get_le(bytes, 8, 4));
   if (version != kFormatVersion)
@@ -171,12 +161,13 @@ NamedTensors read(const std::string& path) {
                      std::to_string(kFormatVersion) + ")");
   // 3. Whole: the header says how long the file was when it was written.
   std::uint64_t expected = get_le(bytes, 16, 8);
-  if (bytes.size() < expected)
+  if (file.size() < expected)
     refuse(path, "truncated (expected " + std::to_string(expected) + " bytes, found " +
-                     std::to_string(bytes.size()) + ")");
-  if (bytes.size() > expected)
+                     std::to_string(file.size()) + ")");
+  if (file.size() > expected)
     refuse(path, "corrupted (the header says " + std::to_string(expected) + " bytes, found " +
-                     std::to_string(bytes.size()) + ")");
+                     std::to_string(file.size()) + ")");
+  bytes += file.read_rest();
   // 4. Unchanged: the checksum covers every byte before it.
   std::size_t body = bytes.size() - kChecksumBytes;
   if (fnv1a64(bytes.data(), body) != get_le(bytes, body, 8))

@@ -3,6 +3,9 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <string>
 
 #include <gradlab/gradlab.hpp>
 
@@ -30,6 +33,23 @@ BOOST_AUTO_TEST_CASE(same_seed_same_points) {
   BOOST_TEST(a.x == b.x);
   BOOST_TEST(a.x != c.x);
   BOOST_TEST(std::count(a.y.begin(), a.y.end(), 1.0) == 50);
+}
+
+BOOST_AUTO_TEST_CASE(noise_must_be_a_finite_standard_deviation) {
+  const double inf = std::numeric_limits<double>::infinity();
+  for (double bad : {std::nan(""), inf, -inf, -0.1}) {
+    BOOST_TEST_CONTEXT("noise = " << bad) {
+      try {
+        gl::make_moons(10, bad);
+        BOOST_ERROR("must throw");
+      } catch (const std::invalid_argument& e) {
+        BOOST_TEST(std::string(e.what()).starts_with(
+            "make_moons: noise is a standard deviation, a finite number >= 0; got "));
+      }
+    }
+  }
+  for (const auto& p : gl::make_moons(10, 1e6).x)
+    BOOST_TEST((std::isfinite(p[0]) && std::isfinite(p[1])));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

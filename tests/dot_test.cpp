@@ -102,6 +102,28 @@ BOOST_AUTO_TEST_CASE(labels_are_escaped) {
   BOOST_TEST(has(dot, "\\{a\\|b\\} \\<c\\>"));
 }
 
+BOOST_AUTO_TEST_CASE(spaces_non_ascii_and_control_characters_in_labels) {
+  // A field that starts with a non-ASCII character follows its separator
+  // directly (Graphviz would swallow the space after it); runs of spaces
+  // keep their length as hard spaces; a NUL or another control character
+  // is written as its C++ escape, so the DOT text stays whole.
+  Value a(1.0, "λ b"), b(2.0, std::string("x  y\0z\x01", 7)), c(3.0, "  lead trail  ");
+  Value y = (a * b * c).set_label("é");
+  gl::viz::DotOptions o;
+  o.show_grad = false;
+  std::string dot = gl::viz::to_dot(y, o);
+  BOOST_TEST(has(dot, "label=\"{λ b | data 1.0000 }\""));
+  BOOST_TEST(has(dot, "label=\"{ x \\ y\\\\0z\\\\x01 | data 2.0000 }\""));
+  BOOST_TEST(has(dot, "label=\"{ lead trail | data 3.0000 }\""));
+  BOOST_TEST(has(dot, "label=\"{é | data 6.0000 }\""));
+  BOOST_TEST(dot.find('\0') == std::string::npos);
+  gl::viz::DotOptions tb;
+  tb.rankdir = gl::viz::RankDir::TB;
+  tb.title = std::string("t\0", 2);
+  BOOST_TEST(has(gl::viz::to_dot(a, tb), "label=\"λ b | data 1.0000 | grad 0.0000\""));
+  BOOST_TEST(has(gl::viz::to_dot(a, tb), "label=\"t\\\\0\""));
+}
+
 BOOST_AUTO_TEST_CASE(drawing_does_not_change_the_graph) {
   Value a(2.0, "a");
   Value b = a * a;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -105,6 +106,32 @@ BOOST_AUTO_TEST_CASE(grad_mode_is_per_thread) {
   std::thread([&] { other_thread_enabled = gl::is_grad_enabled(); }).join();
   BOOST_TEST(other_thread_enabled);
   BOOST_TEST(!gl::is_grad_enabled());
+}
+
+BOOST_AUTO_TEST_CASE(threads_train_side_by_side_each_in_its_own_grad_mode) {
+  // Four threads at once, two of them under no_grad: each builds and sweeps
+  // its own graphs; none sees another's mode (run under ThreadSanitizer too).
+  std::vector<double> grads(4, 0.0);
+  std::vector<int> recorded(4, -1);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([t, &grads, &recorded] {
+      std::optional<gl::NoGradGuard> off;
+      if (t % 2) off.emplace();
+      gl::Value x = 1.0 + t;
+      for (int round = 0; round < 200; ++round) {
+        gl::Value y = x * x;
+        for (int i = 0; i < 50; ++i) y = y + x;  // dy/dx = 2x + 50
+        if (t % 2 == 0) y.backward();
+        recorded[t] = y.node()->is_leaf() ? 0 : 1;
+      }
+      grads[t] = x.grad();
+    });
+  for (auto& th : threads) th.join();
+  for (int t = 0; t < 4; ++t) {
+    BOOST_TEST(recorded[t] == (t % 2 ? 0 : 1));  // no graph is recorded under no_grad
+    BOOST_TEST(grads[t] == (t % 2 ? 0.0 : 200 * (2.0 * (1 + t) + 50)));
+  }
 }
 
 BOOST_AUTO_TEST_CASE(a_node_used_k_times_gets_k_contributions) {

@@ -3,6 +3,7 @@
 // gradient, every malformed input with its message, and size limits.
 #include <boost/test/unit_test.hpp>
 
+#include <chrono>
 #include <cmath>
 #include <map>
 #include <string>
@@ -136,6 +137,28 @@ BOOST_AUTO_TEST_CASE(long_flat_expressions_evaluate_iteratively) {
   BOOST_TEST(eval(sum, {{"x", 1.5}}) == 300000.0);
   BOOST_TEST(grad(sum, "x", {{"x", 1.5}}) == 200000.0);
   BOOST_TEST(syntax_error(std::string(1'000'001, '1')).rfind("expression is longer than", 0) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(many_distinct_variables_parse_in_linear_time) {
+  // 100,000 names, every tenth used twice: one slot per name, in order of first use.
+  std::string text;
+  const int n = 100000;
+  for (int i = 0; i < n; ++i) text += (i ? "+v" : "v") + std::to_string(i);
+  for (int i = n - 10; i >= 0; i -= 10) text += "-v" + std::to_string(i) + "*0.5";
+  auto start = std::chrono::steady_clock::now();
+  auto e = gl::Expression::parse(text);
+  auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  BOOST_TEST(took.count() < 2000);  // a search per name took 12.6 s; a hash map, milliseconds
+  BOOST_REQUIRE(e.variables().size() == std::size_t{n});
+  BOOST_TEST(e.variables()[0] == "v0");
+  BOOST_TEST(e.variables()[n - 1] == "v99999");
+  std::map<std::string, Value> values;
+  for (int i = 0; i < n; ++i) values.emplace("v" + std::to_string(i), Value(1.0));
+  Value y = e.evaluate(values);
+  BOOST_TEST(y.data() == n - 0.5 * (n / 10));
+  y.backward();
+  BOOST_TEST(values.at("v770").grad() == 0.5);  // 1 - 0.5: both uses reach the same node
+  BOOST_TEST(values.at("v777").grad() == 1.0);
 }
 
 BOOST_AUTO_TEST_CASE(missing_variables_and_domain_errors) {

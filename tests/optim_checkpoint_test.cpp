@@ -200,6 +200,40 @@ BOOST_AUTO_TEST_CASE(a_failed_load_changes_nothing) {
                  ": entry 'w' is neither 'model.*', 'optim.*' nor 'sched.*' (not a checkpoint?)");
 }
 
+BOOST_AUTO_TEST_CASE(only_regular_files_are_read) {
+  TempDir dir{"checkpoint_test"};
+  Model m(1.5);
+  optim::Adam adam(m.params(), optim::AdamOptions(0.01));
+  optim::StepLR sched(adam, 2, 0.5);
+  m.train(adam, 2);
+  NamedTensors params_before = snapshot(m.named()), state_before = adam.named_state(),
+               sched_before = sched.named_state();
+  auto unchanged = [&] {
+    return same_bits(m.named(), params_before) && same_bits(adam.named_state(), state_before) &&
+           same_bits(sched.named_state(), sched_before);
+  };
+  fs::path fifo = dir.path / "pipe.gl";
+  BOOST_TEST(gl::testing::error_reading_fifo(fifo, [&] { optim::load(fifo.string(), m.named(), adam, &sched); }) ==
+             "load: " + fifo.string() + ": is not a regular file (it is a FIFO)");
+  BOOST_TEST(unchanged());
+  fs::path zero = dir.path / "zero.gl";
+  fs::create_symlink("/dev/zero", zero);
+  BOOST_TEST(error_of([&] { optim::load(zero.string(), m.named(), adam, &sched); }) ==
+             "load: " + zero.string() + ": is not a regular file (it is a character device)");
+  BOOST_TEST(error_of([&] { optim::load(dir.path.string(), m.named(), adam); }) ==
+             "load: " + dir.path.string() + ": is a directory, not a file");
+  // A checkpoint grown past its header's size (a hole of a gigabyte after it):
+  // refused from the sizes, before the rest is read.
+  std::string path = dir.file("ck.gl");
+  optim::save(path, m.named(), adam, &sched);
+  std::uint64_t saved = fs::file_size(path);
+  fs::resize_file(path, std::uint64_t{1} << 30);
+  BOOST_TEST(error_of([&] { optim::load(path, m.named(), adam, &sched); }) ==
+             "load: " + path + ": corrupted (the header says " + std::to_string(saved) +
+                 " bytes, found " + std::to_string(std::uint64_t{1} << 30) + ")");
+  BOOST_TEST(unchanged());
+}
+
 BOOST_AUTO_TEST_CASE(load_named_state_checks_everything_first) {
   Model m(0.5);
   optim::Adam adam(m.params(), optim::AdamOptions(0.01));

@@ -3,6 +3,7 @@
 // leaves no file behind.
 #include <boost/test/unit_test.hpp>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <unistd.h>
@@ -16,6 +17,7 @@ namespace gl = gradlab;
 using gradlab::testing::error_of;
 namespace fs = std::filesystem;
 using gl::Value;
+namespace tt = boost::test_tools;
 
 namespace {
 
@@ -121,6 +123,79 @@ BOOST_AUTO_TEST_CASE(large_graph_is_refused_unless_allowed) {
   Value small = -(-Value(1.0));
   gl::viz::render(small, path, {.max_nodes = 3});
   BOOST_TEST(fs::exists(path));
+}
+
+BOOST_AUTO_TEST_CASE(a_file_name_of_247_characters_is_rendered) {
+  TempDir dir;
+  fs::path p = dir.path / (std::string(243, 'g') + ".png");
+  gl::viz::render(neuron(), p.string());
+  BOOST_TEST(gradlab::testing::png_size(p.string()).first > 0u);
+  BOOST_TEST(dir.files() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(labels_are_drawn_with_their_spaces) {
+  TempDir dir;
+  Value a(2.0, "λ b"), b(3.0, "x  y"), nul(1.0, std::string("n\0l", 3));
+  Value y = a * b * nul;
+  std::string svg = (dir.path / "labels.svg").string();
+  gl::viz::render(y, svg);
+  std::string text = read(svg);
+  BOOST_TEST(text.find(">λ b<") != std::string::npos);        // not "λb"
+  BOOST_TEST(text.find(">x &#160;y") != std::string::npos);    // two spaces, not one
+  BOOST_TEST(text.find(">n\\0l") != std::string::npos);       // the NUL, drawn as \0
+  gl::viz::render(y, (dir.path / "labels.png").string());
+  BOOST_TEST(gradlab::testing::png_size((dir.path / "labels.png").string()).first > 0u);
+}
+
+BOOST_AUTO_TEST_CASE(dot_text_with_a_nul_is_refused_clearly) {
+  TempDir dir;
+  std::string dot = std::string("digraph { a [label=\"x\0y\"] }", 27);
+  BOOST_TEST(error_of([&] { gl::viz::render_dot(dot, (dir.path / "x.png").string()); }) ==
+             "render: the DOT text holds a NUL byte at offset 21; Graphviz cannot read past it");
+  BOOST_TEST(dir.files() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(attributes_that_explode_rendering_are_refused_promptly) {
+  TempDir dir;
+  std::string png = (dir.path / "x.png").string();
+  auto refusal = [&](const std::string& attributes, const std::string& path) {
+    auto start = std::chrono::steady_clock::now();
+    std::string msg = error_of([&] { gl::viz::render_dot("digraph { " + attributes + " a -> b }", path); });
+    auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+    BOOST_TEST(took.count() < 2000, attributes << " took " << took.count() << " ms");
+    return msg;
+  };
+  // Each of these took Graphviz 15 s to a minute, or crashed it (minlen).
+  BOOST_TEST(refusal("dpi=100000;", png) ==
+             "render: the graph sets dpi=100000; it must be a number from 0 to 2400 "
+             "(a PNG's pixels grow with its square)");
+  BOOST_TEST(refusal("graph [resolution=nan];", png).starts_with("render: the graph sets resolution=nan;"));
+  BOOST_TEST(refusal("edge [minlen=100000];", png) ==
+             "render: the edge default sets minlen=100000; it must be a number from 0 to 100 "
+             "(each rank an edge spans is a node in the layout)");
+  BOOST_TEST(refusal("a -> b [minlen=1000];", png).starts_with("render: edge 'a' -> 'b' sets minlen=1000;"));
+  BOOST_TEST(refusal("node [peripheries=100000];", png).starts_with("render: the node default sets peripheries=100000;"));
+  BOOST_TEST(refusal("b [sides=\"1e9\", shape=polygon];", png).starts_with("render: node 'b' sets sides=1e9;"));
+  BOOST_TEST(refusal("mclimit=\"1e6\";", png).starts_with("render: the graph sets mclimit=1e6;"));
+  BOOST_TEST(refusal("size=\"5000,5000!\";", png) ==
+             "render: the graph sets size=5000,5000!; each side must be from 0 to 1000 inches");
+  // Legal values that would still make a huge PNG: refused after layout,
+  // from the picture's size; the same graph as SVG is fine.
+  for (std::string big : {"size=\"1000,1000!\";", "node [fontsize=10000];", "pad=1000;"}) {
+    std::string msg = refusal(big, png);
+    BOOST_TEST(msg.starts_with("render: '" + png + "' would be a PNG of "), msg);
+    BOOST_TEST(msg.ends_with("million pixels, more than the 100 million render draws "
+                             "(lower the graph's dpi or size, or write .svg)"), msg);
+  }
+  BOOST_TEST(dir.files() == 0u);
+  gl::viz::render_dot("digraph { node [fontsize=10000]; a -> b }", (dir.path / "x.svg").string());
+  // Ordinary values pass, and the picture's size follows dpi.
+  gl::viz::render_dot("digraph { dpi=192; a -> b }", png);
+  auto [w, h] = gradlab::testing::png_size(png);
+  gl::viz::render_dot("digraph { a -> b }", png);
+  auto [w96, h96] = gradlab::testing::png_size(png);
+  BOOST_TEST(double(w) == 2.0 * w96, tt::tolerance(0.05));
+  BOOST_TEST(double(h) == 2.0 * h96, tt::tolerance(0.05));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

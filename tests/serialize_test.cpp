@@ -4,6 +4,7 @@
 // destination keeps its numbers.
 #include <boost/test/unit_test.hpp>
 
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -141,12 +142,68 @@ BOOST_AUTO_TEST_CASE(foreign_and_future_files_are_refused) {
   BOOST_TEST(error_of([&] { gl::load(dir.path.string(), into); }) ==
              "load: " + dir.path.string() + ": is a directory, not a file");
   // An endless device is refused before a byte is read, as is a big file that is not ours.
-  BOOST_TEST(error_of([&] { gl::load("/dev/zero", into); }) == "load: /dev/zero: is not a regular file");
+  BOOST_TEST(error_of([&] { gl::load("/dev/zero", into); }) ==
+             "load: /dev/zero: is not a regular file (it is a character device)");
   std::string other = dir.file("movie.mp4");
   write_bytes(other, std::string(1 << 20, 'x'));
   BOOST_TEST(error_of([&] { gl::load(other, into); }) ==
              "load: " + other + ": not a gradlab file (it does not start with \"GRADLAB\")");
   BOOST_TEST(untouched(into));
+}
+
+BOOST_AUTO_TEST_CASE(only_regular_files_are_read) {
+  TempDir dir{"serialize_test"};
+  NamedTensors into = blank();
+  // A FIFO with no writer: refused at once, never waited on.
+  fs::path fifo = dir.path / "pipe.gl";
+  BOOST_TEST(gl::testing::error_reading_fifo(fifo, [&] { gl::load(fifo.string(), into); }) ==
+             "load: " + fifo.string() + ": is not a regular file (it is a FIFO)");
+  // A symlink is followed, and what it names decides.
+  fs::path zero = dir.path / "zero.gl";
+  fs::create_symlink("/dev/zero", zero);
+  BOOST_TEST(error_of([&] { gl::load(zero.string(), into); }) ==
+             "load: " + zero.string() + ": is not a regular file (it is a character device)");
+  fs::path dangling = dir.path / "dangling.gl";
+  fs::create_symlink(dir.path / "gone.gl", dangling);
+  BOOST_TEST(error_of([&] { gl::load(dangling.string(), into); }) ==
+             "load: " + dangling.string() + ": cannot open (No such file or directory)");
+  fs::create_symlink(dir.path, dir.path / "here.gl");
+  BOOST_TEST(error_of([&] { gl::read(dir.file("here.gl")); }) ==
+             "load: " + dir.file("here.gl") + ": is a directory, not a file");
+  BOOST_TEST(error_of([&] { gl::read(""); }) == "load: the path is empty");
+  BOOST_TEST(untouched(into));
+}
+
+BOOST_AUTO_TEST_CASE(sizes_are_checked_before_reading) {
+  TempDir dir{"serialize_test"};
+  std::string path = dir.file("m.gl");
+  gl::save(path, model());
+  std::string whole = read_bytes(path);
+  // Past the stated limit: refused from its size alone (the file is a hole).
+  std::string huge = dir.file("huge.gl");
+  gl::testing::write_sparse(huge, whole, gl::kMaxFileBytes + 1);
+  BOOST_TEST(error_of([&] { gl::read(huge); }) ==
+             "load: " + huge + ": is " + std::to_string(gl::kMaxFileBytes + 1) +
+                 " bytes, more than the " + std::to_string(gl::kMaxFileBytes) +
+                 " bytes such a file may have");
+  // Within the limit but not the size its header states: refused before the
+  // gigabyte is read (which would take seconds, not microseconds).
+  std::string big = dir.file("big.gl");
+  gl::testing::write_sparse(big, whole, std::uint64_t{1} << 30);
+  auto start = std::chrono::steady_clock::now();
+  BOOST_TEST(error_of([&] { gl::read(big); }) ==
+             "load: " + big + ": corrupted (the header says " + std::to_string(whole.size()) +
+                 " bytes, found " + std::to_string(std::uint64_t{1} << 30) + ")");
+  auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  BOOST_TEST(took.count() < 100);
+  // A header that claims more than there is.
+  std::string claims = whole;
+  claims[21] = 1;  // the size field's byte 5: 2^40 bytes more
+  write_bytes(path, claims);
+  BOOST_TEST(error_of([&] { gl::read(path); }) ==
+             "load: " + path + ": truncated (expected " +
+                 std::to_string(whole.size() + (std::uint64_t{1} << 40)) + " bytes, found " +
+                 std::to_string(whole.size()) + ")");
 }
 
 BOOST_AUTO_TEST_CASE(mismatched_models_are_refused) {

@@ -7,14 +7,20 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <exception>
+#include <fcntl.h>
 #include <fstream>
+#include <functional>
+#include <future>
 #include <iterator>
 #include <utility>
 #include <filesystem>
 #include <string>
+#include <sys/stat.h>
 #include <system_error>
+#include <thread>
 #include <unistd.h>
 
 #include <gradlab/gradcheck.hpp>
@@ -76,6 +82,32 @@ inline std::string read_bytes(const std::string& path) {
 }
 inline void write_bytes(const std::string& path, const std::string& bytes) {
   std::ofstream(path, std::ios::binary) << bytes;
+}
+
+// The message of the error f() gives when it reads `fifo`, a FIFO made here
+// with no writer: a reader that opens it blindly waits for a writer forever.
+// f must answer within 5 s; if it does not, the test fails and the FIFO is
+// opened from this side until f lets go, so the suite still ends.
+inline std::string error_reading_fifo(const std::filesystem::path& fifo,
+                                      const std::function<void()>& f) {
+  BOOST_REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  auto reading = std::async(std::launch::async, [&] { return error_of(f); });
+  if (reading.wait_for(std::chrono::seconds(5)) != std::future_status::ready) {
+    BOOST_ERROR("reading the FIFO " << fifo << " blocked for 5 s");
+    while (reading.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready) {
+      int fd = ::open(fifo.c_str(), O_RDWR | O_NONBLOCK);  // a blocked open() returns, read() ends
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      if (fd >= 0) ::close(fd);
+    }
+  }
+  return reading.get();
+}
+
+// A file of `bytes` bytes at `path` that takes no room on disk (a hole),
+// beginning with `start`: for files too big to read.
+inline void write_sparse(const std::filesystem::path& path, const std::string& start, std::uint64_t bytes) {
+  { std::ofstream(path, std::ios::binary) << start; }
+  std::filesystem::resize_file(path, bytes);
 }
 
 // The width and height of the PNG at `path` (from its IHDR chunk, which

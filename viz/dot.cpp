@@ -16,20 +16,55 @@ namespace gradlab::viz {
 
 namespace {
 
-// Escapes text for a field of a DOT record label.
-std::string record_escape(const std::string& s) {
+// A control character as the C++ escape a learner would type, "\0" for NUL,
+// "\x01" and so on: Graphviz reads text only up to a NUL, so a NUL in a
+// label would cut the DOT text short, and the other controls draw as
+// nothing. The backslash is doubled, as any backslash in a label is.
+void put_control(std::string& out, unsigned char c) {
+  static const char kHex[] = "0123456789abcdef";
+  out += "\\\\";
+  if (c == 0) {
+    out += '0';
+  } else {
+    out += 'x';
+    out += kHex[c >> 4];
+    out += kHex[c & 15];
+  }
+}
+bool is_control(unsigned char c) { return (c < 0x20 && c != '\n') || c == 0x7f; }
+
+// Escapes text for one field of a DOT record label. Graphviz drops a field's
+// leading and trailing spaces and draws a run of spaces as one, unless each
+// after the first is a hard space ("\ "), so runs are written that way.
+std::string record_escape(const std::string& text) {
+  std::size_t begin = text.find_first_not_of(' '), end = text.find_last_not_of(' ');
+  if (begin == std::string::npos) return "";
   std::string out;
-  for (char c : s) {
+  for (std::size_t i = begin; i <= end; ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
     switch (c) {
       case '{': case '}': case '|': case '<': case '>': case '"': case '\\':
         out += '\\';
-        out += c;
+        out += static_cast<char>(c);
         break;
       case '\n': out += "\\n"; break;
-      default: out += c;
+      case ' ': out += i > begin && text[i - 1] == ' ' ? "\\ " : " "; break;
+      default:
+        if (is_control(c)) put_control(out, c);
+        else out += static_cast<char>(c);
     }
   }
   return out;
+}
+
+// Joins escaped record fields with " | ". Graphviz 2.42's record parser
+// takes the first character after a field's leading space as part of the
+// space when it is not ASCII, and then drops the space after it ("λ b"
+// drawn "λb"), so such a field follows its '|' (or '{') directly.
+void add_field(std::string& fields, const std::string& field) {
+  bool ascii_start = field.empty() || static_cast<unsigned char>(field[0]) < 0x80;
+  if (!fields.empty()) fields += ascii_start ? " | " : " |";
+  fields += field;
 }
 
 // Escapes text for a quoted DOT string.
@@ -39,6 +74,10 @@ std::string quote(const std::string& s) {
     if (c == '"' || c == '\\') out += '\\';
     if (c == '\n') {
       out += "\\n";
+      continue;
+    }
+    if (is_control(static_cast<unsigned char>(c))) {
+      put_control(out, static_cast<unsigned char>(c));
       continue;
     }
     out += c;
@@ -73,13 +112,14 @@ std::string to_dot(const Node& root, const DotOptions& options) {
     std::string v = std::string("v").append(std::to_string(id[n]));
     const NodeKind& kind = *n->op->kind;
     std::string fields;
-    if (std::string label = node_label(*n); !label.empty()) fields += record_escape(label) + " | ";
-    fields += "data " + record_escape(kind.data_text(*n));
-    if (options.show_grad) fields += " | grad " + record_escape(kind.grad_text(*n));
+    if (std::string label = node_label(*n); !label.empty()) add_field(fields, record_escape(label));
+    add_field(fields, "data " + record_escape(kind.data_text(*n)));
+    if (options.show_grad) add_field(fields, "grad " + record_escape(kind.grad_text(*n)));
     if (options.note)
-      if (std::string note = options.note(*n); !note.empty()) fields += " | " + record_escape(note);
+      if (std::string note = options.note(*n); !note.empty()) add_field(fields, record_escape(note));
     // In left-to-right graphs a record's fields run across; braces turn them.
-    std::string label = options.rankdir == RankDir::LR ? "{ " + fields + " }" : fields;
+    bool ascii_start = static_cast<unsigned char>(fields[0]) < 0x80;
+    std::string label = options.rankdir == RankDir::LR ? (ascii_start ? "{ " : "{") + fields + " }" : fields;
     os << "  " << v << " [shape=record, label=\"" << label << "\"";
     if (options.color_by_role)
       os << ", style=filled, fillcolor=\"" << role_color(*n, root) << "\"";

@@ -2,7 +2,8 @@
 // DOT text -> PNG/SVG through Graphviz's cgraph (parse) and gvc (layout and
 // render), in this process. Graphviz keeps global state, so one mutex
 // serialises every use of it. Graphs too big to lay out quickly are refused
-// before Graphviz sees them.
+// before Graphviz sees them, as are attributes and picture sizes that would
+// take it minutes (render_limits.hpp).
 
 #include <gradlab/viz/render.hpp>
 
@@ -19,6 +20,7 @@
 #include <gradlab/engine.hpp>
 
 #include "atomic_file.hpp"
+#include "render_limits.hpp"
 
 namespace gradlab::viz {
 
@@ -96,6 +98,11 @@ void render_dot(const std::string& dot, const std::string& path) {
   std::string format = format_of(path);
   if (format == "dot") return gradlab::detail::write_file_atomically(path, "render", dot);
 
+  // Graphviz reads C strings: text after a NUL would vanish, or leave a
+  // syntax error that points nowhere near the cause.
+  if (std::size_t nul = dot.find('\0'); nul != std::string::npos)
+    throw std::invalid_argument("render: the DOT text holds a NUL byte at offset " +
+                                std::to_string(nul) + "; Graphviz cannot read past it");
   std::string bytes;
   {
     std::lock_guard lock(graphviz_mutex);
@@ -114,10 +121,16 @@ void render_dot(const std::string& dot, const std::string& path) {
         agclose(g);
       }
     } close{gvc, g};
+    detail::check_attributes(g);
     if (gvLayout(gvc, g, "dot") != 0)
       throw std::runtime_error("render: Graphviz could not lay out the graph: " +
                                trimmed(graphviz_errors));
     close.laid_out = true;
+    if (std::uint64_t pixels = detail::png_pixels(g); format == "png" && pixels > kMaxPngPixels)
+      throw std::invalid_argument(
+          "render: '" + path + "' would be a PNG of " + std::to_string(pixels / 1000000) +
+          " million pixels, more than the " + std::to_string(kMaxPngPixels / 1000000) +
+          " million render draws (lower the graph's dpi or size, or write .svg)");
     // Rendered in memory, then written whole, so a full disk is an error
     // rather than a truncated picture.
     char* data = nullptr;

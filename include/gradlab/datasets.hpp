@@ -17,7 +17,8 @@ struct Dataset2d {
 // Two interleaving half circles, as scikit-learn's make_moons: n points
 // (n/2 per moon, the upper moon labelled -1, the lower +1), Gaussian noise
 // with standard deviation `noise`, from a generator seeded with `seed`
-// (gradlab's own generator is left as it was).
+// (gradlab's own generator is left as it was). A noise that is negative or
+// not finite is refused (std::invalid_argument).
 Dataset2d make_moons(std::size_t n = 100, double noise = 0.1, std::uint64_t seed = 1);
 
 }  // namespace gradlab

@@ -18,10 +18,14 @@ struct Mnist {
   Tensor test_labels;   // (M)
 };
 
+// The largest digit file load_mnist reads: 64 MiB.
+inline constexpr std::uint64_t kMaxMnistFileBytes = std::uint64_t{64} << 20;
+
 // Reads dir/0.json .. dir/9.json (each {"data": [...]}, 784 numbers per
 // image). `train_per_digit` images of each digit go to training.
 // std::runtime_error names the file and the problem, and says to run
-// `make data` when the files are missing.
+// `make data` when the files are missing; anything but a regular file of at
+// most kMaxMnistFileBytes is refused before it is read.
 Mnist load_mnist(const std::string& dir, std::int64_t train_per_digit = 800);
 
 // Where `make data` puts the digits: $GRADLAB_DATA/mnist when that variable

@@ -29,6 +29,9 @@ using NamedTensors = std::vector<std::pair<std::string, Tensor>>;
 //   count times: the tensor's numbers, row-major f64
 //   checksum                        u64, FNV-1a 64 of every byte before it
 inline constexpr std::uint32_t kFormatVersion = 1;
+// The largest file load() and read() accept (64 GiB); a larger one is
+// refused before it is read, as is anything but a regular file.
+inline constexpr std::uint64_t kMaxFileBytes = std::uint64_t{1} << 36;
 
 // Writes the tensors to `path` through a temporary file and a rename, so a
 // failed save leaves any old file whole. Names must be non-empty and unique.
@@ -68,7 +71,8 @@ void save_safetensors(const std::string& path, const NamedTensors& tensors,
 // header is checked before a number is read: its length (at most 100 MB),
 // JSON, no repeated or empty names, known dtypes, shapes that match their
 // byte counts, offsets that tile the data with no gap or overlap.
-// std::runtime_error names the file and the problem.
+// Only a regular file of at most kMaxFileBytes is read. std::runtime_error
+// names the file and the problem.
 NamedTensors read_safetensors(const std::string& path);
 Metadata read_safetensors_metadata(const std::string& path);  // "__metadata__", after the same checks
 
@@ -83,8 +87,6 @@ void check_same_layout(const std::string& path, const NamedTensors& file,
                        const NamedTensors& into, const std::string& what);
 // Copies the numbers of each `from` tensor into the matching `into` tensor.
 void copy_numbers(const NamedTensors& from, const NamedTensors& into);
-// read_safetensors on a file's bytes (`path` only names it in messages).
-NamedTensors parse_safetensors(const std::string& path, const std::string& bytes, Metadata* metadata);
 }  // namespace detail
 
 }  // namespace gradlab

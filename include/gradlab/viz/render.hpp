@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include <gradlab/viz/dot.hpp>
@@ -29,8 +30,21 @@ struct RenderOptions {
 void render(const Node& root, const std::string& path, const RenderOptions& options = {});
 void render(const Value& root, const std::string& path, const RenderOptions& options = {});
 
+// The largest PNG render_dot draws: 100 million pixels (400 MB in memory,
+// about 10 s to draw); past it, write .svg. Without it, Graphviz would draw
+// up to 32,767 x 32,767 pixels (4 GB) for any DOT text. For scale, 4,700
+// records with op nodes, laid out left to right, are 72 million at 96 dpi.
+inline constexpr std::uint64_t kMaxPngPixels = 100'000'000;
+
 // Renders DOT text (from to_dot or elsewhere) to path. Errors as render();
-// text Graphviz cannot read is std::invalid_argument with its message.
+// text Graphviz cannot read is std::invalid_argument with its message. So
+// that no DOT text can make Graphviz take minutes or crash, these are
+// refused with std::invalid_argument before it lays the graph out: a NUL
+// byte; dpi or resolution above 2400; size above 1000 inches a side;
+// mclimit above 100, nslimit or nslimit1 above 1000, searchsize above
+// 10,000; a node's peripheries, sides or penwidth above 100; an edge's
+// minlen, penwidth or arrowsize above 100 or weight above 10,000; and,
+// after layout, a PNG of more than kMaxPngPixels.
 void render_dot(const std::string& dot, const std::string& path);
 
 }  // namespace gradlab::viz
