@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: MIT
 // DOT text for any graph, read through the node view of the core: op name,
-// label, parents, and the kind's own text for data and grad.
+// label, parents, and the kind's own text for data and grad. A small tensor
+// is drawn as a grid of its numbers instead, one row per row of its last dim.
 
 #include <gradlab/viz/dot.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <sstream>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include <gradlab/engine.hpp>
+#include <gradlab/tensor.hpp>
 
 namespace gradlab::viz {
 
@@ -53,6 +56,43 @@ const char* role_color(const Node& n, const Node& root) {
   return n.requires_grad() ? kColorLeaf : kColorConstant;
 }
 
+// "data [2, 4] | { 1 | 2 | 3 | 4 } | { 5 | 6 | 7 | 8 }": the shape, then one
+// record row per row of the last dimension (braces turn a row across).
+std::string grid(const char* what, const Shape& shape, const std::vector<double>& v) {
+  std::string text = std::string(what) + " " + to_string(shape);
+  const std::size_t cols = shape.empty() ? 1 : static_cast<std::size_t>(shape.back());
+  char number[32];
+  for (std::size_t i = 0; i < v.size(); i += cols) {
+    text += " | {";
+    for (std::size_t j = 0; j < cols; ++j) {
+      std::snprintf(number, sizeof number, "%.4g", v[i + j]);
+      text += (j ? " | " : " ") + record_escape(number);
+    }
+    text += " }";
+  }
+  return text;
+}
+
+// The data and grad fields of one node.
+std::string data_and_grad(const Node& n, bool show_grad) {
+  // A node that takes no gradient (a constant, an input) shows none: "grad 0"
+  // would read as "the derivative with respect to 3 is 0".
+  show_grad = show_grad && n.requires_grad();
+  const NodeKind& kind = *n.op->kind;
+  if (&kind == &kTensorKind) {
+    const auto& t = static_cast<const TensorNode&>(n);
+    if (t.data.size() >= 2 && t.data.size() <= kGridMaxElements) {
+      std::string text = grid("data", t.shape, t.data);
+      if (show_grad)
+        text += " | " + (t.grad.empty() ? std::string("grad none") : grid("grad", t.shape, t.grad));
+      return text;
+    }
+  }
+  std::string text = "data " + record_escape(kind.data_text(n));
+  if (show_grad) text += " | grad " + record_escape(kind.grad_text(n));
+  return text;
+}
+
 }  // namespace
 
 std::string to_dot(const Node& root, const DotOptions& options) {
@@ -71,11 +111,9 @@ std::string to_dot(const Node& root, const DotOptions& options) {
 
   for (const Node* n : order) {
     std::string v = std::string("v").append(std::to_string(id[n]));
-    const NodeKind& kind = *n->op->kind;
     std::string fields;
     if (std::string label = node_label(*n); !label.empty()) fields += record_escape(label) + " | ";
-    fields += "data " + record_escape(kind.data_text(*n));
-    if (options.show_grad) fields += " | grad " + record_escape(kind.grad_text(*n));
+    fields += data_and_grad(*n, options.show_grad);
     if (options.note)
       if (std::string note = options.note(*n); !note.empty()) fields += " | " + record_escape(note);
     // In left-to-right graphs a record's fields run across; braces turn them.
