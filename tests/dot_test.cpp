@@ -150,7 +150,7 @@ BOOST_AUTO_TEST_CASE(constants_are_drawn_without_a_gradient) {
 
 BOOST_AUTO_TEST_CASE(small_tensors_are_grids_of_numbers) {
   // Up to 16 numbers: one record row per row of the last dimension, in
-  // both directions (braces turn a row across either way).
+  // both directions (top to bottom the rows are wrapped once more).
   gl::Tensor t = gl::tensor({{0.25, -1.5, 3.0, 4.0}, {5.0, 6.0, 7.0, 1e-5}}).requires_grad_();
   t.set_label("t");
   gl::Tensor s = (t * 2.0).sum();
@@ -159,7 +159,8 @@ BOOST_AUTO_TEST_CASE(small_tensors_are_grids_of_numbers) {
   std::string lr = gl::viz::to_dot(*s.node());
   BOOST_TEST(has(lr, "label=\"{ t | " + rows + " | grad [2, 4] | { 2 | 2 | 2 | 2 } | { 2 | 2 | 2 | 2 } }\""));
   std::string tb = gl::viz::to_dot(*s.node(), {.rankdir = gl::viz::RankDir::TB});
-  BOOST_TEST(has(tb, "label=\"t | " + rows + " | grad [2, 4]"));
+  BOOST_TEST(has(tb, "label=\"t | data [2, 4] | { { 0.25 | -1.5 | 3 | 4 } | { 5 | 6 | 7 | 1e-05 } } "
+                     "| grad [2, 4] | { { 2 | 2 | 2 | 2 } | { 2 | 2 | 2 | 2 } }\""));
   // A vector is one row, a column one number per row, a 3-d tensor rows of its last dim.
   BOOST_TEST(has(gl::viz::to_dot(*gl::tensor({1.0, 2.0, 3.0}).node()), "data [3] | { 1 | 2 | 3 }"));
   BOOST_TEST(has(gl::viz::to_dot(*gl::tensor({1.0, 2.0}, {2, 1}).node()), "data [2, 1] | { 1 } | { 2 }"));

@@ -57,24 +57,28 @@ const char* role_color(const Node& n, const Node& root) {
 }
 
 // "data [2, 4] | { 1 | 2 | 3 | 4 } | { 5 | 6 | 7 | 8 }": the shape, then one
-// record row per row of the last dimension (braces turn a row across).
-std::string grid(const char* what, const Shape& shape, const std::vector<double>& v) {
-  std::string text = std::string(what) + " " + to_string(shape);
+// record row per row of the last dimension. Each pair of braces turns the
+// fields inside them a quarter turn: in a left-to-right graph the node's
+// fields already run down, so one pair turns a row across; top to bottom
+// they run across, so the rows are wrapped once more to run down.
+std::string grid(const char* what, const Shape& shape, const std::vector<double>& v, RankDir dir) {
+  std::string rows;
   const std::size_t cols = shape.empty() ? 1 : static_cast<std::size_t>(shape.back());
   char number[32];
   for (std::size_t i = 0; i < v.size(); i += cols) {
-    text += " | {";
+    rows += i ? " | {" : "{";
     for (std::size_t j = 0; j < cols; ++j) {
       std::snprintf(number, sizeof number, "%.4g", v[i + j]);
-      text += (j ? " | " : " ") + record_escape(number);
+      rows += (j ? " | " : " ") + record_escape(number);
     }
-    text += " }";
+    rows += " }";
   }
-  return text;
+  std::string text = std::string(what) + " " + to_string(shape) + " | ";
+  return text + (dir == RankDir::LR ? rows : "{ " + rows + " }");
 }
 
 // The data and grad fields of one node.
-std::string data_and_grad(const Node& n, bool show_grad) {
+std::string data_and_grad(const Node& n, bool show_grad, RankDir dir) {
   // A node that takes no gradient (a constant, an input) shows none: "grad 0"
   // would read as "the derivative with respect to 3 is 0".
   show_grad = show_grad && n.requires_grad();
@@ -82,9 +86,9 @@ std::string data_and_grad(const Node& n, bool show_grad) {
   if (&kind == &kTensorKind) {
     const auto& t = static_cast<const TensorNode&>(n);
     if (t.data.size() >= 2 && t.data.size() <= kGridMaxElements) {
-      std::string text = grid("data", t.shape, t.data);
+      std::string text = grid("data", t.shape, t.data, dir);
       if (show_grad)
-        text += " | " + (t.grad.empty() ? std::string("grad none") : grid("grad", t.shape, t.grad));
+        text += " | " + (t.grad.empty() ? std::string("grad none") : grid("grad", t.shape, t.grad, dir));
       return text;
     }
   }
@@ -113,7 +117,7 @@ std::string to_dot(const Node& root, const DotOptions& options) {
     std::string v = std::string("v").append(std::to_string(id[n]));
     std::string fields;
     if (std::string label = node_label(*n); !label.empty()) fields += record_escape(label) + " | ";
-    fields += data_and_grad(*n, options.show_grad);
+    fields += data_and_grad(*n, options.show_grad, options.rankdir);
     if (options.note)
       if (std::string note = options.note(*n); !note.empty()) fields += " | " + record_escape(note);
     // In left-to-right graphs a record's fields run across; braces turn them.

@@ -256,20 +256,51 @@ void check_small_enough(const Node& root) {
                             "root.backward(), then step(text, root) for one picture of the result");
 }
 
+// The tape names a node without a label v<N>, as to_dot numbers it; the
+// pictures write that name in the node too, so the text's names can be found.
+std::unordered_map<const Node*, std::string> unlabelled_names(const Node& root) {
+  std::unordered_map<const Node*, std::string> names;
+  std::vector<const Node*> order = engine::topological_order(root);
+  for (std::size_t i = 0; i < order.size(); ++i)
+    if (order[i]->requires_grad() && node_label(*order[i]).empty())  // constants are never named
+      names[order[i]] = "v" + std::to_string(i);
+  return names;
+}
+
+// The note drawn in node n: its tape name when it has no label, then what
+// this step did to it.
+std::string note_for(const Node& n, const std::unordered_map<const Node*, std::string>& names,
+                     const std::unordered_map<const Node*, std::string>& note) {
+  auto name = names.find(&n);
+  auto it = note.find(&n);
+  std::string text = name == names.end() ? "" : name->second;
+  if (it != note.end()) text += (text.empty() ? "" : "\n") + it->second;
+  return text;
+}
+
 }  // namespace
 
 std::vector<TapeStep> Lesson::backward(const Value& root, const std::string& title) {
   check_small_enough(*root.node());
   std::unordered_map<const Node*, std::string> note;
+  const std::unordered_map<const Node*, std::string> names = unlabelled_names(*root.node());
   bool first = true;
   return backward_with_tape(root, [&](const TapeStep& s) {
     // The picture: the node highlighted, its upstream gradient, and on each
     // operand what this step added to it.
     note.clear();
     note[s.node] = "upstream " + fixed(s.upstream);
-    for (const TapeEdge& e : s.edges)
-      note[e.operand] = "+= " + fixed(s.upstream) + " × " + fixed(e.local) +
-                        (e.uses > 1 ? " (summed over " + std::to_string(e.uses) + " uses)" : "");
+    for (const TapeEdge& e : s.edges) {
+      if (e.uses == 1) {
+        note[e.operand] = "+= " + fixed(s.upstream) + " × " + fixed(e.local);
+        continue;
+      }
+      std::string& text = note[e.operand];  // each use's share arriving, then their sum
+      for (std::size_t k = 0; k < e.local_each.size(); ++k)
+        text += "use " + std::to_string(k + 1) + ": += " + fixed(s.upstream) + " × " +
+                fixed(e.local_each[k]) + "\n";
+      text += "together += " + fixed(e.contribution);
+    }
     std::ostringstream text;
     if (first) text << "backward starts at " << s.name << " with d" << s.name << "/d" << s.name
                     << " = 1; each step passes a node's gradient to its operands.\n";
@@ -280,10 +311,7 @@ std::vector<TapeStep> Lesson::backward(const Value& root, const std::string& tit
     print_tape_step(text, s);
     DotOptions dot{.title = title.empty() ? "backward: " + s.name : title + ": " + s.name,
                    .highlight = s.node,
-                   .note = [&](const Node& n) {
-                     auto it = note.find(&n);
-                     return it == note.end() ? std::string() : it->second;
-                   }};
+                   .note = [&](const Node& n) { return note_for(n, names, note); }};
     step(text.str(), *root.node(), dot);
   });
 }
@@ -291,6 +319,7 @@ std::vector<TapeStep> Lesson::backward(const Value& root, const std::string& tit
 std::vector<TensorTapeStep> Lesson::backward(const Tensor& root, const std::string& title) {
   check_small_enough(*root.node());
   std::unordered_map<const Node*, std::string> note;
+  const std::unordered_map<const Node*, std::string> names = unlabelled_names(*root.node());
   return backward_with_tape(root, [&](const TensorTapeStep& s) {
     note.clear();
     note[s.node] = "upstream " + s.upstream;
@@ -303,10 +332,7 @@ std::vector<TensorTapeStep> Lesson::backward(const Tensor& root, const std::stri
     DotOptions dot{.rankdir = RankDir::TB,
                    .title = title.empty() ? "backward: " + s.name : title + ": " + s.name,
                    .highlight = s.node,
-                   .note = [&](const Node& n) {
-                     auto it = note.find(&n);
-                     return it == note.end() ? std::string() : it->second;
-                   }};
+                   .note = [&](const Node& n) { return note_for(n, names, note); }};
     step(text.str(), *root.node(), dot);
   });
 }
