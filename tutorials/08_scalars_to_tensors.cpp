@@ -41,8 +41,9 @@ int main(int argc, char** argv) {
     }
     gl::Value(L2.neurons()[0].bias()).set_label("b2[0]");
     std::vector<double> x{0.5, -1.5};
-    std::vector<gl::Value> xs{gl::Value::constant(x[0]).set_label("x[0]"),
-                              gl::Value::constant(x[1]).set_label("x[1]")};
+    // x is one row, (1, 2), as the Tensor version below takes it.
+    std::vector<gl::Value> xs{gl::Value::constant(x[0]).set_label("x[0,0]"),
+                              gl::Value::constant(x[1]).set_label("x[0,1]")};
     gl::Value y = net(xs)[0].set_label("y");
     y.backward();
     std::map<std::string, int> value_ops = count_ops(y);
@@ -79,15 +80,15 @@ int main(int argc, char** argv) {
     std::map<std::string, int> exploded = count_ops(inside.output[0]);
     std::snprintf(text, sizeof text,
                   "Inside one tensor op: explode() replays x @ W1^T element by element: %d\n"
-                  "multiplies and %d adds (x[0]·W1[j,0] + x[1]·W1[j,1] for j = 0, 1), the 4\n"
-                  "multiplies of layer 1 in the Value net; there each neuron adds its b1[j]\n"
-                  "too. sum() adds %d more to make one number to backpropagate from, so the\n"
-                  "gradients drawn are those of sum(x @ W1^T), not of y: dsum/dW1[j,i] = x[i].",
-                  exploded["*"], exploded["+"] - 1, 1);
+                  "multiplies and %d adds (x[0,0]·W1[j,0] + x[0,1]·W1[j,1] for j = 0, 1), the\n"
+                  "4 multiplies of layer 1 in the Value net; there each neuron adds its b1[j]\n"
+                  "too. sum() adds one more to make one number to backpropagate from, so the\n"
+                  "gradients drawn are those of sum(x @ W1^T), not of y: dsum/dW1[j,i] = x[0,i].",
+                  exploded["*"], exploded["+"] - 1);
     lesson.step(text, inside.output[0], {.title = "explode(sum(x @ W1^T)), after backward()"});
     lesson.check(inside.of(W1).size() == 4, "the exploded W1 has 4 scalar leaves");
     lesson.check(exploded["*"] == 4 && exploded["+"] == 3, "4 multiplies, 2 + 1 adds, exploded");
-    lesson.check_near("dsum/dW1[1,1] = x[1]", inside.of(W1)[3].grad(), x[1], 1e-12);
+    lesson.check_near("dsum/dW1[1,1] = x[0,1]", inside.of(W1)[3].grad(), x[1], 1e-12);
 
     std::string table = "parameter    Value grad      Tensor grad\n";
     std::vector<double> g1 = W1.grad().to_vector(), gb1 = b1.grad().to_vector();
