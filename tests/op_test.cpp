@@ -48,9 +48,30 @@ Tensor scale(const Tensor& a, const Tensor& w) {
   return gl::make_result(a.shape(), std::move(out), op, {a, w});
 }
 
+// README's example, as printed there.
+gl::Value softsign(const gl::Value& a) {  // a / (1 + |a|)
+  static constexpr gl::Op op{"softsign", [](gl::Node& n) {
+    auto [out, a] = gl::unary_slots(n);  // data, and the grad to add into
+    double d = 1 + std::abs(a.data);
+    a.grad += out.grad / (d * d);  // d softsign(a)/da = 1 / (1 + |a|)^2
+  }, &gl::kScalarKind};
+  return gl::make_result(a.data() / (1 + std::abs(a.data())), op, a);
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(op_test)
+
+BOOST_AUTO_TEST_CASE(the_readme_example) {
+  Value x(-3.0, "x");
+  Value y = softsign(x);
+  BOOST_TEST(y.data() == -0.75);
+  y.backward();
+  BOOST_TEST(x.grad() == 1.0 / 16);
+  BOOST_TEST(gl::gradcheck([](const std::vector<Value>& p) { return softsign(p[0]) * p[1]; },
+                           {0.4, -2.0})
+                 .ok());
+}
 
 BOOST_AUTO_TEST_CASE(a_value_op_is_one_node_with_its_own_backward) {
   Value x(2.0, "x");
