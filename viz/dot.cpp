@@ -6,6 +6,7 @@
 #include <gradlab/viz/dot.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <sstream>
 #include <unordered_map>
@@ -56,21 +57,31 @@ const char* role_color(const Node& n, const Node& root) {
   return n.requires_grad() ? kColorLeaf : kColorConstant;
 }
 
-// "data [2, 4] | { 1 | 2 | 3 | 4 } | { 5 | 6 | 7 | 8 }": the shape, then one
-// record row per row of the last dimension. Each pair of braces turns the
-// fields inside them a quarter turn: in a left-to-right graph the node's
-// fields already run down, so one pair turns a row across; top to bottom
-// they run across, so the rows are wrapped once more to run down.
+// How a grid prints its numbers: with four decimals, as the pictures print a
+// Value, so that the columns line up; with four significant digits when
+// that would show nothing (all below 0.001) or too much (1e5 and above).
+std::string grid_number(double x, bool fixed) {
+  char buf[32];
+  if (fixed && x > -0.00005 && x < 0.00005) x = 0.0;  // no "-0.0000" from rounding noise
+  std::snprintf(buf, sizeof buf, fixed ? "%.4f" : "%.4g", x);
+  return buf;
+}
+
+// "data [2, 4] | { 1.0000 | 2.0000 | 3.0000 | 4.0000 } | { ... }": the
+// shape, then one record row per row of the last dimension. Each pair of
+// braces turns the fields inside them a quarter turn: in a left-to-right
+// graph the node's fields already run down, so one pair turns a row across;
+// top to bottom they run across, so the rows are wrapped once more.
 std::string grid(const char* what, const Shape& shape, const std::vector<double>& v, RankDir dir) {
+  double largest = 0;
+  for (double x : v) largest = std::max(largest, std::abs(x));
+  const bool fixed = largest == 0 || (largest >= 0.001 && largest < 1e5);
   std::string rows;
   const std::size_t cols = shape.empty() ? 1 : static_cast<std::size_t>(shape.back());
-  char number[32];
   for (std::size_t i = 0; i < v.size(); i += cols) {
     rows += i ? " | {" : "{";
-    for (std::size_t j = 0; j < cols; ++j) {
-      std::snprintf(number, sizeof number, "%.4g", v[i + j]);
-      rows += (j ? " | " : " ") + record_escape(number);
-    }
+    for (std::size_t j = 0; j < cols; ++j)
+      rows += (j ? " | " : " ") + record_escape(grid_number(v[i + j], fixed));
     rows += " }";
   }
   std::string text = std::string(what) + " " + to_string(shape) + " | ";
