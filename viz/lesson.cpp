@@ -263,7 +263,7 @@ std::unordered_map<const Node*, std::string> unlabelled_names(const Node& root) 
   std::vector<const Node*> order = engine::topological_order(root);
   for (std::size_t i = 0; i < order.size(); ++i)
     if (order[i]->requires_grad() && node_label(*order[i]).empty())  // constants are never named
-      names[order[i]] = "v" + std::to_string(i);
+      names[order[i]] = std::string("v").append(std::to_string(i));
   return names;
 }
 

@@ -17,7 +17,7 @@ std::vector<std::string> names_of(const std::string& base, std::size_t rows, std
   std::vector<std::string> names;
   for (std::size_t i = 0; i < rows; ++i)
     for (std::size_t j = 0; j < cols; ++j)
-      names.push_back(base + "[" + std::to_string(i) + (cols > 1 || rows > 1 ? "," + std::to_string(j) : "") + "]");
+      names.push_back(base + "[" + std::to_string(i) + "," + std::to_string(j) + "]");  // A[i,k]
   return names;
 }
 
