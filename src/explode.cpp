@@ -18,14 +18,7 @@ namespace {
 
 using Elements = std::vector<Value>;
 
-std::string element_name(const std::string& base, const Shape& shape, std::int64_t flat) {
-  std::string index;
-  for (std::size_t d = shape.size(); d-- > 0;) {
-    index = std::to_string(flat % shape[d]) + (index.empty() ? "" : ", ") + index;
-    flat /= shape[d];
-  }
-  return base + "[" + index + "]";
-}
+using detail::element_name;
 
 // Value's version of op `name` on elements x (and y), for one element.
 Value apply_unary(const std::string& name, const Value& x, const TensorNode& out) {

@@ -11,6 +11,8 @@
 
 #include <gradlab/grad_mode.hpp>
 
+#include "tensor_internal.hpp"
+
 namespace gradlab {
 
 bool GradCheckResult::ok() const {
@@ -93,10 +95,11 @@ GradCheckResult gradcheck(const TensorFunction& f, const std::vector<Tensor>& in
   for (std::size_t i = 0; i < x.size(); ++i) {
     std::vector<double> grad = x[i].grad().to_vector();
     std::string base = names.empty() ? std::string("x").append(std::to_string(i)) : names[i];
-    for (std::size_t j = 0; j < grad.size(); ++j)
-      result.entries.push_back(entry(base + "[" + std::to_string(j) + "]", x[i].data()[j],
-                                     probe(i, j, options.step), probe(i, j, -options.step),
-                                     grad[j], options));
+    for (std::size_t j = 0; j < grad.size(); ++j) {  // rows named W[i,k], as explode names leaves
+      std::string name = detail::element_name(base, x[i].shape(), static_cast<std::int64_t>(j));
+      result.entries.push_back(entry(name, x[i].data()[j], probe(i, j, options.step),
+                                     probe(i, j, -options.step), grad[j], options));
+    }
   }
   return result;
 }

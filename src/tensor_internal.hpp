@@ -25,6 +25,17 @@ Tensor make_result(Shape shape, std::vector<double> data, const Op& op,
                    const std::vector<Tensor>& inputs);  // any number (cat, stack)
 
 std::int64_t numel_of(const Shape& shape);
+
+// The name of element `flat` (row-major) of a tensor called base: "W[1,2]",
+// as explode() labels its leaves and gradcheck() its rows.
+inline std::string element_name(const std::string& base, const Shape& shape, std::int64_t flat) {
+  std::string index;
+  for (std::size_t d = shape.size(); d-- > 0;) {
+    index = std::to_string(flat % shape[d]) + (index.empty() ? "" : ",") + index;
+    flat /= shape[d];
+  }
+  return base + "[" + index + "]";
+}
 // dim in [-rank, rank) -> [0, rank); std::invalid_argument naming `op` otherwise.
 std::int64_t wrap_dim(const std::string& op, std::int64_t dim, std::int64_t rank);
 

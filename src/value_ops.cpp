@@ -1,59 +1,19 @@
 // SPDX-License-Identifier: MIT
 // Every scalar op, forward and backward side by side as in micrograd's
 // engine.py. A backward reads out, a and b from the node and adds
-// out.grad times the local derivative into each operand's grad.
+// out.grad times the local derivative into each operand's grad. The helpers
+// they use (make_result, unary_slots, binary_slots) are public: op.hpp.
 
 #include <cmath>
 #include <cstdio>
 #include <stdexcept>
 
-#include <gradlab/grad_mode.hpp>
+#include <gradlab/op.hpp>
 #include <gradlab/value.hpp>
 
 namespace gradlab {
 
 namespace {
-
-// Makes the node for an op's result. With grad mode off, or when no operand
-// takes a gradient, the result is a plain leaf and no graph is recorded.
-Value make_result(double data, const Op& op, const Value& a, const Value* b = nullptr) {
-  bool record = is_grad_enabled() && (a.requires_grad() || (b && b->requires_grad()));
-  auto* out = new ScalarNode(data, record ? &op : &kScalarLeaf);
-  out->refs = 1;
-  if (record) {
-    out->flags = kRequiresGrad;
-    out->inline_parents[0] = a.node();
-    retain(a.node());
-    if (b) {
-      out->inline_parents[1] = b->node();
-      retain(b->node());
-    }
-    out->nparents = b ? 2 : 1;
-  }
-  return Value::adopt(out);
-}
-
-// What a backward step sees of a node: its data, and the gradient to add
-// into. A constant takes no gradient, so its share goes to a sink that
-// nobody reads (PyTorch leaves such gradients undefined).
-struct Operand {
-  double data;
-  double& grad;
-  bool requires_grad;
-};
-thread_local double gradient_sink;
-Operand operand(Node& n) {
-  auto& s = static_cast<ScalarNode&>(n);
-  return {s.data, n.requires_grad() ? s.grad : gradient_sink, n.requires_grad()};
-}
-struct Unary {
-  Operand out, a;
-};
-struct Binary {
-  Operand out, a, b;
-};
-Unary unary(Node& n) { return {operand(n), operand(n.parent(0))}; }
-Binary binary(Node& n) { return {operand(n), operand(n.parent(0)), operand(n.parent(1))}; }
 
 std::string num(double x) {
   char buf[32];
@@ -65,44 +25,44 @@ std::string num(double x) {
 
 Value operator+(const Value& a, const Value& b) {
   static constexpr Op op{"+", [](Node& n) {
-    auto [out, a, b] = binary(n);
+    auto [out, a, b] = binary_slots(n);
     a.grad += out.grad;  // d(a+b)/da = 1
     b.grad += out.grad;  // d(a+b)/db = 1
   }, &kScalarKind};
-  return make_result(a.data() + b.data(), op, a, &b);
+  return make_result(a.data() + b.data(), op, a, b);
 }
 
 Value operator-(const Value& a, const Value& b) {
   static constexpr Op op{"-", [](Node& n) {
-    auto [out, a, b] = binary(n);
+    auto [out, a, b] = binary_slots(n);
     a.grad += out.grad;  // d(a-b)/da = 1
     b.grad -= out.grad;  // d(a-b)/db = -1
   }, &kScalarKind};
-  return make_result(a.data() - b.data(), op, a, &b);
+  return make_result(a.data() - b.data(), op, a, b);
 }
 
 Value operator*(const Value& a, const Value& b) {
   static constexpr Op op{"*", [](Node& n) {
-    auto [out, a, b] = binary(n);
+    auto [out, a, b] = binary_slots(n);
     a.grad += b.data * out.grad;  // d(a*b)/da = b
     b.grad += a.data * out.grad;  // d(a*b)/db = a
   }, &kScalarKind};
-  return make_result(a.data() * b.data(), op, a, &b);
+  return make_result(a.data() * b.data(), op, a, b);
 }
 
 Value operator/(const Value& a, const Value& b) {
   if (b.data() == 0.0) throw std::domain_error("div: division by zero (" + num(a.data()) + " / 0)");
   static constexpr Op op{"/", [](Node& n) {
-    auto [out, a, b] = binary(n);
+    auto [out, a, b] = binary_slots(n);
     a.grad += out.grad / b.data;                       // d(a/b)/da = 1/b
     b.grad -= out.grad * a.data / (b.data * b.data);  // d(a/b)/db = -a/b^2
   }, &kScalarKind};
-  return make_result(a.data() / b.data(), op, a, &b);
+  return make_result(a.data() / b.data(), op, a, b);
 }
 
 Value operator-(const Value& a) {
   static constexpr Op op{"neg", [](Node& n) {
-    auto [out, a] = unary(n);
+    auto [out, a] = unary_slots(n);
     a.grad -= out.grad;  // d(-a)/da = -1
   }, &kScalarKind};
   return make_result(-a.data(), op, a);
@@ -126,7 +86,7 @@ Value pow(const Value& a, const Value& b) {
   if (x == 0 && y < 0)
     throw std::domain_error("pow: 0 to the negative power " + num(y) + " (division by zero)");
   static constexpr Op op{"pow", [](Node& n) {
-    auto [out, a, b] = binary(n);
+    auto [out, a, b] = binary_slots(n);
     // d(a^b)/da = b a^(b-1), which is 0 for b = 0 (where 0 * 0^-1 would be NaN)
     if (b.data != 0) a.grad += b.data * std::pow(a.data, b.data - 1) * out.grad;
     if (!b.requires_grad) return;  // a constant exponent needs no log
@@ -134,14 +94,14 @@ Value pow(const Value& a, const Value& b) {
     double dlog = a.data > 0 ? out.data * std::log(a.data) : a.data == 0 ? 0.0 : std::nan("");
     b.grad += dlog * out.grad;
   }, &kScalarKind};
-  return make_result(std::pow(x, y), op, a, &b);
+  return make_result(std::pow(x, y), op, a, b);
 }
 Value pow(const Value& a, double b) { return pow(a, Value::constant(b)); }
 Value pow(double a, const Value& b) { return pow(Value::constant(a), b); }
 
 Value exp(const Value& a) {
   static constexpr Op op{"exp", [](Node& n) {
-    auto [out, a] = unary(n);
+    auto [out, a] = unary_slots(n);
     a.grad += out.data * out.grad;  // d(e^a)/da = e^a
   }, &kScalarKind};
   return make_result(std::exp(a.data()), op, a);
@@ -151,7 +111,7 @@ Value log(const Value& a) {
   if (a.data() <= 0)
     throw std::domain_error("log: input must be positive, got " + num(a.data()));
   static constexpr Op op{"log", [](Node& n) {
-    auto [out, a] = unary(n);
+    auto [out, a] = unary_slots(n);
     a.grad += out.grad / a.data;  // d(ln a)/da = 1/a
   }, &kScalarKind};
   return make_result(std::log(a.data()), op, a);
@@ -159,7 +119,7 @@ Value log(const Value& a) {
 
 Value tanh(const Value& a) {
   static constexpr Op op{"tanh", [](Node& n) {
-    auto [out, a] = unary(n);
+    auto [out, a] = unary_slots(n);
     a.grad += (1 - out.data * out.data) * out.grad;  // d(tanh a)/da = 1 - tanh(a)^2
   }, &kScalarKind};
   return make_result(std::tanh(a.data()), op, a);
@@ -167,7 +127,7 @@ Value tanh(const Value& a) {
 
 Value relu(const Value& a) {
   static constexpr Op op{"relu", [](Node& n) {
-    auto [out, a] = unary(n);
+    auto [out, a] = unary_slots(n);
     if (out.data > 0) a.grad += out.grad;  // d(relu a)/da = 1 if a > 0 else 0
   }, &kScalarKind};
   return make_result(a.data() > 0 ? a.data() : 0.0, op, a);
@@ -175,7 +135,7 @@ Value relu(const Value& a) {
 
 Value sigmoid(const Value& a) {
   static constexpr Op op{"sigmoid", [](Node& n) {
-    auto [out, a] = unary(n);
+    auto [out, a] = unary_slots(n);
     a.grad += out.data * (1 - out.data) * out.grad;  // d(s(a))/da = s(a) (1 - s(a))
   }, &kScalarKind};
   // Two forms of 1/(1+e^-a), so that e^(large) never overflows.
@@ -188,7 +148,7 @@ Value sqrt(const Value& a) {
   if (a.data() < 0)
     throw std::domain_error("sqrt: input must not be negative, got " + num(a.data()));
   static constexpr Op op{"sqrt", [](Node& n) {
-    auto [out, a] = unary(n);
+    auto [out, a] = unary_slots(n);
     a.grad += out.grad / (2 * out.data);  // d(sqrt a)/da = 1 / (2 sqrt a)
   }, &kScalarKind};
   return make_result(std::sqrt(a.data()), op, a);
@@ -196,7 +156,7 @@ Value sqrt(const Value& a) {
 
 Value sin(const Value& a) {
   static constexpr Op op{"sin", [](Node& n) {
-    auto [out, a] = unary(n);
+    auto [out, a] = unary_slots(n);
     a.grad += std::cos(a.data) * out.grad;  // d(sin a)/da = cos a
   }, &kScalarKind};
   return make_result(std::sin(a.data()), op, a);
@@ -204,7 +164,7 @@ Value sin(const Value& a) {
 
 Value cos(const Value& a) {
   static constexpr Op op{"cos", [](Node& n) {
-    auto [out, a] = unary(n);
+    auto [out, a] = unary_slots(n);
     a.grad -= std::sin(a.data) * out.grad;  // d(cos a)/da = -sin a
   }, &kScalarKind};
   return make_result(std::cos(a.data()), op, a);

@@ -142,12 +142,70 @@ BOOST_AUTO_TEST_CASE(tensor_graphs_show_one_box_per_op_with_its_shape) {
   y.backward();
   std::string dot = gl::viz::to_dot(*y.node());
   BOOST_TEST(has(dot, "label=\"matmul\""));
-  BOOST_TEST(has(dot, "{ x | data [2, 2] (1 2 3 4) | grad [2, 2] (0.5 0.5 0.5 0.5) }"));
-  BOOST_TEST(has(dot, "data [2, 3] (3 3 3 7 7 7)"));  // x @ w
+  BOOST_TEST(has(dot, "{ x | data [2, 2] | { 1.0000 | 2.0000 } | { 3.0000 | 4.0000 } | grad [2, 2] "
+                      "| { 0.5000 | 0.5000 } | { 0.5000 | 0.5000 } }"));
+  BOOST_TEST(has(dot, "data [2, 3] | { 3.0000 | 3.0000 | 3.0000 } | { 7.0000 | 7.0000 | 7.0000 }"));
   BOOST_TEST(count(dot, "shape=record") == 5);  // x, w, matmul, relu, mean
   gl::Tensor big = gl::arange(0, 100).requires_grad_();
   std::string summary = gl::viz::to_dot(*(big * 2.0).sum().node());
   BOOST_TEST(has(summary, "data [100] min 0 mean 49.5 max 99"));
+}
+
+BOOST_AUTO_TEST_CASE(constants_are_drawn_without_a_gradient) {
+  Value x(2.0, "x");
+  Value y = (x * 3.0).set_label("y");
+  y.backward();
+  std::string dot = gl::viz::to_dot(y);
+  // The 3 takes no gradient, so it shows none (not "grad 0.0000").
+  BOOST_TEST(has(dot, "v1 [shape=record, label=\"{ data 3.0000 }\""));
+  BOOST_TEST(has(dot, "{ x | data 2.0000 | grad 3.0000 }"));
+  BOOST_TEST(count(dot, "grad ") == 2);  // x and y
+  // Tensors likewise: an input that takes no gradient shows none, not "grad none".
+  gl::Tensor in = gl::arange(1, 21).set_label("in");
+  gl::Tensor w = gl::full({20}, 0.5).requires_grad_().set_label("w");
+  gl::Tensor out = (in * w).sum();
+  out.backward();
+  std::string tdot = gl::viz::to_dot(*out.node());
+  BOOST_TEST(has(tdot, "{ in | data [20] min 1 mean 10.5 max 20 }"));
+  BOOST_TEST(has(tdot, "{ w | data [20] min 0.5 mean 0.5 max 0.5 | grad [20] min 1 mean 10.5 max 20 }"));
+}
+
+BOOST_AUTO_TEST_CASE(small_tensors_are_grids_of_numbers) {
+  // Up to 16 numbers: one record row per row of the last dimension, in
+  // both directions (top to bottom the rows are wrapped once more), with
+  // four decimals as Values are drawn, so that the columns line up.
+  gl::Tensor t = gl::tensor({{0.25, -1.5, 3.0, 4.0}, {5.0, 6.0, 7.0, -1e-17}}).requires_grad_();
+  t.set_label("t");
+  gl::Tensor s = (t * 2.0).sum();
+  s.backward();
+  const std::string rows = "data [2, 4] | { 0.2500 | -1.5000 | 3.0000 | 4.0000 } "
+                           "| { 5.0000 | 6.0000 | 7.0000 | 0.0000 }";  // no "-0.0000"
+  const std::string twos = "{ 2.0000 | 2.0000 | 2.0000 | 2.0000 }";
+  std::string lr = gl::viz::to_dot(*s.node());
+  BOOST_TEST(has(lr, "label=\"{ t | " + rows + " | grad [2, 4] | " + twos + " | " + twos + " }\""));
+  std::string tb = gl::viz::to_dot(*s.node(), {.rankdir = gl::viz::RankDir::TB});
+  BOOST_TEST(has(tb, "label=\"t | data [2, 4] | { { 0.2500 | -1.5000 | 3.0000 | 4.0000 } | "
+                     "{ 5.0000 | 6.0000 | 7.0000 | 0.0000 } } | grad [2, 4] | { " + twos + " | " +
+                     twos + " }\""));
+  // A vector is one row, a column one number per row, a 3-d tensor rows of its last dim.
+  BOOST_TEST(has(gl::viz::to_dot(*gl::tensor({1.0, 2.0, 3.0}).node()),
+                 "data [3] | { 1.0000 | 2.0000 | 3.0000 }"));
+  BOOST_TEST(has(gl::viz::to_dot(*gl::tensor({1.0, 2.0}, {2, 1}).node()),
+                 "data [2, 1] | { 1.0000 } | { 2.0000 }"));
+  std::string cube = gl::viz::to_dot(*gl::arange(0, 8).reshape({2, 2, 2}).node());
+  BOOST_TEST(has(cube, "data [2, 2, 2] | { 0.0000 | 1.0000 } | { 2.0000 | 3.0000 } | "
+                       "{ 4.0000 | 5.0000 } | { 6.0000 | 7.0000 }"));
+  // Numbers that four decimals would lose, or that are too long, get four digits.
+  BOOST_TEST(has(gl::viz::to_dot(*gl::tensor({1e-5, -2e-4}).node()), "data [2] | { 1e-05 | -0.0002 }"));
+  BOOST_TEST(has(gl::viz::to_dot(*gl::tensor({123456.0, 1.5}).node()), "data [2] | { 1.235e+05 | 1.5 }"));
+  // 16 numbers are a grid; 17 a summary; one number is just the number.
+  BOOST_TEST(count(gl::viz::to_dot(*gl::zeros({4, 4}).node()),
+                   "\\{ 0.0000 \\| 0.0000 \\| 0.0000 \\| 0.0000 \\}") == 4);
+  BOOST_TEST(has(gl::viz::to_dot(*gl::zeros({17}).node()), "data [17] min 0 mean 0 max 0"));
+  BOOST_TEST(has(gl::viz::to_dot(*gl::scalar_tensor(2.5).node()), "data [] (2.5)"));
+  // A gradient not computed yet reads "none".
+  gl::Tensor fresh = gl::zeros({2}).requires_grad_();
+  BOOST_TEST(has(gl::viz::to_dot(*fresh.node()), "data [2] | { 0.0000 | 0.0000 } | grad none"));
 }
 
 BOOST_AUTO_TEST_CASE(a_long_chain_is_traced_iteratively) {

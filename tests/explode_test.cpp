@@ -35,7 +35,7 @@ BOOST_AUTO_TEST_CASE(a_2x2_matmul_is_8_multiplies_and_4_adds) {
   BOOST_TEST(muls == 8);
   BOOST_TEST(adds == 4);
   BOOST_TEST(leaves == 8);
-  BOOST_TEST(g.of(a)[3].label() == "a[1, 1]");
+  BOOST_TEST(g.of(a)[3].label() == "a[1,1]");
 }
 
 BOOST_AUTO_TEST_CASE(exploded_gradients_equal_the_tensor_gradients) {

@@ -62,4 +62,21 @@ BOOST_AUTO_TEST_CASE(bad_arguments) {
   BOOST_CHECK_THROW(gl::gradcheck(g, {1e-9}), std::domain_error);  // the probe at x - h
 }
 
+BOOST_AUTO_TEST_CASE(tensor_rows_are_named_by_their_index) {
+  gl::Tensor W = gl::tensor({{1.0, 2.0, 3.0}, {4.0, 5.0, 6.0}});
+  gl::Tensor b = gl::tensor({0.5, -0.5});
+  gl::GradCheckResult r = gl::gradcheck(
+      [](const std::vector<gl::Tensor>& x) { return (x[0] * x[0]).sum() + x[1].sum(); }, {W, b}, {},
+      {"W", "b"});
+  BOOST_REQUIRE(r.entries.size() == 8u);
+  BOOST_TEST(r.entries[0].name == "W[0,0]");
+  BOOST_TEST(r.entries[5].name == "W[1,2]");
+  BOOST_TEST(r.entries[5].autograd == 12.0);  // d(W²)/dW = 2W
+  BOOST_TEST(r.entries[7].name == "b[1]");
+  BOOST_TEST(gl::gradcheck([](const std::vector<gl::Tensor>& x) { return x[0].sum(); },
+                           {gl::zeros({2, 1, 2})})
+                 .entries[3]
+                 .name == "x0[1,0,1]");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -47,15 +47,88 @@ BOOST_AUTO_TEST_CASE(steps_are_numbered_and_pictures_written) {
 
 BOOST_AUTO_TEST_CASE(enter_back_and_quit) {
   fs::path dir = fresh_dir("pause");
-  std::istringstream in("\nb\n B\r\n\n\nQuit\n");  // spaces, capitals and \r are forgiven
+  // Single keys, no Enter after b: Enter, then b b (back to 01, and no step
+  // before it) Enter Enter (02 again, then on), then Q.
+  std::istringstream in("\nbb\n\nQ");
   std::ostringstream out;
   Lesson lesson({.dir = dir.string(), .pause = true, .in = &in, .out = &out});
-  lesson.step("first");   // Enter
-  lesson.step("second");  // b shows first, b stays on first, Enter shows second, Enter goes on
-  BOOST_CHECK_THROW(lesson.step("third"), Lesson::Quit);  // q
+  lesson.step("first");
+  lesson.step("second");  // first pauses now: Enter
+  lesson.step("third");   // second pauses: b, b, Enter, Enter
+  BOOST_CHECK_THROW(lesson.finish(), Lesson::Quit);  // third pauses: q
   std::string text = out.str();
   BOOST_TEST(text.find("back at step 01") != std::string::npos);
+  BOOST_TEST(text.find("this is the first step") != std::string::npos);
   BOOST_TEST(text.rfind("step 02") > text.find("back at step 01"));
+  BOOST_TEST(text.find("step 03") > text.rfind("step 02"));
+}
+
+BOOST_AUTO_TEST_CASE(keys_one_at_a_time_with_arrows) {
+  auto keys = [](const std::string& typed) {
+    std::istringstream in(typed);
+    std::vector<std::string> names;
+    for (;;) {
+      Lesson::KeyPress k = Lesson::read_key(in);
+      if (k.key == Lesson::Key::end) return names;
+      const char* what = k.key == Lesson::Key::next   ? "next "
+                         : k.key == Lesson::Key::back ? "back "
+                         : k.key == Lesson::Key::quit ? "quit "
+                                                      : "other ";
+      names.push_back(what + k.name);
+    }
+  };
+  BOOST_TEST((keys("\n \x1b[C\x1bOCbB\x1b[Dq\x03") ==
+              std::vector<std::string>{"next Enter", "next space", "next →", "next →", "back b",
+                                       "back b", "back ←", "quit q", "quit Ctrl-C"}));
+  BOOST_TEST((keys("x\x1b[A\x1b[5~\t\x7f\x01é") ==
+              std::vector<std::string>{"other x", "other ↑", "other that key", "other Tab",
+                                       "other Backspace", "other Ctrl-A", "other é"}));
+}
+
+BOOST_AUTO_TEST_CASE(unknown_keys_say_they_do_nothing_and_arrows_step) {
+  std::istringstream in("x\n\x1b[D\x1b[C\x1b[C");  // x, Enter; ←, →, →
+  std::ostringstream out;
+  Lesson lesson({.dir = fresh_dir("keys").string(), .pause = true, .in = &in, .out = &out});
+  lesson.step("first");
+  lesson.step("second");
+  lesson.finish();
+  std::string text = out.str();
+  BOOST_TEST(text.find("x does nothing here.") != std::string::npos);
+  BOOST_TEST(text.find("back at step 01") != std::string::npos);
+  BOOST_TEST(text.find("[Enter or →: next, b or ←: back, q: quit]") != std::string::npos);
+  BOOST_TEST(lesson.steps() == 2);
+  BOOST_TEST(in.eof() == false);  // every key was used, none left over
+  BOOST_TEST(in.peek() == EOF);
+}
+
+BOOST_AUTO_TEST_CASE(a_steps_checks_print_before_its_pause) {
+  std::istringstream in("bq");
+  std::ostringstream out;
+  Lesson lesson({.dir = fresh_dir("checks").string(), .pause = true, .in = &in, .out = &out});
+  lesson.step("first");
+  lesson.check(true, "one is one");
+  // first pauses here, after its check: b (no step before it), q
+  BOOST_CHECK_THROW(lesson.step("second"), Lesson::Quit);
+  std::string text = out.str();
+  auto check = text.find("check ok: one is one");
+  BOOST_TEST(check != std::string::npos);
+  BOOST_TEST(check < text.find("[Enter"));
+  BOOST_TEST(text.find("step 02") == std::string::npos);  // q came before step 02 was shown
+  BOOST_TEST(lesson.steps() == 1);
+}
+
+BOOST_AUTO_TEST_CASE(looking_back_shows_a_steps_checks_again) {
+  std::istringstream in("\nb\n\n");
+  std::ostringstream out;
+  Lesson lesson({.dir = fresh_dir("back").string(), .pause = true, .in = &in, .out = &out});
+  lesson.step("first");
+  lesson.check(true, "first's check");
+  lesson.step("second");  // Enter
+  lesson.finish();        // b, Enter (back to 02), Enter
+  std::string text = out.str();
+  auto back = text.find("back at step 01");
+  BOOST_TEST(back != std::string::npos);
+  BOOST_TEST(text.find("first's check", back) != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(end_of_input_runs_straight_through) {

@@ -51,6 +51,8 @@ BOOST_AUTO_TEST_CASE(reused_operand_accumulates_and_local_derivatives_are_exact)
   BOOST_REQUIRE(square.edges.size() == 1u);
   BOOST_TEST(square.edges[0].uses == 2);
   BOOST_TEST(square.edges[0].local == 6.0);  // d(a*a)/da = 2a, both uses summed
+  // Each use on its own: d(a*a)/d(first a) = second a = 3, and the other way.
+  BOOST_TEST((square.edges[0].local_each == std::vector<double>{3.0, 3.0}));
   BOOST_TEST(square.edges[0].accumulated == a.grad());
   double t = o.data();
   BOOST_TEST(tape[0].edges[0].local == 1 - t * t);  // exact, not a difference quotient
@@ -65,6 +67,28 @@ BOOST_AUTO_TEST_CASE(reused_operand_accumulates_and_local_derivatives_are_exact)
   gl::viz::backward_with_tape(o);
   BOOST_TEST(a.grad() == 2 * first);
   BOOST_TEST(s.grad() == tape.back().upstream);
+}
+
+BOOST_AUTO_TEST_CASE(each_use_of_a_reused_operand_gets_its_own_row) {
+  Value a(3.0, "a"), c(2.0, "c");
+  Value s = (a * a).set_label("s");
+  Value b = (s + a).set_label("b");
+  Value p = pow(c, a).set_label("p");  // a as the exponent: a Value, not a constant
+  std::vector<gl::viz::TapeStep> tape = gl::viz::backward_with_tape(b);
+  std::ostringstream os;
+  os << tape;
+  // The + passes 1 to a first; then the * passes 3 for each use: 1, 4, 7.
+  BOOST_TEST(os.str().find("s          *          1.0000   a (use 1)      3.0000        3.0000"
+                           "       4.0000") != std::string::npos);
+  BOOST_TEST(os.str().find("                             a (use 2)      3.0000        3.0000"
+                           "       7.0000") != std::string::npos);
+  BOOST_TEST(a.grad() == 7.0);
+  // Distinct uses of different slots: d(c^a)/dc = a c^(a-1), d(c^a)/da = c^a ln c.
+  std::vector<gl::viz::TapeStep> tp = gl::viz::backward_with_tape(p);
+  BOOST_REQUIRE(tp[0].edges.size() == 2u);
+  BOOST_TEST(tp[0].edges[0].local_each == std::vector<double>{3.0 * 4.0});
+  BOOST_TEST(std::abs(tp[0].edges[1].local - 8.0 * std::log(2.0)) < 1e-12);
+  BOOST_TEST(a.grad() == 7.0 + tp[0].edges[1].local);  // the leaf accumulates
 }
 
 BOOST_AUTO_TEST_CASE(unlabelled_nodes_are_named_as_the_picture_numbers_them) {
@@ -127,8 +151,11 @@ BOOST_AUTO_TEST_CASE(a_tensor_tape_shows_what_each_op_passes_back) {
   BOOST_TEST(again[2].edges[0].accumulated == "[1, 2] (6 8)");
   std::ostringstream os;
   gl::viz::print_tape_step(os, tape[2]);
-  BOOST_TEST(os.str() == "xw (matmul), upstream [1, 1] (1)\n    -> x: += [1, 2] (3 4)   now [1, 2] (3 4)\n"
-                         "    -> w: += [2, 1] (1 2)   now [2, 1] (1 2)\n");
+  BOOST_TEST(os.str() == "xw (matmul), upstream [1, 1] (1)\n"
+                         "    -> x: += [1, 2] (3 4)\n"
+                         "         now [1, 2] (3 4)\n"
+                         "    -> w: += [2, 1] (1 2)\n"
+                         "         now [2, 1] (1 2)\n");
   BOOST_CHECK_THROW(gl::viz::backward_with_tape(x * 2.0), std::invalid_argument);  // not one number
 }
 

@@ -34,14 +34,21 @@ int main(int argc, char** argv) {
     gl::Tensor b = gl::randn({4}).requires_grad_().set_label("b");
     gl::Tensor target = gl::tensor({1.0, 3.0}, {2, 1});  // the right class of each example
     // The mean cross-entropy of softmax(logits) against the targets.
+    // Every node labelled, so that the steps below can name what the pictures show.
     auto cross_entropy = [&](const gl::Tensor& logits) {
-      return -logits.log_softmax(1).gather(1, target).mean();
+      gl::Tensor logp = logits.log_softmax(1).set_label("logp");            // (N, C)
+      gl::Tensor picked = logp.gather(1, target).set_label("logp[target]");  // (N, 1)
+      return -picked.mean().set_label("mean");
     };
-    gl::Tensor logits = (X.matmul(W) + b).set_label("logits");  // (N, C); b broadcast over rows
+    gl::Tensor XW = X.matmul(W).set_label("X@W");        // (N, C)
+    gl::Tensor logits = (XW + b).set_label("logits");   // b broadcast over the rows
     gl::Tensor loss = cross_entropy(logits).set_label("loss");
+    char number[64];
+    std::snprintf(number, sizeof number, "%.4f", loss.item());
     lesson.step("logits = X @ W + b, loss = mean over rows of -log softmax(logits)[target].\n" +
-                    show("logits", logits.detach()) + "loss = " + std::to_string(loss.item()),
-                *loss.node(), {.title = "a linear layer and cross-entropy, as Tensors"});
+                    show("logits", logits.detach()) + "loss = " + number,
+                *loss.node(), {.rankdir = gl::viz::RankDir::TB,
+                               .title = "a linear layer and cross-entropy, as Tensors"});
     // backward(), one tensor op at a time: each step's picture shows what the
     // op passes to its operands (one number per element, summarised).
     lesson.backward(loss, "backward through the tensor graph");
@@ -50,10 +57,25 @@ int main(int argc, char** argv) {
     // 1. Softmax + cross-entropy: dloss/dlogits = (softmax(logits) - onehot(target)) / N.
     gl::Tensor onehot = gl::eq(gl::arange(0, 4).reshape({1, 4}), target);  // (N, C)
     gl::Tensor dlogits = (logits.detach().softmax(1) - onehot) / 2.0;
-    lesson.step("Softmax with cross-entropy has the kindest gradient there is:\n"
+    gl::Tensor row_sums = dlogits.sum(1);
+    char sums[300];
+    std::snprintf(sums, sizeof sums,
+                  "Each row of softmax - onehot sums to 1 - 1 = 0 (here %.1e and %.1e:\n"
+                  "rounding; the mean of about -7e-18 in the backward steps is this 0), so\n"
+                  "the gradient only moves the logits of a row against each other.\n",
+                  row_sums.data()[0], row_sums.data()[1]);
+    lesson.step("Softmax with cross-entropy has the kindest gradient there is. For one row\n"
+                "z with target t, and s = softmax(z):\n"
+                "  loss = -log s_t = -z_t + log sum_k e^z_k\n"
+                "  dloss/dz_j = -[j = t] + e^z_j / sum_k e^z_k = s_j - [j = t]\n"
+                "  and the mean over the N rows divides each row's by N:\n"
                 "dloss/dlogits = (softmax(logits) - onehot(target)) / N\n" +
-                show("by hand ", dlogits) + show("autograd", logits.grad()));
+                show("by hand ", dlogits) + show("autograd", logits.grad()) + sums,
+                *loss.node(), {.rankdir = gl::viz::RankDir::TB,
+                               .title = "after backward(): dloss/dlogits is logits' grad"});
     lesson.check(max_abs_diff(dlogits, logits.grad()) < 1e-12, "dloss/dlogits by hand = autograd");
+    lesson.check(std::abs(row_sums.data()[0]) < 1e-12 && std::abs(row_sums.data()[1]) < 1e-12,
+                 "each row of dlogits sums to 0");
 
     // 2. The broadcasting add: b was added to every row, so its gradient sums the rows.
     gl::Tensor db = dlogits.sum(0);
@@ -82,7 +104,8 @@ int main(int argc, char** argv) {
         {X.detach(), W.detach(), b.detach()}, {}, {"X", "W", "b"});
     std::ostringstream os;
     os << numeric;
-    lesson.step("And finite differences agree with both, element by element:\n" + os.str());
+    lesson.step("And finite differences agree with both, element by element (W[k,j] is row k,\n"
+                "column j of W):\n" + os.str());
     lesson.check(numeric.ok(), "autograd = finite differences for X, W and b");
   });
 }

@@ -1,16 +1,20 @@
 // SPDX-License-Identifier: MIT
 // DOT text for any graph, read through the node view of the core: op name,
-// label, parents, and the kind's own text for data and grad.
+// label, parents, and the kind's own text for data and grad. A small tensor
+// is drawn as a grid of its numbers instead, one row per row of its last dim.
 
 #include <gradlab/viz/dot.hpp>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <sstream>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include <gradlab/engine.hpp>
+#include <gradlab/tensor.hpp>
 
 namespace gradlab::viz {
 
@@ -92,6 +96,57 @@ const char* role_color(const Node& n, const Node& root) {
   return n.requires_grad() ? kColorLeaf : kColorConstant;
 }
 
+// How a grid prints its numbers: with four decimals, as the pictures print a
+// Value, so that the columns line up; with four significant digits when
+// that would show nothing (all below 0.001) or too much (1e5 and above).
+std::string grid_number(double x, bool fixed) {
+  char buf[32];
+  if (fixed && x > -0.00005 && x < 0.00005) x = 0.0;  // no "-0.0000" from rounding noise
+  std::snprintf(buf, sizeof buf, fixed ? "%.4f" : "%.4g", x);
+  return buf;
+}
+
+// "data [2, 4] | { 1.0000 | 2.0000 | 3.0000 | 4.0000 } | { ... }": the
+// shape, then one record row per row of the last dimension. Each pair of
+// braces turns the fields inside them a quarter turn: in a left-to-right
+// graph the node's fields already run down, so one pair turns a row across;
+// top to bottom they run across, so the rows are wrapped once more.
+std::string grid(const char* what, const Shape& shape, const std::vector<double>& v, RankDir dir) {
+  double largest = 0;
+  for (double x : v) largest = std::max(largest, std::abs(x));
+  const bool fixed = largest == 0 || (largest >= 0.001 && largest < 1e5);
+  std::string rows;
+  const std::size_t cols = shape.empty() ? 1 : static_cast<std::size_t>(shape.back());
+  for (std::size_t i = 0; i < v.size(); i += cols) {
+    rows += i ? " | {" : "{";
+    for (std::size_t j = 0; j < cols; ++j)
+      rows += (j ? " | " : " ") + record_escape(grid_number(v[i + j], fixed));
+    rows += " }";
+  }
+  std::string text = std::string(what) + " " + to_string(shape) + " | ";
+  return text + (dir == RankDir::LR ? rows : "{ " + rows + " }");
+}
+
+// The data and grad fields of one node.
+std::string data_and_grad(const Node& n, bool show_grad, RankDir dir) {
+  // A node that takes no gradient (a constant, an input) shows none: "grad 0"
+  // would read as "the derivative with respect to 3 is 0".
+  show_grad = show_grad && n.requires_grad();
+  const NodeKind& kind = *n.op->kind;
+  if (&kind == &kTensorKind) {
+    const auto& t = static_cast<const TensorNode&>(n);
+    if (t.data.size() >= 2 && t.data.size() <= kGridMaxElements) {
+      std::string text = grid("data", t.shape, t.data, dir);
+      if (show_grad)
+        text += " | " + (t.grad.empty() ? std::string("grad none") : grid("grad", t.shape, t.grad, dir));
+      return text;
+    }
+  }
+  std::string text = "data " + record_escape(kind.data_text(n));
+  if (show_grad) text += " | grad " + record_escape(kind.grad_text(n));
+  return text;
+}
+
 }  // namespace
 
 std::string to_dot(const Node& root, const DotOptions& options) {
@@ -110,11 +165,9 @@ std::string to_dot(const Node& root, const DotOptions& options) {
 
   for (const Node* n : order) {
     std::string v = std::string("v").append(std::to_string(id[n]));
-    const NodeKind& kind = *n->op->kind;
     std::string fields;
     if (std::string label = node_label(*n); !label.empty()) add_field(fields, record_escape(label));
-    add_field(fields, "data " + record_escape(kind.data_text(*n)));
-    if (options.show_grad) add_field(fields, "grad " + record_escape(kind.grad_text(*n)));
+    add_field(fields, data_and_grad(*n, options.show_grad, options.rankdir));
     if (options.note)
       if (std::string note = options.note(*n); !note.empty()) add_field(fields, record_escape(note));
     // In left-to-right graphs a record's fields run across; braces turn them.

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 // Stepping through a tutorial: the step counter, the pictures, the pause
-// between steps (Enter, b, q) and the checks. The backward stepping is the
+// between steps (one key: Enter, b, q, the arrows) and the checks. The backward stepping is the
 // tape's observer (tape.cpp) drawing a picture after every node.
 
 #include <gradlab/viz/lesson.hpp>
 
+#include <termios.h>
 #include <unistd.h>
 
 #include <cctype>
@@ -47,6 +48,30 @@ LessonOptions from_command_line(const std::string& name, int argc, char** argv) 
   return options;
 }
 
+// A terminal that hands over each key as it is typed: no line editing, no
+// echo, and Ctrl-C arrives as a key (it quits) rather than as a signal, so
+// the terminal is always put back as it was.
+class SingleKeys {
+ public:
+  explicit SingleKeys(bool on) {
+    if (!on || tcgetattr(0, &saved_) != 0) return;
+    termios raw = saved_;
+    raw.c_lflag &= ~static_cast<tcflag_t>(ICANON | ECHO | ISIG);
+    raw.c_cc[VMIN] = 1;
+    raw.c_cc[VTIME] = 0;
+    active_ = tcsetattr(0, TCSANOW, &raw) == 0;
+  }
+  ~SingleKeys() {
+    if (active_) tcsetattr(0, TCSANOW, &saved_);
+  }
+  SingleKeys(const SingleKeys&) = delete;
+  SingleKeys& operator=(const SingleKeys&) = delete;
+
+ private:
+  termios saved_{};
+  bool active_ = false;
+};
+
 }  // namespace
 
 Lesson::Lesson(const std::string& name, int argc, char** argv)
@@ -71,6 +96,7 @@ int Lesson::run(const std::string& name, int argc, char** argv,
     Lesson lesson(name, argc, argv);
     try {
       body(lesson);
+      lesson.finish();  // the last step's pause, after its checks
     } catch (const Quit&) {
       lesson.out() << "\nstopped at step " << lesson.steps() << " (q); the pictures so far are in "
                    << lesson.dir() << "/\n";
@@ -118,9 +144,18 @@ void Lesson::step(const std::string& text, const std::function<void(const std::s
   record(text, png);
 }
 
+// A step is shown at once; it pauses when the next one begins (or at
+// finish()), so the checks run in between print under it.
 void Lesson::record(const std::string& text, const std::string& picture) {
-  history_.push_back({text, picture});
+  finish();
+  history_.push_back({text, picture, ""});
   show(history_.size() - 1, "");
+  waiting_ = true;
+}
+
+void Lesson::finish() {
+  if (!waiting_) return;
+  waiting_ = false;
   wait(history_.size() - 1);
 }
 
@@ -132,27 +167,71 @@ void Lesson::show(std::size_t k, const char* prefix) {
   *out_ << "\n" << history_[k].text;
   if (!history_[k].text.empty() && history_[k].text.back() != '\n') *out_ << "\n";
   if (!history_[k].picture.empty()) *out_ << "   picture: " << history_[k].picture << "\n";
+  *out_ << history_[k].checks;  // empty when first shown; its checks when looked back at
 }
 
+Lesson::KeyPress Lesson::read_key(std::istream& in) {
+  int c = in.get();
+  switch (c) {
+    case EOF: return {Key::end, ""};
+    case '\n': case '\r': return {Key::next, "Enter"};
+    case ' ': return {Key::next, "space"};
+    case 'b': case 'B': return {Key::back, "b"};
+    case 'q': case 'Q': return {Key::quit, "q"};
+    case 3: return {Key::quit, "Ctrl-C"};
+    case 4: return {Key::quit, "Ctrl-D"};
+    case '\t': return {Key::other, "Tab"};
+    case 8: case 127: return {Key::other, "Backspace"};
+    case 0x1b: {  // an escape sequence: ESC [ C is →, ESC [ D is ←, ESC O C too
+      if (in.peek() != '[' && in.peek() != 'O') return {Key::other, "Esc"};
+      in.get();
+      int d = in.get();
+      if (d == 'C') return {Key::next, "→"};
+      if (d == 'D') return {Key::back, "←"};
+      if (d == 'A') return {Key::other, "↑"};
+      if (d == 'B') return {Key::other, "↓"};
+      while (d != EOF && !(d >= 0x40 && d <= 0x7e)) d = in.get();  // to the sequence's last byte
+      return {Key::other, "that key"};
+    }
+    default: break;
+  }
+  if (c < 32) return {Key::other, "Ctrl-" + std::string(1, static_cast<char>('@' + c))};
+  std::string name(1, static_cast<char>(c));
+  if (c >= 0xc0)  // the first byte of a UTF-8 character: take the rest of it
+    while ((in.peek() & 0xc0) == 0x80) name += static_cast<char>(in.get());
+  return {Key::other, name};
+}
+
+void Lesson::prompt() { *out_ << "[Enter or →: next, b or ←: back, q: quit] " << std::flush; }
+
 // Between steps: Enter goes on (through the steps looked back at first),
-// b shows the step before the one on screen, q quits. End of input, as when
-// stdin is a file, stops the pausing.
+// b shows the step before the one on screen, q quits; any other key is named
+// and does nothing. End of input, as when stdin is a file, stops the pausing.
 void Lesson::wait(std::size_t newest) {
   std::size_t on_screen = newest;
+  const bool terminal = in_ == &std::cin && isatty(0) != 0;
   while (pause_) {
-    *out_ << "[Enter: next, b: back, q: quit] " << std::flush;
-    std::string line;
-    if (!std::getline(*in_, line)) {
+    prompt();
+    KeyPress k;
+    {
+      SingleKeys keys(terminal);
+      k = read_key(*in_);
+    }
+    if (k.key == Key::end) {
       pause_ = false;
       *out_ << "\n";
       return;
     }
-    // "q", " Q", "quit\r": the first letter that is not a space decides.
-    auto first_letter = line.find_first_not_of(" \t\r");
-    char key = first_letter == std::string::npos ? '\0' : static_cast<char>(std::tolower(line[first_letter]));
-    if (key == 'q') throw Quit{};
-    if (key == 'b') {
-      if (on_screen > 0) --on_screen;
+    *out_ << k.name << "\n";
+    if (k.key == Key::quit) throw Quit{};
+    if (k.key == Key::other) {
+      *out_ << "  " << k.name << " does nothing here.\n";
+    } else if (k.key == Key::back) {
+      if (on_screen == 0) {
+        *out_ << "  this is the first step; there is none before it.\n";
+        continue;
+      }
+      --on_screen;
       show(on_screen, "back at ");
     } else if (on_screen < newest) {
       ++on_screen;
@@ -177,20 +256,51 @@ void check_small_enough(const Node& root) {
                             "root.backward(), then step(text, root) for one picture of the result");
 }
 
+// The tape names a node without a label v<N>, as to_dot numbers it; the
+// pictures write that name in the node too, so the text's names can be found.
+std::unordered_map<const Node*, std::string> unlabelled_names(const Node& root) {
+  std::unordered_map<const Node*, std::string> names;
+  std::vector<const Node*> order = engine::topological_order(root);
+  for (std::size_t i = 0; i < order.size(); ++i)
+    if (order[i]->requires_grad() && node_label(*order[i]).empty())  // constants are never named
+      names[order[i]] = std::string("v").append(std::to_string(i));
+  return names;
+}
+
+// The note drawn in node n: its tape name when it has no label, then what
+// this step did to it.
+std::string note_for(const Node& n, const std::unordered_map<const Node*, std::string>& names,
+                     const std::unordered_map<const Node*, std::string>& note) {
+  auto name = names.find(&n);
+  auto it = note.find(&n);
+  std::string text = name == names.end() ? "" : name->second;
+  if (it != note.end()) text += (text.empty() ? "" : "\n") + it->second;
+  return text;
+}
+
 }  // namespace
 
 std::vector<TapeStep> Lesson::backward(const Value& root, const std::string& title) {
   check_small_enough(*root.node());
   std::unordered_map<const Node*, std::string> note;
+  const std::unordered_map<const Node*, std::string> names = unlabelled_names(*root.node());
   bool first = true;
   return backward_with_tape(root, [&](const TapeStep& s) {
     // The picture: the node highlighted, its upstream gradient, and on each
     // operand what this step added to it.
     note.clear();
     note[s.node] = "upstream " + fixed(s.upstream);
-    for (const TapeEdge& e : s.edges)
-      note[e.operand] = "+= " + fixed(s.upstream) + " × " + fixed(e.local) +
-                        (e.uses > 1 ? " (summed over " + std::to_string(e.uses) + " uses)" : "");
+    for (const TapeEdge& e : s.edges) {
+      if (e.uses == 1) {
+        note[e.operand] = "+= " + fixed(s.upstream) + " × " + fixed(e.local);
+        continue;
+      }
+      std::string& text = note[e.operand];  // each use's share arriving, then their sum
+      for (std::size_t k = 0; k < e.local_each.size(); ++k)
+        text += "use " + std::to_string(k + 1) + ": += " + fixed(s.upstream) + " × " +
+                fixed(e.local_each[k]) + "\n";
+      text += "together += " + fixed(e.contribution);
+    }
     std::ostringstream text;
     if (first) text << "backward starts at " << s.name << " with d" << s.name << "/d" << s.name
                     << " = 1; each step passes a node's gradient to its operands.\n";
@@ -201,10 +311,7 @@ std::vector<TapeStep> Lesson::backward(const Value& root, const std::string& tit
     print_tape_step(text, s);
     DotOptions dot{.title = title.empty() ? "backward: " + s.name : title + ": " + s.name,
                    .highlight = s.node,
-                   .note = [&](const Node& n) {
-                     auto it = note.find(&n);
-                     return it == note.end() ? std::string() : it->second;
-                   }};
+                   .note = [&](const Node& n) { return note_for(n, names, note); }};
     step(text.str(), *root.node(), dot);
   });
 }
@@ -212,6 +319,7 @@ std::vector<TapeStep> Lesson::backward(const Value& root, const std::string& tit
 std::vector<TensorTapeStep> Lesson::backward(const Tensor& root, const std::string& title) {
   check_small_enough(*root.node());
   std::unordered_map<const Node*, std::string> note;
+  const std::unordered_map<const Node*, std::string> names = unlabelled_names(*root.node());
   return backward_with_tape(root, [&](const TensorTapeStep& s) {
     note.clear();
     note[s.node] = "upstream " + s.upstream;
@@ -224,10 +332,7 @@ std::vector<TensorTapeStep> Lesson::backward(const Tensor& root, const std::stri
     DotOptions dot{.rankdir = RankDir::TB,
                    .title = title.empty() ? "backward: " + s.name : title + ": " + s.name,
                    .highlight = s.node,
-                   .note = [&](const Node& n) {
-                     auto it = note.find(&n);
-                     return it == note.end() ? std::string() : it->second;
-                   }};
+                   .note = [&](const Node& n) { return note_for(n, names, note); }};
     step(text.str(), *root.node(), dot);
   });
 }
@@ -235,7 +340,9 @@ std::vector<TensorTapeStep> Lesson::backward(const Tensor& root, const std::stri
 bool Lesson::check(bool ok, const std::string& what) {
   ++checks_;
   if (!ok) ++failures_;
-  *out_ << (ok ? "  check ok: " : "  CHECK FAILED: ") << what << "\n";
+  std::string line = (ok ? "  check ok: " : "  CHECK FAILED: ") + what + "\n";
+  *out_ << line;
+  if (!history_.empty()) history_.back().checks += line;  // shown again when looked back at
   return ok;
 }
 

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: MIT
 // Recording backward one node at a time. The local derivatives are exact:
 // before the sweep, each op's own backward is run once with its output's
-// gradient set to 1 and its operands' to 0, so what it adds to an operand is
-// d(out)/d(operand). Then the engine sweeps, and its observer reads the
-// gradients after every step.
+// gradient set to 1 and each operand slot pointing at a stand-in (the same
+// number, gradient 0), so what it adds to a stand-in is d(out)/d(that use).
+// Then the engine sweeps, and its observer reads the gradients after every
+// step.
 
 #include <gradlab/viz/tape.hpp>
 
 #include <algorithm>
+#include <memory>
+#include <span>
 #include <cstdio>
 #include <ostream>
 #include <stdexcept>
@@ -34,40 +37,53 @@ void check_graph(const Node& root) {
                              "backward(retain_graph=false); build it again");
 }
 
-// The operands of n that take a gradient, each once, with its count of uses.
-std::vector<std::pair<Node*, int>> operands(const Node& n) {
-  std::vector<std::pair<Node*, int>> uses;
-  for (Node* p : n.parents()) {
+// The operands of n that take a gradient, each once, with the slots it
+// fills (a*a: both).
+struct Uses {
+  Node* operand;
+  std::vector<std::size_t> slots;
+};
+std::vector<Uses> operands(const Node& n) {
+  std::vector<Uses> uses;
+  std::span<Node* const> parents = n.parents();
+  for (std::size_t i = 0; i < parents.size(); ++i) {
+    Node* p = parents[i];
     if (!p->requires_grad()) continue;
-    auto it = std::find_if(uses.begin(), uses.end(), [&](auto& u) { return u.first == p; });
-    if (it == uses.end()) uses.emplace_back(p, 1);
-    else ++it->second;
+    auto it = std::find_if(uses.begin(), uses.end(), [&](auto& u) { return u.operand == p; });
+    if (it == uses.end()) uses.push_back({p, {i}});
+    else it->slots.push_back(i);
   }
   return uses;
 }
 
-// d(out)/d(operand) for each operand: out's backward with out.grad = 1 and
-// the operands' gradients at 0, every gradient put back afterwards.
+// d(out)/d(use) for every operand slot: out's backward run once on stand-ins
+// (one per slot, so the two uses in a*a are told apart), out.grad = 1. Only
+// the slots are touched, and they are put back even if the backward throws.
 std::vector<double> local_derivatives(const Node& out) {
-  std::vector<Node*> all(out.parents().begin(), out.parents().end());
-  std::vector<double> kept;
-  for (Node* p : all) kept.push_back(scalar(*p).grad);
+  Node& n = const_cast<Node&>(out);
+  Node** slots = n.nparents <= 2 ? n.inline_parents : n.parent_array;
+  std::vector<Node*> kept(slots, slots + n.nparents);
+  std::vector<std::unique_ptr<ScalarNode>> stand_ins;
+  for (Node* p : kept) {
+    stand_ins.push_back(std::make_unique<ScalarNode>(scalar(*p).data, &kScalarLeaf));
+    stand_ins.back()->flags = p->flags & kRequiresGrad;  // a constant stays one (pow asks)
+  }
   double kept_out = scalar(out).grad;
   auto restore = [&] {
-    for (std::size_t i = all.size(); i-- > 0;) scalar(*all[i]).grad = kept[i];
+    for (std::size_t i = 0; i < kept.size(); ++i) slots[i] = kept[i];
     scalar(out).grad = kept_out;
   };
-  for (Node* p : all) scalar(*p).grad = 0.0;
+  for (std::size_t i = 0; i < kept.size(); ++i) slots[i] = stand_ins[i].get();
   scalar(out).grad = 1.0;
-  std::vector<double> local;
   try {
-    out.op->backward(const_cast<Node&>(out));
-    for (auto [p, k] : operands(out)) local.push_back(scalar(*p).grad);
+    out.op->backward(n);
   } catch (...) {
-    restore();  // an op whose backward throws leaves every gradient as it was
+    restore();  // an op whose backward throws leaves the graph as it was
     throw;
   }
   restore();
+  std::vector<double> local;
+  for (const auto& s : stand_ins) local.push_back(s->grad);
   return local;
 }
 
@@ -97,11 +113,13 @@ std::vector<TapeStep> backward_with_tape(const Value& root,
   auto observe = [&](const Node& n) {
     if (n.is_leaf()) return;
     TapeStep s{&n, names[&n], n.op->name, scalar(n).grad, {}};
-    std::vector<double>& d = local[&n];
-    std::size_t i = 0;
-    for (auto [p, k] : operands(n)) {
-      s.edges.push_back({p, names[p], k, d[i], s.upstream * d[i], scalar(*p).grad});
-      ++i;
+    const std::vector<double>& d = local[&n];
+    for (const Uses& u : operands(n)) {
+      std::vector<double> each;
+      double sum = 0;
+      for (std::size_t slot : u.slots) each.push_back(d[slot]), sum += d[slot];
+      s.edges.push_back({u.operand, names[u.operand], static_cast<int>(u.slots.size()), sum,
+                         s.upstream * sum, scalar(*u.operand).grad, each});
     }
     tape.push_back(s);
     if (on_step) on_step(tape.back());
@@ -118,20 +136,28 @@ void print_tape_header(std::ostream& os) {
   os << line;
 }
 
+// An operand used k times gets k rows, one per use, each adding its own
+// contribution: the accumulated column shows the sum arriving.
 void print_tape_step(std::ostream& os, const TapeStep& step) {
   char line[200];
   bool first = true;
   for (const TapeEdge& e : step.edges) {
-    std::string operand = e.name + (e.uses > 1 ? " ×" + std::to_string(e.uses) : "");
-    if (first)
-      std::snprintf(line, sizeof line, "%-10s %-6s %10.4f   %-10s %10.4f %13.4f %12.4f\n",
-                    step.name.c_str(), step.op.c_str(), step.upstream, operand.c_str(), e.local,
-                    e.contribution, e.accumulated);
-    else
-      std::snprintf(line, sizeof line, "%-10s %-6s %10s   %-10s %10.4f %13.4f %12.4f\n", "", "", "",
-                    operand.c_str(), e.local, e.contribution, e.accumulated);
-    os << line;
-    first = false;
+    double so_far = e.accumulated - e.contribution;  // before this step
+    for (std::size_t k = 0; k < e.local_each.size(); ++k) {
+      std::string operand = e.name + (e.uses > 1 ? " (use " + std::to_string(k + 1) + ")" : "");
+      double local = e.local_each[k], contribution = step.upstream * local;
+      so_far += contribution;
+      double accumulated = k + 1 == e.local_each.size() ? e.accumulated : so_far;
+      if (first)
+        std::snprintf(line, sizeof line, "%-10s %-6s %10.4f   %-10s %10.4f %13.4f %12.4f\n",
+                      step.name.c_str(), step.op.c_str(), step.upstream, operand.c_str(), local,
+                      contribution, accumulated);
+      else
+        std::snprintf(line, sizeof line, "%-10s %-6s %10s   %-10s %10.4f %13.4f %12.4f\n", "", "",
+                      "", operand.c_str(), local, contribution, accumulated);
+      os << line;
+      first = false;
+    }
   }
 }
 
@@ -175,7 +201,8 @@ std::vector<TensorTapeStep> backward_with_tape(const Tensor& root,
   auto observe = [&](const Node& n) {
     if (n.is_leaf()) return;
     TensorTapeStep s{&n, names[&n], n.op->name, n.op->kind->grad_text(n), {}};
-    for (auto [p, uses] : operands(n)) {
+    for (const Uses& u : operands(n)) {
+      Node* p = u.operand;
       TensorNode& t = tensor_node(*p);
       std::vector<double> now = t.grad.empty() ? std::vector<double>(t.data.size(), 0.0) : t.grad;
       std::vector<double>& before = seen[p];
@@ -194,8 +221,9 @@ std::vector<TensorTapeStep> backward_with_tape(const Tensor& root,
 
 void print_tape_step(std::ostream& os, const TensorTapeStep& step) {
   os << step.name << " (" << step.op << "), upstream " << step.upstream << "\n";
-  for (const TensorTapeEdge& e : step.edges)
-    os << "    -> " << e.name << ": += " << e.contribution << "   now " << e.accumulated << "\n";
+  for (const TensorTapeEdge& e : step.edges)  // two lines each, so that they stay short
+    os << "    -> " << e.name << ": += " << e.contribution << "\n"
+       << std::string(8 + e.name.size(), ' ') << "now " << e.accumulated << "\n";
 }
 
 }  // namespace gradlab::viz

@@ -46,7 +46,8 @@ GradCheckResult gradcheck(const ScalarFunction& f, const std::vector<double>& in
                           const std::vector<std::string>& names = {});
 
 // The same for a function of tensors that returns a one-element tensor: one
-// entry per input element, named x0[0], x0[1], ... (or name[i]).
+// entry per input element, named by its index: x0[0], x0[1], ... for a
+// vector, W[i,k] for a matrix (or the name given, then the index).
 using TensorFunction = std::function<Tensor(const std::vector<Tensor>& x)>;
 GradCheckResult gradcheck(const TensorFunction& f, const std::vector<Tensor>& inputs,
                           const GradCheckOptions& options = {},

@@ -1,156 +1,157 @@
 // SPDX-License-Identifier: MIT
-// The checker: runs each exercise on fixed numbers and puts the learner's
-// gradient beside autograd's and the finite difference (both from gradlab's
-// gradcheck), with a hint when they differ.
-#include "exercises.hpp"
-
+// The checker: runs each exercise's cases (tasks.cpp) and puts the
+// learner's numbers beside autograd's and the finite difference (both from
+// gradlab's gradcheck), with a hint when they differ that gives more away
+// on later tries.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <ostream>
 
 #include <gradlab/gradlab.hpp>
 
+#include "checker.hpp"
+
 namespace exercises {
 
 namespace {
 
-namespace gl = gradlab;
+enum class Result { pass, fail, not_written };
 
-struct Exercise {
-  std::string title;
-  std::function<Vec()> yours;              // the learner's gradient
-  std::function<gl::GradCheckResult()> reference;  // autograd and finite differences
-  std::string hint;
-};
-
-std::vector<Exercise> exercises_for(const Answers& answers) {
-  std::vector<Exercise> all;
-
-  Vec x{0.5, -1.2, 2.0}, w{0.3, -0.8, 0.1};
-  double b = 0.2;
-  all.push_back({"1. a sigmoid neuron: y = sigmoid(w·x + b), dy/dw and dy/db",
-                 [=] { return answers.sigmoid_neuron(x, w, b); },
-                 [=] {
-                   return gl::gradcheck(
-                       [&](const std::vector<gl::Value>& p) {
-                         gl::Value z = p[3];
-                         for (std::size_t i = 0; i < 3; ++i) z = z + p[i] * x[i];
-                         return sigmoid(z);
-                       },
-                       {w[0], w[1], w[2], b}, {}, {"w[0]", "w[1]", "w[2]", "b"});
-                 },
-                 "sigmoid'(z) = s(1 - s) with s = sigmoid(z); dy/dw_i = s(1 - s)·x_i, "
-                 "dy/db = s(1 - s)"});
-
-  Vec x2{1.0, -0.5, 0.25}, W1{0.2, -0.4, 0.6, -0.3, 0.5, 0.1}, b1{0.1, -0.2}, w2{0.7, -1.1};
-  all.push_back({"2. a 2-layer MLP: y = w2·tanh(W1 x + b1) + b2, dy/dW1",
-                 [=] { return answers.mlp_weight_grad(x2, W1, b1, w2, 2); },
-                 [=] {
-                   return gl::gradcheck(
-                       [&](const std::vector<gl::Value>& p) {
-                         gl::Value y = 0.3;  // b2
-                         for (std::size_t j = 0; j < 2; ++j) {
-                           gl::Value a = b1[j];
-                           for (std::size_t i = 0; i < 3; ++i) a = a + p[j * 3 + i] * x2[i];
-                           y = y + w2[j] * tanh(a);
-                         }
-                         return y;
-                       },
-                       W1, {}, {"W1[0,0]", "W1[0,1]", "W1[0,2]", "W1[1,0]", "W1[1,1]", "W1[1,2]"});
-                 },
-                 "chain rule, one factor per op: dy/dh_j = w2_j, dh_j/da_j = 1 - h_j², "
-                 "da_j/dW1[j,i] = x_i"});
-
-  Vec z{1.0, 2.0, 0.5, -1.0};
-  all.push_back({"3. softmax cross-entropy: L = -log softmax(z)[1], dL/dz",
-                 [=] { return answers.softmax_cross_entropy(z, 1); },
-                 [=] {
-                   return gl::gradcheck(
-                       [](const std::vector<gl::Tensor>& p) {
-                         return -p[0].log_softmax(0).select(0, 1);
-                       },
-                       {gl::tensor(z, {4})}, {}, {"z"});
-                 },
-                 "dL/dz_i = softmax(z)_i - 1 at the target class i = k, softmax(z)_i "
-                 "elsewhere: is the 1 subtracted at the target?"});
-
-  Vec A{0.5, -1.0, 2.0, 1.5, 0.25, -0.75}, bias{0.1, 0.2, 0.3}, G{1.0, -2.0, 0.5, 3.0, 1.0, -1.5};
-  all.push_back({"4. a broadcasting add: out = A + b, A (2, 3), b (3), L = sum(G * out)",
-                 [=] { return answers.broadcast_add(G, 2, 3); },
-                 [=] {
-                   gl::Tensor g = gl::tensor(G, {2, 3});
-                   return gl::gradcheck(
-                       [g](const std::vector<gl::Tensor>& p) { return ((p[0] + p[1]) * g).sum(); },
-                       {gl::tensor(A, {2, 3}), gl::tensor(bias, {3})}, {}, {"A", "b"});
-                 },
-                 "dL/dA is G itself; b is added to every row, so (tutorial 05) its "
-                 "gradient adds up over the rows: dL/db_j = sum_i G[i,j]"});
-
-  Vec B{1.0, 0.5, -0.5, 2.0, 0.25, -1.0}, Gm{1.0, -1.0, 0.5, 2.0};  // B (3, 2), G (2, 2)
-  all.push_back({"5. a matmul: C = A B, A (2, 3), B (3, 2), L = sum(G * C)",
-                 [=] { return answers.matmul(A, B, Gm, 2, 3, 2); },
-                 [=] {
-                   gl::Tensor g = gl::tensor(Gm, {2, 2});
-                   return gl::gradcheck(
-                       [g](const std::vector<gl::Tensor>& p) { return (p[0].matmul(p[1]) * g).sum(); },
-                       {gl::tensor(A, {2, 3}), gl::tensor(B, {3, 2})}, {}, {"A", "B"});
-                 },
-                 "dL/dA = G B^T (2, 3) and dL/dB = A^T G (3, 2): let the shapes tell you "
-                 "which matrix is transposed and on which side"});
-  return all;
-}
-
-// One exercise's table; true when every row passes.
-bool check_one(const Exercise& ex, std::ostream& os) {
-  os << "\n" << ex.title << "\n";
-  Vec yours;
-  try {
-    yours = ex.yours();
-  } catch (const Todo& todo) {
-    os << "  TODO: " << todo.what()
-       << ". Write it in tutorials/exercises/my_gradients.cpp, then `make exercise` again.\n";
-    return false;
-  } catch (const std::exception& e) {  // the learner's code failed: say so, check the rest
-    os << "  FAIL: your code threw: " << e.what() << "\n  hint: " << ex.hint << "\n";
-    return false;
-  }
-  gl::GradCheckResult ref = ex.reference();
-  if (yours.size() != ref.entries.size()) {
-    os << "  FAIL: your answer has " << yours.size() << " numbers, expected "
-       << ref.entries.size() << "\n  hint: " << ex.hint << "\n";
-    return false;
-  }
+void print_table(const Vec& yours, const gl::GradCheckResult& ref, std::ostream& os) {
   char line[200];
-  std::snprintf(line, sizeof line, "  %-9s %13s %13s %13s %11s  %s\n", "parameter", "yours",
-                "autograd", "finite diff", "difference", "check");
+  std::snprintf(line, sizeof line, "  %-10s %13s %13s %13s %11s  %s\n", "parameter", "yours", "autograd",
+                "finite diff", "difference", "check");
   os << line;
-  bool ok = true;
   for (std::size_t i = 0; i < yours.size(); ++i) {
     const gl::GradCheckEntry& e = ref.entries[i];
     double diff = std::abs(yours[i] - e.autograd);
     bool pass = diff <= 1e-6 + 1e-5 * std::abs(e.autograd) && e.ok;  // false for NaN
-    ok = ok && pass;
-    std::snprintf(line, sizeof line, "  %-9s %13.8f %13.8f %13.8f %11.2e  %s\n", e.name.c_str(),
+    std::snprintf(line, sizeof line, "  %-10s %13.8f %13.8f %13.8f %11.2e  %s\n", e.name.c_str(),
                   yours[i], e.autograd, e.numeric, diff, pass ? "pass" : "FAIL");
     os << line;
   }
-  if (!ok) os << "  hint: " << ex.hint << "\n";
-  return ok;
+}
+
+// Text wrapped to lines of at most 96 columns, the first starting with
+// `first`, the others indented by `indent` spaces.
+std::string wrapped(const std::string& first, const std::string& text, std::size_t indent) {
+  std::string out = first, word;
+  std::size_t column = first.size();
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::size_t end = text.find(' ', i);
+    if (end == std::string::npos) end = text.size();
+    word = text.substr(i, end - i);
+    if (column + word.size() + 1 > 96 && column > indent) {
+      out += "\n" + std::string(indent, ' ');
+      column = indent;
+    } else {
+      out += ' ';
+      ++column;
+    }
+    out += word;
+    column += word.size();  // bytes: a '²' counts twice, which only wraps a little early
+    i = end + 1;
+  }
+  return out + "\n";
+}
+
+// One case: true when every row passes. Its table is printed when `show`
+// is set, or when it fails and `show_failing` is set.
+Result run_case(const Case& c, bool show, bool show_failing, std::ostream& os) {
+  Vec yours;
+  try {
+    yours = c.yours();
+  } catch (const Todo& todo) {
+    os << "  " << todo.what() << " (in tutorials/exercises/my_gradients.cpp)\n";
+    return Result::not_written;
+  } catch (const Refused& e) {
+    os << "  on " << c.shapes << ": FAIL: " << e.what() << "\n";
+    return Result::fail;
+  } catch (const std::exception& e) {  // the learner's code failed: say so, check the rest
+    os << "  on " << c.shapes << ": FAIL: your code threw: " << e.what() << "\n";
+    return Result::fail;
+  }
+  gl::GradCheckResult ref = c.reference();
+  if (yours.size() != ref.entries.size()) {
+    os << "  on " << c.shapes << ": FAIL: your answer has " << yours.size()
+       << " numbers, expected " << ref.entries.size() << "\n";
+    return Result::fail;
+  }
+  bool ok = true;
+  for (std::size_t i = 0; i < yours.size(); ++i) {
+    const gl::GradCheckEntry& e = ref.entries[i];
+    ok = ok && std::abs(yours[i] - e.autograd) <= 1e-6 + 1e-5 * std::abs(e.autograd) && e.ok;
+  }
+  show = show || (!ok && show_failing);
+  os << "  on " << c.shapes << ":" << (ok ? (show ? "" : " pass") : " FAIL") << "\n";
+  if (show) print_table(yours, ref, os);
+  return ok ? Result::pass : Result::fail;
+}
+
+Result check_one(const Exercise& ex, int level, std::ostream& os) {
+  os << "\n" << ex.title << "\n";
+  bool ok = true;
+  for (std::size_t k = 0; k < ex.cases.size(); ++k) {
+    // The first shape's table, and the first failing shape's: enough to see why.
+    Result r = run_case(ex.cases[k], k == 0, ok, os);
+    if (r == Result::not_written) return r;  // the other shapes would say the same
+    ok = ok && r == Result::pass;
+  }
+  if (ok) return Result::pass;
+  level = std::clamp(level, 1, 3);
+  os << wrapped("  hint " + std::to_string(level) + " of 3:",
+                ex.hints[static_cast<std::size_t>(level - 1)], 4);
+  if (level < 3)
+    os << "  (more on the next try, or now: build/tutorials/exercises/exercise --hint "
+       << level + 1 << ")\n";
+  return Result::fail;
 }
 
 }  // namespace
 
-int check(const Answers& answers, std::ostream& os) {
+Answers blank_answers() {
+  Answers a;
+  a.sigmoid_neuron = [](const Vec&, const Vec&, double) -> Vec { throw Todo("sigmoid_neuron"); };
+  a.mlp_weight_grad = [](const Vec&, const Vec&, const Vec&, const Vec&, std::size_t) -> Vec {
+    throw Todo("mlp_weight_grad");
+  };
+  a.softmax_cross_entropy = [](const Vec&, std::size_t) -> Vec { throw Todo("softmax_cross_entropy"); };
+  a.broadcast_add = [](const Vec&, std::size_t, std::size_t) -> Vec { throw Todo("broadcast_add"); };
+  a.matmul = [](const Vec&, const Vec&, const Vec&, std::size_t, std::size_t, std::size_t) -> Vec {
+    throw Todo("matmul");
+  };
+  a.softplus_value = [](const gl::Value&) -> gl::Value { throw Todo("softplus as a Value op"); };
+  a.softplus_tensor = [](const gl::Tensor&) -> gl::Tensor { throw Todo("softplus as a Tensor op"); };
+  return a;
+}
+
+Outcome check(const Answers& answers, std::ostream& os, int hint_level, std::vector<int>* tries) {
   std::vector<Exercise> all = exercises_for(answers);
-  int failed = 0;
-  for (const Exercise& ex : all) failed += !check_one(ex, os);
-  if (failed == 0)
+  Outcome outcome;
+  outcome.exercises = static_cast<int>(all.size());
+  if (tries) tries->resize(all.size(), 0);
+  for (std::size_t e = 0; e < all.size(); ++e) {
+    int level = tries ? std::max(hint_level, (*tries)[e] + 1) : hint_level;
+    Result r = check_one(all[e], level, os);
+    outcome.failed += r != Result::pass;
+    outcome.not_written += r == Result::not_written;
+    if (tries) (*tries)[e] = r == Result::fail ? (*tries)[e] + 1 : 0;
+  }
+  if (outcome.failed == 0)
     os << "\nall " << all.size() << " exercises pass: your gradients match autograd and finite "
-       << "differences.\n";
+       << "differences on every shape.\n";
+  else if (outcome.not_written == outcome.exercises)
+    os << "\nNothing is written yet, so there is nothing to check. To begin, open\n"
+          "tutorials/exercises/my_gradients.cpp, replace the first `throw Todo(...)` with\n"
+          "your answer (the task is stated in exercises.hpp), and run `make exercise` again.\n"
+          "Each exercise is checked as soon as it is written.\n";
   else
-    os << "\n" << failed << " of " << all.size() << " exercises not passing yet (FAIL or not "
-       << "done); the hints above say where to look.\n";
-  return failed;
+    os << "\n" << outcome.failed - outcome.not_written << " of " << all.size()
+       << " exercises FAIL, " << outcome.not_written << " not written yet"
+       << (outcome.failed > outcome.not_written ? "; each FAIL has its hint above" : "") << ".\n";
+  return outcome;
 }
 
 }  // namespace exercises

@@ -1,21 +1,69 @@
 // SPDX-License-Identifier: MIT
-// `make exercise`: checks your gradients (my_gradients.cpp). With
-// --solutions it checks the shipped solutions, with --wrong-answer a
-// deliberately wrong one (both for the tests). Exit status 0: all pass.
+// `make exercise`: checks your answers (my_gradients.cpp). Each run that an
+// exercise still fails in makes its hint say more (where to look, the rule,
+// the formula); --hint N shows level N at once. With --solutions it checks
+// the shipped solutions, with --wrong-answer a deliberately wrong one, with
+// --blank answers not written yet (for the tests; none of them counts as a
+// try). Exit status: 0 all pass, 1 some fail, 3 nothing is written yet, 2 a
+// bad command line.
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <string>
 
 #include "exercises.hpp"
 
+namespace {
+
+// How many runs in a row each exercise has failed, kept beside the program.
+std::filesystem::path tries_file(const char* argv0) {
+  return std::filesystem::absolute(argv0).parent_path() / "exercise_tries.txt";
+}
+
+std::vector<int> read_tries(const std::filesystem::path& file) {
+  std::vector<int> tries;
+  std::ifstream in(file);
+  for (int n; in >> n;) tries.push_back(n);
+  return tries;
+}
+
+void write_tries(const std::filesystem::path& file, const std::vector<int>& tries) {
+  std::ofstream out(file);
+  for (int n : tries) out << n << "\n";
+}
+
+int status(const exercises::Outcome& o) {
+  if (o.failed == 0) return 0;
+  return o.not_written == o.exercises ? 3 : 1;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
-  std::string which = argc > 1 ? argv[1] : "";
-  if (which == "--solutions") return exercises::check(exercises::solutions(), std::cout) ? 1 : 0;
-  if (which == "--wrong-answer")
-    return exercises::check(exercises::wrong_answers(), std::cout) ? 1 : 0;
-  if (!which.empty()) {
-    std::cerr << "usage: exercise [--solutions | --wrong-answer]\n";
-    return 2;
+  std::string which;
+  int hint = 1;
+  bool hint_given = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--hint" && i + 1 < argc && std::string(argv[i + 1]).find_first_not_of("123") ==
+                                              std::string::npos && std::string(argv[i + 1]).size() == 1) {
+      hint = std::stoi(argv[++i]);
+      hint_given = true;
+    } else if ((arg == "--solutions" || arg == "--wrong-answer" || arg == "--blank") && which.empty()) {
+      which = arg;
+    } else {
+      std::cerr << "usage: exercise [--hint 1|2|3] [--solutions | --wrong-answer | --blank]\n";
+      return 2;
+    }
   }
-  std::cout << "Checking your gradients in tutorials/exercises/my_gradients.cpp\n";
-  return exercises::check(exercises::my_answers(), std::cout) ? 1 : 0;
+  if (which == "--solutions") return status(exercises::check(exercises::solutions(), std::cout, hint));
+  if (which == "--wrong-answer")
+    return status(exercises::check(exercises::wrong_answers(), std::cout, hint));
+  if (which == "--blank") return status(exercises::check(exercises::blank_answers(), std::cout, hint));
+  std::cout << "Checking your answers in tutorials/exercises/my_gradients.cpp\n";
+  std::filesystem::path file = tries_file(argv[0]);
+  std::vector<int> tries = read_tries(file);
+  exercises::Outcome outcome = exercises::check(exercises::my_answers(), std::cout, hint, &tries);
+  if (!hint_given) write_tries(file, tries);  // asking for a hint is not a try
+  return status(outcome);
 }

@@ -4,11 +4,40 @@
 
 #include <cmath>
 
+#include <gradlab/op.hpp>
+
 namespace exercises {
+
+namespace gl = gradlab;
+
+// softplus(a) = log(1 + e^a), one op node with its own backward, as
+// value_ops.cpp writes tanh. For a > 0, a + log(1 + e^-a) is the same
+// number and e^a cannot overflow.
+double softplus(double a) { return a > 0 ? a + std::log1p(std::exp(-a)) : std::log1p(std::exp(a)); }
+
+gl::Value softplus(const gl::Value& a) {
+  static constexpr gl::Op op{"softplus", [](gl::Node& n) {
+    auto [out, a] = gl::unary_slots(n);
+    a.grad += out.grad / (1 + std::exp(-a.data));  // d softplus(a)/da = sigmoid(a)
+  }, &gl::kScalarKind};
+  return gl::make_result(softplus(a.data()), op, a);
+}
+
+gl::Tensor softplus(const gl::Tensor& a) {
+  static constexpr gl::Op op{"softplus", [](gl::Node& n) {
+    gl::TensorSlot out = gl::tensor_slot(n), x = gl::tensor_slot(n.parent(0));
+    if (!x.grad) return;  // a constant input takes no gradient
+    for (std::size_t i = 0; i < x.data.size(); ++i)
+      x.grad[i] += out.grad[i] / (1 + std::exp(-x.data[i]));  // d softplus(a)/da = sigmoid(a)
+  }, &gl::kTensorKind};
+  std::vector<double> out;
+  for (double x : a.data()) out.push_back(softplus(x));
+  return gl::make_result(a.shape(), std::move(out), op, {a});
+}
 
 Answers solutions() {
   Answers a;
-  // y = s(z), z = w·x + b, s' = s(1 - s): dy/dw_i = s(1 - s) x_i, dy/db = s(1 - s).
+  // y = s(z), z = w·x + b, s' = s(1 - s): dy/dw[i] = s(1 - s) x[i], dy/db = s(1 - s).
   a.sigmoid_neuron = [](const Vec& x, const Vec& w, double b) {
     double z = b;
     for (std::size_t i = 0; i < x.size(); ++i) z += w[i] * x[i];
@@ -18,8 +47,8 @@ Answers solutions() {
     d.push_back(s * (1 - s));
     return d;
   };
-  // y = sum_j w2_j h_j, h_j = tanh(a_j), a_j = sum_i W1_ji x_i + b1_j:
-  // dy/dW1_ji = w2_j (1 - h_j²) x_i.
+  // y = sum_j w2[j] h[j], h[j] = tanh(a[j]), a[j] = sum_i W1[j,i] x[i] + b1[j]:
+  // dy/dW1[j,i] = w2[j] (1 - h[j]²) x[i].
   a.mlp_weight_grad = [](const Vec& x, const Vec& W1, const Vec& b1, const Vec& w2,
                          std::size_t H) {
     std::size_t D = x.size();
@@ -32,7 +61,7 @@ Answers solutions() {
     }
     return d;
   };
-  // L = -z_k + log sum_j e^z_j: dL/dz_i = softmax(z)_i - [i == k].
+  // L = -z[k] + log sum_j e^z[j]: dL/dz[i] = softmax(z)[i] - [i == k].
   a.softmax_cross_entropy = [](const Vec& z, std::size_t k) {
     double m = z[0], sum = 0;
     for (double zi : z) m = std::max(m, zi);  // subtract the max: no overflow
@@ -41,7 +70,7 @@ Answers solutions() {
     for (std::size_t i = 0; i < z.size(); ++i) d.push_back(std::exp(z[i] - m) / sum - (i == k));
     return d;
   };
-  // out_ij = A_ij + b_j: dL/dA = G; b_j is used in every row, so dL/db_j = sum_i G_ij.
+  // out[i,j] = A[i,j] + b[j]: dL/dA = G; b[j] is used in every row, so dL/db[j] = sum_i G[i,j].
   a.broadcast_add = [](const Vec& G, std::size_t N, std::size_t D) {
     Vec d = G;
     for (std::size_t j = 0; j < D; ++j) {
@@ -51,7 +80,7 @@ Answers solutions() {
     }
     return d;
   };
-  // C_ij = sum_k A_ik B_kj: dL/dA = G B^T (N, K), dL/dB = A^T G (K, M).
+  // C[i,j] = sum_k A[i,k] B[k,j]: dL/dA = G B^T (N, K), dL/dB = A^T G (K, M).
   a.matmul = [](const Vec& A, const Vec& B, const Vec& G, std::size_t N, std::size_t K,
                 std::size_t M) {
     Vec d(N * K + K * M, 0.0);
@@ -63,6 +92,8 @@ Answers solutions() {
         }
     return d;
   };
+  a.softplus_value = [](const gl::Value& x) { return softplus(x); };
+  a.softplus_tensor = [](const gl::Tensor& x) { return softplus(x); };
   return a;
 }
 

@@ -4,6 +4,7 @@
 // Graphviz needed (render.hpp turns the text into PNG or SVG).
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <string>
 
@@ -28,9 +29,14 @@ struct DotOptions {
 
 // Deterministic: nodes are numbered v0, v1, ... in topological order (inputs
 // first), and op nodes are named after their result (v7_op). A node that
-// feeds the same op k times gets one edge labelled "×k".
+// feeds the same op k times gets one edge labelled "×k". A node that takes
+// no gradient (a constant) is drawn with none. A tensor of 2 to
+// kGridMaxElements numbers is drawn as a grid of them (rows of its last
+// dimension); a bigger one as its shape and min / mean / max.
 std::string to_dot(const Node& root, const DotOptions& options = {});
 std::string to_dot(const Value& root, const DotOptions& options = {});
+
+inline constexpr std::size_t kGridMaxElements = 16;
 
 // The fill colours of the roles, as to_dot writes them.
 inline constexpr const char* kColorLeaf = "#d5f0c8";          // input taking a gradient

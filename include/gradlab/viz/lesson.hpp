@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // A tutorial as a run of steps. Each step prints a short explanation and
-// writes the picture of that moment to <folder>/step_KK.png; in a terminal
-// it then waits: Enter goes on, `b` looks back one step, `q` quits. A lesson
-// also checks its own numbers, so a tutorial doubles as a test.
+// writes the picture of that moment to <folder>/step_KK.png, then the checks
+// of its numbers; in a terminal it then waits for one key: Enter, space or →
+// goes on, b or ← looks back one step, q quits. A lesson checks its own
+// numbers, so a tutorial doubles as a test.
 #pragma once
 
 #include <functional>
@@ -19,8 +20,8 @@ namespace gradlab::viz {
 
 struct LessonOptions {
   std::string dir;            // where the pictures go (created when missing)
-  bool pause = false;         // wait for Enter (or b, q) on `in` after each step
-  std::istream* in = nullptr;   // std::cin when null
+  bool pause = false;         // wait for a key on `in` after each step (and its checks)
+  std::istream* in = nullptr;   // std::cin when null (read one key at a time in a terminal)
   std::ostream* out = nullptr;  // std::cout when null
 };
 
@@ -37,6 +38,16 @@ class Lesson {
   // or body threw (the message is printed).
   static int run(const std::string& name, int argc, char** argv,
                  const std::function<void(Lesson&)>& body);
+
+  // Keys read one at a time from `in`: Enter, space and → (ESC [ C) go on;
+  // b and ← (ESC [ D) go back; q, Ctrl-C and Ctrl-D quit. Any other key is
+  // named and said to do nothing. End of input ends the pausing.
+  enum class Key { next, back, quit, end, other };
+  struct KeyPress {
+    Key key;
+    std::string name;  // as the learner would call it: "x", "↑", "Tab"
+  };
+  static KeyPress read_key(std::istream& in);
 
   // Thrown by a step when the learner types q; run() catches it.
   struct Quit {};
@@ -62,21 +73,29 @@ class Lesson {
   // operand what the step added (summarised as the pictures show tensors).
   std::vector<TensorTapeStep> backward(const Tensor& root, const std::string& title = "");
 
-  // A check of the lesson's own numbers, printed as it runs. Failures are
-  // counted, and run() then returns 1.
+  // A check of the lesson's own numbers, printed under the step it belongs
+  // to (the latest one), before that step's pause. Failures are counted, and
+  // run() then returns 1.
   bool check(bool ok, const std::string& what);
   bool check_near(const std::string& what, double got, double want, double tol = 1e-9);
   int failures() const { return failures_; }
   int checks() const { return checks_; }
 
+  // The pause of the latest step, if it has not come yet: each step waits
+  // when the next one begins, so that its checks print first. run() calls
+  // it after the body; a Lesson used directly calls it at its end.
+  void finish();
+
  private:
   struct Shown {
     std::string text;
     std::string picture;  // empty when the step has none
+    std::string checks;   // the check lines printed under it
   };
   void record(const std::string& text, const std::string& picture);
   void show(std::size_t k, const char* prefix);
   void wait(std::size_t newest);
+  void prompt();
   std::string next_picture() const;
 
   std::string dir_;
@@ -84,6 +103,7 @@ class Lesson {
   std::istream* in_;
   std::ostream* out_;
   std::vector<Shown> history_;
+  bool waiting_ = false;  // the latest step has not paused yet
   int checks_ = 0;
   int failures_ = 0;
 };

@@ -24,6 +24,7 @@ struct TapeEdge {
   double local;         // d(node)/d(operand), summed over its uses
   double contribution;  // upstream * local: what this step adds to its gradient
   double accumulated;   // the operand's gradient after this step
+  std::vector<double> local_each;  // each use's own local derivative (a*a: a, a)
 };
 
 // One backward step: the chain rule applied at one node.
@@ -43,7 +44,9 @@ std::vector<TapeStep> backward_with_tape(const Value& root,
                                          const std::function<void(const TapeStep&)>& on_step = {});
 
 // The table: node, op, upstream, operand, local derivative, contribution,
-// accumulated gradient; one line per operand.
+// accumulated gradient; one line per operand, and one per use for an
+// operand used more than once ("a (use 1)", "a (use 2)"), so that each
+// use's contribution is seen arriving and the last row holds their sum.
 void print_tape_header(std::ostream& os);
 void print_tape_step(std::ostream& os, const TapeStep& step);
 std::ostream& operator<<(std::ostream& os, const std::vector<TapeStep>& tape);

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+// What the checker (checker.cpp) and the tasks (tasks.cpp) share: an
+// exercise is a title, the cases it runs (shapes and numbers) and three
+// hints. Internal to the exercises.
+#pragma once
+
+#include <array>
+#include <functional>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <gradlab/gradcheck.hpp>
+
+#include "exercises.hpp"
+
+namespace exercises {
+
+namespace gl = gradlab;
+
+// One run of an exercise: the shapes it is run on, the learner's numbers,
+// and the reference (autograd and finite differences, one entry per number).
+struct Case {
+  std::string shapes;
+  std::function<Vec()> yours;
+  std::function<gl::GradCheckResult()> reference;
+};
+
+struct Exercise {
+  std::string title;
+  std::vector<Case> cases;
+  std::array<std::string, 3> hints;  // where to look, the rule, the formula
+};
+
+// The checker's own refusal of an answer (not the learner's code failing).
+struct Refused : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Random inputs, the same on every run so that a table can be compared
+// with the last one.
+class Numbers {
+ public:
+  Vec operator()(std::size_t n) {
+    Vec v(n);
+    for (double& x : v) x = std::round(dist_(gen_) * 1000) / 1000;  // three decimals: readable
+    return v;
+  }
+  double one() { return (*this)(1)[0]; }
+
+ private:
+  std::mt19937 gen_{20261129};
+  std::uniform_real_distribution<double> dist_{-2.0, 2.0};
+};
+
+// The six exercises, for the learner's answers (or any others).
+std::vector<Exercise> exercises_for(const Answers& answers);
+
+}  // namespace exercises
