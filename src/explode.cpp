@@ -65,7 +65,8 @@ Elements replay(const TensorNode& n, const std::vector<const Elements*>& in) {
     const std::vector<std::int64_t>& r = n.saved_ints;  // the (outer, n, inner) view
     for (std::int64_t o = 0; o < r[0]; ++o)
       for (std::int64_t i = 0; i < r[2]; ++i) {
-        Value s = a[static_cast<std::size_t>(o * r[1] * r[2] + i)];
+        // A sum of nothing is the constant 0 (mean refuses an empty dim).
+        Value s = r[1] == 0 ? Value::constant(0) : a[static_cast<std::size_t>(o * r[1] * r[2] + i)];
         for (std::int64_t k = 1; k < r[1]; ++k) s = s + a[static_cast<std::size_t>((o * r[1] + k) * r[2] + i)];
         out.push_back(name == "mean" ? s * n.saved_number : s);
       }
@@ -76,6 +77,10 @@ Elements replay(const TensorNode& n, const std::vector<const Elements*>& in) {
     std::int64_t N = ta.shape[0], K = ta.shape[1], M = n.shape[1];
     for (std::int64_t i = 0; i < N; ++i)
       for (std::int64_t j = 0; j < M; ++j) {  // out[i][j] = sum_k a[i][k] * b[k][j]
+        if (K == 0) {  // (N, 0) @ (0, M): every element is an empty sum, 0
+          out.push_back(Value::constant(0));
+          continue;
+        }
         Value s = a[static_cast<std::size_t>(i * K)] * b[static_cast<std::size_t>(j)];
         for (std::int64_t k = 1; k < K; ++k)
           s = s + a[static_cast<std::size_t>(i * K + k)] * b[static_cast<std::size_t>(k * M + j)];

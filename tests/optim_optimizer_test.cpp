@@ -44,7 +44,7 @@ BOOST_AUTO_TEST_CASE(lr_can_be_changed) {
   give_grad(p, {1});
   opt.step();
   BOOST_TEST(p.to_vector()[0] == 0.5);
-  BOOST_TEST(error_of([&] { opt.set_lr(-1); }) == "SGD: lr must be >= 0, got -1");
+  BOOST_TEST(error_of([&] { opt.set_lr(-1); }) == "SGD: lr must be finite and >= 0, got -1");
 }
 
 BOOST_AUTO_TEST_CASE(parameters_must_be_distinct_leaves_that_require_grad) {

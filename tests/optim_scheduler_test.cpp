@@ -87,9 +87,9 @@ BOOST_AUTO_TEST_CASE(bad_arguments) {
   BOOST_TEST(error_of([&] { optim::CosineAnnealingLR(opt, 0); }) ==
              "CosineAnnealingLR: T_max must be > 0, got 0");
   BOOST_TEST(error_of([&] { optim::CosineAnnealingLR(opt, 10, -1); }) ==
-             "CosineAnnealingLR: eta_min must be >= 0, got -1");
+             "CosineAnnealingLR: eta_min must be finite and >= 0, got -1");
   BOOST_TEST(error_of([&] { optim::ExponentialLR(opt, -0.5); }) ==
-             "ExponentialLR: gamma must be >= 0, got -0.5");
+             "ExponentialLR: gamma must be finite and >= 0, got -0.5");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

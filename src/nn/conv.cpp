@@ -30,11 +30,39 @@ struct ConvGeometry {
   std::int64_t P() const { return N * OH * OW; }
 };
 
+// Shapes and arguments checked by conv2d_op (which calls check_geometry
+// once, before anything is allocated), so nothing here overflows.
 ConvGeometry geometry(const Shape& x, const Shape& w, std::int64_t stride, std::int64_t padding) {
   ConvGeometry g{x[0], x[1], x[2], x[3], w[0], w[2], w[3], 0, 0, stride, padding};
   g.OH = (g.H + 2 * padding - g.KH) / stride + 1;
   g.OW = (g.W + 2 * padding - g.KW) / stride + 1;
   return g;
+}
+
+// Every size the forward and backward work with, computed once with
+// overflow checks: the padded input, the output (N, F, OH, OW), the columns
+// (K, P), and the bounds for_each_patch_element works out (padding + stride).
+void check_geometry(const Shape& x, const Shape& w, std::int64_t stride, std::int64_t padding) {
+  using detail::checked_add;
+  using detail::checked_mul;
+  const char* op = "conv2d";
+  std::int64_t pad2 = checked_mul(op, 2, padding, "twice the padding");
+  std::int64_t H = checked_add(op, x[2], pad2, "the padded height");
+  std::int64_t W = checked_add(op, x[3], pad2, "the padded width");
+  checked_add(op, checked_add(op, W, padding, "width + padding"), stride, "width + padding + stride");
+  checked_add(op, padding, stride, "padding + stride");
+  Shape out{x[0], w[0], (H - w[2]) / stride + 1, (W - w[3]) / stride + 1};
+  std::int64_t P = checked_mul(op, checked_mul(op, out[0], out[2], "N * OH"), out[3], "N * OH * OW");
+  std::int64_t K = w[1] * w[2] * w[3];  // the weight's own size: checked when it was made
+  std::int64_t n_out = checked_mul(op, P, out[1], "the output's size");
+  std::int64_t n_cols = checked_mul(op, P, K, "the columns' size (C * KH * KW by N * OH * OW)");
+  if (n_out > kMaxTensorElements || n_cols > kMaxTensorElements)
+    throw std::length_error("conv2d: input " + to_string(x) + ", weight " + to_string(w) + ", stride " +
+                            std::to_string(stride) + " and padding " + std::to_string(padding) +
+                            " give an output " + to_string(out) + " and (" + std::to_string(K) + ", " +
+                            std::to_string(P) + ") columns, more than the limit of " +
+                            std::to_string(kMaxTensorElements) + " numbers (2^40 bytes, kMaxTensorBytes)");
+  detail::check_blas_sizes(op, w[0], P, K);
 }
 
 // Walks every (patch row k, patch p) pair with the input position it reads,
@@ -88,6 +116,10 @@ Tensor conv2d_op(const Tensor& x, const Tensor& w, const Tensor* b, std::int64_t
   if (b && b->shape() != Shape{w.shape()[0]})
     throw std::invalid_argument("conv2d: bias of shape " + to_string(b->shape()) + " does not fit weight " +
                                 to_string(w.shape()));
+  if (w.shape()[0] == 0 || w.shape()[1] == 0 || w.shape()[2] == 0 || w.shape()[3] == 0)
+    throw std::invalid_argument("conv2d: the weight " + to_string(w.shape()) +
+                                " is an empty kernel (every size must be at least 1)");
+  check_geometry(x.shape(), w.shape(), stride, padding);
   if (x.shape()[2] + 2 * padding < w.shape()[2] || x.shape()[3] + 2 * padding < w.shape()[3])
     throw std::invalid_argument("conv2d: the kernel of " + shapes() + " is larger than the padded input");
   // The backward is the forward's three products turned around:
