@@ -43,7 +43,7 @@ Shape broadcast_shape(const std::string& op, const Shape& a, const Shape& b) {
       throw std::invalid_argument(op + ": shapes " + to_string(a) + " and " + to_string(b) +
                                   " cannot be broadcast together (" + std::to_string(da) +
                                   " vs " + std::to_string(db) + ")");
-    out[out.size() - 1 - i] = std::max(da, db);
+    out[out.size() - 1 - i] = da == 1 ? db : da;  // a 1 stretches, to 0 too: (0, 1) / 2 is (0, 1)
   }
   checked_numel(op.c_str(), out);  // (2^20, 1) + (1, 2^20) would be 8 TiB
   return out;

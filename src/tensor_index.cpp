@@ -182,14 +182,20 @@ constexpr Op kCat{"cat", [](Node& n) {
     }
 }, &kTensorKind};
 
-// cat, and stack through it: `name` is the op the user called, for messages.
-Tensor join(const char* name, const std::vector<Tensor>& tensors, std::int64_t dim) {
-  const std::string op = name;
+// A node has at most 65,535 parents: more inputs that take part in
+// backward are refused up front, naming the op the user called.
+void check_input_count(const std::string& op, const std::vector<Tensor>& tensors) {
   if (tensors.size() > UINT16_MAX && is_grad_enabled() &&
       std::any_of(tensors.begin(), tensors.end(), [](const Tensor& t) { return t.requires_grad(); }))
     throw std::length_error(op + ": " + std::to_string(tensors.size()) + " tensors that take part in " +
                             "backward, more than the " + std::to_string(UINT16_MAX) +
                             " inputs a graph node can have (join them in groups of at most that)");
+}
+
+// cat, and stack through it: `name` is the op the user called, for messages.
+Tensor join(const char* name, const std::vector<Tensor>& tensors, std::int64_t dim) {
+  const std::string op = name;
+  check_input_count(op, tensors);
   const Shape& first = tensors[0].shape();
   dim = detail::wrap_dim(op, dim, static_cast<std::int64_t>(first.size()));
   Shape shape = first;
@@ -232,6 +238,11 @@ Tensor cat(const std::vector<Tensor>& tensors, std::int64_t dim) {
 Tensor stack(const std::vector<Tensor>& tensors, std::int64_t dim) {
   if (tensors.empty()) throw std::invalid_argument("stack: needs at least one tensor");
   dim = detail::wrap_dim("stack", dim, tensors[0].dim() + 1);
+  // Counted before the parts are made (each is a copy of its tensor).
+  Shape stacked = tensors[0].shape();
+  stacked.insert(stacked.begin() + dim, static_cast<std::int64_t>(tensors.size()));
+  detail::checked_numel("stack", stacked);
+  check_input_count("stack", tensors);
   std::vector<Tensor> parts;
   for (const Tensor& t : tensors) {
     if (t.shape() != tensors[0].shape())

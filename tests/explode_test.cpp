@@ -70,4 +70,23 @@ BOOST_AUTO_TEST_CASE(refusals) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(empty_sums_explode_to_zero) {
+  // A sum over nothing, and a (2, 0) @ (0, 3) matmul (six sums over
+  // nothing), are the constant 0.
+  Tensor e = gl::zeros({0}).requires_grad_();
+  gl::ExplodedGraph g = gl::explode(e.sum());
+  BOOST_TEST(g.output.size() == 1u);
+  BOOST_TEST(g.output[0].data() == 0.0);
+  Tensor a = gl::zeros({2, 0}).requires_grad_(), b = gl::zeros({0, 3}).requires_grad_();
+  Tensor out = gl::matmul(a, b);
+  gl::ExplodedGraph m = gl::explode(out);
+  BOOST_TEST(m.output.size() == 6u);
+  for (const gl::Value& v : m.output) BOOST_TEST(v.data() == 0.0);
+  Tensor rows = gl::zeros({2, 0}).requires_grad_();
+  BOOST_TEST(gl::explode(rows.sum(1)).output.size() == 2u);  // per row, over an empty dim
+  gl::ExplodedGraph s = gl::explode((out.sum() + gl::ones({1}).requires_grad_()).sum());
+  s.output[0].backward();
+  BOOST_TEST(s.output[0].data() == 1.0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

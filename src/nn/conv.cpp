@@ -8,6 +8,8 @@
 #include <gradlab/nn/functional.hpp>
 
 #include <algorithm>
+#include <cstdint>
+#include <string>
 #include <type_traits>
 #include <limits>
 #include <stdexcept>
@@ -52,16 +54,24 @@ void check_geometry(const Shape& x, const Shape& w, std::int64_t stride, std::in
   checked_add(op, checked_add(op, W, padding, "width + padding"), stride, "width + padding + stride");
   checked_add(op, padding, stride, "padding + stride");
   Shape out{x[0], w[0], (H - w[2]) / stride + 1, (W - w[3]) / stride + 1};
-  std::int64_t P = checked_mul(op, checked_mul(op, out[0], out[2], "N * OH"), out[3], "N * OH * OW");
-  std::int64_t K = w[1] * w[2] * w[3];  // the weight's own size: checked when it was made
-  std::int64_t n_out = checked_mul(op, P, out[1], "the output's size");
-  std::int64_t n_cols = checked_mul(op, P, K, "the columns' size (C * KH * KW by N * OH * OW)");
-  if (n_out > kMaxTensorElements || n_cols > kMaxTensorElements)
+  // The output's count and the columns' (K, P), saturated: past the limit
+  // is past the limit, however far.
+  auto times = [](std::int64_t a, std::int64_t b) {
+    std::int64_t r;
+    return __builtin_mul_overflow(a, b, &r) ? INT64_MAX : r;
+  };
+  const std::int64_t P = times(times(out[0], out[2]), out[3]);
+  const std::int64_t K = w[1] * w[2] * w[3];  // the weight's own size: checked when it was made
+  auto refuse = [&](const std::string& what) {
     throw std::length_error("conv2d: input " + to_string(x) + ", weight " + to_string(w) + ", stride " +
-                            std::to_string(stride) + " and padding " + std::to_string(padding) +
-                            " give an output " + to_string(out) + " and (" + std::to_string(K) + ", " +
-                            std::to_string(P) + ") columns, more than the limit of " +
-                            std::to_string(kMaxTensorElements) + " numbers (2^40 bytes, kMaxTensorBytes)");
+                            std::to_string(stride) + " and padding " + std::to_string(padding) + " give " +
+                            what + ", more than the limit of " + std::to_string(kMaxTensorElements) +
+                            " numbers (2^40 bytes, kMaxTensorBytes)");
+  };
+  if (times(P, out[1]) > kMaxTensorElements) refuse("an output " + to_string(out));
+  if (times(P, K) > kMaxTensorElements)
+    refuse("an output " + to_string(out) + " whose im2col columns are " + std::to_string(K) + " by " +
+           std::to_string(P) + " numbers");
   detail::check_blas_sizes(op, w[0], P, K);
 }
 

@@ -20,15 +20,16 @@ using Children = std::vector<std::pair<std::string, std::shared_ptr<Module>>>;
 // subtree in registration order), each once even where it is shared.
 template <class F>
 void for_each_module(const Module& root, F f) {
-  std::unordered_set<const Module*> seen{&root};
+  std::unordered_set<const Module*> seen;
   std::vector<const Module*> stack{&root};
   while (!stack.empty()) {
     const Module* m = stack.back();
     stack.pop_back();
+    if (!seen.insert(m).second) continue;  // met before, by another path
     f(*m);
     const Children& kids = m->named_children();
     for (auto it = kids.rbegin(); it != kids.rend(); ++it)
-      if (seen.insert(it->second.get()).second) stack.push_back(it->second.get());
+      if (!seen.count(it->second.get())) stack.push_back(it->second.get());
   }
 }
 
@@ -140,10 +141,11 @@ std::vector<std::pair<std::string, Tensor>> Module::named_parameters(bool recurs
   };
   std::vector<Entry> path{{0, nullptr}};  // entry 0: this module
   std::vector<std::pair<const Module*, std::size_t>> stack{{this, 0}};
-  std::unordered_set<const Module*> seen_modules{this};
+  std::unordered_set<const Module*> seen_modules;
   while (!stack.empty()) {
     auto [m, at] = stack.back();
     stack.pop_back();
+    if (!seen_modules.insert(m).second) continue;  // a shared module: listed where met first
     if (m != this && !m->parameters_.empty()) {
       std::string prefix;
       for (std::size_t e = at; e != 0; e = path[e].parent) prefix.insert(0, *path[e].name + ".");
@@ -151,7 +153,7 @@ std::vector<std::pair<std::string, Tensor>> Module::named_parameters(bool recurs
         if (seen_params.insert(p.node()).second) out.emplace_back(prefix + name, p);
     }
     for (auto it = m->children_.rbegin(); it != m->children_.rend(); ++it)
-      if (seen_modules.insert(it->second.get()).second) {
+      if (!seen_modules.count(it->second.get())) {
         path.push_back({at, &it->first});
         stack.emplace_back(it->second.get(), path.size() - 1);
       }
