@@ -2,9 +2,10 @@
 # The two commands (and a few more). Each installs what is missing first.
 #   make demo      build and run the main demo; pictures go to out/
 #   make test      build and run every test, then again under ASan+UBSan,
-#                  then fuzz the expression parser for 60 s
+#                  then fuzz the expression parser for 60 s and the
+#                  tensor ops for 30 s
 #   make bench     build and run the benchmarks in bench/
-#   make fuzz      only the fuzzing (FUZZ_SECONDS=60)
+#   make fuzz      only the fuzzing (FUZZ_SECONDS=60, TENSOR_FUZZ_SECONDS=30)
 #   make tutorial N=3   build, then step through tutorial 03 (Enter, b, q)
 #   make exercise  build, then check your gradients in tutorials/exercises/
 #   make data      fetch the MNIST digits that tutorials 10 and 11 train on
@@ -13,6 +14,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
+TENSOR_FUZZ_SECONDS ?= 30
 SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
   LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
@@ -53,6 +55,10 @@ fuzz: deps
 	$(SANITIZER_ENV) $(FUZZ_BUILD)/expression_fuzz -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
 	  -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 $(FUZZ_BUILD)/corpus tests/fuzz/corpus
 	@echo "fuzz: expression parser ran $(FUZZ_SECONDS) s with no crash, hang or sanitizer report"
+	mkdir -p $(FUZZ_BUILD)/tensor_ops_corpus
+	$(SANITIZER_ENV) $(FUZZ_BUILD)/tensor_ops_fuzz -max_total_time=$(TENSOR_FUZZ_SECONDS) -timeout=10 \
+	  -rss_limit_mb=2048 -max_len=512 -print_final_stats=1 $(FUZZ_BUILD)/tensor_ops_corpus tests/fuzz/tensor_ops_corpus
+	@echo "fuzz: tensor op chains ran $(TENSOR_FUZZ_SECONDS) s with no crash, leak or sanitizer report"
 
 bench: build
 	@scripts/install-deps.sh bench || echo "bench: PyTorch could not be installed; its column is skipped"

@@ -5,6 +5,7 @@
 
 #include <gradlab/explode.hpp>
 
+#include <set>
 #include <stdexcept>
 #include <string>
 
@@ -48,8 +49,18 @@ Value apply_binary(const std::string& name, const Value& x, const Value& y) {
   throw std::invalid_argument("explode: op '" + name + "' has no scalar replay");
 }
 
+// The ops replay() knows (explode.hpp lists them); any other is refused
+// before its operands are read (linear's two operands are no broadcast pair).
+bool has_replay(const std::string& name) {
+  static const std::set<std::string> known = {
+      "+", "-", "*", "/", "neg", "exp", "log", "tanh", "relu", "sigmoid", "sqrt", "pow", "sum", "mean",
+      "matmul", "reshape", "permute", "select", "slice", "index_select", "gather", "cat"};
+  return known.count(name) > 0;
+}
+
 Elements replay(const TensorNode& n, const std::vector<const Elements*>& in) {
   const std::string name = n.op->name;
+  if (!has_replay(name)) throw std::invalid_argument("explode: op '" + name + "' has no scalar replay");
   const std::size_t size = n.data.size();
   Elements out;
   out.reserve(size);
@@ -93,6 +104,13 @@ Elements replay(const TensorNode& n, const std::vector<const Elements*>& in) {
     detail::for_each_permuted(ta.shape, n.saved_ints, [&](std::int64_t i, std::int64_t src) {
       out[static_cast<std::size_t>(i)] = a[static_cast<std::size_t>(src)];
     });
+  } else if (name == "slice" && n.saved_ints.size() != size) {
+    // A slice of whole rows keeps just where its block starts (tensor_index.cpp):
+    // the elements are a[offset], a[offset + 1], ... (one element reads the
+    // same either way, so the sizes tell the two forms apart).
+    const auto offset = static_cast<std::size_t>(n.saved_ints[0]);
+    out.assign(a.begin() + static_cast<std::ptrdiff_t>(offset),
+               a.begin() + static_cast<std::ptrdiff_t>(offset + size));
   } else if (name == "select" || name == "slice" || name == "index_select" || name == "gather") {
     for (std::int64_t src : n.saved_ints) out.push_back(a[static_cast<std::size_t>(src)]);
   } else if (name == "cat") {
@@ -124,6 +142,9 @@ ExplodedGraph explode(const Tensor& root, std::size_t max_elements) {
     if (node->op->kind != &kTensorKind)
       throw std::invalid_argument("explode: the graph mixes node kinds");
     const auto& n = static_cast<const TensorNode&>(*node);
+    if (n.flags & kGraphFreed)  // its operands are gone: there is nothing to replay
+      throw std::invalid_argument("explode: the graph was freed by backward(retain_graph=false) "
+                                  "(op '" + std::string(n.op->name) + "' has no operands left)");
     Elements elements;
     if (n.is_leaf()) {
       std::string base = node_label(n);

@@ -88,8 +88,10 @@ Tensor take_block(const Tensor& a, std::int64_t dim, std::int64_t start, std::in
 }  // namespace
 
 std::int64_t detail::whole_number(const std::string& op, double x, std::int64_t size) {
-  auto i = static_cast<std::int64_t>(x);
-  if (static_cast<double>(i) != x || i < -size || i >= size)
+  // Checked as a double first: NaN, infinity or 1e300 has no int64.
+  const bool in_range = x >= -static_cast<double>(size) && x < static_cast<double>(size);
+  const auto i = in_range ? static_cast<std::int64_t>(x) : 0;
+  if (!in_range || static_cast<double>(i) != x || i < -size || i >= size)
     throw std::invalid_argument(op + ": index " + number_text(x) + " is out of range for size " +
                                 std::to_string(size));
   return i < 0 ? i + size : i;

@@ -285,4 +285,19 @@ BOOST_AUTO_TEST_CASE(cat_and_stack_of_more_inputs_than_a_node_can_have) {
   BOOST_TEST(many[65534].grad().item() == 65534.0);
 }
 
+BOOST_AUTO_TEST_CASE(indices_without_an_int64_are_refused) {
+  // NaN, infinity and 1e300 have no 64-bit integer: refused, not converted.
+  Tensor t = gl::arange(0, 6).reshape({2, 3});
+  using gradlab::testing::error_of;
+  BOOST_TEST(error_of([&] { gl::index_select(t, 1, gl::tensor({NAN})); }) ==
+             "index_select: index nan is out of range for size 3");
+  BOOST_TEST(error_of([&] { gl::index_select(t, 0, gl::tensor({1e300})); }) ==
+             "index_select: index 1e+300 is out of range for size 2");
+  BOOST_TEST(error_of([&] { gl::gather(t, 1, gl::tensor({-INFINITY}, {1, 1})); }) ==
+             "gather: index -inf is out of range for size 3");
+  BOOST_TEST(error_of([&] { gl::nn::functional::cross_entropy(t, gl::tensor({NAN, 0.0})); }) ==
+             "cross_entropy: target class nan is not one of the 3 classes 0..2");
+  BOOST_TEST((gl::index_select(t, 1, gl::tensor({-1.0, 0.0})).to_vector() == std::vector<double>{2, 0, 5, 3}));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -42,8 +42,9 @@ std::vector<std::int64_t> classes(const char* op, const Tensor& scores, const Te
   t.reserve(target.data().size());
   const std::int64_t C = scores.shape()[1];
   for (double c : target.data()) {
-    auto i = static_cast<std::int64_t>(c);
-    if (!(c >= 0 && c < static_cast<double>(C)) || static_cast<double>(i) != c)
+    const bool in_range = c >= 0 && c < static_cast<double>(C);  // NaN and 1e300 have no int64
+    const auto i = in_range ? static_cast<std::int64_t>(c) : 0;
+    if (!in_range || static_cast<double>(i) != c)
       throw std::invalid_argument(std::string(op) + ": target class " + detail::number_text(c) +
                                   " is not one of the " + std::to_string(C) + " classes 0.." +
                                   std::to_string(C - 1));
