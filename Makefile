@@ -5,7 +5,8 @@
 #                  the thread tests under TSan, then the fuzzers (about 3 min)
 #   make bench     build and run the benchmarks in bench/
 #   make fuzz      only the fuzzing (FUZZ_SECONDS=60 for the parser,
-#                  FILE_FUZZ_SECONDS=30 for each file reader)
+#                  FILE_FUZZ_SECONDS=30 for each file reader,
+#                  TENSOR_FUZZ_SECONDS=30 for the tensor op chains)
 #   make tutorial N=3   build it quietly, then step through tutorial 03 (Enter, b, q)
 #   make exercise  build it quietly, then check your answers in tutorials/exercises/
 #   make data      fetch the MNIST digits that tutorials 10 and 11 train on
@@ -16,6 +17,7 @@ TSAN_BUILD ?= build-tsan
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FILE_FUZZ_SECONDS ?= 30
+TENSOR_FUZZ_SECONDS ?= 30
 SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
   LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
@@ -61,7 +63,8 @@ fuzz: deps
 	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DGRADLAB_FUZZ=ON -DGRADLAB_SANITIZE=ON -DGRADLAB_BUILD_TESTS=OFF -DGRADLAB_BUILD_VIZ=OFF \
 	  -DGRADLAB_BUILD_TUTORIALS=OFF -DGRADLAB_BUILD_BENCH=OFF -DGRADLAB_BUILD_TOOLS=OFF
-	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target expression_fuzz model_file_fuzz checkpoint_fuzz mnist_fuzz safetensors_fuzz
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target expression_fuzz model_file_fuzz checkpoint_fuzz mnist_fuzz safetensors_fuzz \
+	  tensor_ops_fuzz
 	mkdir -p $(FUZZ_BUILD)/corpus $(FUZZ_BUILD)/model_corpus $(FUZZ_BUILD)/checkpoint_corpus $(FUZZ_BUILD)/mnist_corpus \
 	  $(FUZZ_BUILD)/safetensors_corpus
 	$(SANITIZER_ENV) $(FUZZ_BUILD)/expression_fuzz -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
@@ -78,6 +81,10 @@ fuzz: deps
 	  -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 $(FUZZ_BUILD)/safetensors_corpus \
 	  tests/fuzz/safetensors_corpus
 	@echo "fuzz: model-file, checkpoint, MNIST and safetensors readers ran $(FILE_FUZZ_SECONDS) s each with no crash, hang or sanitizer report"
+	mkdir -p $(FUZZ_BUILD)/tensor_ops_corpus
+	$(SANITIZER_ENV) $(FUZZ_BUILD)/tensor_ops_fuzz -max_total_time=$(TENSOR_FUZZ_SECONDS) -timeout=10 \
+	  -rss_limit_mb=2048 -max_len=512 -print_final_stats=1 $(FUZZ_BUILD)/tensor_ops_corpus tests/fuzz/tensor_ops_corpus
+	@echo "fuzz: tensor op chains ran $(TENSOR_FUZZ_SECONDS) s with no crash, leak or sanitizer report"
 
 bench: build
 	@scripts/install-deps.sh bench || echo "bench: PyTorch could not be installed; its column is skipped"

@@ -5,7 +5,11 @@
 
 #include "buffer_cache.hpp"
 
+#include <algorithm>
+#include <cstdint>
 #include <utility>
+
+#include "tensor_internal.hpp"
 
 namespace gradlab::detail {
 
@@ -58,6 +62,10 @@ struct Cache {
 
 template <class T>
 std::vector<T> take(std::size_t n) {
+  // Every op checks its sizes before it asks (tensor_size.cpp); this is
+  // the backstop, so that no buffer past the limit is ever allocated.
+  if (n > static_cast<std::size_t>(kMaxTensorElements))
+    check_count("buffer", static_cast<std::int64_t>(std::min<std::size_t>(n, INT64_MAX)), "a tensor buffer");
   if (n * sizeof(T) < kMinBytes || caches_gone) return {};
   return Cache<T>::mine().take(n);
 }

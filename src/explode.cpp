@@ -5,6 +5,7 @@
 
 #include <gradlab/explode.hpp>
 
+#include <set>
 #include <stdexcept>
 #include <string>
 
@@ -41,8 +42,18 @@ Value apply_binary(const std::string& name, const Value& x, const Value& y) {
   throw std::invalid_argument("explode: op '" + name + "' has no scalar replay");
 }
 
+// The ops replay() knows (explode.hpp lists them); any other is refused
+// before its operands are read (linear's two operands are no broadcast pair).
+bool has_replay(const std::string& name) {
+  static const std::set<std::string> known = {
+      "+", "-", "*", "/", "neg", "exp", "log", "tanh", "relu", "sigmoid", "sqrt", "pow", "sum", "mean",
+      "matmul", "reshape", "permute", "select", "slice", "index_select", "gather", "cat"};
+  return known.count(name) > 0;
+}
+
 Elements replay(const TensorNode& n, const std::vector<const Elements*>& in) {
   const std::string name = n.op->name;
+  if (!has_replay(name)) throw std::invalid_argument("explode: op '" + name + "' has no scalar replay");
   const std::size_t size = n.data.size();
   Elements out;
   out.reserve(size);
@@ -58,7 +69,8 @@ Elements replay(const TensorNode& n, const std::vector<const Elements*>& in) {
     const std::vector<std::int64_t>& r = n.saved_ints;  // the (outer, n, inner) view
     for (std::int64_t o = 0; o < r[0]; ++o)
       for (std::int64_t i = 0; i < r[2]; ++i) {
-        Value s = a[static_cast<std::size_t>(o * r[1] * r[2] + i)];
+        // A sum of nothing is the constant 0 (mean refuses an empty dim).
+        Value s = r[1] == 0 ? Value::constant(0) : a[static_cast<std::size_t>(o * r[1] * r[2] + i)];
         for (std::int64_t k = 1; k < r[1]; ++k) s = s + a[static_cast<std::size_t>((o * r[1] + k) * r[2] + i)];
         out.push_back(name == "mean" ? s * n.saved_number : s);
       }
@@ -69,6 +81,10 @@ Elements replay(const TensorNode& n, const std::vector<const Elements*>& in) {
     std::int64_t N = ta.shape[0], K = ta.shape[1], M = n.shape[1];
     for (std::int64_t i = 0; i < N; ++i)
       for (std::int64_t j = 0; j < M; ++j) {  // out[i][j] = sum_k a[i][k] * b[k][j]
+        if (K == 0) {  // (N, 0) @ (0, M): every element is an empty sum, 0
+          out.push_back(Value::constant(0));
+          continue;
+        }
         Value s = a[static_cast<std::size_t>(i * K)] * b[static_cast<std::size_t>(j)];
         for (std::int64_t k = 1; k < K; ++k)
           s = s + a[static_cast<std::size_t>(i * K + k)] * b[static_cast<std::size_t>(k * M + j)];
@@ -81,6 +97,13 @@ Elements replay(const TensorNode& n, const std::vector<const Elements*>& in) {
     detail::for_each_permuted(ta.shape, n.saved_ints, [&](std::int64_t i, std::int64_t src) {
       out[static_cast<std::size_t>(i)] = a[static_cast<std::size_t>(src)];
     });
+  } else if (name == "slice" && n.saved_ints.size() != size) {
+    // A slice of whole rows keeps just where its block starts (tensor_index.cpp):
+    // the elements are a[offset], a[offset + 1], ... (one element reads the
+    // same either way, so the sizes tell the two forms apart).
+    const auto offset = static_cast<std::size_t>(n.saved_ints[0]);
+    out.assign(a.begin() + static_cast<std::ptrdiff_t>(offset),
+               a.begin() + static_cast<std::ptrdiff_t>(offset + size));
   } else if (name == "select" || name == "slice" || name == "index_select" || name == "gather") {
     for (std::int64_t src : n.saved_ints) out.push_back(a[static_cast<std::size_t>(src)]);
   } else if (name == "cat") {
@@ -112,6 +135,9 @@ ExplodedGraph explode(const Tensor& root, std::size_t max_elements) {
     if (node->op->kind != &kTensorKind)
       throw std::invalid_argument("explode: the graph mixes node kinds");
     const auto& n = static_cast<const TensorNode&>(*node);
+    if (n.flags & kGraphFreed)  // its operands are gone: there is nothing to replay
+      throw std::invalid_argument("explode: the graph was freed by backward(retain_graph=false) "
+                                  "(op '" + std::string(n.op->name) + "' has no operands left)");
     Elements elements;
     if (n.is_leaf()) {
       std::string base = node_label(n);

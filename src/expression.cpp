@@ -260,6 +260,9 @@ Expression Expression::parse(std::string_view text) {
 }
 
 Value Expression::evaluate(const std::map<std::string, Value>& values) const {
+  if (code_.empty())
+    throw std::logic_error("evaluate: this Expression holds nothing (it was default-constructed; "
+                           "make one with Expression::parse)");
   std::vector<Value> vars;
   for (const std::string& name : variables_) {
     auto it = values.find(name);

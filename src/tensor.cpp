@@ -34,6 +34,7 @@ std::int64_t wrap_dim(const std::string& op, std::int64_t dim, std::int64_t rank
 }
 
 Shape broadcast_shape(const std::string& op, const Shape& a, const Shape& b) {
+  if (a == b) return a;  // a tensor's shape, checked when the tensor was made
   Shape out(std::max(a.size(), b.size()));
   for (std::size_t i = 0; i < out.size(); ++i) {
     std::int64_t da = i < a.size() ? a[a.size() - 1 - i] : 1;
@@ -42,8 +43,9 @@ Shape broadcast_shape(const std::string& op, const Shape& a, const Shape& b) {
       throw std::invalid_argument(op + ": shapes " + to_string(a) + " and " + to_string(b) +
                                   " cannot be broadcast together (" + std::to_string(da) +
                                   " vs " + std::to_string(db) + ")");
-    out[out.size() - 1 - i] = std::max(da, db);
+    out[out.size() - 1 - i] = da == 1 ? db : da;  // a 1 stretches, to 0 too: (0, 1) / 2 is (0, 1)
   }
+  checked_numel(op.c_str(), out);  // (2^20, 1) + (1, 2^20) would be 8 TiB
   return out;
 }
 
@@ -65,13 +67,18 @@ Tensor make_node(Shape shape, std::vector<double> data, const Op& op,
                  std::span<Node* const> parents) {
   bool record = is_grad_enabled() &&
                 std::any_of(parents.begin(), parents.end(), [](Node* p) { return p->requires_grad(); });
+  if (record && parents.size() > UINT16_MAX)  // refused before anything is made
+    throw std::length_error(std::string(op.name) + ": " + std::to_string(parents.size()) +
+                            " inputs, more than the " + std::to_string(UINT16_MAX) +
+                            " a graph node can have (join them in groups)");
   auto* out = new TensorNode(std::move(shape), std::move(data), record ? &op : &kTensorLeaf);
   out->refs = 1;
+  Tensor result = Tensor::adopt(out);  // owned from here on: a throw below frees it
   if (record) {
     out->flags = kRequiresGrad;
     set_parents(*out, parents);
   }
-  return Tensor::adopt(out);
+  return result;
 }
 
 }  // namespace
@@ -227,12 +234,11 @@ void Tensor::backward(const Tensor& gradient, bool retain_graph) {
 // --- creation ----------------------------------------------------------------
 
 Tensor tensor(std::vector<double> data, Shape shape) {
-  for (std::int64_t d : shape)
-    if (d < 0) throw std::invalid_argument("tensor: negative dimension in shape " + to_string(shape));
-  if (static_cast<std::int64_t>(data.size()) != numel_of(shape))
+  std::int64_t count = detail::checked_numel("tensor", shape);
+  if (static_cast<std::int64_t>(data.size()) != count)
     throw std::invalid_argument("tensor: " + std::to_string(data.size()) +
                                 " values do not fill shape " + to_string(shape) + " (" +
-                                std::to_string(numel_of(shape)) + " elements)");
+                                std::to_string(count) + " elements)");
   auto* n = new TensorNode(std::move(shape), std::move(data), &kTensorLeaf);
   n->refs = 1;
   return Tensor::adopt(n);
@@ -286,33 +292,50 @@ Tensor tensor(std::initializer_list<
   return stack_blocks(blocks, 4);
 }
 
-Tensor scalar_tensor(double value) { return tensor({value}, {}); }
-Tensor full(const Shape& shape, double value) {
-  return tensor(std::vector<double>(static_cast<std::size_t>(std::max<std::int64_t>(numel_of(shape), 0)), value), shape);
+namespace {
+
+// `op`'s tensor of `shape`, each number from make(): the size is checked
+// before the numbers are allocated.
+template <class Make>
+Tensor filled(const char* op, const Shape& shape, Make make) {
+  std::vector<double> v(static_cast<std::size_t>(detail::checked_numel(op, shape)));
+  for (double& x : v) x = make();
+  auto* n = new TensorNode(shape, std::move(v), &kTensorLeaf);
+  n->refs = 1;
+  return Tensor::adopt(n);
 }
-Tensor zeros(const Shape& shape) { return full(shape, 0.0); }
-Tensor ones(const Shape& shape) { return full(shape, 1.0); }
+
+}  // namespace
+
+Tensor scalar_tensor(double value) { return tensor({value}, {}); }
+Tensor full(const Shape& shape, double value) { return filled("full", shape, [=] { return value; }); }
+Tensor zeros(const Shape& shape) { return filled("zeros", shape, [] { return 0.0; }); }
+Tensor ones(const Shape& shape) { return filled("ones", shape, [] { return 1.0; }); }
 
 Tensor arange(double start, double end, double step) {
   if (step == 0 || !std::isfinite(start) || !std::isfinite(end) || !std::isfinite(step))
-    throw std::invalid_argument("arange: step must be non-zero and all bounds finite");
+    throw std::invalid_argument("arange: step must be non-zero and all bounds finite, got start " +
+                                detail::number_text(start) + ", end " + detail::number_text(end) +
+                                ", step " + detail::number_text(step));
+  // How many numbers, counted before any is made (as a double: end - start
+  // may be past any integer). The loop below then makes at most that many.
+  double count = std::max(0.0, std::ceil((end - start) / step));
+  if (!(count <= static_cast<double>(kMaxTensorElements)))
+    throw std::length_error("arange: from " + detail::number_text(start) + " to " +
+                            detail::number_text(end) + " in steps of " + detail::number_text(step) +
+                            " is " + detail::number_text(count) + " numbers, more than the limit of " +
+                            std::to_string(kMaxTensorElements) + " (2^40 bytes, kMaxTensorBytes)");
   std::vector<double> v;
-  for (double x = start; step > 0 ? x < end : x > end; x = start + step * static_cast<double>(v.size()))
+  v.reserve(static_cast<std::size_t>(count));
+  const std::size_t most = static_cast<std::size_t>(count) + 1;  // rounding may add one
+  for (double x = start; (step > 0 ? x < end : x > end) && v.size() < most;
+       x = start + step * static_cast<double>(v.size()))
     v.push_back(x);
   std::int64_t n = static_cast<std::int64_t>(v.size());
   return tensor(std::move(v), {n});
 }
 
-Tensor randn(const Shape& shape) {
-  std::vector<double> v(static_cast<std::size_t>(numel_of(shape)));
-  for (double& x : v) x = normal();
-  return tensor(std::move(v), shape);
-}
-
-Tensor rand(const Shape& shape) {
-  std::vector<double> v(static_cast<std::size_t>(numel_of(shape)));
-  for (double& x : v) x = uniform();
-  return tensor(std::move(v), shape);
-}
+Tensor randn(const Shape& shape) { return filled("randn", shape, [] { return normal(); }); }
+Tensor rand(const Shape& shape) { return filled("rand", shape, [] { return uniform(); }); }
 
 }  // namespace gradlab

@@ -5,7 +5,10 @@
 // same idea with several inputs. The shape-only ops reshape.
 
 #include <algorithm>
+#include <cstdint>
 #include <stdexcept>
+
+#include <gradlab/grad_mode.hpp>
 
 #include "buffer_cache.hpp"
 #include "tensor_internal.hpp"
@@ -50,13 +53,15 @@ constexpr Op kGather{"gather", scatter_back, &kTensorKind};
 Tensor take_along(const Tensor& a, std::int64_t dim, const std::vector<std::int64_t>& picked,
                   const Op& op, bool keep_dim = true) {
   Around r = around(a.shape(), dim);
-  std::vector<std::int64_t> src;
-  for (std::int64_t o = 0; o < r.outer; ++o)
-    for (std::int64_t k : picked)
-      for (std::int64_t i = 0; i < r.inner; ++i) src.push_back((o * r.n + k) * r.inner + i);
   Shape shape = a.shape();
   if (keep_dim) shape[static_cast<std::size_t>(dim)] = static_cast<std::int64_t>(picked.size());
   else shape.erase(shape.begin() + dim);
+  detail::checked_numel(op.name, shape);  // index_select may repeat rows: more out than in
+  std::vector<std::int64_t> src;
+  src.reserve(static_cast<std::size_t>(r.outer * r.inner) * picked.size());
+  for (std::int64_t o = 0; o < r.outer; ++o)
+    for (std::int64_t k : picked)
+      for (std::int64_t i = 0; i < r.inner; ++i) src.push_back((o * r.n + k) * r.inner + i);
   return take(a, std::move(shape), std::move(src), op);
 }
 
@@ -83,8 +88,10 @@ Tensor take_block(const Tensor& a, std::int64_t dim, std::int64_t start, std::in
 }  // namespace
 
 std::int64_t detail::whole_number(const std::string& op, double x, std::int64_t size) {
-  auto i = static_cast<std::int64_t>(x);
-  if (static_cast<double>(i) != x || i < -size || i >= size)
+  // Checked as a double first: NaN, infinity or 1e300 has no int64.
+  const bool in_range = x >= -static_cast<double>(size) && x < static_cast<double>(size);
+  const auto i = in_range ? static_cast<std::int64_t>(x) : 0;
+  if (!in_range || static_cast<double>(i) != x || i < -size || i >= size)
     throw std::invalid_argument(op + ": index " + number_text(x) + " is out of range for size " +
                                 std::to_string(size));
   return i < 0 ? i + size : i;
@@ -107,8 +114,11 @@ Tensor slice(const Tensor& a, std::int64_t dim, std::int64_t start, std::int64_t
   start = clip(start);
   end = clip(end);
   if (r.outer == 1 && step == 1) return take_block(a, dim, start, std::max(start, end));
-  std::vector<std::int64_t> picked;
-  for (std::int64_t k = start; k < end; k += step) picked.push_back(k);
+  // start + j * step for j < count: counted first, so a huge step cannot
+  // overflow past end (both are clipped to [0, n]).
+  std::int64_t count = end > start ? (end - start - 1) / step + 1 : 0;
+  std::vector<std::int64_t> picked(static_cast<std::size_t>(count));
+  for (std::int64_t j = 0; j < count; ++j) picked[static_cast<std::size_t>(j)] = start + j * step;
   return take_along(a, dim, picked, kSlice);
 }
 
@@ -153,23 +163,59 @@ Tensor gather(const Tensor& a, std::int64_t dim, const Tensor& index) {
   return take(a, is, std::move(src), kGather);
 }
 
-Tensor cat(const std::vector<Tensor>& tensors, std::int64_t dim) {
-  if (tensors.empty()) throw std::invalid_argument("cat: needs at least one tensor");
+namespace {
+
+constexpr Op kCat{"cat", [](Node& n) {
+  TensorNode& out = tnode(n);
+  std::int64_t dim = out.saved_ints[0];
+  Around r = around(out.shape, dim);
+  const std::vector<double>& dout = out.grad_buffer();
+  // The adjoint of joining is cutting: each input takes back its block.
+  std::size_t at = 0;
+  for (std::int64_t o = 0; o < r.outer; ++o)
+    for (std::size_t k = 0; k < n.nparents; ++k) {
+      TensorNode& t = operand(n, k);
+      std::int64_t block = t.shape[static_cast<std::size_t>(dim)] * r.inner;
+      if (t.requires_grad()) {
+        std::vector<double>& dt = t.grad_buffer();
+        for (std::int64_t j = 0; j < block; ++j) dt[static_cast<std::size_t>(o * block + j)] += dout[at + static_cast<std::size_t>(j)];
+      }
+      at += static_cast<std::size_t>(block);
+    }
+}, &kTensorKind};
+
+// A node has at most 65,535 parents: more inputs that take part in
+// backward are refused up front, naming the op the user called.
+void check_input_count(const std::string& op, const std::vector<Tensor>& tensors) {
+  if (tensors.size() > UINT16_MAX && is_grad_enabled() &&
+      std::any_of(tensors.begin(), tensors.end(), [](const Tensor& t) { return t.requires_grad(); }))
+    throw std::length_error(op + ": " + std::to_string(tensors.size()) + " tensors that take part in " +
+                            "backward, more than the " + std::to_string(UINT16_MAX) +
+                            " inputs a graph node can have (join them in groups of at most that)");
+}
+
+// cat, and stack through it: `name` is the op the user called, for messages.
+Tensor join(const char* name, const std::vector<Tensor>& tensors, std::int64_t dim) {
+  const std::string op = name;
+  check_input_count(op, tensors);
   const Shape& first = tensors[0].shape();
-  dim = detail::wrap_dim("cat", dim, static_cast<std::int64_t>(first.size()));
+  dim = detail::wrap_dim(op, dim, static_cast<std::int64_t>(first.size()));
   Shape shape = first;
   shape[static_cast<std::size_t>(dim)] = 0;
   for (const Tensor& t : tensors) {
     Shape s = t.shape();
     if (s.size() != first.size())
-      throw std::invalid_argument("cat: shapes " + to_string(first) + " and " + to_string(s) +
+      throw std::invalid_argument(op + ": shapes " + to_string(first) + " and " + to_string(s) +
                                   " have different numbers of dims");
     s[static_cast<std::size_t>(dim)] = first[static_cast<std::size_t>(dim)];
     if (s != first)
-      throw std::invalid_argument("cat: shapes " + to_string(first) + " and " + to_string(t.shape()) +
+      throw std::invalid_argument(op + ": shapes " + to_string(first) + " and " + to_string(t.shape()) +
                                   " differ outside dim " + std::to_string(dim));
-    shape[static_cast<std::size_t>(dim)] += t.shape()[static_cast<std::size_t>(dim)];
+    std::int64_t& joined = shape[static_cast<std::size_t>(dim)];
+    joined = detail::checked_add(name, joined, t.shape()[static_cast<std::size_t>(dim)],
+                                 "the joined dim");
   }
+  detail::checked_numel(name, shape);  // one tensor joined with itself 10^6 times
   // Row by row of (outer, n, inner): each input contributes its n_k * inner block.
   Around r = around(shape, dim);
   std::vector<double> out;
@@ -179,32 +225,26 @@ Tensor cat(const std::vector<Tensor>& tensors, std::int64_t dim) {
       std::int64_t block = t.shape()[static_cast<std::size_t>(dim)] * r.inner;
       out.insert(out.end(), t.data().begin() + o * block, t.data().begin() + (o + 1) * block);
     }
-  static constexpr Op op{"cat", [](Node& n) {
-    TensorNode& out = tnode(n);
-    std::int64_t dim = out.saved_ints[0];
-    Around r = around(out.shape, dim);
-    const std::vector<double>& dout = out.grad_buffer();
-    // The adjoint of joining is cutting: each input takes back its block.
-    std::size_t at = 0;
-    for (std::int64_t o = 0; o < r.outer; ++o)
-      for (std::size_t k = 0; k < n.nparents; ++k) {
-        TensorNode& t = operand(n, k);
-        std::int64_t block = t.shape[static_cast<std::size_t>(dim)] * r.inner;
-        if (t.requires_grad()) {
-          std::vector<double>& dt = t.grad_buffer();
-          for (std::int64_t j = 0; j < block; ++j) dt[static_cast<std::size_t>(o * block + j)] += dout[at + static_cast<std::size_t>(j)];
-        }
-        at += static_cast<std::size_t>(block);
-      }
-  }, &kTensorKind};
-  Tensor result = make_result(std::move(shape), std::move(out), op, tensors);
+  Tensor result = make_result(std::move(shape), std::move(out), kCat, tensors);
   result.node()->saved_ints = {dim};
   return result;
+}
+
+}  // namespace
+
+Tensor cat(const std::vector<Tensor>& tensors, std::int64_t dim) {
+  if (tensors.empty()) throw std::invalid_argument("cat: needs at least one tensor");
+  return join("cat", tensors, dim);
 }
 
 Tensor stack(const std::vector<Tensor>& tensors, std::int64_t dim) {
   if (tensors.empty()) throw std::invalid_argument("stack: needs at least one tensor");
   dim = detail::wrap_dim("stack", dim, tensors[0].dim() + 1);
+  // Counted before the parts are made (each is a copy of its tensor).
+  Shape stacked = tensors[0].shape();
+  stacked.insert(stacked.begin() + dim, static_cast<std::int64_t>(tensors.size()));
+  detail::checked_numel("stack", stacked);
+  check_input_count("stack", tensors);
   std::vector<Tensor> parts;
   for (const Tensor& t : tensors) {
     if (t.shape() != tensors[0].shape())
@@ -212,7 +252,7 @@ Tensor stack(const std::vector<Tensor>& tensors, std::int64_t dim) {
                                   to_string(t.shape()) + " differ");
     parts.push_back(unsqueeze(t, dim));
   }
-  return cat(parts, dim);
+  return join("stack", parts, dim);
 }
 
 // Shape-only ops: the same numbers in the same order, so each is a reshape.

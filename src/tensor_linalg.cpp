@@ -74,6 +74,7 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
                                 to_string(b.shape()) + " are not aligned (" + std::to_string(K) +
                                 " != " + std::to_string(K2) + ")");
   Shape batch = detail::broadcast_shape("matmul", batch_of(a.shape()), batch_of(b.shape()));
+  detail::check_blas_sizes("matmul", N, M, K);
   static constexpr Op op{"matmul", [](Node& n) {
     TensorNode& out = tnode(n);
     TensorNode& a = operand(n, 0);
@@ -95,6 +96,7 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   Shape shape = batch;
   shape.push_back(N);
   shape.push_back(M);
+  detail::checked_numel("matmul", shape);  // (N, 1) @ (1, M) is N * M numbers
   std::vector<double> out = detail::buffer_for_overwrite(static_cast<std::size_t>(detail::numel_of(shape)));
   // Each output matrix is written once, so BLAS writes it (no zero fill, no add).
   detail::for_each_broadcast(batch, batch_of(a.shape()), batch_of(b.shape()),
@@ -151,15 +153,20 @@ Tensor transpose(const Tensor& a, std::int64_t dim0, std::int64_t dim1) {
 
 Tensor reshape(const Tensor& a, const Shape& shape) {
   Shape out = shape;
-  std::int64_t known = 1, infer = -1;
+  std::int64_t infer = -1;
   for (std::size_t i = 0; i < out.size(); ++i) {
     if (out[i] == -1 && infer < 0) infer = static_cast<std::int64_t>(i);
     else if (out[i] < 0)
       throw std::invalid_argument("reshape: bad shape " + to_string(shape));
-    else known *= out[i];
   }
-  if (infer >= 0 && known > 0 && a.numel() % known == 0) out[static_cast<std::size_t>(infer)] = a.numel() / known;
-  if (detail::numel_of(out) != a.numel() || (infer >= 0 && out[static_cast<std::size_t>(infer)] < 0))
+  if (infer >= 0) {  // the other dims, counted with the -1 as 1
+    out[static_cast<std::size_t>(infer)] = 1;
+    std::int64_t known = detail::checked_numel("reshape", out);
+    out[static_cast<std::size_t>(infer)] = known > 0 && a.numel() % known == 0 ? a.numel() / known : -1;
+  }
+  // Counted with overflow checks: [2^62 + 1, 4] must not pass for 4 elements.
+  if ((infer >= 0 && out[static_cast<std::size_t>(infer)] < 0) ||
+      detail::checked_numel("reshape", out) != a.numel())
     throw std::invalid_argument("reshape: cannot view shape " + to_string(a.shape()) + " (" +
                                 std::to_string(a.numel()) + " elements) as " + to_string(shape));
   static constexpr Op op{"reshape", [](Node& n) {

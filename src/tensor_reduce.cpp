@@ -93,7 +93,9 @@ Tensor max_around(const Tensor& a, Around r, Shape shape) {
       std::int64_t best = o * r.n * r.inner + i;
       for (std::int64_t k = 1; k < r.n; ++k) {
         std::int64_t j = (o * r.n + k) * r.inner + i;
-        if (x[j] > x[best]) best = j;  // strict: the first of equal maxima wins
+        // Strict: the first of equal maxima wins. A NaN wins over any
+        // number, and the first NaN stays (as in PyTorch: max([1, NaN, 3]) is NaN).
+        if (x[j] > x[best] || (x[j] != x[j] && x[best] == x[best])) best = j;
       }
       out[o * r.inner + i] = x[best];
       winner[o * r.inner + i] = best;

@@ -70,4 +70,61 @@ BOOST_AUTO_TEST_CASE(refusals) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(a_freed_graph_is_refused) {
+  Tensor x = gl::ones({2}).requires_grad_();
+  Tensor y = (x * x).sum();
+  y.backward(/*retain_graph=*/false);
+  try {
+    gl::explode(y);
+    BOOST_FAIL("must throw");
+  } catch (const std::invalid_argument& e) {
+    BOOST_TEST(std::string(e.what()) == "explode: the graph was freed by backward(retain_graph=false) "
+                                        "(op 'sum' has no operands left)");
+  }
+}
+
+BOOST_AUTO_TEST_CASE(empty_sums_explode_to_zero) {
+  // A sum over nothing, and a (2, 0) @ (0, 3) matmul (six sums over
+  // nothing), are the constant 0.
+  Tensor e = gl::zeros({0}).requires_grad_();
+  gl::ExplodedGraph g = gl::explode(e.sum());
+  BOOST_TEST(g.output.size() == 1u);
+  BOOST_TEST(g.output[0].data() == 0.0);
+  Tensor a = gl::zeros({2, 0}).requires_grad_(), b = gl::zeros({0, 3}).requires_grad_();
+  Tensor out = gl::matmul(a, b);
+  gl::ExplodedGraph m = gl::explode(out);
+  BOOST_TEST(m.output.size() == 6u);
+  for (const gl::Value& v : m.output) BOOST_TEST(v.data() == 0.0);
+  Tensor rows = gl::zeros({2, 0}).requires_grad_();
+  BOOST_TEST(gl::explode(rows.sum(1)).output.size() == 2u);  // per row, over an empty dim
+  gl::ExplodedGraph s = gl::explode((out.sum() + gl::ones({1}).requires_grad_()).sum());
+  s.output[0].backward();
+  BOOST_TEST(s.output[0].data() == 1.0);
+}
+
+BOOST_AUTO_TEST_CASE(a_slice_of_whole_rows_explodes_to_its_block) {
+  // slice(0, 1, 3) of a (4, 2) tensor is one block of memory (kept as an
+  // offset, not a list of positions): it used to explode to one element.
+  Tensor x = gl::arange(0, 8).reshape({4, 2}).requires_grad_();
+  Tensor rows = x.slice(0, 1, 3);
+  gl::ExplodedGraph g = gl::explode(rows);
+  BOOST_TEST_REQUIRE(g.output.size() == 4u);
+  for (std::size_t i = 0; i < 4; ++i) BOOST_TEST(g.output[i].data() == static_cast<double>(i + 2));
+  BOOST_TEST(gl::explode(x.slice(0, 2, 2)).output.empty());
+  BOOST_TEST(gl::explode(x.slice(0, 3, 4).sum()).output[0].data() == 13.0);
+}
+
+BOOST_AUTO_TEST_CASE(ops_without_a_replay_are_refused_before_reading_operands) {
+  // linear has two operands that are not a broadcast pair: it used to be
+  // read as one, past the end of its weight.
+  Tensor x = gl::ones({1, 3}).requires_grad_(), w = gl::ones({2, 3}).requires_grad_();
+  try {
+    gl::explode(gl::nn::functional::linear(x, w));
+    BOOST_FAIL("must throw");
+  } catch (const std::invalid_argument& e) {
+    BOOST_TEST(std::string(e.what()) == "explode: op 'linear' has no scalar replay");
+  }
+  BOOST_CHECK_THROW(gl::explode(gl::masked_fill(x, gl::ones({1, 3}), 0.0)), std::invalid_argument);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -174,4 +174,14 @@ BOOST_AUTO_TEST_CASE(missing_variables_and_domain_errors) {
   BOOST_CHECK_THROW(eval("x / (x - x)", {{"x", 1}}), std::domain_error);
 }
 
+BOOST_AUTO_TEST_CASE(a_default_constructed_expression_is_refused) {
+  try {
+    gl::Expression{}.evaluate({});
+    BOOST_FAIL("must throw");
+  } catch (const std::logic_error& e) {
+    BOOST_TEST(std::string(e.what()) == "evaluate: this Expression holds nothing (it was default-constructed; "
+                                        "make one with Expression::parse)");
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -11,6 +11,7 @@
 
 namespace gl = gradlab;
 namespace F = gradlab::nn::functional;
+namespace nn = gradlab::nn;
 using gl::Tensor;
 using gradlab::testing::check;
 using gradlab::testing::error_of;
@@ -197,6 +198,31 @@ BOOST_AUTO_TEST_CASE(loss_errors_name_the_loss_and_the_problem) {
              "mse_loss: input of shape [2] and target of shape [3] differ");
   BOOST_TEST(error_of([] { F::binary_cross_entropy(gl::tensor({1.5}), gl::tensor({1.0})); }) ==
              "binary_cross_entropy: input probabilities must be in [0, 1], got 1.5");
+}
+
+BOOST_AUTO_TEST_CASE(empty_kernels_and_empty_batches) {
+  // conv2d with an empty kernel is refused, as PyTorch refuses it (it used
+  // to return zeros).
+  for (gl::Shape w : {gl::Shape{1, 1, 0, 1}, gl::Shape{1, 1, 1, 0}, gl::Shape{0, 1, 1, 1}})
+    BOOST_TEST(error_of([&] { F::conv2d(gl::ones({1, 1, 3, 3}), gl::ones(w)); }) ==
+               "conv2d: the weight " + gl::to_string(w) + " is an empty kernel (every size must be at least 1)");
+  BOOST_TEST(error_of([] { F::conv2d(gl::ones({1, 0, 3, 3}), gl::ones({1, 0, 1, 1})); }) ==
+             "conv2d: the weight [1, 0, 1, 1] is an empty kernel (every size must be at least 1)");
+  // layer_norm of an empty batch is an empty result, as in PyTorch.
+  Tensor none = F::layer_norm(gl::zeros({0, 4}), 1, gl::ones({4}), gl::zeros({4}));
+  BOOST_TEST((none.shape() == gl::Shape{0, 4}));
+  nn::LayerNorm norm({4});
+  BOOST_TEST((norm(gl::zeros({0, 3, 4})).shape() == gl::Shape{0, 3, 4}));
+  // The mean loss of an empty batch does not exist (PyTorch says NaN):
+  // refused, naming the loss; a sum or the losses themselves are fine.
+  Tensor logits = gl::zeros({0, 3}), target = gl::zeros({0});
+  BOOST_TEST(error_of([&] { F::cross_entropy(logits, target); }) ==
+             "cross_entropy: an empty batch (shape [0]) has no mean loss; use Reduction::Sum or Reduction::None");
+  BOOST_TEST(error_of([&] { nn::CrossEntropyLoss()(logits, target); }).rfind("cross_entropy: an empty batch", 0) == 0);
+  BOOST_TEST(error_of([&] { F::mse_loss(gl::zeros({0}), gl::zeros({0})); }).rfind("mse_loss: an empty batch", 0) == 0);
+  BOOST_TEST(error_of([&] { F::nll_loss(logits, target); }).rfind("nll_loss: an empty batch", 0) == 0);
+  BOOST_TEST(F::cross_entropy(logits, target, F::Reduction::Sum).item() == 0.0);
+  BOOST_TEST(F::cross_entropy(logits, target, F::Reduction::None).numel() == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -203,4 +203,98 @@ BOOST_AUTO_TEST_CASE(a_small_mnist_shaped_run_reduces_its_loss) {
   BOOST_TEST(last < first * 0.5);  // and well down after 30 steps
 }
 
+BOOST_AUTO_TEST_CASE(names_are_checked_at_registration) {
+  struct Named : nn::Module {
+    explicit Named(const std::string& param, const std::string& child = "a") : Module("Named") {
+      register_module(child, std::make_shared<nn::Linear>(1, 1));
+      register_parameter(param, gl::ones({1}));
+    }
+  };
+  BOOST_TEST(error_of([] { Named(""); }) == "Named: a parameter name must not be empty");
+  // "a.weight" beside a child "a" would be two tensors under one path.
+  BOOST_TEST(error_of([] { Named("a.weight"); }) ==
+             "Named: parameter name 'a.weight' contains '.', which separates the parts of a path (\"fc1.weight\")");
+  BOOST_TEST(error_of([] { Named("a"); }) == "Named: parameter 'a' has the name of a submodule");
+  BOOST_TEST(error_of([] { Named("w", ""); }) == "Named: a submodule name must not be empty");
+  BOOST_TEST(error_of([] { Named("w", "x.y"); }).rfind("Named: submodule name 'x.y' contains '.'", 0) == 0);
+  struct ParamFirst : nn::Module {
+    ParamFirst() : Module("ParamFirst") {
+      register_parameter("a", gl::ones({1}));
+      register_module("a", std::make_shared<nn::ReLU>());
+    }
+  };
+  BOOST_TEST(error_of([] { ParamFirst(); }) == "ParamFirst: submodule 'a' has the name of a parameter");
+  BOOST_TEST(Named("w").named_parameters().size() == 3u);  // w, a.weight, a.bias: fine
+}
+
+BOOST_AUTO_TEST_CASE(cycles_are_refused) {
+  auto s = std::make_shared<nn::Sequential>();
+  BOOST_TEST(error_of([&] { s->push_back(s); }) ==
+             "Sequential: submodule '0' (Sequential) contains this module, so adding it would make a cycle");
+  auto a = std::make_shared<nn::Sequential>(), b = std::make_shared<nn::Sequential>();
+  auto c = std::make_shared<nn::Sequential>();
+  a->push_back(b);
+  b->push_back(c);
+  BOOST_TEST(error_of([&] { c->push_back(a); }).find("would make a cycle") != std::string::npos);
+  BOOST_TEST(error_of([&] { b->push_back(a); }).find("would make a cycle") != std::string::npos);
+  BOOST_TEST(s->size() == 0u);
+  BOOST_TEST(c->size() == 0u);
+  // Sharing is not a cycle: one layer in two places is listed once.
+  auto shared = std::make_shared<nn::Linear>(2, 2);
+  c->push_back(shared);
+  b->push_back(shared);
+  BOOST_TEST(a->parameters().size() == 2u);
+  BOOST_TEST(a->named_parameters()[0].first == "0.0.0.weight");
+}
+
+BOOST_AUTO_TEST_CASE(deep_trees_are_walked_without_recursion) {
+  const int depth = 30000;
+  const std::int64_t nodes_before = gl::live_nodes();
+  {
+    // Built bottom-up (each new Sequential holds the last) ...
+    std::shared_ptr<nn::Sequential> up = std::make_shared<nn::Sequential>(nn::Linear(2, 3));
+    for (int i = 0; i < depth; ++i) {
+      auto outer = std::make_shared<nn::Sequential>();
+      outer->push_back(up);
+      up = outer;
+    }
+    // ... and top-down (each Sequential gets a fresh one inside).
+    auto down = std::make_shared<nn::Sequential>();
+    nn::Sequential* at = down.get();
+    for (int i = 0; i < depth; ++i) {
+      auto inner = std::make_shared<nn::Sequential>();
+      at->push_back(inner);
+      at = inner.get();
+    }
+    at->push_back(std::make_shared<nn::Linear>(3, 1));
+    for (const nn::Module* root : {static_cast<nn::Module*>(up.get()), static_cast<nn::Module*>(down.get())}) {
+      auto named = root->named_parameters();
+      BOOST_TEST_REQUIRE(named.size() == 2u);
+      std::string path;
+      for (int i = 0; i <= depth; ++i) path += "0.";
+      BOOST_TEST((named[0].first == path + "weight"));
+      BOOST_TEST((named[1].first == path + "bias"));
+    }
+    BOOST_TEST(up->num_parameters() == 9);
+    // forward runs through the nest; train() reaches the bottom.
+    Tensor y = (*down)((*up)(gl::ones({1, 2})));
+    BOOST_TEST((y.shape() == gl::Shape{1, 1}));
+    down->eval();
+    BOOST_TEST(!at->is_training());
+    // Printing: 30,001 nested Sequentials, counted rather than kept.
+    struct Counter : std::streambuf {
+      std::size_t n = 0;
+      std::streamsize xsputn(const char*, std::streamsize k) override { n += static_cast<std::size_t>(k); return k; }
+      int overflow(int c) override { ++n; return c; }
+    } counter;
+    std::ostream os(&counter);
+    os << *up;
+    BOOST_TEST(os.good());
+    // Each level: an opening line "(0): Sequential(" and a closing ")",
+    // indented two more spaces per level.
+    BOOST_TEST(counter.n > std::size_t{depth} * depth * 2);
+  }  // both trees freed here, without 30,000 nested destructors
+  BOOST_TEST(gl::live_nodes() == nodes_before);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

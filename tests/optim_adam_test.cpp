@@ -145,14 +145,14 @@ BOOST_AUTO_TEST_CASE(minimises_a_quadratic) {
 BOOST_AUTO_TEST_CASE(bad_options) {
   Tensor p = parameter({1});
   auto adam = [&](optim::AdamOptions o) { return error_of([&] { optim::Adam({p}, o); }); };
-  BOOST_TEST(adam(optim::AdamOptions(-1)) == "Adam: lr must be >= 0, got -1");
+  BOOST_TEST(adam(optim::AdamOptions(-1)) == "Adam: lr must be finite and >= 0, got -1");
   BOOST_TEST(adam(optim::AdamOptions().betas({1.0, 0.999})) ==
              "Adam: betas[0] must be in [0, 1), got 1");
   BOOST_TEST(adam(optim::AdamOptions().betas({0.9, -0.1})) ==
              "Adam: betas[1] must be in [0, 1), got -0.1");
-  BOOST_TEST(adam(optim::AdamOptions().eps(-1e-8)) == "Adam: eps must be >= 0, got -1e-08");
+  BOOST_TEST(adam(optim::AdamOptions().eps(-1e-8)) == "Adam: eps must be finite and >= 0, got -1e-08");
   BOOST_TEST(adam(optim::AdamOptions().weight_decay(-1)) ==
-             "Adam: weight_decay must be >= 0, got -1");
+             "Adam: weight_decay must be finite and >= 0, got -1");
   BOOST_TEST(error_of([&] { optim::AdamW({p}, optim::AdamWOptions().betas({0.9, 1.5})); }) ==
              "AdamW: betas[1] must be in [0, 1), got 1.5");
 }

@@ -151,7 +151,7 @@ BOOST_AUTO_TEST_CASE(the_schedule_resumes_where_it_stopped) {
   }());
   double lr_before = opt2.lr();
   BOOST_TEST(error_of([&] { optim::load(dir.file("bad.gl"), m2.named(), opt2, &schedule2); }).find(
-                 "scheduler state needs base_lr >= 0 and a whole last_epoch >= 0") != std::string::npos);
+                 "scheduler state needs a finite base_lr >= 0 and a whole last_epoch >= 0") != std::string::npos);
   BOOST_TEST(opt2.lr() == lr_before);
   BOOST_TEST(schedule2.last_epoch() == 4);
 }

@@ -4,6 +4,8 @@
 // gradient-norm clipping. (Named state is tested with checkpoints.)
 #include <boost/test/unit_test.hpp>
 
+#include <cmath>
+
 #include <gradlab/optim.hpp>
 
 #include "optim_helpers.hpp"
@@ -44,7 +46,7 @@ BOOST_AUTO_TEST_CASE(lr_can_be_changed) {
   give_grad(p, {1});
   opt.step();
   BOOST_TEST(p.to_vector()[0] == 0.5);
-  BOOST_TEST(error_of([&] { opt.set_lr(-1); }) == "SGD: lr must be >= 0, got -1");
+  BOOST_TEST(error_of([&] { opt.set_lr(-1); }) == "SGD: lr must be finite and >= 0, got -1");
 }
 
 BOOST_AUTO_TEST_CASE(parameters_must_be_distinct_leaves_that_require_grad) {
@@ -76,6 +78,46 @@ BOOST_AUTO_TEST_CASE(clip_grad_norm) {
   BOOST_TEST((a.grad().to_vector() == std::vector<double>{0.3, 0.4}));
   BOOST_TEST(error_of([&] { optim::clip_grad_norm_({a}, -1); }) ==
              "clip_grad_norm_: max_norm must be >= 0, got -1");
+}
+
+BOOST_AUTO_TEST_CASE(non_finite_learning_rates_are_refused) {
+  Tensor p = parameter({1});
+  BOOST_TEST(error_of([&] { optim::SGD({p}, optim::SGDOptions(INFINITY)); }) ==
+             "SGD: lr must be finite and >= 0, got inf");
+  BOOST_TEST(error_of([&] { optim::SGD({p}, optim::SGDOptions(0.1).momentum(INFINITY)); }) ==
+             "SGD: momentum must be finite and >= 0, got inf");
+  optim::SGD opt({p}, optim::SGDOptions(0.1));
+  BOOST_TEST(error_of([&] { opt.set_lr(-INFINITY); }) == "SGD: lr must be finite and >= 0, got -inf");
+  // A checkpointed lr of infinity, likewise, and the lr stays.
+  BOOST_TEST(error_of([&] { opt.load_named_state({{"lr", gl::full({1}, INFINITY)}}); }) ==
+             "SGD: load_named_state: 'lr' must be a finite learning rate >= 0, got inf");
+  BOOST_TEST(opt.lr() == 0.1);
+}
+
+BOOST_AUTO_TEST_CASE(a_resized_parameter_is_refused_before_any_update) {
+  Tensor a = parameter({1, 2}), b = parameter({3, 4, 5});
+  optim::Adam opt({a, b}, optim::AdamOptions(0.1));
+  give_grad(a, {1, 1});
+  give_grad(b, {1, 1, 1});
+  opt.step();
+  const std::vector<double> a_before = a.to_vector();
+  b.data().resize(2);  // the user shrinks the numbers behind b's shape [3]
+  give_grad(a, {1, 1});
+  BOOST_TEST(error_of<std::logic_error>([&] { opt.step(); }) ==
+             "Adam: step: parameter 1 has shape [3] (3 numbers) but holds 2 numbers and a gradient of 3; "
+             "its data was resized after it was given to the optimizer (change a parameter's numbers, "
+             "never their count)");
+  BOOST_TEST(a.to_vector() == a_before);  // refused before anything changed
+  b.data().resize(3, 5.0);  // grown back: steps again
+  opt.step();
+  BOOST_TEST(a.to_vector() != a_before);
+  // A parameter resized before its first step (so it has no state yet).
+  Tensor c = parameter({1, 2});
+  optim::SGD sgd({c}, optim::SGDOptions(0.1));
+  give_grad(c, {1, 1});
+  c.data().resize(5);
+  BOOST_TEST(error_of<std::logic_error>([&] { sgd.step(); }).rfind("SGD: step: parameter 0 has shape [2] (2 numbers) "
+                                                                  "but holds 5 numbers", 0) == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

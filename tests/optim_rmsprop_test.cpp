@@ -104,13 +104,13 @@ BOOST_AUTO_TEST_CASE(minimises_a_quadratic) {
 BOOST_AUTO_TEST_CASE(bad_options) {
   Tensor p = parameter({1});
   auto make = [&](optim::RMSpropOptions o) { return error_of([&] { optim::RMSprop({p}, o); }); };
-  BOOST_TEST(make(optim::RMSpropOptions(-1)) == "RMSprop: lr must be >= 0, got -1");
-  BOOST_TEST(make(optim::RMSpropOptions().alpha(-0.5)) == "RMSprop: alpha must be >= 0, got -0.5");
-  BOOST_TEST(make(optim::RMSpropOptions().eps(-1)) == "RMSprop: eps must be >= 0, got -1");
+  BOOST_TEST(make(optim::RMSpropOptions(-1)) == "RMSprop: lr must be finite and >= 0, got -1");
+  BOOST_TEST(make(optim::RMSpropOptions().alpha(-0.5)) == "RMSprop: alpha must be finite and >= 0, got -0.5");
+  BOOST_TEST(make(optim::RMSpropOptions().eps(-1)) == "RMSprop: eps must be finite and >= 0, got -1");
   BOOST_TEST(make(optim::RMSpropOptions().momentum(-1)) ==
-             "RMSprop: momentum must be >= 0, got -1");
+             "RMSprop: momentum must be finite and >= 0, got -1");
   BOOST_TEST(make(optim::RMSpropOptions().weight_decay(-1)) ==
-             "RMSprop: weight_decay must be >= 0, got -1");
+             "RMSprop: weight_decay must be finite and >= 0, got -1");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -87,9 +87,40 @@ BOOST_AUTO_TEST_CASE(bad_arguments) {
   BOOST_TEST(error_of([&] { optim::CosineAnnealingLR(opt, 0); }) ==
              "CosineAnnealingLR: T_max must be > 0, got 0");
   BOOST_TEST(error_of([&] { optim::CosineAnnealingLR(opt, 10, -1); }) ==
-             "CosineAnnealingLR: eta_min must be >= 0, got -1");
+             "CosineAnnealingLR: eta_min must be finite and >= 0, got -1");
   BOOST_TEST(error_of([&] { optim::ExponentialLR(opt, -0.5); }) ==
-             "ExponentialLR: gamma must be >= 0, got -0.5");
+             "ExponentialLR: gamma must be finite and >= 0, got -0.5");
+}
+
+BOOST_AUTO_TEST_CASE(non_finite_numbers_are_refused_like_negative_ones) {
+  Tensor p = parameter({1});
+  optim::SGD opt({p}, optim::SGDOptions(1.0));
+  BOOST_TEST(error_of([&] { optim::ExponentialLR(opt, INFINITY); }) ==
+             "ExponentialLR: gamma must be finite and >= 0, got inf");
+  BOOST_TEST(error_of([&] { optim::StepLR(opt, 2, std::nan("")); }) ==
+             "StepLR: gamma must be finite and >= 0, got nan");
+  BOOST_TEST(error_of([&] { optim::CosineAnnealingLR(opt, 10, INFINITY); }) ==
+             "CosineAnnealingLR: eta_min must be finite and >= 0, got inf");
+  // A checkpointed base lr of infinity is refused, and nothing changes.
+  optim::ExponentialLR s(opt, 0.5);
+  BOOST_TEST(error_of([&] {
+               s.load_named_state({{"base_lr", gl::full({1}, INFINITY)}, {"last_epoch", gl::zeros({1})}});
+             }) == "scheduler state needs a finite base_lr >= 0 and a whole last_epoch >= 0");
+  BOOST_TEST(s.last_epoch() == 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_refused_step_keeps_the_epoch) {
+  Tensor p = parameter({1});
+  optim::SGD opt({p}, optim::SGDOptions(1.0));
+  optim::ExponentialLR s(opt, 1e300);
+  s.step();  // lr 1e300: still a number
+  BOOST_TEST(opt.lr() == 1e300);
+  // The next lr, 1e600, is infinity: the optimizer refuses it, and the
+  // scheduler stays at epoch 1 with its last lr.
+  BOOST_TEST(error_of([&] { s.step(); }) == "SGD: lr must be finite and >= 0, got inf");
+  BOOST_TEST(s.last_epoch() == 1);
+  BOOST_TEST(s.get_last_lr() == 1e300);
+  BOOST_TEST(opt.lr() == 1e300);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

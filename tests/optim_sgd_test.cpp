@@ -94,15 +94,15 @@ BOOST_AUTO_TEST_CASE(minimises_a_quadratic) {
 BOOST_AUTO_TEST_CASE(bad_options) {
   Tensor p = parameter({1});
   auto make = [&](optim::SGDOptions o) { return error_of([&] { optim::SGD({p}, o); }); };
-  BOOST_TEST(make(optim::SGDOptions(-0.1)) == "SGD: lr must be >= 0, got -0.1");
-  BOOST_TEST(make(optim::SGDOptions(0.1).momentum(-1)) == "SGD: momentum must be >= 0, got -1");
+  BOOST_TEST(make(optim::SGDOptions(-0.1)) == "SGD: lr must be finite and >= 0, got -0.1");
+  BOOST_TEST(make(optim::SGDOptions(0.1).momentum(-1)) == "SGD: momentum must be finite and >= 0, got -1");
   BOOST_TEST(make(optim::SGDOptions(0.1).weight_decay(-1)) ==
-             "SGD: weight_decay must be >= 0, got -1");
+             "SGD: weight_decay must be finite and >= 0, got -1");
   BOOST_TEST(make(optim::SGDOptions(0.1).nesterov(true)) ==
              "SGD: nesterov needs momentum > 0 and dampening = 0");
   BOOST_TEST(make(optim::SGDOptions(0.1).momentum(0.9).dampening(0.1).nesterov(true)) ==
              "SGD: nesterov needs momentum > 0 and dampening = 0");
-  BOOST_TEST(make(optim::SGDOptions(std::nan(""))) == "SGD: lr must be >= 0, got nan");
+  BOOST_TEST(make(optim::SGDOptions(std::nan(""))) == "SGD: lr must be finite and >= 0, got nan");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -215,4 +215,89 @@ BOOST_AUTO_TEST_CASE(indexing) {
   BOOST_CHECK_THROW(m.gather(1, gl::ones({3})), std::invalid_argument);
 }
 
+BOOST_AUTO_TEST_CASE(max_and_argmax_propagate_nan_as_pytorch_does) {
+  // PyTorch 1.13: max([1, nan, 3, nan]) = nan, argmax = 1 (the first NaN);
+  // for [[1, nan], [3, 2]]: max(dim 1) = [nan, 3] at [1, 0], max(dim 0) =
+  // [3, nan] at [1, 0], argmax(dim 0) = [1, 0].
+  Tensor v = gl::tensor({1.0, NAN, 3.0, NAN});
+  BOOST_TEST(std::isnan(v.max().item()));
+  BOOST_TEST(gl::argmax(v, 0).item() == 1.0);
+  Tensor m = gl::tensor({{1.0, NAN}, {3.0, 2.0}});
+  std::vector<double> by_row = m.max(1).to_vector();
+  BOOST_TEST(std::isnan(by_row[0]));
+  BOOST_TEST(by_row[1] == 3.0);
+  std::vector<double> by_column = m.max(0).to_vector();
+  BOOST_TEST(by_column[0] == 3.0);
+  BOOST_TEST(std::isnan(by_column[1]));
+  BOOST_TEST((gl::argmax(m, 1).to_vector() == std::vector<double>{1, 0}));
+  BOOST_TEST((gl::argmax(m, 0).to_vector() == std::vector<double>{1, 0}));
+  // The gradient goes to the NaN that won.
+  Tensor x = gl::tensor({2.0, NAN, 5.0}).requires_grad_();
+  x.max().backward();
+  BOOST_TEST((x.grad().to_vector() == std::vector<double>{0, 1, 0}));
+  BOOST_TEST(gl::tensor({-INFINITY, -INFINITY}).max().item() == -INFINITY);  // no NaN: as before
+}
+
+BOOST_AUTO_TEST_CASE(an_empty_dim_broadcasts_against_one) {
+  // A 1 stretches to a 0 as to any size: (0, 1) / 2 is (0, 1), and
+  // (0, 3) + (1, 3) is (0, 3). (The empty dim used to become 1, and the op
+  // read a number that is not there.)
+  BOOST_TEST(((gl::zeros({0, 1}) / 2.0).shape() == gl::Shape{0, 1}));
+  BOOST_TEST(((gl::zeros({0, 3}) + gl::ones({1, 3})).shape() == gl::Shape{0, 3}));
+  BOOST_TEST(((gl::ones({1, 3}) * gl::zeros({0, 1})).shape() == gl::Shape{0, 3}));
+  BOOST_TEST((gl::lt(gl::zeros({2, 0}), gl::ones({1})).shape() == gl::Shape{2, 0}));
+  BOOST_CHECK_THROW(gl::zeros({0, 3}) + gl::ones({2, 3}), std::invalid_argument);
+  Tensor x = gl::ones({1, 3}).requires_grad_();
+  (x * gl::zeros({0, 1})).sum().backward();
+  BOOST_TEST((x.grad().to_vector() == std::vector<double>{0, 0, 0}));
+}
+
+BOOST_AUTO_TEST_CASE(nan_passes_through_log_sqrt_pow_as_for_value) {
+  // One rule for Value and Tensor: NaN in, NaN out; numbers outside the
+  // domain are refused.
+  Tensor x = gl::tensor({NAN, 4.0});
+  for (const Tensor& y : {gl::log(x), gl::sqrt(x), gl::pow(x, 0.5), gl::pow(x, -1.0)}) {
+    BOOST_TEST(std::isnan(y.to_vector()[0]));
+    BOOST_TEST(!std::isnan(y.to_vector()[1]));
+  }
+  BOOST_TEST(gl::sqrt(x).to_vector()[1] == 2.0);
+  BOOST_CHECK_THROW(gl::log(gl::tensor({NAN, -1.0})), std::domain_error);
+  BOOST_CHECK_THROW(gl::sqrt(gl::tensor({-1.0, NAN})), std::domain_error);
+  BOOST_CHECK_THROW(gl::pow(gl::tensor({NAN, -2.0}), 0.5), std::domain_error);
+}
+
+BOOST_AUTO_TEST_CASE(cat_and_stack_of_more_inputs_than_a_node_can_have) {
+  std::vector<Tensor> many;
+  for (int i = 0; i < 70000; ++i) many.push_back(gl::full({1}, i).requires_grad_());
+  const std::int64_t before = gl::live_nodes();
+  const std::string limit = " 70000 tensors that take part in backward, more than the 65535 inputs a graph "
+                            "node can have (join them in groups of at most that)";
+  BOOST_TEST(gradlab::testing::error_of<std::length_error>([&] { gl::cat(many); }) == "cat:" + limit);
+  BOOST_TEST(gradlab::testing::error_of<std::length_error>([&] { gl::stack(many); }) == "stack:" + limit);
+  BOOST_TEST(gl::live_nodes() == before);  // nothing made, nothing leaked
+  {
+    gl::NoGradGuard no_grad;  // no graph: any number
+    BOOST_TEST(gl::cat(many).numel() == 70000);
+  }
+  many.resize(65535);  // the most a node can have, with its gradients
+  Tensor joined = gl::stack(many);
+  (joined * gl::arange(0, 65535).reshape({65535, 1})).sum().backward();
+  BOOST_TEST(many[65534].grad().item() == 65534.0);
+}
+
+BOOST_AUTO_TEST_CASE(indices_without_an_int64_are_refused) {
+  // NaN, infinity and 1e300 have no 64-bit integer: refused, not converted.
+  Tensor t = gl::arange(0, 6).reshape({2, 3});
+  using gradlab::testing::error_of;
+  BOOST_TEST(error_of([&] { gl::index_select(t, 1, gl::tensor({NAN})); }) ==
+             "index_select: index nan is out of range for size 3");
+  BOOST_TEST(error_of([&] { gl::index_select(t, 0, gl::tensor({1e300})); }) ==
+             "index_select: index 1e+300 is out of range for size 2");
+  BOOST_TEST(error_of([&] { gl::gather(t, 1, gl::tensor({-INFINITY}, {1, 1})); }) ==
+             "gather: index -inf is out of range for size 3");
+  BOOST_TEST(error_of([&] { gl::nn::functional::cross_entropy(t, gl::tensor({NAN, 0.0})); }) ==
+             "cross_entropy: target class nan is not one of the 3 classes 0..2");
+  BOOST_TEST((gl::index_select(t, 1, gl::tensor({-1.0, 0.0})).to_vector() == std::vector<double>{2, 0, 5, 3}));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -212,4 +212,17 @@ BOOST_AUTO_TEST_CASE(a_refused_op_leaves_no_node_behind) {
   BOOST_TEST(gl::live_nodes() == before);
 }
 
+BOOST_AUTO_TEST_CASE(nan_passes_through_as_for_tensors) {
+  // The rule Tensor's ops follow too (tensor_ops_test): NaN is not a domain
+  // error, numbers outside the domain are.
+  BOOST_TEST(std::isnan(gl::log(Value(NAN)).data()));
+  BOOST_TEST(std::isnan(gl::sqrt(Value(NAN)).data()));
+  BOOST_TEST(std::isnan(gl::pow(Value(NAN), 0.5).data()));
+  BOOST_TEST(std::isnan(gl::log(gl::tensor({NAN})).item()));
+  BOOST_TEST(std::isnan(gl::sqrt(gl::tensor({NAN})).item()));
+  BOOST_TEST(std::isnan(gl::pow(gl::tensor({NAN}), 0.5).item()));
+  BOOST_CHECK_THROW(gl::log(Value(-1.0)), std::domain_error);
+  BOOST_CHECK_THROW(gl::log(gl::tensor({-1.0})), std::domain_error);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

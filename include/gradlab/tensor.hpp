@@ -18,6 +18,15 @@ namespace gradlab {
 
 using Shape = std::vector<std::int64_t>;
 
+// The largest tensor gradlab makes: 2^40 bytes, 2^37 numbers. Every op works
+// out its result's size (and any buffer it needs) with overflow-checked
+// arithmetic first; a size that overflows, or a tensor past this limit, is
+// refused with std::length_error naming the op and the shape, before anything
+// is allocated. (A tensor under the limit that the machine cannot hold still
+// gets std::bad_alloc.)
+inline constexpr std::int64_t kMaxTensorBytes = std::int64_t{1} << 40;
+inline constexpr std::int64_t kMaxTensorElements = kMaxTensorBytes / std::int64_t{sizeof(double)};
+
 // A tensor node: shape, data, and a gradient of the same shape (allocated
 // when the first gradient arrives).
 struct TensorNode : Node {
@@ -142,6 +151,8 @@ Tensor rand(const Shape& shape);
 
 // Elementwise, with NumPy broadcasting; gradients are summed back over the
 // broadcast dimensions. std::invalid_argument names the op and both shapes.
+// As for Value (value.hpp): log, sqrt, pow and / refuse numbers outside their
+// domain with std::domain_error, and NaN passes through as NaN.
 Tensor operator+(const Tensor& a, const Tensor& b);
 Tensor operator-(const Tensor& a, const Tensor& b);
 Tensor operator*(const Tensor& a, const Tensor& b);
@@ -180,7 +191,9 @@ Tensor sum(const Tensor& a);
 Tensor sum(const Tensor& a, std::int64_t dim, bool keepdim = false);
 Tensor mean(const Tensor& a);
 Tensor mean(const Tensor& a, std::int64_t dim, bool keepdim = false);
-// The largest element; its gradient goes to the (first) arg-max.
+// The largest element; its gradient goes to the (first) arg-max. NaN counts
+// as larger than any number, as in PyTorch: max([1, NaN, 3]) is NaN, its
+// argmax 1.
 Tensor max(const Tensor& a);
 Tensor max(const Tensor& a, std::int64_t dim, bool keepdim = false);
 Tensor argmax(const Tensor& a, std::int64_t dim, bool keepdim = false);  // indices, as doubles

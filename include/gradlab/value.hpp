@@ -102,6 +102,9 @@ Value operator*(double a, const Value& b);
 Value operator/(const Value& a, double b);
 Value operator/(double a, const Value& b);
 
+// One rule for Value and Tensor alike: numbers outside an op's domain are
+// refused (std::domain_error), but NaN is no such number: it passes through
+// as NaN (log, sqrt, pow of NaN are NaN), as in PyTorch.
 // a^b. std::domain_error for a negative base with a non-integer exponent and
 // for 0 to a negative power. The gradient to a Value exponent is a^b ln a
 // (NaN for a negative base, where it does not exist).

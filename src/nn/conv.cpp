@@ -8,6 +8,8 @@
 #include <gradlab/nn/functional.hpp>
 
 #include <algorithm>
+#include <cstdint>
+#include <string>
 #include <type_traits>
 #include <limits>
 #include <stdexcept>
@@ -30,11 +32,47 @@ struct ConvGeometry {
   std::int64_t P() const { return N * OH * OW; }
 };
 
+// Shapes and arguments checked by conv2d_op (which calls check_geometry
+// once, before anything is allocated), so nothing here overflows.
 ConvGeometry geometry(const Shape& x, const Shape& w, std::int64_t stride, std::int64_t padding) {
   ConvGeometry g{x[0], x[1], x[2], x[3], w[0], w[2], w[3], 0, 0, stride, padding};
   g.OH = (g.H + 2 * padding - g.KH) / stride + 1;
   g.OW = (g.W + 2 * padding - g.KW) / stride + 1;
   return g;
+}
+
+// Every size the forward and backward work with, computed once with
+// overflow checks: the padded input, the output (N, F, OH, OW), the columns
+// (K, P), and the bounds for_each_patch_element works out (padding + stride).
+void check_geometry(const Shape& x, const Shape& w, std::int64_t stride, std::int64_t padding) {
+  using detail::checked_add;
+  using detail::checked_mul;
+  const char* op = "conv2d";
+  std::int64_t pad2 = checked_mul(op, 2, padding, "twice the padding");
+  std::int64_t H = checked_add(op, x[2], pad2, "the padded height");
+  std::int64_t W = checked_add(op, x[3], pad2, "the padded width");
+  checked_add(op, checked_add(op, W, padding, "width + padding"), stride, "width + padding + stride");
+  checked_add(op, padding, stride, "padding + stride");
+  Shape out{x[0], w[0], (H - w[2]) / stride + 1, (W - w[3]) / stride + 1};
+  // The output's count and the columns' (K, P), saturated: past the limit
+  // is past the limit, however far.
+  auto times = [](std::int64_t a, std::int64_t b) {
+    std::int64_t r;
+    return __builtin_mul_overflow(a, b, &r) ? INT64_MAX : r;
+  };
+  const std::int64_t P = times(times(out[0], out[2]), out[3]);
+  const std::int64_t K = w[1] * w[2] * w[3];  // the weight's own size: checked when it was made
+  auto refuse = [&](const std::string& what) {
+    throw std::length_error("conv2d: input " + to_string(x) + ", weight " + to_string(w) + ", stride " +
+                            std::to_string(stride) + " and padding " + std::to_string(padding) + " give " +
+                            what + ", more than the limit of " + std::to_string(kMaxTensorElements) +
+                            " numbers (2^40 bytes, kMaxTensorBytes)");
+  };
+  if (times(P, out[1]) > kMaxTensorElements) refuse("an output " + to_string(out));
+  if (times(P, K) > kMaxTensorElements)
+    refuse("an output " + to_string(out) + " whose im2col columns are " + std::to_string(K) + " by " +
+           std::to_string(P) + " numbers");
+  detail::check_blas_sizes(op, w[0], P, K);
 }
 
 // Walks every (patch row k, patch p) pair with the input position it reads,
@@ -88,6 +126,10 @@ Tensor conv2d_op(const Tensor& x, const Tensor& w, const Tensor* b, std::int64_t
   if (b && b->shape() != Shape{w.shape()[0]})
     throw std::invalid_argument("conv2d: bias of shape " + to_string(b->shape()) + " does not fit weight " +
                                 to_string(w.shape()));
+  if (w.shape()[0] == 0 || w.shape()[1] == 0 || w.shape()[2] == 0 || w.shape()[3] == 0)
+    throw std::invalid_argument("conv2d: the weight " + to_string(w.shape()) +
+                                " is an empty kernel (every size must be at least 1)");
+  check_geometry(x.shape(), w.shape(), stride, padding);
   if (x.shape()[2] + 2 * padding < w.shape()[2] || x.shape()[3] + 2 * padding < w.shape()[3])
     throw std::invalid_argument("conv2d: the kernel of " + shapes() + " is larger than the padded input");
   // The backward is the forward's three products turned around:

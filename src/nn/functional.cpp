@@ -52,6 +52,8 @@ Tensor linear_op(const Tensor& x, const Tensor& w, const Tensor* b) {
   }, &kTensorKind};
   Shape shape = x.shape();
   shape.back() = O;
+  detail::checked_numel("linear", shape);
+  detail::check_blas_sizes("linear", N, O, I);
   std::vector<double> out = detail::buffer_for_overwrite(static_cast<std::size_t>(N * O));
   if (b)  // each row starts as b, then the GEMM adds x @ w^T into it
     for (std::int64_t r = 0; r < N; ++r) std::copy(b->data().begin(), b->data().end(), out.begin() + r * O);
@@ -109,9 +111,14 @@ Tensor layer_norm(const Tensor& x, std::int64_t normalized_dims, const Tensor& w
       !std::equal(w.shape().begin(), w.shape().end(), x.shape().end() - normalized_dims))
     throw std::invalid_argument("layer_norm: expected input with shape [*, " +
                                 to_string(w.shape()).substr(1) + ", but got " + to_string(x.shape()));
-  // Rows of D = the normalised dims' size; mean and variance per row.
+  // Rows of D = the normalised dims' size; mean and variance per row. D is
+  // written out (not -1), so an empty batch gives an empty result.
+  const std::int64_t D = w.numel();
+  if (D == 0)
+    throw std::invalid_argument("layer_norm: nothing to normalise over (normalized shape " +
+                                to_string(w.shape()) + ")");
   Shape rows(x.shape().begin(), x.shape().end() - normalized_dims);
-  rows.push_back(-1);
+  rows.push_back(D);
   Tensor xr = reshape(x, rows);
   Tensor mu = mean(xr, -1, true);
   Tensor sigma = sqrt(var(xr, -1, /*unbiased=*/false, true) + eps);
@@ -129,6 +136,7 @@ Tensor embedding(const Tensor& index, const Tensor& weight) {
                                   std::to_string(V) + "-row table (0.." + std::to_string(V - 1) + ")");
   Shape shape = index.shape();
   shape.push_back(weight.shape()[1]);
+  detail::checked_numel("embedding", shape);
   return reshape(index_select(weight, 0, flatten(index)), shape);
 }
 

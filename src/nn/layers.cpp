@@ -10,6 +10,8 @@
 
 #include <gradlab/random.hpp>
 
+#include "../tensor_internal.hpp"
+
 namespace gradlab::nn {
 
 namespace {
@@ -28,12 +30,17 @@ void check_sizes(const char* layer, std::initializer_list<std::int64_t> sizes) {
     if (s < 1) throw std::invalid_argument(std::string(layer) + ": sizes must be at least 1, got " + std::to_string(s));
 }
 
+// The shape of a parameter about to be made, counted with overflow checks
+// (Linear(2^32, 2^32) must not make a weight of 0 numbers).
+void check_shape(const char* layer, const Shape& shape) { detail::checked_numel(layer, shape); }
+
 std::string true_false(bool b) { return b ? "True" : "False"; }
 
 }  // namespace
 
 Linear::Linear(std::int64_t in, std::int64_t out, bool with_bias) : Module("Linear") {
   check_sizes("Linear", {in, out});
+  check_shape("Linear", {out, in});
   weight = register_parameter("weight", fan_in_uniform({out, in}, in));
   if (with_bias) bias = register_parameter("bias", fan_in_uniform({out}, in));
 }
@@ -52,6 +59,7 @@ Conv2d::Conv2d(std::int64_t in, std::int64_t out, std::int64_t k, std::int64_t s
     : Module("Conv2d"), stride_(stride), padding_(padding) {
   check_sizes("Conv2d", {in, out, k, stride});
   if (padding < 0) throw std::invalid_argument("Conv2d: padding must be >= 0, got " + std::to_string(padding));
+  check_shape("Conv2d", {out, in, k, k});
   weight = register_parameter("weight", fan_in_uniform({out, in, k, k}, in * k * k));
   if (with_bias) bias = register_parameter("bias", fan_in_uniform({out}, in * k * k));
 }
@@ -105,6 +113,7 @@ std::string Dropout::extra_repr() const {
 LayerNorm::LayerNorm(Shape shape, double eps) : Module("LayerNorm"), shape_(std::move(shape)), eps_(eps) {
   if (shape_.empty()) throw std::invalid_argument("LayerNorm: normalized_shape is empty");
   for (std::int64_t s : shape_) check_sizes("LayerNorm", {s});
+  check_shape("LayerNorm", shape_);
   weight = register_parameter("weight", ones(shape_));
   bias = register_parameter("bias", zeros(shape_));
 }
@@ -123,6 +132,7 @@ std::string LayerNorm::extra_repr() const {
 
 Embedding::Embedding(std::int64_t num, std::int64_t dim) : Module("Embedding") {
   check_sizes("Embedding", {num, dim});
+  check_shape("Embedding", {num, dim});
   weight = register_parameter("weight", randn({num, dim}));
 }
 

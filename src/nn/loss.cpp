@@ -20,9 +20,13 @@ using detail::tnode;
 
 namespace {
 
-Tensor reduce(const Tensor& losses, Reduction reduction) {
+Tensor reduce(const char* op, const Tensor& losses, Reduction reduction) {
   switch (reduction) {
-    case Reduction::Mean: return mean(losses);
+    case Reduction::Mean:
+      if (losses.numel() == 0)  // PyTorch gives NaN; a mean of nothing is refused here
+        throw std::invalid_argument(std::string(op) + ": an empty batch (shape " + to_string(losses.shape()) +
+                                    ") has no mean loss; use Reduction::Sum or Reduction::None");
+      return mean(losses);
     case Reduction::Sum: return sum(losses);
     case Reduction::None: break;
   }
@@ -38,8 +42,9 @@ std::vector<std::int64_t> classes(const char* op, const Tensor& scores, const Te
   t.reserve(target.data().size());
   const std::int64_t C = scores.shape()[1];
   for (double c : target.data()) {
-    auto i = static_cast<std::int64_t>(c);
-    if (!(c >= 0 && c < static_cast<double>(C)) || static_cast<double>(i) != c)
+    const bool in_range = c >= 0 && c < static_cast<double>(C);  // NaN and 1e300 have no int64
+    const auto i = in_range ? static_cast<std::int64_t>(c) : 0;
+    if (!in_range || static_cast<double>(i) != c)
       throw std::invalid_argument(std::string(op) + ": target class " + detail::number_text(c) +
                                   " is not one of the " + std::to_string(C) + " classes 0.." +
                                   std::to_string(C - 1));
@@ -124,18 +129,18 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& target, Reduction reduc
   }
   Tensor rows = make_result({static_cast<std::int64_t>(t.size())}, std::move(losses), op, {&logits});
   rows.node()->saved_ints = std::move(t);  // kept for backward
-  return reduce(rows, reduction);
+  return reduce("cross_entropy", rows, reduction);
 }
 
 Tensor nll_loss(const Tensor& log_probs, const Tensor& target, Reduction reduction) {
   classes("nll_loss", log_probs, target);
-  return reduce(-squeeze(gather(log_probs, 1, unsqueeze(target, 1)), 1), reduction);
+  return reduce("nll_loss", -squeeze(gather(log_probs, 1, unsqueeze(target, 1)), 1), reduction);
 }
 
 Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction reduction) {
   check_same_shape("mse_loss", input, target);
   Tensor diff = input - target;
-  return reduce(diff * diff, reduction);
+  return reduce("mse_loss", diff * diff, reduction);
 }
 
 Tensor binary_cross_entropy(const Tensor& probs, const Tensor& target, Reduction reduction) {
@@ -148,7 +153,7 @@ Tensor binary_cross_entropy(const Tensor& probs, const Tensor& target, Reduction
     pointwise_backward(n, [](double p, double t) { return (p - t) / std::max(p * (1 - p), 1e-12); },
                        [](double p, double) { return clamped_log(1 - p) - clamped_log(p); });
   }, &kTensorKind};
-  return reduce(pointwise(probs, target, op, [](double p, double t) {
+  return reduce("binary_cross_entropy", pointwise(probs, target, op, [](double p, double t) {
                   return -(t * clamped_log(p) + (1 - t) * clamped_log(1 - p));
                 }), reduction);
 }
@@ -162,7 +167,7 @@ Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& targ
                        [](double x, double) { return -x; });
   }, &kTensorKind};
   // max(x, 0) - x t + log(1 + exp(-|x|)): log(1 + e^x) - x t, never overflowing
-  return reduce(pointwise(logits, target, op, [](double x, double t) {
+  return reduce("binary_cross_entropy_with_logits", pointwise(logits, target, op, [](double x, double t) {
                   return std::max(x, 0.0) - x * t + std::log1p(std::exp(-std::abs(x)));
                 }), reduction);
 }

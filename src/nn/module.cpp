@@ -1,43 +1,163 @@
 // SPDX-License-Identifier: MIT
-// The module tree: registration, the recursive walks over it, printing.
+// The module tree: registration (with its checks: names, cycles), the walks
+// over it, printing, and freeing it. Trees may be deep, so every walk keeps
+// its own stack instead of recursing.
 
 #include <gradlab/nn/module.hpp>
 
+#include <algorithm>
 #include <ostream>
 #include <stdexcept>
 #include <unordered_set>
 
 namespace gradlab::nn {
 
+namespace {
+
+using Children = std::vector<std::pair<std::string, std::shared_ptr<Module>>>;
+
+// Every module of the tree under `root` (root first, then each child's
+// subtree in registration order), each once even where it is shared.
+template <class F>
+void for_each_module(const Module& root, F f) {
+  std::unordered_set<const Module*> seen;
+  std::vector<const Module*> stack{&root};
+  while (!stack.empty()) {
+    const Module* m = stack.back();
+    stack.pop_back();
+    if (!seen.insert(m).second) continue;  // met before, by another path
+    f(*m);
+    const Children& kids = m->named_children();
+    for (auto it = kids.rbegin(); it != kids.rend(); ++it)
+      if (!seen.count(it->second.get())) stack.push_back(it->second.get());
+  }
+}
+
+}  // namespace
+
+Module::Module(const Module& other)
+    : name_(other.name_), training_(other.training_), parameters_(other.parameters_),
+      children_(other.children_) {
+  for (auto& [name, child] : children_) ++child->parents_;
+}
+
+Module& Module::operator=(const Module& other) {
+  if (this == &other) return *this;
+  for (auto& [name, child] : other.children_) ++child->parents_;
+  Children old = std::move(children_);
+  name_ = other.name_;
+  training_ = other.training_;
+  parameters_ = other.parameters_;
+  children_ = other.children_;
+  for (auto& [name, child] : old) --child->parents_;
+  // old goes out of scope here; a deep subtree it held alone is freed by
+  // the children's destructors, each of which dismantles iteratively.
+  return *this;
+}
+
+Module::~Module() {
+  // A Sequential nested 30,000 deep would be 30,000 nested destructor calls.
+  // Instead, a child whose last owner is this module gives up its own
+  // children before it dies; they wait in `dying`, and the loop frees them.
+  std::vector<std::shared_ptr<Module>> dying;
+  for (auto& [name, child] : children_) {
+    --child->parents_;
+    dying.push_back(std::move(child));
+  }
+  while (!dying.empty()) {
+    std::shared_ptr<Module> m = std::move(dying.back());
+    dying.pop_back();
+    if (m.use_count() != 1) continue;  // someone else still holds it
+    for (auto& [name, child] : m->children_) {
+      --child->parents_;
+      dying.push_back(std::move(child));
+    }
+    m->children_.clear();
+  }  // m is freed here, with no children left to recurse into
+}
+
 Tensor Module::forward(const Tensor&) {
   throw std::logic_error(name_ + ": this module has no forward(Tensor)");
 }
 
+namespace {
+
+void check_name(const std::string& module, const char* what, const std::string& name) {
+  if (name.empty())
+    throw std::invalid_argument(module + ": a " + what + " name must not be empty");
+  if (name.find('.') != std::string::npos)
+    throw std::invalid_argument(module + ": " + what + " name '" + name +
+                                "' contains '.', which separates the parts of a path (\"fc1.weight\")");
+}
+
+}  // namespace
+
 Parameter Module::register_parameter(const std::string& name, const Tensor& value) {
+  check_name(name_, "parameter", name);
   for (auto& [existing, p] : parameters_)
     if (existing == name) throw std::invalid_argument(name_ + ": parameter '" + name + "' registered twice");
+  for (auto& [existing, m] : children_)
+    if (existing == name)
+      throw std::invalid_argument(name_ + ": parameter '" + name + "' has the name of a submodule");
   Parameter p(value);
   parameters_.emplace_back(name, p);
   return p;
 }
 
 void Module::add_child(const std::string& name, std::shared_ptr<Module> module) {
+  check_name(name_, "submodule", name);
   if (!module) throw std::invalid_argument(name_ + ": submodule '" + name + "' is null");
   for (auto& [existing, m] : children_)
     if (existing == name) throw std::invalid_argument(name_ + ": submodule '" + name + "' registered twice");
+  for (auto& [existing, p] : parameters_)
+    if (existing == name)
+      throw std::invalid_argument(name_ + ": submodule '" + name + "' has the name of a parameter");
+  // A cycle would make every walk endless (and the modules immortal). Only a
+  // module that is inside another can be inside `module`: a root (no
+  // parents, the usual case when building bottom-up) needs no search.
+  bool cycle = module.get() == this;
+  if (!cycle && parents_ > 0)
+    for_each_module(*module, [&](const Module& m) { cycle |= &m == this; });
+  if (cycle)
+    throw std::invalid_argument(name_ + ": submodule '" + name + "' (" + module->name() +
+                                ") contains this module, so adding it would make a cycle");
+  ++module->parents_;
   children_.emplace_back(name, std::move(module));
 }
 
 std::vector<std::pair<std::string, Tensor>> Module::named_parameters(bool recurse) const {
   std::vector<std::pair<std::string, Tensor>> out = parameters_;
   if (!recurse) return out;
-  // A parameter shared by two submodules (the same layer used twice) is
-  // listed once, under its first name, as PyTorch does.
-  std::unordered_set<const Node*> seen;
-  for (auto& [name, p] : out) seen.insert(p.node());
-  for (auto& [prefix, child] : children_)
-    for (auto& [name, p] : child->named_parameters(true))
-      if (seen.insert(p.node()).second) out.emplace_back(prefix + "." + name, p);
+  // Depth first, a module's own parameters before its children's, each
+  // child's subtree before the next child. A parameter shared by two
+  // submodules (the same layer used twice) is listed once, under its first
+  // name, as PyTorch does. Paths are spelled out only for the parameters
+  // listed: `path` holds, per module met, its parent's entry and its name.
+  std::unordered_set<const Node*> seen_params;
+  for (auto& [name, p] : out) seen_params.insert(p.node());
+  struct Entry {
+    std::size_t parent;
+    const std::string* name;
+  };
+  std::vector<Entry> path{{0, nullptr}};  // entry 0: this module
+  std::vector<std::pair<const Module*, std::size_t>> stack{{this, 0}};
+  std::unordered_set<const Module*> seen_modules;
+  while (!stack.empty()) {
+    auto [m, at] = stack.back();
+    stack.pop_back();
+    if (!seen_modules.insert(m).second) continue;  // a shared module: listed where met first
+    if (m != this && !m->parameters_.empty()) {
+      std::string prefix;
+      for (std::size_t e = at; e != 0; e = path[e].parent) prefix.insert(0, *path[e].name + ".");
+      for (auto& [name, p] : m->parameters_)
+        if (seen_params.insert(p.node()).second) out.emplace_back(prefix + name, p);
+    }
+    for (auto it = m->children_.rbegin(); it != m->children_.rend(); ++it)
+      if (!seen_modules.count(it->second.get())) {
+        path.push_back({at, &it->first});
+        stack.emplace_back(it->second.get(), path.size() - 1);
+      }
+  }
   return out;
 }
 
@@ -58,31 +178,53 @@ void Module::zero_grad() {
 }
 
 void Module::train(bool on) {
-  training_ = on;
-  for (auto& [name, child] : children_) child->train(on);
+  // The walk is read-only; the flag is ours to set on every module met.
+  for_each_module(*this, [on](const Module& m) { const_cast<Module&>(m).training_ = on; });
 }
 
 namespace {
 
-void print(std::ostream& os, const Module& m, int indent) {
-  os << m.name() << "(" << m.extra_repr();
-  if (m.named_children().empty()) {
-    os << ")";
-    return;
-  }
-  os << "\n";
-  for (auto& [name, child] : m.named_children()) {
-    os << std::string(static_cast<std::size_t>(indent + 2), ' ') << "(" << name << "): ";
-    print(os, *child, indent + 2);
-    os << "\n";
-  }
-  os << std::string(static_cast<std::size_t>(indent), ' ') << ")";
+void write_spaces(std::ostream& os, std::size_t n) {
+  static const char spaces[] = "                                                                ";
+  for (; n > 0 && os; n -= std::min(n, sizeof spaces - 1))
+    os.write(spaces, static_cast<std::streamsize>(std::min(n, sizeof spaces - 1)));
 }
 
 }  // namespace
 
 std::ostream& operator<<(std::ostream& os, const Module& module) {
-  print(os, module, 0);
+  // Each module: "Name(extra", then its children one per line, indented two
+  // more, then ")" at its own indent. The stack holds the modules whose
+  // children are being written, with the next child to write.
+  struct Open {
+    const Module* m;
+    std::size_t next;
+    std::size_t indent;
+  };
+  os << module.name() << "(" << module.extra_repr();
+  if (module.named_children().empty()) return os << ")";
+  os << "\n";
+  std::vector<Open> stack{{&module, 0, 0}};
+  while (!stack.empty()) {
+    Open& top = stack.back();
+    if (top.next == top.m->named_children().size()) {
+      write_spaces(os, top.indent);
+      os << ")";
+      stack.pop_back();
+      if (!stack.empty()) os << "\n";
+      continue;
+    }
+    const auto& [name, child] = top.m->named_children()[top.next++];
+    const std::size_t indent = top.indent + 2;
+    write_spaces(os, indent);
+    os << "(" << name << "): " << child->name() << "(" << child->extra_repr();
+    if (child->named_children().empty()) {
+      os << ")\n";
+    } else {
+      os << "\n";
+      stack.push_back({child.get(), 0, indent});  // top is not used after this
+    }
+  }
   return os;
 }
 

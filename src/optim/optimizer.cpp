@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "../number_text.hpp"
+#include "../tensor_internal.hpp"
 
 namespace gradlab::optim {
 
@@ -44,8 +45,8 @@ Optimizer::Optimizer(std::string name, std::vector<Tensor> params, double lr,
 }
 
 void Optimizer::check_at_least_zero(const char* arg, double value) const {
-  if (!(value >= 0))  // also refuses NaN
-    throw std::invalid_argument(name_ + ": " + arg + " must be >= 0, got " + number_text(value));
+  if (!(value >= 0) || std::isinf(value))  // refuses NaN and infinity too
+    throw std::invalid_argument(name_ + ": " + arg + " must be finite and >= 0, got " + number_text(value));
 }
 
 void Optimizer::check_below_one(const char* arg, double value) const {
@@ -63,6 +64,22 @@ void Optimizer::zero_grad() {
 }
 
 void Optimizer::step() {
+  // The numbers are the user's to change (data() is writable), so each
+  // step first checks that every parameter still has its shape's count, and
+  // its gradient and state the same: a resized vector is refused before
+  // anything is updated, instead of being read past its end.
+  for (std::size_t i = 0; i < params_.size(); ++i) {
+    const TensorNode& n = *params_[i].node();
+    const std::size_t want = static_cast<std::size_t>(detail::numel_of(n.shape));
+    bool state_fits = std::all_of(state_[i].buffers.begin(), state_[i].buffers.end(),
+                                  [&](const std::vector<double>& b) { return b.size() == want; });
+    if (n.data.size() != want || (!n.grad.empty() && n.grad.size() != want) || !state_fits)
+      throw std::logic_error(name_ + ": step: parameter " + std::to_string(i) + " has shape " +
+                             to_string(n.shape) + " (" + std::to_string(want) + " numbers) but holds " +
+                             std::to_string(n.data.size()) + " numbers and a gradient of " +
+                             std::to_string(n.grad.size()) + "; its data was resized after it was "
+                             "given to the optimizer (change a parameter's numbers, never their count)");
+  }
   for (std::size_t i = 0; i < params_.size(); ++i) {
     TensorNode& n = *params_[i].node();
     if (n.grad.empty()) continue;  // backward never reached it
@@ -95,7 +112,7 @@ void Optimizer::load_named_state(const NamedTensors& state) {
 
   // First build the new state on the side; only a complete, checked state
   // replaces the old one.
-  double lr = -1;
+  double lr = -1;  // -1: no entry yet
   std::vector<ParamState> loaded(params_.size());
   std::vector<std::map<std::string, const Tensor*>> found(params_.size());
   for (const auto& [name, t] : state) {
@@ -124,7 +141,9 @@ void Optimizer::load_named_state(const NamedTensors& state) {
              (key == "step" ? std::string("a step count has shape [1]")
                             : "parameter " + std::to_string(i) + " has shape " + to_string(want)));
   }
-  if (!(lr >= 0)) refuse("no valid 'lr' entry (a learning rate >= 0)");
+  if (lr == -1) refuse("no valid 'lr' entry (a learning rate >= 0)");
+  if (!(lr >= 0) || std::isinf(lr))
+    refuse("'lr' must be a finite learning rate >= 0, got " + number_text(lr));
   for (std::size_t i = 0; i < params_.size(); ++i) {
     if (found[i].empty()) continue;  // never stepped: no state, as before its first step
     auto missing = [&](const std::string& key) {

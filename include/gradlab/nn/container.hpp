@@ -28,14 +28,11 @@ class Sequential : public Module {
 
   void push_back(std::shared_ptr<Module> module);  // named "0", "1", ... by position
   Tensor forward(const Tensor& x) override;
-  std::size_t size() const { return layers_.size(); }
-  Module& operator[](std::size_t i) const { return *layers_.at(i); }
+  std::size_t size() const { return named_children().size(); }
+  Module& operator[](std::size_t i) const { return *named_children().at(i).second; }
 
  protected:
   explicit Sequential(std::string name) : Module(std::move(name)) {}
-
- private:
-  std::vector<std::shared_ptr<Module>> layers_;
 };
 
 // MLP({784, 128, 64, 10}): Linear(784, 128), ReLU, Linear(128, 64), ReLU,

@@ -16,9 +16,13 @@
 
 namespace gradlab::nn {
 
+// A module tree may be deep (Sequentials nested 30,000 deep): every walk
+// over it (parameters, train, printing, destruction) is iterative. It may
+// share a module between two parents, but it may not contain a cycle: adding
+// a module to itself, or to one of its own submodules, is refused.
 class Module {
  public:
-  virtual ~Module() = default;
+  virtual ~Module();
 
   // The computation. Layers override it; Module's own throws (a container
   // without one, or a loss, which takes two tensors).
@@ -45,11 +49,15 @@ class Module {
 
  protected:
   explicit Module(std::string name) : name_(std::move(name)) {}
-  Module(const Module&) = default;
-  Module& operator=(const Module&) = default;
+  Module(const Module& other);  // shares other's parameters and submodules
+  Module& operator=(const Module& other);
 
   // Makes `value` a Parameter, keeps it under `name` and returns it (store
-  // the returned handle: it is the same tensor the registry holds).
+  // the returned handle: it is the same tensor the registry holds). A name
+  // must be non-empty, without '.', and not taken by a parameter or a
+  // submodule of this module (std::invalid_argument otherwise), so that
+  // every path "fc1.weight" names one tensor. The same holds for
+  // register_module, which also refuses a module that would contain itself.
   Parameter register_parameter(const std::string& name, const Tensor& value);
   template <class M>
   std::shared_ptr<M> register_module(const std::string& name, std::shared_ptr<M> module) {
@@ -64,6 +72,7 @@ class Module {
   bool training_ = true;
   std::vector<std::pair<std::string, Tensor>> parameters_;
   std::vector<std::pair<std::string, std::shared_ptr<Module>>> children_;
+  std::size_t parents_ = 0;  // times registered as a submodule: 0 means no module contains it
 };
 
 // The module tree as PyTorch prints it:

@@ -23,7 +23,8 @@ class Optimizer {
   void zero_grad();
   // One update of every parameter that has a gradient. A parameter that
   // backward never reached (no gradient yet) is skipped and keeps no state,
-  // as PyTorch skips `p.grad is None`.
+  // as PyTorch skips `p.grad is None`. A parameter whose data() vector was
+  // resized is refused (std::logic_error) before any parameter changes.
   void step();
 
   double lr() const { return lr_; }
@@ -60,7 +61,8 @@ class Optimizer {
   virtual void update(std::vector<double>& p, const std::vector<double>& g, ParamState& s) = 0;
 
   // Argument checks shared by the options of every optimizer: "<name>: <arg>
-  // must be >= 0, got -1" as std::invalid_argument.
+  // must be finite and >= 0, got -1" as std::invalid_argument (NaN and
+  // infinity are refused like negative numbers).
   void check_at_least_zero(const char* arg, double value) const;
   void check_below_one(const char* arg, double value) const;  // 0 <= value < 1
 
