@@ -250,6 +250,57 @@ Tensor squeeze(const Tensor& a, std::int64_t dim) {
   return reshape(a, shape);
 }
 
+// --- triu / tril: a fixed mask over the last two dims ------------------------
+
+namespace {
+
+// Whether element (i, j) of a matrix is kept: j - i >= diagonal for the
+// upper triangle, j - i <= diagonal for the lower.
+bool in_triangle(std::int64_t i, std::int64_t j, std::int64_t diagonal, bool upper) {
+  return upper ? j - i >= diagonal : j - i <= diagonal;
+}
+
+// Calls f(flat index, kept) for every element of a (..., R, C) shape.
+template <class F>
+void for_each_triangle(const Shape& shape, std::int64_t diagonal, bool upper, F f) {
+  const std::int64_t R = shape[shape.size() - 2], C = shape.back();
+  const std::int64_t matrices = R != 0 && C != 0 ? detail::numel_of(shape) / (R * C) : 0;
+  for (std::int64_t m = 0, at = 0; m < matrices; ++m)
+    for (std::int64_t i = 0; i < R; ++i)
+      for (std::int64_t j = 0; j < C; ++j, ++at) f(at, in_triangle(i, j, diagonal, upper));
+}
+
+// d(out)/da = 1 inside the triangle, 0 outside it.
+void triangle_backward(Node& n) {
+  TensorNode& out = tnode(n);
+  std::vector<double>& da = operand(n, 0).grad_buffer();
+  const std::vector<double>& dout = out.grad_buffer();
+  for_each_triangle(out.shape, out.saved_ints[0], out.saved_ints[1] != 0, [&](std::int64_t i, bool kept) {
+    if (kept) da[i] += dout[i];
+  });
+}
+constexpr Op kTriu{"triu", triangle_backward, &kTensorKind};
+constexpr Op kTril{"tril", triangle_backward, &kTensorKind};
+
+Tensor triangle(const char* name, const Tensor& a, std::int64_t diagonal, bool upper) {
+  if (a.dim() < 2)
+    throw std::invalid_argument(std::string(name) + ": needs a tensor of at least 2 dims, got shape " +
+                                to_string(a.shape()));
+  std::vector<double> out = detail::buffer_for_overwrite(a.data().size());
+  const std::vector<double>& x = a.data();
+  for_each_triangle(a.shape(), diagonal, upper, [&](std::int64_t i, bool kept) { out[i] = kept ? x[i] : 0.0; });
+  Tensor result = make_result(a.shape(), std::move(out), upper ? kTriu : kTril, {&a});
+  result.node()->saved_ints = {diagonal, upper ? 1 : 0};  // kept for backward
+  return result;
+}
+
+}  // namespace
+
+Tensor triu(const Tensor& a, std::int64_t diagonal) { return triangle("triu", a, diagonal, true); }
+Tensor tril(const Tensor& a, std::int64_t diagonal) { return triangle("tril", a, diagonal, false); }
+Tensor Tensor::triu(std::int64_t diagonal) const { return gradlab::triu(*this, diagonal); }
+Tensor Tensor::tril(std::int64_t diagonal) const { return gradlab::tril(*this, diagonal); }
+
 Tensor Tensor::permute(const std::vector<std::int64_t>& dims) const { return gradlab::permute(*this, dims); }
 Tensor Tensor::flatten(std::int64_t s, std::int64_t e) const { return gradlab::flatten(*this, s, e); }
 Tensor Tensor::unsqueeze(std::int64_t dim) const { return gradlab::unsqueeze(*this, dim); }

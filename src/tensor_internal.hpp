@@ -5,6 +5,7 @@
 
 #include <gradlab/tensor.hpp>
 
+#include "buffer_cache.hpp"
 #include "number_text.hpp"
 
 #include <cstdio>
@@ -42,6 +43,30 @@ std::int64_t whole_number(const std::string& op, double x, std::int64_t size);
 // accumulate = false, C = A @ B: C's old numbers are not read.
 void gemm(bool ta, bool tb, std::int64_t n, std::int64_t m, std::int64_t k, const double* A,
           const double* B, double* C, bool accumulate = true);
+
+// out = f(a) elementwise; its backward adds dout * f'(a) into a.
+template <class F>
+Tensor unary(const Tensor& a, const Op& op, F f) {
+  std::vector<double> out = detail::buffer_for_overwrite(a.data().size());
+  const std::vector<double>& x = a.data();
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = f(x[i]);
+  return make_result(a.shape(), std::move(out), op, {&a});
+}
+
+// The backward of a unary op: local(x, out) is d out/d x for one element.
+template <class L>
+void unary_backward(Node& n, L local) {
+  TensorNode& out = tnode(n);
+  TensorNode& a = operand(n, 0);
+  // Plain pointers that share no memory (__restrict says so) and a count
+  // read once: a loop the compiler vectorises.
+  const std::size_t count = a.data.size();
+  const double* __restrict dout = out.grad_buffer().data();
+  const double* __restrict x = a.data.data();
+  const double* __restrict y = out.data.data();
+  double* __restrict da = a.grad_buffer().data();
+  for (std::size_t i = 0; i < count; ++i) da[i] += dout[i] * local(x[i], y[i]);
+}
 
 // NumPy broadcasting: shapes align from the right; a dimension of 1 (or a
 // missing one) stretches. std::invalid_argument names the op and both shapes.
