@@ -50,12 +50,14 @@ constexpr Op kGather{"gather", scatter_back, &kTensorKind};
 Tensor take_along(const Tensor& a, std::int64_t dim, const std::vector<std::int64_t>& picked,
                   const Op& op, bool keep_dim = true) {
   Around r = around(a.shape(), dim);
-  std::vector<std::int64_t> src;
+  const std::int64_t k_count = static_cast<std::int64_t>(picked.size());
+  std::vector<std::int64_t> src = detail::index_buffer_for_overwrite(static_cast<std::size_t>(r.outer * k_count * r.inner));
+  std::int64_t at = 0;
   for (std::int64_t o = 0; o < r.outer; ++o)
     for (std::int64_t k : picked)
-      for (std::int64_t i = 0; i < r.inner; ++i) src.push_back((o * r.n + k) * r.inner + i);
+      for (std::int64_t i = 0; i < r.inner; ++i) src[static_cast<std::size_t>(at++)] = (o * r.n + k) * r.inner + i;
   Shape shape = a.shape();
-  if (keep_dim) shape[static_cast<std::size_t>(dim)] = static_cast<std::int64_t>(picked.size());
+  if (keep_dim) shape[static_cast<std::size_t>(dim)] = k_count;
   else shape.erase(shape.begin() + dim);
   return take(a, std::move(shape), std::move(src), op);
 }
@@ -70,12 +72,18 @@ constexpr Op kSliceBlock{"slice", [](Node& n) {
   for (std::size_t i = 0; i < dout.size(); ++i) da[i] += dout[i];  // d(out[i])/d(a[offset + i]) = 1
 }, &kTensorKind};
 
-Tensor take_block(const Tensor& a, std::int64_t dim, std::int64_t start, std::int64_t end) {
+constexpr Op kSelectBlock{"select", kSliceBlock.backward, &kTensorKind};
+
+// Without keep_dim, dim is dropped (select of one index: end = start + 1).
+Tensor take_block(const Tensor& a, std::int64_t dim, std::int64_t start, std::int64_t end, bool keep_dim = true) {
   Around r = around(a.shape(), dim);
   auto first = a.data().begin() + start * r.inner, last = a.data().begin() + end * r.inner;
   Shape shape = a.shape();
-  shape[static_cast<std::size_t>(dim)] = end - start;
-  Tensor result = make_result(std::move(shape), std::vector<double>(first, last), kSliceBlock, {&a});
+  if (keep_dim) shape[static_cast<std::size_t>(dim)] = end - start;
+  else shape.erase(shape.begin() + dim);
+  std::vector<double> out = detail::buffer_for_overwrite(static_cast<std::size_t>(last - first));
+  std::copy(first, last, out.begin());
+  Tensor result = make_result(std::move(shape), std::move(out), keep_dim ? kSliceBlock : kSelectBlock, {&a});
   result.node()->saved_ints = {start * r.inner};  // kept for backward
   return result;
 }
@@ -95,6 +103,7 @@ using detail::whole_number;
 Tensor select(const Tensor& a, std::int64_t dim, std::int64_t index) {
   dim = detail::wrap_dim("select", dim, a.dim());
   index = whole_number("select", static_cast<double>(index), a.shape()[static_cast<std::size_t>(dim)]);
+  if (around(a.shape(), dim).outer == 1) return take_block(a, dim, index, index + 1, /*keep_dim=*/false);
   return take_along(a, dim, {index}, kSelect, /*keep_dim=*/false);
 }
 

@@ -76,6 +76,18 @@ Shape broadcast_shape(const std::string& op, const Shape& a, const Shape& b);
 // 0 where `shape` is broadcast, so one element serves the whole dimension.
 std::vector<std::int64_t> broadcast_strides(const Shape& shape, const Shape& out);
 
+// Whether `shape` (leading 1s aside) is the trailing dims of `out`, so that
+// it repeats as one block along out's leading dims.
+inline bool is_trailing_block(const Shape& shape, const Shape& out) {
+  std::size_t skip = 0;
+  while (skip < shape.size() && shape[skip] == 1) ++skip;
+  const std::size_t rank = shape.size() - skip;
+  if (rank > out.size()) return false;
+  for (std::size_t d = 0; d < rank; ++d)
+    if (shape[skip + d] != out[out.size() - rank + d]) return false;
+  return true;
+}
+
 // Calls f(i_out, i_a, i_b) for every element of `out`, with the matching
 // element of a and b under broadcasting.
 template <class F>
@@ -91,6 +103,19 @@ void for_each_broadcast(const Shape& out, const Shape& a, const Shape& b, F f) {
   }
   if (b == out && numel_of(a) == 1) {  // and on the left: 1 - x
     for (std::int64_t i = 0; i < n; ++i) f(i, 0, i);
+    return;
+  }
+  // One operand repeats whole: a bias over rows, a mask (L, S) over (N, H, L, S).
+  if (a == out && is_trailing_block(b, out)) {
+    const std::int64_t nb = numel_of(b);
+    for (std::int64_t o = 0; nb > 0 && o < n; o += nb)
+      for (std::int64_t j = 0; j < nb; ++j) f(o + j, o + j, j);
+    return;
+  }
+  if (b == out && is_trailing_block(a, out)) {
+    const std::int64_t na = numel_of(a);
+    for (std::int64_t o = 0; na > 0 && o < n; o += na)
+      for (std::int64_t j = 0; j < na; ++j) f(o + j, j, o + j);
     return;
   }
   std::vector<std::int64_t> sa = broadcast_strides(a, out), sb = broadcast_strides(b, out);
