@@ -58,6 +58,7 @@ def step(model, opt, batch):
     loss = loss_fn(model(x).reshape(-1, 13), y.reshape(-1))
     opt.zero_grad()
     loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
     opt.step()
     return loss.item()
 

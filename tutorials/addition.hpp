@@ -11,6 +11,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -107,15 +108,24 @@ class Adder : public nn::Module {
 };
 
 // One step on the sums `batch` (B, 10): the loss on the answer tokens,
-// backward, the optimizer's update. Returns the loss.
+// backward, the gradients clipped to norm 1 (a bad batch cannot throw the
+// model far), the optimizer's update. Returns the loss.
 inline double train_step(Adder& model, gl::optim::Optimizer& optimizer, const gl::Tensor& batch) {
   static const nn::CrossEntropyLoss loss_fn;  // ignore_index -100: the prompt is not scored
   gl::Tensor logits = model(inputs_of(batch));
   gl::Tensor loss = loss_fn(logits.reshape({-1, kVocab}), targets_of(batch).reshape({-1}));
   optimizer.zero_grad();
   loss.backward(false);
+  gl::optim::clip_grad_norm_(optimizer.parameters(), 1.0);
   optimizer.step();
   return loss.item();
+}
+
+// The learning rate at step t (0-based) of `steps`: a linear warm-up over
+// the first `warmup` steps to `peak`, then half a cosine down to 0.
+inline double lr_at(int t, int steps, double peak, int warmup) {
+  if (t < warmup) return peak * (t + 1) / warmup;
+  return peak * 0.5 * (1 + std::cos(3.141592653589793 * (t - warmup) / (steps - warmup)));
 }
 
 // Greedy decoding from the prompts (N, 6): the most likely token, appended,
