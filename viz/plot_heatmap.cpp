@@ -48,9 +48,23 @@ void plot_heatmaps(const std::string& path, const Tensor& maps, const std::vecto
 
   const int cell = options.cell, cols = static_cast<int>(std::min<std::int64_t>(options.columns, K));
   const int rows = static_cast<int>((K + cols - 1) / cols);
-  const int label = 28, caption = titles.empty() ? 6 : 24, top = options.title.empty() ? 8 : 34, pad = 14;
+  // The row labels' column is as wide as the widest label (measured on a scratch canvas).
+  const double label_font = std::min(14.0, options.cell * 0.5);
+  double widest = 0;
+  {
+    auto [scratch_surface, scratch] = detail::make_canvas(1, 1);
+    cairo_select_font_face(scratch.get(), "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(scratch.get(), label_font);
+    for (const std::string& l : row_labels) {
+      cairo_text_extents_t e;
+      cairo_text_extents(scratch.get(), l.c_str(), &e);
+      widest = std::max(widest, e.x_advance);
+    }
+  }
+  const int label = std::max(28, static_cast<int>(widest) + 12), caption = titles.empty() ? 6 : 24, top = options.title.empty() ? 8 : 34, pad = 14;
   const int map_w = static_cast<int>(C) * cell, map_h = static_cast<int>(R) * cell;
-  const int block_w = label + map_w + pad, block_h = caption + label + map_h + pad;
+  const int band = 28;  // the column labels' row
+  const int block_w = label + map_w + pad, block_h = caption + band + map_h + pad;
   const int width = cols * block_w + pad, height = top + rows * block_h;
   if (width > 10000 || height > 10000)
     invalid("the picture would be " + std::to_string(width) + "x" + std::to_string(height) + " pixels; use a smaller cell");
@@ -68,15 +82,15 @@ void plot_heatmaps(const std::string& path, const Tensor& maps, const std::vecto
   for (std::int64_t k = 0; k < K; ++k) {
     const double bx = pad + static_cast<double>(k % cols) * block_w;
     const double by = top + static_cast<double>(k / cols) * block_h;
-    const double mx = bx + label, my = by + caption + label;  // the map's top-left corner
+    const double mx = bx + label, my = by + caption + band;  // the map's top-left corner
     cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
     if (!titles.empty()) {
       cairo_set_font_size(cr, 14);
       centered(cr, titles[static_cast<std::size_t>(k)], mx + map_w / 2.0, by + caption / 2.0);
     }
-    cairo_set_font_size(cr, std::min(14.0, cell * 0.5));
+    cairo_set_font_size(cr, label_font);
     for (std::int64_t c = 0; c < C && !col_labels.empty(); ++c)  // keys along the top
-      centered(cr, col_labels[static_cast<std::size_t>(c)], mx + (static_cast<double>(c) + 0.5) * cell, my - label / 2.0);
+      centered(cr, col_labels[static_cast<std::size_t>(c)], mx + (static_cast<double>(c) + 0.5) * cell, my - band / 2.0);
     for (std::int64_t r = 0; r < R && !row_labels.empty(); ++r)  // queries down the left
       centered(cr, row_labels[static_cast<std::size_t>(r)], mx - label / 2.0, my + (static_cast<double>(r) + 0.5) * cell);
     for (std::int64_t r = 0; r < R; ++r)
@@ -97,7 +111,7 @@ void plot_heatmaps(const std::string& path, const Tensor& maps, const std::vecto
         cairo_set_source_rgb(cr, 1 - 0.92 * t, 1 - 0.72 * t, 1 - 0.38 * t);  // white to dark blue
         cairo_rectangle(cr, x, y, cell, cell);
         cairo_fill(cr);
-        if (options.show_values) {
+        if (options.show_values && value != 0) {  // an exact 0 (a masked weight) stays empty
           char buf[32];
           std::snprintf(buf, sizeof buf, "%.2f", value);
           double ink = t > 0.55 ? 1.0 : 0.15;
