@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # The tensor benchmarks, gradlab and PyTorch taking turns: three rounds of
-# bench/tensor_tiny_op, mlp_step and cnn_step against bench/torch_compare.py
-# (float64, one thread each), then the best of each and the ratio
+# bench/tensor_tiny_op, mlp_step, cnn_step and transformer_step against
+# bench/torch_compare.py and transformer_compare.py (float64, one thread each), then the best of each and the ratio
 # gradlab / PyTorch (below 1: gradlab is faster). The machine is shared, so
 # turns and best-of keep both sides under the same conditions.
 #   python3 bench/side_by_side.py BUILD_DIR
@@ -18,9 +18,10 @@ here = os.path.dirname(os.path.abspath(__file__))
 
 best = {}
 for _ in range(3):
-    runs = [[os.path.join(build, "bench", p)] for p in ("tensor_tiny_op", "mlp_step", "cnn_step")]
+    runs = [[os.path.join(build, "bench", p)] for p in ("tensor_tiny_op", "mlp_step", "cnn_step", "transformer_step")]
     if has_torch:
         runs.append([torch_python, os.path.join(here, "torch_compare.py")])
+        runs.append([torch_python, os.path.join(here, "transformer_compare.py")])
     for cmd in runs:
         out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout
         for line in out.splitlines():
@@ -30,7 +31,8 @@ for _ in range(3):
                 best[name] = min(best.get(name, (value, unit)), (value, unit))
 
 print(f"{'benchmark (best of 3)':28} {'gradlab':>14} {'pytorch':>14} {'ratio':>7}")
-for key, label in (("tensor_tiny_op", "tiny op"), ("mlp_epoch", "MLP epoch"), ("cnn_epoch", "CNN epoch")):
+for key, label in (("tensor_tiny_op", "tiny op"), ("mlp_epoch", "MLP epoch"), ("cnn_epoch", "CNN epoch"),
+                   ("adder_step", "transformer step (adds)"), ("reference_step", "reference config step")):
     g = best.get(key if key == "tensor_tiny_op" else key + "_gradlab")
     t = best.get(key + "_pytorch")
     gs = f"{g[0]:.3f} {g[1]}" if g else "-"

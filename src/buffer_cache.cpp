@@ -17,7 +17,7 @@ namespace {
 
 constexpr std::size_t kMinBytes = 64 * 1024;               // smaller ones malloc serves well
 constexpr std::size_t kMaxBytes = std::size_t{256} << 20;  // kept per thread and type at most
-constexpr std::size_t kMaxBuffers = 64;
+constexpr std::size_t kMaxBuffers = 1024;
 
 // Set when this thread's caches are being destroyed (the thread is ending,
 // or the program: tensors in static variables die after thread_local

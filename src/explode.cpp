@@ -105,7 +105,10 @@ Elements replay(const TensorNode& n, const std::vector<const Elements*>& in) {
     out.assign(a.begin() + static_cast<std::ptrdiff_t>(offset),
                a.begin() + static_cast<std::ptrdiff_t>(offset + size));
   } else if (name == "select" || name == "slice" || name == "index_select" || name == "gather") {
-    for (std::int64_t src : n.saved_ints) out.push_back(a[static_cast<std::size_t>(src)]);
+    if (n.saved_ints.size() != size)  // one block of whole rows: out[i] = a[offset + i]
+      for (std::size_t i = 0; i < size; ++i) out.push_back(a[static_cast<std::size_t>(n.saved_ints[0]) + i]);
+    else
+      for (std::int64_t src : n.saved_ints) out.push_back(a[static_cast<std::size_t>(src)]);
   } else if (name == "cat") {
     detail::Around r = detail::around(n.shape, n.saved_ints[0]);
     for (std::int64_t o = 0; o < r.outer; ++o)

@@ -53,15 +53,16 @@ constexpr Op kGather{"gather", scatter_back, &kTensorKind};
 Tensor take_along(const Tensor& a, std::int64_t dim, const std::vector<std::int64_t>& picked,
                   const Op& op, bool keep_dim = true) {
   Around r = around(a.shape(), dim);
+  const std::int64_t k_count = static_cast<std::int64_t>(picked.size());
   Shape shape = a.shape();
-  if (keep_dim) shape[static_cast<std::size_t>(dim)] = static_cast<std::int64_t>(picked.size());
+  if (keep_dim) shape[static_cast<std::size_t>(dim)] = k_count;
   else shape.erase(shape.begin() + dim);
   detail::checked_numel(op.name, shape);  // index_select may repeat rows: more out than in
-  std::vector<std::int64_t> src;
-  src.reserve(static_cast<std::size_t>(r.outer * r.inner) * picked.size());
+  std::vector<std::int64_t> src = detail::index_buffer_for_overwrite(static_cast<std::size_t>(r.outer * k_count * r.inner));
+  std::int64_t at = 0;
   for (std::int64_t o = 0; o < r.outer; ++o)
     for (std::int64_t k : picked)
-      for (std::int64_t i = 0; i < r.inner; ++i) src.push_back((o * r.n + k) * r.inner + i);
+      for (std::int64_t i = 0; i < r.inner; ++i) src[static_cast<std::size_t>(at++)] = (o * r.n + k) * r.inner + i;
   return take(a, std::move(shape), std::move(src), op);
 }
 
@@ -75,12 +76,18 @@ constexpr Op kSliceBlock{"slice", [](Node& n) {
   for (std::size_t i = 0; i < dout.size(); ++i) da[i] += dout[i];  // d(out[i])/d(a[offset + i]) = 1
 }, &kTensorKind};
 
-Tensor take_block(const Tensor& a, std::int64_t dim, std::int64_t start, std::int64_t end) {
+constexpr Op kSelectBlock{"select", kSliceBlock.backward, &kTensorKind};
+
+// Without keep_dim, dim is dropped (select of one index: end = start + 1).
+Tensor take_block(const Tensor& a, std::int64_t dim, std::int64_t start, std::int64_t end, bool keep_dim = true) {
   Around r = around(a.shape(), dim);
   auto first = a.data().begin() + start * r.inner, last = a.data().begin() + end * r.inner;
   Shape shape = a.shape();
-  shape[static_cast<std::size_t>(dim)] = end - start;
-  Tensor result = make_result(std::move(shape), std::vector<double>(first, last), kSliceBlock, {&a});
+  if (keep_dim) shape[static_cast<std::size_t>(dim)] = end - start;
+  else shape.erase(shape.begin() + dim);
+  std::vector<double> out = detail::buffer_for_overwrite(static_cast<std::size_t>(last - first));
+  std::copy(first, last, out.begin());
+  Tensor result = make_result(std::move(shape), std::move(out), keep_dim ? kSliceBlock : kSelectBlock, {&a});
   result.node()->saved_ints = {start * r.inner};  // kept for backward
   return result;
 }
@@ -102,6 +109,7 @@ using detail::whole_number;
 Tensor select(const Tensor& a, std::int64_t dim, std::int64_t index) {
   dim = detail::wrap_dim("select", dim, a.dim());
   index = whole_number("select", static_cast<double>(index), a.shape()[static_cast<std::size_t>(dim)]);
+  if (around(a.shape(), dim).outer == 1) return take_block(a, dim, index, index + 1, /*keep_dim=*/false);
   return take_along(a, dim, {index}, kSelect, /*keep_dim=*/false);
 }
 
@@ -289,6 +297,57 @@ Tensor squeeze(const Tensor& a, std::int64_t dim) {
   if (shape[static_cast<std::size_t>(dim)] == 1) shape.erase(shape.begin() + dim);
   return reshape(a, shape);
 }
+
+// --- triu / tril: a fixed mask over the last two dims ------------------------
+
+namespace {
+
+// Whether element (i, j) of a matrix is kept: j - i >= diagonal for the
+// upper triangle, j - i <= diagonal for the lower.
+bool in_triangle(std::int64_t i, std::int64_t j, std::int64_t diagonal, bool upper) {
+  return upper ? j - i >= diagonal : j - i <= diagonal;
+}
+
+// Calls f(flat index, kept) for every element of a (..., R, C) shape.
+template <class F>
+void for_each_triangle(const Shape& shape, std::int64_t diagonal, bool upper, F f) {
+  const std::int64_t R = shape[shape.size() - 2], C = shape.back();
+  const std::int64_t matrices = R != 0 && C != 0 ? detail::numel_of(shape) / (R * C) : 0;
+  for (std::int64_t m = 0, at = 0; m < matrices; ++m)
+    for (std::int64_t i = 0; i < R; ++i)
+      for (std::int64_t j = 0; j < C; ++j, ++at) f(at, in_triangle(i, j, diagonal, upper));
+}
+
+// d(out)/da = 1 inside the triangle, 0 outside it.
+void triangle_backward(Node& n) {
+  TensorNode& out = tnode(n);
+  std::vector<double>& da = operand(n, 0).grad_buffer();
+  const std::vector<double>& dout = out.grad_buffer();
+  for_each_triangle(out.shape, out.saved_ints[0], out.saved_ints[1] != 0, [&](std::int64_t i, bool kept) {
+    if (kept) da[i] += dout[i];
+  });
+}
+constexpr Op kTriu{"triu", triangle_backward, &kTensorKind};
+constexpr Op kTril{"tril", triangle_backward, &kTensorKind};
+
+Tensor triangle(const char* name, const Tensor& a, std::int64_t diagonal, bool upper) {
+  if (a.dim() < 2)
+    throw std::invalid_argument(std::string(name) + ": needs a tensor of at least 2 dims, got shape " +
+                                to_string(a.shape()));
+  std::vector<double> out = detail::buffer_for_overwrite(a.data().size());
+  const std::vector<double>& x = a.data();
+  for_each_triangle(a.shape(), diagonal, upper, [&](std::int64_t i, bool kept) { out[i] = kept ? x[i] : 0.0; });
+  Tensor result = make_result(a.shape(), std::move(out), upper ? kTriu : kTril, {&a});
+  result.node()->saved_ints = {diagonal, upper ? 1 : 0};  // kept for backward
+  return result;
+}
+
+}  // namespace
+
+Tensor triu(const Tensor& a, std::int64_t diagonal) { return triangle("triu", a, diagonal, true); }
+Tensor tril(const Tensor& a, std::int64_t diagonal) { return triangle("tril", a, diagonal, false); }
+Tensor Tensor::triu(std::int64_t diagonal) const { return gradlab::triu(*this, diagonal); }
+Tensor Tensor::tril(std::int64_t diagonal) const { return gradlab::tril(*this, diagonal); }
 
 Tensor Tensor::permute(const std::vector<std::int64_t>& dims) const { return gradlab::permute(*this, dims); }
 Tensor Tensor::flatten(std::int64_t s, std::int64_t e) const { return gradlab::flatten(*this, s, e); }

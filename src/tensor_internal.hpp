@@ -5,6 +5,7 @@
 
 #include <gradlab/tensor.hpp>
 
+#include "buffer_cache.hpp"
 #include "number_text.hpp"
 
 #include <cstdio>
@@ -71,6 +72,30 @@ std::int64_t whole_number(const std::string& op, double x, std::int64_t size);
 void gemm(bool ta, bool tb, std::int64_t n, std::int64_t m, std::int64_t k, const double* A,
           const double* B, double* C, bool accumulate = true);
 
+// out = f(a) elementwise; its backward adds dout * f'(a) into a.
+template <class F>
+Tensor unary(const Tensor& a, const Op& op, F f) {
+  std::vector<double> out = detail::buffer_for_overwrite(a.data().size());
+  const std::vector<double>& x = a.data();
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = f(x[i]);
+  return make_result(a.shape(), std::move(out), op, {&a});
+}
+
+// The backward of a unary op: local(x, out) is d out/d x for one element.
+template <class L>
+void unary_backward(Node& n, L local) {
+  TensorNode& out = tnode(n);
+  TensorNode& a = operand(n, 0);
+  // Plain pointers that share no memory (__restrict says so) and a count
+  // read once: a loop the compiler vectorises.
+  const std::size_t count = a.data.size();
+  const double* __restrict dout = out.grad_buffer().data();
+  const double* __restrict x = a.data.data();
+  const double* __restrict y = out.data.data();
+  double* __restrict da = a.grad_buffer().data();
+  for (std::size_t i = 0; i < count; ++i) da[i] += dout[i] * local(x[i], y[i]);
+}
+
 // NumPy broadcasting: shapes align from the right; a dimension of 1 (or a
 // missing one) stretches. std::invalid_argument names the op and both shapes.
 Shape broadcast_shape(const std::string& op, const Shape& a, const Shape& b);
@@ -78,6 +103,18 @@ Shape broadcast_shape(const std::string& op, const Shape& a, const Shape& b);
 // The row-major strides of `shape` seen from an output of shape `out`:
 // 0 where `shape` is broadcast, so one element serves the whole dimension.
 std::vector<std::int64_t> broadcast_strides(const Shape& shape, const Shape& out);
+
+// Whether `shape` (leading 1s aside) is the trailing dims of `out`, so that
+// it repeats as one block along out's leading dims.
+inline bool is_trailing_block(const Shape& shape, const Shape& out) {
+  std::size_t skip = 0;
+  while (skip < shape.size() && shape[skip] == 1) ++skip;
+  const std::size_t rank = shape.size() - skip;
+  if (rank > out.size()) return false;
+  for (std::size_t d = 0; d < rank; ++d)
+    if (shape[skip + d] != out[out.size() - rank + d]) return false;
+  return true;
+}
 
 // Calls f(i_out, i_a, i_b) for every element of `out`, with the matching
 // element of a and b under broadcasting.
@@ -94,6 +131,19 @@ void for_each_broadcast(const Shape& out, const Shape& a, const Shape& b, F f) {
   }
   if (b == out && numel_of(a) == 1) {  // and on the left: 1 - x
     for (std::int64_t i = 0; i < n; ++i) f(i, 0, i);
+    return;
+  }
+  // One operand repeats whole: a bias over rows, a mask (L, S) over (N, H, L, S).
+  if (a == out && is_trailing_block(b, out)) {
+    const std::int64_t nb = numel_of(b);
+    for (std::int64_t o = 0; nb > 0 && o < n; o += nb)
+      for (std::int64_t j = 0; j < nb; ++j) f(o + j, o + j, j);
+    return;
+  }
+  if (b == out && is_trailing_block(a, out)) {
+    const std::int64_t na = numel_of(a);
+    for (std::int64_t o = 0; na > 0 && o < n; o += na)
+      for (std::int64_t j = 0; j < na; ++j) f(o + j, j, o + j);
     return;
   }
   std::vector<std::int64_t> sa = broadcast_strides(a, out), sb = broadcast_strides(b, out);

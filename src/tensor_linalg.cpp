@@ -175,7 +175,9 @@ Tensor reshape(const Tensor& a, const Shape& shape) {
     const std::vector<double>& dout = tnode(n).grad_buffer();
     for (std::size_t i = 0; i < da.size(); ++i) da[i] += dout[i];
   }, &kTensorKind};
-  return make_result(std::move(out), a.data(), op, {&a});
+  std::vector<double> numbers = detail::buffer_for_overwrite(a.data().size());
+  std::copy(a.data().begin(), a.data().end(), numbers.begin());
+  return make_result(std::move(out), std::move(numbers), op, {&a});
 }
 
 Tensor Tensor::matmul(const Tensor& other) const { return gradlab::matmul(*this, other); }

@@ -17,6 +17,8 @@ using detail::for_each_broadcast;
 using detail::make_result;
 using detail::operand;
 using detail::tnode;
+using detail::unary;
+using detail::unary_backward;
 
 namespace {
 
@@ -54,30 +56,6 @@ void binary_backward(Node& n, G grad) {
 struct Pair {
   double x, y;
 };
-
-// out = f(a) elementwise; its backward adds dout * f'(a) into a.
-template <class F>
-Tensor unary(const Tensor& a, const Op& op, F f) {
-  std::vector<double> out = detail::buffer_for_overwrite(a.data().size());
-  const std::vector<double>& x = a.data();
-  for (std::size_t i = 0; i < out.size(); ++i) out[i] = f(x[i]);
-  return make_result(a.shape(), std::move(out), op, {&a});
-}
-
-// The backward of a unary op: local(x, out) is d out/d x for one element.
-template <class L>
-void unary_backward(Node& n, L local) {
-  TensorNode& out = tnode(n);
-  TensorNode& a = operand(n, 0);
-  // Plain pointers that share no memory (__restrict says so) and a count
-  // read once: a loop the compiler vectorises.
-  const std::size_t count = a.data.size();
-  const double* __restrict dout = out.grad_buffer().data();
-  const double* __restrict x = a.data.data();
-  const double* __restrict y = out.data.data();
-  double* __restrict da = a.grad_buffer().data();
-  for (std::size_t i = 0; i < count; ++i) da[i] += dout[i] * local(x[i], y[i]);
-}
 
 // NaN is not a domain error: it passes through as NaN, as in PyTorch and in
 // Value's ops (value.hpp), so a run that diverged shows NaN where it began.

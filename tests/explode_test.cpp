@@ -58,6 +58,20 @@ BOOST_AUTO_TEST_CASE(exploded_gradients_equal_the_tensor_gradients) {
   }
 }
 
+// select and slice of whole rows copy one block (saved_ints is its offset):
+// the replay takes the same elements as the per-element ones.
+BOOST_AUTO_TEST_CASE(blocks_of_whole_rows_replay_element_by_element) {
+  Tensor x = gl::tensor({{1.0, 2.0, 3.0}, {4.0, 5.0, 6.0}, {7.0, 8.0, 9.0}}).requires_grad_();
+  Tensor w = gl::tensor({0.5, -1.0, 2.0});
+  Tensor y = (x.select(0, 1) * w).sum() + (x.slice(0, 1, 3) * w).sum() + (x.select(1, 2) * w).sum();
+  gl::ExplodedGraph g = gl::explode(y);
+  BOOST_TEST(g.output[0].data() == y.item());
+  y.backward();
+  g.output[0].backward();
+  const std::vector<gl::Value>& xs = g.of(x);
+  for (std::size_t i = 0; i < xs.size(); ++i) BOOST_TEST(xs[i].grad() == x.grad().to_vector()[i]);
+}
+
 BOOST_AUTO_TEST_CASE(refusals) {
   Tensor big = gl::ones({50, 50}).requires_grad_();
   BOOST_CHECK_THROW(gl::explode(big.sum()), std::length_error);

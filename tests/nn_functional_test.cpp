@@ -169,6 +169,33 @@ BOOST_AUTO_TEST_CASE(losses_against_hand_computed_values) {
              boost::test_tools::tolerance(1e-9));
 }
 
+// PyTorch 1.13's numbers: F.cross_entropy(l, [2, -100, 0]) and its gradient.
+BOOST_AUTO_TEST_CASE(cross_entropy_ignores_rows_aimed_at_ignore_index) {
+  auto near = boost::test_tools::tolerance(1e-14);
+  Tensor l = gl::tensor({{1.0, 2.0, 3.0}, {0.5, -1.0, 2.0}, {1.0, 1.0, 1.0}}).requires_grad_();
+  Tensor loss = F::cross_entropy(l, gl::tensor({2.0, -100.0, 0.0}));
+  BOOST_TEST(loss.item() == 0.75310912655624507, near);  // the mean over the 2 counted rows
+  loss.backward();
+  std::vector<double> want{0.04501528658519022, 0.12236423552739882, -0.1673795221125891, 0, 0, 0,
+                           -0.33333333333333337, 0.16666666666666666, 0.16666666666666666};
+  for (std::size_t i = 0; i < want.size(); ++i) BOOST_TEST(l.grad().to_vector()[i] == want[i], near);
+  // Sum and None: the ignored row is a 0; every row ignored: NaN, as PyTorch.
+  Tensor t = gl::tensor({2.0, -100.0, 0.0});
+  BOOST_TEST(F::cross_entropy(l, t, F::Reduction::Sum).item() == 2 * 0.75310912655624507, near);
+  BOOST_TEST(F::cross_entropy(l, t, F::Reduction::None).to_vector()[1] == 0.0);
+  BOOST_TEST(std::isnan(F::cross_entropy(l, gl::full({3}, -100.0)).item()));
+  // Another ignore_index, even a class: rows aimed at class 1 drop out.
+  Tensor one = F::cross_entropy(l, gl::tensor({1.0, 1.0, 0.0}), F::Reduction::Mean, 1);
+  BOOST_TEST(one.item() == F::cross_entropy(l.slice(0, 2, 3), gl::tensor({0.0})).item(), near);
+  gl::nn::CrossEntropyLoss loss_fn;
+  BOOST_TEST(loss_fn.ignore_index() == -100);
+  BOOST_TEST(loss_fn(l, t).item() == loss.item());
+  check("cross_entropy with ignore_index", [&](auto& x) { return F::cross_entropy(x[0], t); }, {l.detach()});
+  // A target that is neither a class nor ignore_index is still refused.
+  BOOST_TEST(error_of([&] { F::cross_entropy(l, gl::tensor({2.0, -1.0, 0.0})); }) ==
+             "cross_entropy: target class -1 is not one of the 3 classes 0..2");
+}
+
 BOOST_AUTO_TEST_CASE(loss_gradients_against_finite_differences) {
   gl::manual_seed(10);
   Tensor t = gl::tensor({1.0, 0.0, 3.0});

@@ -25,6 +25,7 @@ namespace fs = std::filesystem;
 using gradlab::viz::BoundaryPlotOptions;
 using gradlab::viz::LinePlotOptions;
 using gradlab::viz::plot_decision_boundary;
+using gradlab::viz::plot_heatmaps;
 using gradlab::viz::plot_images;
 using gradlab::viz::plot_lines;
 using gradlab::viz::Series;
@@ -290,6 +291,38 @@ BOOST_FIXTURE_TEST_CASE(image_grid_draws_ink_where_the_pixels_are_one, TempDir) 
                                       "1 captions for 2 images");
   check_throws<std::invalid_argument>([&] { plot_images(out, images * 2.0, {}); }, "plot_images",
                                       "pixel values must be in [0, 1]");
+}
+
+BOOST_FIXTURE_TEST_CASE(heat_maps_colour_by_value_and_leave_masked_cells_empty, TempDir) {
+  // Two 2x2 maps of 20 px cells side by side: 1 is dark blue, 0 white, -inf hatched.
+  double inf = INFINITY;
+  gradlab::Tensor maps = gradlab::tensor({1, 0, 0.5, -inf, 0, 0, 0, 1}, {2, 2, 2});
+  std::string out = file("attention.png");
+  plot_heatmaps(out, maps, {}, {}, {}, {.columns = 2, .cell = 20});
+  // Each map: 28 px for row labels, 40 px of cells, 14 px gap; 14 px margin;
+  // 8 px top, 6 px caption, 28 px for the column labels.
+  check_png(out, 14 + 2 * 82, 8 + 88);
+  Png png(out);
+  Rgb one = png.at(42 + 10, 42 + 10), zero = png.at(42 + 30, 42 + 10), half = png.at(42 + 10, 42 + 30);
+  BOOST_CHECK(one.b > 130 && one.r < 40);
+  BOOST_CHECK(zero.r > 250 && zero.g > 250 && zero.b > 250);
+  BOOST_CHECK(half.r > one.r + 50 && half.r < zero.r - 50);  // between the two
+  int blue = 0;
+  for (int y = 42 + 21; y < 42 + 39; ++y)
+    for (int x = 42 + 21; x < 42 + 39; ++x) blue += png.at(x, y).b > png.at(x, y).r + 30;
+  BOOST_CHECK_EQUAL(blue, 0);  // the masked cell is not coloured
+  Rgb second = png.at(14 + 82 + 28 + 30, 42 + 30);  // the second map's (1, 1) is 1
+  BOOST_CHECK(second.b > 130 && second.r < 40);
+  // Titles and labels, values written in: a bigger picture, no error.
+  plot_heatmaps(out, maps.select(0, 0), {"head 0"}, {"the", "cat"}, {"the", "cat"}, {.show_values = true});
+  check_throws<std::invalid_argument>([&] { plot_heatmaps(out, gradlab::ones({4})); }, "plot_heatmaps",
+                                      "maps must have shape (R, C) or (K, R, C) with no empty dim, got [4]");
+  check_throws<std::invalid_argument>([&] { plot_heatmaps(out, maps, {"one"}); }, "plot_heatmaps",
+                                      "1 titles for 2 maps");
+  check_throws<std::invalid_argument>([&] { plot_heatmaps(out, maps, {}, {"a"}); }, "plot_heatmaps",
+                                      "1 row labels for 2 rows");
+  check_throws<std::invalid_argument>([&] { plot_heatmaps(out, maps * inf); }, "plot_heatmaps",
+                                      "values must be finite or -inf");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

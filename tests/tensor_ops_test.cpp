@@ -13,6 +13,7 @@ namespace gl = gradlab;
 using gl::Tensor;
 
 using gradlab::testing::check;
+using gradlab::testing::error_of;
 using gradlab::testing::weigh;
 
 BOOST_AUTO_TEST_SUITE(tensor_ops_test)
@@ -298,6 +299,28 @@ BOOST_AUTO_TEST_CASE(indices_without_an_int64_are_refused) {
   BOOST_TEST(error_of([&] { gl::nn::functional::cross_entropy(t, gl::tensor({NAN, 0.0})); }) ==
              "cross_entropy: target class nan is not one of the 3 classes 0..2");
   BOOST_TEST((gl::index_select(t, 1, gl::tensor({-1.0, 0.0})).to_vector() == std::vector<double>{2, 0, 5, 3}));
+}
+
+BOOST_AUTO_TEST_CASE(triu_and_tril_keep_a_triangle_of_the_last_two_dims) {
+  Tensor a = gl::tensor({{1.0, 2.0, 3.0}, {4.0, 5.0, 6.0}});
+  BOOST_TEST((gl::triu(a).to_vector() == std::vector<double>{1, 2, 3, 0, 5, 6}));
+  BOOST_TEST((gl::triu(a, 1).to_vector() == std::vector<double>{0, 2, 3, 0, 0, 6}));
+  BOOST_TEST((gl::triu(a, -1).to_vector() == std::vector<double>{1, 2, 3, 4, 5, 6}));
+  BOOST_TEST((a.tril().to_vector() == std::vector<double>{1, 0, 0, 4, 5, 0}));
+  BOOST_TEST((a.tril(-1).to_vector() == std::vector<double>{0, 0, 0, 4, 0, 0}));
+  BOOST_TEST((gl::tril(a, 5).to_vector() == a.to_vector()));
+  // Leading dims: the same triangle in every matrix.
+  Tensor b = gl::ones({2, 2, 2});
+  BOOST_TEST((gl::triu(b, 1).to_vector() == std::vector<double>{0, 1, 0, 0, 0, 1, 0, 0}));
+  // The causal mask: -inf strictly above the diagonal, and no NaN from 0 * inf.
+  Tensor mask = gl::triu(gl::full({3, 3}, -INFINITY), 1);
+  BOOST_TEST(mask.data()[1] == -INFINITY);
+  BOOST_TEST(mask.data()[3] == 0.0);
+  gl::manual_seed(31);
+  check("triu", [](auto& t) { return weigh(gl::triu(t[0], 1)); }, {gl::randn({2, 3, 4})});
+  check("tril", [](auto& t) { return weigh(gl::tril(t[0], -1)); }, {gl::randn({4, 3})});
+  BOOST_TEST(error_of([] { gl::triu(gl::ones({3})); }) == "triu: needs a tensor of at least 2 dims, got shape [3]");
+  BOOST_TEST(error_of([] { gl::tril(gl::ones({3})); }) == "tril: needs a tensor of at least 2 dims, got shape [3]");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

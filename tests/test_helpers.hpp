@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <exception>
 #include <fcntl.h>
@@ -48,6 +49,29 @@ inline void check(const std::string& what, const TensorFunction& f, const std::v
     GradCheckResult r = gradcheck(f, inputs, options);
     BOOST_TEST(r.ok(), r);
     BOOST_TEST(!r.entries.empty());
+  }
+}
+
+// The same for a module's parameters: loss() is evaluated with each element
+// of each parameter moved by +-h, against the gradients backward() leaves.
+template <class M, class L>
+void check_parameters(const std::string& what, M& module, L loss, double h = 1e-6) {
+  module.zero_grad();
+  loss().backward();
+  for (auto& [name, p] : module.named_parameters()) {
+    Tensor param = p;
+    std::vector<double> grad = param.grad().to_vector();
+    for (std::size_t i = 0; i < grad.size(); ++i) {
+      double x = param.data()[i];
+      param.data()[i] = x + h;
+      double up = loss().item();
+      param.data()[i] = x - h;
+      double down = loss().item();
+      param.data()[i] = x;
+      double numeric = (up - down) / (2 * h);
+      BOOST_TEST(std::abs(numeric - grad[i]) <= 1e-6 + 1e-5 * std::abs(numeric),
+                 what << ": d/d" << name << "[" << i << "] numeric " << numeric << " autograd " << grad[i]);
+    }
   }
 }
 

@@ -113,6 +113,8 @@ class Tensor : public Handle<TensorNode> {
   Tensor slice(std::int64_t dim, std::int64_t start, std::int64_t end, std::int64_t step = 1) const;
   Tensor index_select(std::int64_t dim, const Tensor& index) const;
   Tensor gather(std::int64_t dim, const Tensor& index) const;
+  Tensor triu(std::int64_t diagonal = 0) const;
+  Tensor tril(std::int64_t diagonal = 0) const;
 
   static Tensor adopt(TensorNode* node);  // takes over the reference node carries
 
@@ -223,6 +225,11 @@ Tensor slice(const Tensor& a, std::int64_t dim, std::int64_t start, std::int64_t
              std::int64_t step = 1);  // [start, end) along dim, Python-style negatives
 Tensor index_select(const Tensor& a, std::int64_t dim, const Tensor& index);  // index is 1-d
 Tensor gather(const Tensor& a, std::int64_t dim, const Tensor& index);  // out[i][j] = a[i][index[i][j]] for dim 1
+// The upper (triu) or lower (tril) triangle of the last two dims, the rest
+// zero: triu keeps a[..., i, j] where j - i >= diagonal, tril where
+// j - i <= diagonal. triu(full({L, L}, -inf), 1) is a causal attention mask.
+Tensor triu(const Tensor& a, std::int64_t diagonal = 0);
+Tensor tril(const Tensor& a, std::int64_t diagonal = 0);
 
 std::string to_string(const Shape& shape);  // "[2, 3]"
 // tensor([[1.0000, 2.0000],

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
-// linear as one op (two more GEMMs for its backward), and the ops that are
-// compositions of tensor ops already there: dropout, layer_norm, embedding.
-// Composed ops need no backward of their own: the engine chains theirs.
+// linear and layer_norm as single ops, each backward beside its forward, and
+// the ops that are compositions of tensor ops already there: dropout,
+// embedding. Composed ops need no backward of their own: the engine chains theirs.
 
 #include <gradlab/nn/functional.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 #include "../buffer_cache.hpp"
@@ -111,18 +112,71 @@ Tensor layer_norm(const Tensor& x, std::int64_t normalized_dims, const Tensor& w
       !std::equal(w.shape().begin(), w.shape().end(), x.shape().end() - normalized_dims))
     throw std::invalid_argument("layer_norm: expected input with shape [*, " +
                                 to_string(w.shape()).substr(1) + ", but got " + to_string(x.shape()));
-  // Rows of D = the normalised dims' size; mean and variance per row. D is
-  // written out (not -1), so an empty batch gives an empty result.
-  const std::int64_t D = w.numel();
-  if (D == 0)
+  // One op, not the dozen its formula takes as separate ops (mean, minus,
+  // var, sqrt, divide, times w, plus b, each with a tensor and a backward):
+  // layer_norm runs in every transformer block, twice. x is seen as rows of
+  // D = the normalised dims' size: xhat = (x - mean) / sqrt(var + eps) per
+  // row, out = xhat * w + b.
+  //
+  // Backward, per row (sums over the row's D elements j; r = 1 / sqrt(var + eps)):
+  //   dw_j += dout_j xhat_j,  db_j += dout_j,  g_j = dout_j w_j (= dL/dxhat_j)
+  //   xhat_j = (x_j - mean) r, with d(mean)/dx_k = 1/D and d(r)/dx_k = -r^3 (x_k - mean) / D,
+  //   so dxhat_j/dx_k = r (delta_jk - 1/D - xhat_j xhat_k / D), and
+  //   dx_k = sum_j g_j dxhat_j/dx_k = r (g_k - mean(g) - xhat_k mean(g xhat)).
+  static constexpr Op op{"layer_norm", [](Node& n) {
+    TensorNode& out = tnode(n);
+    TensorNode& x = operand(n, 0);
+    TensorNode& w = operand(n, 1);
+    TensorNode& b = operand(n, 2);
+    const std::size_t D = w.data.size(), rows = D ? x.data.size() / D : 0;
+    const double* xhat = out.saved_data.data();       // (rows, D), kept by the forward
+    const double* rstd = out.saved_data.data() + rows * D;  // (rows): 1 / sqrt(var + eps)
+    const double* dout = out.grad_buffer().data();
+    double* dx = x.requires_grad() ? x.grad_buffer().data() : nullptr;
+    double* dw = w.requires_grad() ? w.grad_buffer().data() : nullptr;
+    double* db = b.requires_grad() ? b.grad_buffer().data() : nullptr;
+    for (std::size_t r = 0; r < rows; ++r) {
+      const double* dy = dout + r * D;
+      const double* xh = xhat + r * D;
+      double mean_g = 0, mean_gx = 0;
+      for (std::size_t j = 0; j < D; ++j) {
+        if (dw) dw[j] += dy[j] * xh[j];
+        if (db) db[j] += dy[j];
+        double g = dy[j] * w.data[j];
+        mean_g += g;
+        mean_gx += g * xh[j];
+      }
+      if (!dx) continue;
+      mean_g /= static_cast<double>(D);
+      mean_gx /= static_cast<double>(D);
+      double* dxr = dx + r * D;
+      for (std::size_t j = 0; j < D; ++j) dxr[j] += rstd[r] * (dy[j] * w.data[j] - mean_g - xh[j] * mean_gx);
+    }
+  }, &kTensorKind};
+  if (w.numel() == 0)
     throw std::invalid_argument("layer_norm: nothing to normalise over (normalized shape " +
                                 to_string(w.shape()) + ")");
-  Shape rows(x.shape().begin(), x.shape().end() - normalized_dims);
-  rows.push_back(D);
-  Tensor xr = reshape(x, rows);
-  Tensor mu = mean(xr, -1, true);
-  Tensor sigma = sqrt(var(xr, -1, /*unbiased=*/false, true) + eps);
-  return reshape((xr - mu) / sigma, x.shape()) * w + b;
+  const std::size_t D = w.data().size(), rows = x.data().size() / D;  // an empty batch: no rows
+  std::vector<double> out = detail::buffer_for_overwrite(x.data().size());
+  std::vector<double> saved = detail::buffer_for_overwrite(rows * D + rows);  // xhat, then each row's r
+  const double* xs = x.data().data();
+  for (std::size_t r = 0; r < rows; ++r) {
+    const double* row = xs + r * D;
+    double mean = 0, var = 0;
+    for (std::size_t j = 0; j < D; ++j) mean += row[j];
+    mean /= static_cast<double>(D);
+    for (std::size_t j = 0; j < D; ++j) var += (row[j] - mean) * (row[j] - mean);
+    double rstd = 1 / std::sqrt(var / static_cast<double>(D) + eps);  // the biased variance, as PyTorch
+    saved[rows * D + r] = rstd;
+    for (std::size_t j = 0; j < D; ++j) {
+      double xhat = (row[j] - mean) * rstd;
+      saved[r * D + j] = xhat;
+      out[r * D + j] = xhat * w.data()[j] + b.data()[j];
+    }
+  }
+  Tensor result = make_result(x.shape(), std::move(out), op, {&x, &w, &b});
+  result.node()->saved_data = std::move(saved);
+  return result;
 }
 
 Tensor embedding(const Tensor& index, const Tensor& weight) {

@@ -104,31 +104,46 @@ void check_unit_interval(const char* op, const char* what, const Tensor& t) {
 
 }  // namespace
 
-Tensor cross_entropy(const Tensor& logits, const Tensor& target, Reduction reduction) {
-  std::vector<std::int64_t> t = classes("cross_entropy", logits, target);
+Tensor cross_entropy(const Tensor& logits, const Tensor& target, Reduction reduction,
+                     std::int64_t ignore_index) {
+  // Rows aimed at ignore_index are left out before the classes are checked
+  // (-100 is no class); they keep the marker -1.
+  std::vector<double> kept_targets = target.data();
+  std::int64_t counted = 0;
+  for (double& c : kept_targets) {
+    if (c == static_cast<double>(ignore_index)) c = 0;  // a valid class, for the check only
+    else ++counted;
+  }
+  std::vector<std::int64_t> t = classes("cross_entropy", logits, tensor(kept_targets, target.shape()));
+  for (std::size_t i = 0; i < t.size(); ++i)
+    if (target.data()[i] == static_cast<double>(ignore_index)) t[i] = -1;
   const std::int64_t C = logits.shape()[1];
   if (C == 0) throw std::invalid_argument("cross_entropy: no classes (input shape " + to_string(logits.shape()) + ")");
   static constexpr Op op{"cross_entropy", [](Node& n) {
-    // d(loss_i)/d(x_ij) = softmax(x_i)_j - [j == target_i]
+    // d(loss_i)/d(x_ij) = softmax(x_i)_j - [j == target_i]; 0 for an ignored row
     TensorNode& out = tnode(n);
     TensorNode& x = operand(n, 0);
     const std::int64_t C = x.shape[1];
     const std::vector<double>& dout = out.grad_buffer();
     std::vector<double>& dx = x.grad_buffer();
     for (std::size_t i = 0; i < dout.size(); ++i) {
+      if (out.saved_ints[i] < 0) continue;
       const double* row = x.data.data() + i * C;
       double lse = log_sum_exp(row, C);
       for (std::int64_t j = 0; j < C; ++j) dx[i * C + j] += std::exp(row[j] - lse) * dout[i];
       dx[i * C + out.saved_ints[i]] -= dout[i];
     }
   }, &kTensorKind};
-  std::vector<double> losses(t.size());
+  std::vector<double> losses(t.size(), 0.0);
   for (std::size_t i = 0; i < t.size(); ++i) {
+    if (t[i] < 0) continue;
     const double* row = logits.data().data() + i * C;
     losses[i] = log_sum_exp(row, C) - row[t[i]];  // -log softmax(row)[t]
   }
   Tensor rows = make_result({static_cast<std::int64_t>(t.size())}, std::move(losses), op, {&logits});
   rows.node()->saved_ints = std::move(t);  // kept for backward
+  if (reduction == Reduction::Mean && counted != static_cast<std::int64_t>(rows.numel()))
+    return sum(rows) * (1.0 / static_cast<double>(counted));  // the mean over the counted rows
   return reduce("cross_entropy", rows, reduction);
 }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Modules made of modules: Sequential runs its children in order; MLP is a
-// Sequential of Linear layers with ReLU between them.
+// Modules made of modules: Sequential runs its children in order; ModuleList
+// only holds them; MLP is a Sequential of Linear layers with ReLU between them.
 #pragma once
 
 #include <concepts>
@@ -33,6 +33,14 @@ class Sequential : public Module {
 
  protected:
   explicit Sequential(std::string name) : Module(std::move(name)) {}
+};
+
+// Modules kept in order and named "0", "1", ..., that the owner runs itself
+// (a transformer's layers, which take a mask too): no forward of its own.
+class ModuleList : public Sequential {
+ public:
+  ModuleList() : Sequential("ModuleList") {}
+  Tensor forward(const Tensor& x) override { return Module::forward(x); }
 };
 
 // MLP({784, 128, 64, 10}): Linear(784, 128), ReLU, Linear(128, 64), ReLU,

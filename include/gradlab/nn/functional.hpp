@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include <gradlab/tensor.hpp>
 
@@ -43,14 +44,24 @@ Tensor layer_norm(const Tensor& x, std::int64_t normalized_dims, const Tensor& w
 // shape): the result has shape index.shape + [D].
 Tensor embedding(const Tensor& index, const Tensor& weight);
 
+// Activations beyond relu/tanh/sigmoid (tensor.hpp), with PyTorch's formulas:
+// gelu(x) = x Phi(x) = x (1 + erf(x / sqrt 2)) / 2, or with approximate =
+// "tanh", x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) / 2; silu(x) =
+// x sigmoid(x); leaky_relu(x) = x for x > 0, negative_slope * x otherwise.
+Tensor gelu(const Tensor& x, const std::string& approximate = "none");
+Tensor silu(const Tensor& x);
+Tensor leaky_relu(const Tensor& x, double negative_slope = 0.01);
+
 // --- losses: input first, target second; reduction over the batch --------
 
 enum class Reduction { None, Mean, Sum };
 
 // Cross-entropy of logits (N, C) against class indices (N), computed as one
 // op: -log softmax(x)[target], stable, with gradient softmax(x) - onehot.
+// Rows whose target is ignore_index add nothing and get no gradient; the
+// mean is over the other rows (NaN when there are none, as in PyTorch).
 Tensor cross_entropy(const Tensor& logits, const Tensor& target,
-                     Reduction reduction = Reduction::Mean);
+                     Reduction reduction = Reduction::Mean, std::int64_t ignore_index = -100);
 // -input[target] of log-probabilities (N, C) and class indices (N).
 Tensor nll_loss(const Tensor& log_probs, const Tensor& target, Reduction reduction = Reduction::Mean);
 // (input - target)^2, same shapes.

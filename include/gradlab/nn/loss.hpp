@@ -22,11 +22,19 @@ class Loss : public Module {
   Reduction reduction_;
 };
 
-// Logits (N, C) against class indices (N).
+// Logits (N, C) against class indices (N); rows whose target is
+// ignore_index count for nothing (a sequence model's prompt tokens).
 class CrossEntropyLoss : public Loss {
  public:
-  explicit CrossEntropyLoss(Reduction r = Reduction::Mean) : Loss("CrossEntropyLoss", r) {}
-  Tensor compute(const Tensor& x, const Tensor& t) const override { return functional::cross_entropy(x, t, reduction_); }
+  explicit CrossEntropyLoss(Reduction r = Reduction::Mean, std::int64_t ignore_index = -100)
+      : Loss("CrossEntropyLoss", r), ignore_index_(ignore_index) {}
+  Tensor compute(const Tensor& x, const Tensor& t) const override {
+    return functional::cross_entropy(x, t, reduction_, ignore_index_);
+  }
+  std::int64_t ignore_index() const { return ignore_index_; }
+
+ private:
+  std::int64_t ignore_index_;
 };
 
 // Log-probabilities (N, C) against class indices (N).

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Small PNG charts for training runs, drawn with cairo: a line chart (loss and
 // accuracy curves), a 2-d decision-boundary map with the data points on top,
-// and a grid of small images (digits) with captions. Not a plotting library:
+// a grid of small images (digits) with captions, and heat maps of matrices
+// (attention weights). Not a plotting library:
 // just the pictures the course needs.
 #pragma once
 
@@ -74,5 +75,24 @@ struct ImageGridOptions {
 void plot_images(const std::string& path, const Tensor& images,
                  const std::vector<std::string>& captions = {},
                  const ImageGridOptions& options = {});
+
+struct HeatmapOptions {
+  std::string title;
+  int columns = 4;           // maps per row of the picture
+  int cell = 36;             // pixels per matrix element, in [4, 200]
+  bool show_values = false;  // each number written in its cell (two decimals)
+  double low = 0, high = 1;  // the colour scale: low is white, high dark blue
+};
+
+// Writes matrices as heat maps side by side: `maps` is (R, C) or (K, R, C),
+// each map titled titles[k] and its rows and columns labelled row_labels and
+// col_labels (tokens, say; each list empty or of size R or C). Values
+// outside [low, high] take the nearest end's colour; -inf (a masked score) is
+// drawn as an empty, hatched cell. Throws std::invalid_argument for another
+// shape, NaN or +inf, mismatched titles or labels, a bad cell size or low >=
+// high, and std::runtime_error naming the path as plot_lines.
+void plot_heatmaps(const std::string& path, const Tensor& maps, const std::vector<std::string>& titles = {},
+                   const std::vector<std::string>& row_labels = {},
+                   const std::vector<std::string>& col_labels = {}, const HeatmapOptions& options = {});
 
 }  // namespace gradlab::viz
