@@ -101,7 +101,7 @@ std::vector<TapeStep> backward_with_tape(const Value& root,
       throw std::invalid_argument("backward_with_tape: the graph holds a " +
                                   std::string(n->op->kind->name) + " node; the tape is for Values");
     std::string label = node_label(*n);
-    names[n] = label.empty() ? "v" + std::to_string(i) : label;
+    names[n] = label.empty() ? std::string("v").append(std::to_string(i)) : label;
   }
   for (const Node* n : order) {
     if (n->is_leaf() || !n->requires_grad()) continue;
@@ -186,7 +186,7 @@ std::vector<TensorTapeStep> backward_with_tape(const Tensor& root,
       throw std::invalid_argument("backward_with_tape: the graph holds a " + std::string(n->op->kind->name) +
                                   " node; this tape is for Tensors");
     std::string label = node_label(*n);
-    names[n] = label.empty() ? "v" + std::to_string(i) : label;
+    names[n] = label.empty() ? std::string("v").append(std::to_string(i)) : label;
   }
   for (const Node* n : order) {  // checked above: now the gradients may change
     TensorNode& t = tensor_node(*n);
