@@ -21,6 +21,13 @@ Parameter Module::register_parameter(const std::string& name, const Tensor& valu
   return p;
 }
 
+Tensor Module::register_buffer(const std::string& name, const Tensor& value) {
+  for (auto& [existing, b] : buffers_)
+    if (existing == name) throw std::invalid_argument(name_ + ": buffer '" + name + "' registered twice");
+  buffers_.emplace_back(name, value);
+  return value;
+}
+
 void Module::add_child(const std::string& name, std::shared_ptr<Module> module) {
   if (!module) throw std::invalid_argument(name_ + ": submodule '" + name + "' is null");
   for (auto& [existing, m] : children_)
@@ -38,6 +45,14 @@ std::vector<std::pair<std::string, Tensor>> Module::named_parameters(bool recurs
   for (auto& [prefix, child] : children_)
     for (auto& [name, p] : child->named_parameters(true))
       if (seen.insert(p.node()).second) out.emplace_back(prefix + "." + name, p);
+  return out;
+}
+
+std::vector<std::pair<std::string, Tensor>> Module::named_buffers(bool recurse) const {
+  std::vector<std::pair<std::string, Tensor>> out = buffers_;
+  if (recurse)
+    for (auto& [prefix, child] : children_)
+      for (auto& [name, b] : child->named_buffers(true)) out.emplace_back(prefix + "." + name, b);
   return out;
 }
 

@@ -33,6 +33,9 @@ class Module {
     return children_;
   }
   std::int64_t num_parameters() const;  // numbers to learn, over the whole tree
+  // State that is not learned but belongs to the model (BatchNorm's running
+  // statistics), named like the parameters: save them beside those.
+  std::vector<std::pair<std::string, Tensor>> named_buffers(bool recurse = true) const;
 
   void zero_grad();                  // every parameter's gradient to 0
   void train(bool on = true);        // this module and every submodule
@@ -51,6 +54,8 @@ class Module {
   // Makes `value` a Parameter, keeps it under `name` and returns it (store
   // the returned handle: it is the same tensor the registry holds).
   Parameter register_parameter(const std::string& name, const Tensor& value);
+  // Keeps `value` (the same tensor, not a copy) under `name` as a buffer.
+  Tensor register_buffer(const std::string& name, const Tensor& value);
   template <class M>
   std::shared_ptr<M> register_module(const std::string& name, std::shared_ptr<M> module) {
     add_child(name, module);
@@ -63,6 +68,7 @@ class Module {
   std::string name_;
   bool training_ = true;
   std::vector<std::pair<std::string, Tensor>> parameters_;
+  std::vector<std::pair<std::string, Tensor>> buffers_;
   std::vector<std::pair<std::string, std::shared_ptr<Module>>> children_;
 };
 
