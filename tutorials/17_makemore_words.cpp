@@ -100,7 +100,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> words = gl::load_words();
     gl::WordSplit split = gl::split_words(words, 42);
     lesson.step(fmt("%.0f lower-case words from /usr/share/dict (Debian's wamerican), ", words.size()) +
-                fmt("shuffled with seed 42:\n%.0f to train on, %.0f to tune (dev), %.0f to test. ",
+                fmt("shuffled with seed 42:\n%.0f to train on, %.0f to tune (dev), %.0f to test.\n",
                     split.train.size(), split.dev.size(), split.test.size()) +
                 "The first few: " + split.train[0] + ", " + split.train[1] + ", " + split.train[2] +
                 ".\nA model of words learns which character comes next; '.' marks a word's start "
@@ -120,7 +120,7 @@ int main(int argc, char** argv) {
     }
     lesson.step(fmt("Count every pair (this character, the next one) in the %.0f training pairs: ",
                     tr1.Y.numel()) +
-                    "N (27, 27).\nRow '.' says how words start, column '.' how they end; "
+                    "N (27, 27).\nRow '.' says how words start, column '.' how they end;\n"
                     "'es' and 'ng' are common, 'qx' never happens.",
                 [&](const std::string& png) {
                   gl::viz::plot_heatmap(png, N, {.title = "bigram counts of the training words",
@@ -131,8 +131,8 @@ int main(int argc, char** argv) {
     // broadcasts along the rows; without it (27) would divide the columns.
     gl::Tensor P = (N + 1.0) / (N + 1.0).sum(1, true);
     gl::Tensor wrong = (N + 1.0) / (N + 1.0).sum(1);
-    lesson.step("P = (N + 1) / (N + 1).sum(1, keepdim=true): (27, 27) / (27, 1) broadcasts each "
-                "row's sum over its row.\n" +
+    lesson.step("P = (N + 1) / (N + 1).sum(1, keepdim=true): (27, 27) / (27, 1) broadcasts\n"
+                "each row's sum over its row.\n" +
                 fmt("Rows of P sum to %.6f. Without keepdim the sum is (27), broadcast as a row:\n",
                     P.sum(1).data()[5]) +
                 fmt("it divides columns instead, and row 'e' sums to %.3f. (The + 1 is smoothing.)",
