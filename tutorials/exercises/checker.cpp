@@ -144,11 +144,13 @@ int check(const Answers& answers, std::ostream& os) {
   std::vector<Exercise> all = exercises_for(answers);
   int failed = 0;
   for (const Exercise& ex : all) failed += !check_one(ex, os);
+  failed += check_whole_step(answers.whole_step, os, static_cast<int>(all.size()) + 1);
+  const std::size_t total = all.size() + 4;
   if (failed == 0)
-    os << "\nall " << all.size() << " exercises pass: your gradients match autograd and finite "
+    os << "\nall " << total << " exercises pass: your gradients match autograd and finite "
        << "differences.\n";
   else
-    os << "\n" << failed << " of " << all.size() << " exercises not passing yet (FAIL or not "
+    os << "\n" << failed << " of " << total << " exercises not passing yet (FAIL or not "
        << "done); the hints above say where to look.\n";
   return failed;
 }

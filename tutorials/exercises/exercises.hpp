@@ -3,6 +3,7 @@
 // std::vector. Each task is stated here; write your answers in
 // my_gradients.cpp and run `make exercise`. The checker compares them with
 // backward() and with finite differences. Matrices are row-major vectors.
+// Exercises 6-9, a whole training step at tensor level, are in whole_step.hpp.
 #pragma once
 
 #include <cstddef>
@@ -10,6 +11,8 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "whole_step.hpp"
 
 namespace exercises {
 
@@ -44,6 +47,7 @@ struct Answers {
   SoftmaxCrossEntropy softmax_cross_entropy;
   BroadcastAdd broadcast_add;
   Matmul matmul;
+  WholeStep whole_step;  // exercises 6-9
 };
 
 // Thrown by an exercise not written yet.

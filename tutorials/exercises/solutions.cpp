@@ -63,6 +63,7 @@ Answers solutions() {
         }
     return d;
   };
+  a.whole_step = whole_step_solutions();
   return a;
 }
 

@@ -17,6 +17,7 @@ Answers wrong_answers() {
     for (double zi : z) d.push_back(std::exp(zi) / sum);  // softmax alone: "- [i == k]" is missing
     return d;
   };
+  a.whole_step = whole_step_wrong_answers();
   return a;
 }
 
