@@ -219,7 +219,8 @@ int main(int argc, char** argv) {
                               "per weight: ") + kName[k] +
                       fmt(". About 1e-3 is healthy (each step moves a weight by a\nthousandth); "
                           "at the end it is 10^%.1f on average. ", last) +
-                      (k == 0 ? "Most of these weights barely move:\ntheir tanh units are saturated."
+                      (k == 0 ? "They start far apart and far above it,\nthe first layers' most: the net "
+                                "spends its first steps climbing out of saturation."
                               : "The last layer's weights started small\n(0.1 x Kaiming), so "
                                 "their ratio is high at first; lr 0.01 from step 3000 shows too."),
                   [&](const std::string& png) {
