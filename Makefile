@@ -72,6 +72,7 @@ bench: build
 tutorial: build
 	@test -n "$(N)" || { echo "which tutorial? make tutorial N=3 (see tutorials/)"; exit 2; }
 	@if [ "$(N)" -ge 10 ] 2>/dev/null; then scripts/fetch-mnist.sh; fi
+	@if [ "$(N)" -ge 16 ] 2>/dev/null; then scripts/fetch-words.sh; fi
 	@set -- $(BUILD)/tutorials/$$(printf %02d "$$(expr "$(N)" + 0 2>/dev/null)")_*; \
 	 test -x "$$1" || { echo "no tutorial $(N) in $(BUILD)/tutorials/"; exit 2; }; "$$1"
 
