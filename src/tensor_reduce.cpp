@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Reductions over everything or one dimension: sum, mean, max, var, and
+// Reductions over everything or one dimension: sum, mean, max, var, std, and
 // softmax / log_softmax along a dimension. Sum's backward spreads the output
 // gradient back over the reduced elements; max's sends it to the winner.
 
@@ -131,24 +131,40 @@ Tensor argmax(const Tensor& a, std::int64_t dim, bool keepdim) {
   return tensor(std::move(index), m.shape());
 }
 
-// --- var: built from ops, so its gradient comes for free -----------------------
+// --- var and std: built from ops, so their gradients come for free -----------
+
+namespace {
+
+// The variance along dim (everything when dim is absent); `op` names the
+// caller in messages.
+Tensor variance(const char* op, const Tensor& a, const std::int64_t* dim, bool unbiased, bool keepdim) {
+  std::int64_t d = dim ? detail::wrap_dim(op, *dim, a.dim()) : 0;
+  double n = static_cast<double>(dim ? a.shape()[static_cast<std::size_t>(d)] : a.numel());
+  if (n - (unbiased ? 1 : 0) <= 0)
+    throw std::invalid_argument(std::string(op) + ": " + (dim ? "dim " + std::to_string(d) + " has " : "") +
+                                std::to_string(static_cast<std::int64_t>(n)) + " elements, too few" +
+                                (unbiased ? " (the unbiased estimate divides by n - 1)" : ""));
+  double divisor = n - (unbiased ? 1 : 0);
+  if (!dim) {
+    Tensor diff = a - mean(a);
+    return sum(diff * diff) / divisor;
+  }
+  Tensor diff = a - mean(a, d, true);
+  return sum(diff * diff, d, keepdim) / divisor;
+}
+
+}  // namespace
 
 Tensor var(const Tensor& a, std::int64_t dim, bool unbiased, bool keepdim) {
-  dim = detail::wrap_dim("var", dim, a.dim());
-  double n = static_cast<double>(a.shape()[static_cast<std::size_t>(dim)]);
-  if (n - (unbiased ? 1 : 0) <= 0)
-    throw std::invalid_argument("var: dim " + std::to_string(dim) + " has " +
-                                std::to_string(static_cast<int>(n)) + " elements, too few");
-  Tensor d = a - mean(a, dim, true);
-  return sum(d * d, dim, keepdim) / (n - (unbiased ? 1 : 0));
+  return variance("var", a, &dim, unbiased, keepdim);
 }
+Tensor var(const Tensor& a) { return variance("var", a, nullptr, true, false); }
 
-Tensor var(const Tensor& a) {
-  double n = static_cast<double>(a.numel());
-  if (n < 2) throw std::invalid_argument("var: " + std::to_string(a.numel()) + " elements, too few");
-  Tensor d = a - mean(a);
-  return sum(d * d) / (n - 1);
+// d(sqrt v)/dv = 1 / (2 sqrt v): sqrt's own backward, after var's.
+Tensor std(const Tensor& a, std::int64_t dim, bool unbiased, bool keepdim) {
+  return sqrt(variance("std", a, &dim, unbiased, keepdim));
 }
+Tensor std(const Tensor& a) { return sqrt(variance("std", a, nullptr, true, false)); }
 
 // --- softmax and log_softmax along a dim, stably ------------------------------
 
@@ -219,6 +235,13 @@ Tensor log_softmax(const Tensor& a, std::int64_t dim) {
 
 Tensor Tensor::max() const { return gradlab::max(*this); }
 Tensor Tensor::max(std::int64_t dim, bool keepdim) const { return gradlab::max(*this, dim, keepdim); }
+Tensor Tensor::var(std::int64_t dim, bool unbiased, bool keepdim) const {
+  return gradlab::var(*this, dim, unbiased, keepdim);
+}
+Tensor Tensor::std() const { return gradlab::std(*this); }
+Tensor Tensor::std(std::int64_t dim, bool unbiased, bool keepdim) const {
+  return gradlab::std(*this, dim, unbiased, keepdim);
+}
 Tensor Tensor::softmax(std::int64_t dim) const { return gradlab::softmax(*this, dim); }
 Tensor Tensor::log_softmax(std::int64_t dim) const { return gradlab::log_softmax(*this, dim); }
 Tensor Tensor::sum() const { return gradlab::sum(*this); }

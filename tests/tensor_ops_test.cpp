@@ -111,6 +111,36 @@ BOOST_AUTO_TEST_CASE(max_argmax_var) {
   BOOST_TEST(gl::var(gl::tensor({1.0, 2.0, 3.0, 4.0}), 0, false).item() == 1.25, boost::test_tools::tolerance(1e-12));
 }
 
+BOOST_AUTO_TEST_CASE(std_is_the_square_root_of_var_as_in_pytorch) {
+  // PyTorch 1.13's numbers (tests/fixtures/make_statistics.py): values and
+  // the gradients of sum(std * w) with w a slice of the fixture's weights.
+  auto f = gradlab::testing::read_fixture(GRADLAB_FIXTURES "/statistics.txt");
+  Tensor x = f["x"].detach().requires_grad_(), w = f["w"];
+  auto same = [](const Tensor& a, const Tensor& b) {
+    BOOST_TEST(a.shape() == b.shape());
+    BOOST_TEST(a.to_vector() == b.to_vector(), boost::test_tools::tolerance(1e-12) << boost::test_tools::per_element());
+  };
+  Tensor all = x.std();
+  same(all, f["std_all"]);
+  all.backward();
+  same(x.grad(), f["std_all_grad"]);
+  x.zero_grad();
+  Tensor by_column = gl::std(x, 0);
+  same(by_column, f["std_dim0"]);
+  (by_column * w.select(0, 0)).sum().backward();
+  same(x.grad(), f["std_dim0_grad"]);
+  x.zero_grad();
+  Tensor by_row = x.std(1, /*unbiased=*/false, /*keepdim=*/true);
+  same(by_row, f["std_dim1_biased_keepdim"]);
+  (by_row * w.slice(1, 0, 1)).sum().backward();
+  same(x.grad(), f["std_dim1_biased_keepdim_grad"]);
+  check("std dim", [](auto& t) { return weigh(gl::std(t[0], 1)); }, {f["x"]});
+  check("std all", [](auto& t) { return gl::std(t[0]); }, {f["x"]});
+  BOOST_TEST(gradlab::testing::error_of([] { gl::std(gl::ones({1, 3}), 0); }) ==
+             "std: dim 0 has 1 elements, too few (the unbiased estimate divides by n - 1)");
+  BOOST_TEST(gradlab::testing::error_of([] { gl::std(gl::ones({1, 3}), 2); }).find("std") == 0);
+}
+
 BOOST_AUTO_TEST_CASE(softmax_and_log_softmax) {
   Tensor a = gl::tensor({{1.0, 2.0, 3.0}, {1000.0, 1000.0, 1000.0}});
   Tensor s = gl::softmax(a, 1);

@@ -16,6 +16,9 @@
 #include <functional>
 #include <future>
 #include <iterator>
+#include <map>
+#include <sstream>
+#include <stdexcept>
 #include <utility>
 #include <filesystem>
 #include <string>
@@ -132,6 +135,30 @@ inline std::string error_reading_fifo(const std::filesystem::path& fifo,
 inline void write_sparse(const std::filesystem::path& path, const std::string& start, std::uint64_t bytes) {
   { std::ofstream(path, std::ios::binary) << start; }
   std::filesystem::resize_file(path, bytes);
+}
+
+// The tensors of a fixture file made by a script in tests/fixtures/: lines
+// "NAME d0 d1 ... : v0 v1 ..."; other lines are skipped.
+inline std::map<std::string, Tensor> read_fixture(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read fixture " + path);
+  std::map<std::string, Tensor> out;
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream words(line);
+    std::string name, word;
+    words >> name;
+    Shape shape;
+    while (words >> word && word != ":") {
+      if (word.find_first_not_of("0123456789") != std::string::npos) break;
+      shape.push_back(std::stoll(word));
+    }
+    if (word != ":") continue;
+    std::vector<double> values;
+    while (words >> word) values.push_back(std::stod(word));
+    out[name] = tensor(values, shape);
+  }
+  return out;
 }
 
 // The width and height of the PNG at `path` (from its IHDR chunk, which

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
-// Heat maps of matrices side by side, rows and columns labelled: attention
-// weights, token by token, one map per head.
+// A heat map with a text in each cell: the bigram counts of a word list
+// ("ab" over 1234), a confusion matrix, a matrix of weights. Cells are
+// coloured white to blue (blue-white-red when the numbers have both signs),
+// with a colour bar beside them.
 
 #include "gradlab/viz/plot.hpp"
 
@@ -9,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <numbers>
 #include <stdexcept>
 
 #include "canvas.hpp"
@@ -17,114 +20,194 @@ namespace gradlab::viz {
 
 namespace {
 
-void centered(cairo_t* cr, const std::string& text, double x, double y) {
+struct Rgb {
+  double r, g, b;
+};
+
+Rgb mix(Rgb a, Rgb b, double t) { return {a.r + (b.r - a.r) * t, a.g + (b.g - a.g) * t, a.b + (b.b - a.b) * t}; }
+
+// White -> light -> dark, for t in [0, 1] (matplotlib's "Blues" and "Reds", roughly).
+Rgb ramp(Rgb light, Rgb dark, double t) {
+  const Rgb white{0.97, 0.98, 1.0};
+  return t < 0.5 ? mix(white, light, 2 * t) : mix(light, dark, 2 * t - 1);
+}
+
+// The colour of value v on a map of [lo, hi].
+Rgb colour(double v, double lo, double hi) {
+  const Rgb blue_light{0.42, 0.68, 0.84}, blue_dark{0.03, 0.19, 0.42};
+  const Rgb red_light{0.98, 0.51, 0.42}, red_dark{0.60, 0.0, 0.05};
+  if (lo < 0 && hi > 0) {  // both signs: 0 is white, negative blue, positive red
+    double m = std::max(-lo, hi);
+    return v < 0 ? ramp(blue_light, blue_dark, -v / m) : ramp(red_light, red_dark, v / m);
+  }
+  double t = hi > lo ? (v - lo) / (hi - lo) : 0.5;
+  if (hi <= 0) t = 1 - t;  // all negative: the most negative is darkest
+  return ramp(blue_light, blue_dark, t);
+}
+
+std::string format_number(double v, const std::string& format, bool whole) {
+  char buf[64];
+  if (!format.empty()) std::snprintf(buf, sizeof buf, format.c_str(), v);
+  else if (whole) std::snprintf(buf, sizeof buf, "%.0f", v);
+  else std::snprintf(buf, sizeof buf, "%.3g", v);
+  return buf;
+}
+
+std::vector<std::string> lines_of(const std::string& s) {
+  std::vector<std::string> out(1);
+  for (char ch : s) {
+    if (ch == '\n') out.emplace_back();
+    else out.back() += ch;
+  }
+  return out;
+}
+
+double text_width(cairo_t* cr, const std::string& s) {
   cairo_text_extents_t e;
-  cairo_text_extents(cr, text.c_str(), &e);
-  cairo_move_to(cr, x - e.width / 2 - e.x_bearing, y - e.height / 2 - e.y_bearing);
-  cairo_show_text(cr, text.c_str());
+  cairo_text_extents(cr, s.c_str(), &e);
+  return e.x_advance;
+}
+
+// s centred on (x, y), rotated by `angle` around that point.
+void centred_text(cairo_t* cr, const std::string& s, double x, double y, double angle = 0) {
+  cairo_font_extents_t fe;
+  cairo_font_extents(cr, &fe);
+  cairo_save(cr);
+  cairo_translate(cr, x, y);
+  cairo_rotate(cr, angle);
+  cairo_move_to(cr, -text_width(cr, s) / 2, (fe.ascent - fe.descent) / 2);
+  cairo_show_text(cr, s.c_str());
+  cairo_restore(cr);
 }
 
 }  // namespace
 
-void plot_heatmaps(const std::string& path, const Tensor& maps, const std::vector<std::string>& titles,
-                   const std::vector<std::string>& row_labels, const std::vector<std::string>& col_labels,
-                   const HeatmapOptions& options) {
-  const std::string what = "plot_heatmaps";
-  auto invalid = [&](const std::string& problem) { throw std::invalid_argument(what + ": " + problem); };
-  if ((maps.dim() != 2 && maps.dim() != 3) || maps.numel() == 0)
-    invalid("maps must have shape (R, C) or (K, R, C) with no empty dim, got " + to_string(maps.shape()));
-  const std::int64_t K = maps.dim() == 3 ? maps.shape()[0] : 1;
-  const std::int64_t R = maps.shape()[maps.dim() - 2], C = maps.shape()[maps.dim() - 1];
-  if (!titles.empty() && static_cast<std::int64_t>(titles.size()) != K)
-    invalid(std::to_string(titles.size()) + " titles for " + std::to_string(K) + " maps");
-  if (!row_labels.empty() && static_cast<std::int64_t>(row_labels.size()) != R)
-    invalid(std::to_string(row_labels.size()) + " row labels for " + std::to_string(R) + " rows");
-  if (!col_labels.empty() && static_cast<std::int64_t>(col_labels.size()) != C)
-    invalid(std::to_string(col_labels.size()) + " column labels for " + std::to_string(C) + " columns");
-  if (options.cell < 4 || options.cell > 200 || options.columns < 1) invalid("cell must be in [4, 200] and columns >= 1");
-  if (!(options.low < options.high)) invalid("low must be below high");
-  for (double v : maps.data())
-    if (std::isnan(v) || v == INFINITY) invalid("values must be finite or -inf, got " + std::to_string(v));
-
-  const int cell = options.cell, cols = static_cast<int>(std::min<std::int64_t>(options.columns, K));
-  const int rows = static_cast<int>((K + cols - 1) / cols);
-  // The row labels' column is as wide as the widest label (measured on a scratch canvas).
-  const double label_font = std::min(14.0, options.cell * 0.5);
-  double widest = 0;
-  {
-    auto [scratch_surface, scratch] = detail::make_canvas(1, 1);
-    cairo_select_font_face(scratch.get(), "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-    cairo_set_font_size(scratch.get(), label_font);
-    for (const std::string& l : row_labels) {
-      cairo_text_extents_t e;
-      cairo_text_extents(scratch.get(), l.c_str(), &e);
-      widest = std::max(widest, e.x_advance);
-    }
+void plot_heatmap(const std::string& path, const Tensor& values, const HeatmapOptions& o) {
+  const std::string what = "plot_heatmap";
+  if (values.dim() != 2 || values.numel() == 0)
+    throw std::invalid_argument(what + ": values must be a non-empty (rows, columns) matrix, got shape " +
+                                to_string(values.shape()));
+  const std::int64_t R = values.shape()[0], C = values.shape()[1];
+  auto count_check = [&](const char* name, std::size_t got, std::int64_t want) {
+    if (got != 0 && static_cast<std::int64_t>(got) != want)
+      throw std::invalid_argument(what + ": " + std::to_string(got) + " " + name + " for a " + std::to_string(R) +
+                                  "x" + std::to_string(C) + " map (expected " + std::to_string(want) + " or none)");
+  };
+  count_check("row labels", o.row_labels.size(), R);
+  count_check("column labels", o.col_labels.size(), C);
+  count_check("cell labels", o.cell_labels.size(), R * C);
+  const std::vector<double>& v = values.data();
+  bool whole = true;
+  for (double x : v) {
+    if (!std::isfinite(x)) throw std::invalid_argument(what + ": values must be finite, got " + std::to_string(x));
+    whole = whole && x == std::round(x) && std::abs(x) < 1e15;
   }
-  const int label = std::max(28, static_cast<int>(widest) + 12), caption = titles.empty() ? 6 : 24, top = options.title.empty() ? 8 : 34, pad = 14;
-  const int map_w = static_cast<int>(C) * cell, map_h = static_cast<int>(R) * cell;
-  const int band = 28;  // the column labels' row
-  const int block_w = label + map_w + pad, block_h = caption + band + map_h + pad;
-  const int width = cols * block_w + pad, height = top + rows * block_h;
+  auto [lo_it, hi_it] = std::minmax_element(v.begin(), v.end());
+  const double lo = *lo_it, hi = *hi_it;
+  const double cell = o.cell_size > 0 ? o.cell_size : std::clamp(900.0 / static_cast<double>(std::max(R, C)), 4.0, 60.0);
+  if (cell > 1000) throw std::invalid_argument(what + ": cell_size must be at most 1000 pixels");
+
+  // Margins from the labels' sizes: a probe surface measures the text.
+  auto [probe_surface, probe] = detail::make_canvas(10, 10);
+  cairo_t* p = probe.get();
+  cairo_select_font_face(p, "sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  const double label_font = std::clamp(cell * 0.5, 9.0, 14.0);
+  cairo_set_font_size(p, label_font);
+  double row_w = 0, col_w = 0;
+  for (const std::string& s : o.row_labels) row_w = std::max(row_w, text_width(p, s));
+  for (const std::string& s : o.col_labels) col_w = std::max(col_w, text_width(p, s));
+  const bool rotate_cols = col_w > cell * 0.95;
+  const double title_h = o.title.empty() ? 10 : 36;
+  const double top = title_h + (o.col_labels.empty() ? 0 : (rotate_cols ? col_w : label_font) + 8);
+  const double left = 10 + (o.row_labels.empty() ? 0 : row_w + 8);
+  const double map_w = cell * static_cast<double>(C), map_h = cell * static_cast<double>(R);
+  const double bar_x = left + map_w + 18, bar_w = 16;
+  std::vector<double> ticks;
+  for (int k = 0; k <= 4; ++k) ticks.push_back(lo + (hi - lo) * k / 4.0);
+  double tick_w = 0;
+  // Whole numbers on the bar when the map holds whole numbers and the ticks fall on them.
+  bool whole_ticks = whole && hi - lo >= 4 && std::abs(hi) < 1e7 && std::abs(lo) < 1e7;
+  for (double t : ticks) tick_w = std::max(tick_w, text_width(p, format_number(t, "", whole_ticks)));
+  const double width = bar_x + bar_w + 8 + tick_w + (o.colorbar_label.empty() ? 10 : 30);
+  const double height = top + std::max(map_h, 120.0) + 12;
   if (width > 10000 || height > 10000)
-    invalid("the picture would be " + std::to_string(width) + "x" + std::to_string(height) + " pixels; use a smaller cell");
-  auto [surface, context] = detail::make_canvas(width, height);
+    throw std::invalid_argument(what + ": the map would be " + std::to_string(static_cast<int>(width)) + "x" +
+                                std::to_string(static_cast<int>(height)) + " pixels; use a smaller cell_size");
+
+  auto [surface, context] = detail::make_canvas(static_cast<int>(std::ceil(width)), static_cast<int>(std::ceil(height)));
   cairo_t* cr = context.get();
   cairo_set_source_rgb(cr, 1, 1, 1);
   cairo_paint(cr);
-  cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-  if (!options.title.empty()) {
+  cairo_select_font_face(cr, "sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  if (!o.title.empty()) {
     cairo_set_font_size(cr, 16);
     cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-    centered(cr, options.title, width / 2.0, 18);
+    centred_text(cr, o.title, width / 2, 18);
   }
-  const std::vector<double>& v = maps.data();
-  for (std::int64_t k = 0; k < K; ++k) {
-    const double bx = pad + static_cast<double>(k % cols) * block_w;
-    const double by = top + static_cast<double>(k / cols) * block_h;
-    const double mx = bx + label, my = by + caption + band;  // the map's top-left corner
-    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-    if (!titles.empty()) {
-      cairo_set_font_size(cr, 14);
-      centered(cr, titles[static_cast<std::size_t>(k)], mx + map_w / 2.0, by + caption / 2.0);
+  for (std::int64_t r = 0; r < R; ++r)
+    for (std::int64_t c = 0; c < C; ++c) {
+      const std::size_t i = static_cast<std::size_t>(r * C + c);
+      Rgb rgb = colour(v[i], lo, hi);
+      const double x0 = left + cell * static_cast<double>(c), y0 = top + cell * static_cast<double>(r);
+      cairo_set_source_rgb(cr, rgb.r, rgb.g, rgb.b);
+      cairo_rectangle(cr, x0, y0, cell, cell);
+      cairo_fill(cr);
+      std::vector<std::string> lines;
+      if (!o.cell_labels.empty()) lines = lines_of(o.cell_labels[i]);
+      if (o.show_values) lines.push_back(format_number(v[i], o.value_format, whole));
+      if (lines.empty() || cell < 12) continue;
+      // As large as fits: every line within the cell's width, all within its height.
+      double font = cell * 0.9 / (1.25 * static_cast<double>(lines.size()));
+      cairo_set_font_size(cr, 10);
+      for (const std::string& s : lines)
+        if (double w = text_width(cr, s); w > 0) font = std::min(font, 10 * cell * 0.88 / w);
+      font = std::min(font, cell * 0.42);
+      if (font < 5) continue;
+      cairo_set_font_size(cr, font);
+      const double light = 0.3 * rgb.r + 0.59 * rgb.g + 0.11 * rgb.b;
+      cairo_set_source_rgb(cr, light < 0.55 ? 1 : 0.12, light < 0.55 ? 1 : 0.12, light < 0.55 ? 1 : 0.12);
+      const double step = font * 1.2, first = y0 + cell / 2 - step * (static_cast<double>(lines.size()) - 1) / 2;
+      for (std::size_t k = 0; k < lines.size(); ++k)
+        centred_text(cr, lines[k], x0 + cell / 2, first + step * static_cast<double>(k));
     }
-    cairo_set_font_size(cr, label_font);
-    for (std::int64_t c = 0; c < C && !col_labels.empty(); ++c)  // keys along the top
-      centered(cr, col_labels[static_cast<std::size_t>(c)], mx + (static_cast<double>(c) + 0.5) * cell, my - band / 2.0);
-    for (std::int64_t r = 0; r < R && !row_labels.empty(); ++r)  // queries down the left
-      centered(cr, row_labels[static_cast<std::size_t>(r)], mx - label / 2.0, my + (static_cast<double>(r) + 0.5) * cell);
-    for (std::int64_t r = 0; r < R; ++r)
-      for (std::int64_t c = 0; c < C; ++c) {
-        double x = mx + static_cast<double>(c * cell), y = my + static_cast<double>(r * cell);
-        double value = v[static_cast<std::size_t>((k * R + r) * C + c)];
-        if (value == -INFINITY) {  // masked: left empty, hatched
-          cairo_set_source_rgb(cr, 0.8, 0.8, 0.8);
-          cairo_set_line_width(cr, 1);
-          for (double d = 6; d < 2 * cell; d += 6) {
-            cairo_move_to(cr, x + std::max(0.0, d - cell), y + std::min<double>(d, cell));
-            cairo_line_to(cr, x + std::min<double>(d, cell), y + std::max(0.0, d - cell));
-          }
-          cairo_stroke(cr);
-          continue;
-        }
-        double t = std::clamp((value - options.low) / (options.high - options.low), 0.0, 1.0);
-        cairo_set_source_rgb(cr, 1 - 0.92 * t, 1 - 0.72 * t, 1 - 0.38 * t);  // white to dark blue
-        cairo_rectangle(cr, x, y, cell, cell);
-        cairo_fill(cr);
-        if (options.show_values && value != 0) {  // an exact 0 (a masked weight) stays empty
-          char buf[32];
-          std::snprintf(buf, sizeof buf, "%.2f", value);
-          double ink = t > 0.55 ? 1.0 : 0.15;
-          cairo_set_source_rgb(cr, ink, ink, ink);
-          cairo_set_font_size(cr, std::min(12.0, cell * 0.32));
-          centered(cr, buf, x + cell / 2.0, y + cell / 2.0);
-        }
-      }
-    cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);  // a frame around each map
-    cairo_set_line_width(cr, 1);
-    cairo_rectangle(cr, mx - 0.5, my - 0.5, map_w + 1, map_h + 1);
-    cairo_stroke(cr);
+  cairo_set_font_size(cr, label_font);
+  cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+  for (std::size_t r = 0; r < o.row_labels.size(); ++r) {
+    double w = text_width(cr, o.row_labels[r]);
+    centred_text(cr, o.row_labels[r], left - 6 - w / 2, top + cell * (static_cast<double>(r) + 0.5));
   }
+  for (std::size_t c = 0; c < o.col_labels.size(); ++c) {
+    double x = left + cell * (static_cast<double>(c) + 0.5);
+    if (rotate_cols) {
+      double w = text_width(cr, o.col_labels[c]);
+      centred_text(cr, o.col_labels[c], x, top - 6 - w / 2, -std::numbers::pi / 2);
+    } else {
+      centred_text(cr, o.col_labels[c], x, top - 4 - label_font / 2);
+    }
+  }
+  // The colour bar: the map's colours from hi (top) to lo, with five ticks.
+  const double bar_h = std::max(map_h, 120.0);
+  for (int k = 0; k < 200; ++k) {
+    double t = 1 - (k + 0.5) / 200.0;
+    Rgb rgb = colour(lo + (hi - lo) * t, lo, hi);
+    cairo_set_source_rgb(cr, rgb.r, rgb.g, rgb.b);
+    cairo_rectangle(cr, bar_x, top + bar_h * k / 200.0, bar_w, bar_h / 200.0 + 0.5);
+    cairo_fill(cr);
+  }
+  cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+  cairo_set_line_width(cr, 1);
+  cairo_rectangle(cr, bar_x + 0.5, top + 0.5, bar_w, bar_h);
+  cairo_stroke(cr);
+  for (double t : ticks) {
+    double y = top + bar_h * (hi > lo ? (hi - t) / (hi - lo) : 0.5);
+    cairo_move_to(cr, bar_x + bar_w, y);
+    cairo_line_to(cr, bar_x + bar_w + 4, y);
+    cairo_stroke(cr);
+    std::string s = format_number(t, "", whole_ticks);
+    centred_text(cr, s, bar_x + bar_w + 7 + text_width(cr, s) / 2, y);
+  }
+  if (!o.colorbar_label.empty())
+    centred_text(cr, o.colorbar_label, width - 12, top + bar_h / 2, -std::numbers::pi / 2);
   detail::save_png(path, what, cr, surface.get());
 }
 

@@ -19,3 +19,4 @@
 #include <gradlab/serialize.hpp>
 #include <gradlab/tensor.hpp>
 #include <gradlab/value.hpp>
+#include <gradlab/words.hpp>

@@ -96,6 +96,9 @@ class Tensor : public Handle<TensorNode> {
   Tensor mean(std::int64_t dim, bool keepdim = false) const;
   Tensor max() const;
   Tensor max(std::int64_t dim, bool keepdim = false) const;
+  Tensor var(std::int64_t dim, bool unbiased = true, bool keepdim = false) const;
+  Tensor std() const;
+  Tensor std(std::int64_t dim, bool unbiased = true, bool keepdim = false) const;
   Tensor softmax(std::int64_t dim) const;
   Tensor log_softmax(std::int64_t dim) const;
   Tensor clamp(double low, double high) const;
@@ -202,6 +205,9 @@ Tensor argmax(const Tensor& a, std::int64_t dim, bool keepdim = false);  // indi
 // Variance, with Bessel's correction (divides by n - 1) unless unbiased = false.
 Tensor var(const Tensor& a);  // of all elements, unbiased
 Tensor var(const Tensor& a, std::int64_t dim, bool unbiased = true, bool keepdim = false);
+// Standard deviation: sqrt(var), with the same arguments.
+Tensor std(const Tensor& a);  // of all elements, unbiased
+Tensor std(const Tensor& a, std::int64_t dim, bool unbiased = true, bool keepdim = false);
 // exp(a) / sum(exp(a)) along dim, and its logarithm, computed stably
 // (the largest element is subtracted first, so nothing overflows).
 Tensor softmax(const Tensor& a, std::int64_t dim);
@@ -230,6 +236,21 @@ Tensor gather(const Tensor& a, std::int64_t dim, const Tensor& index);  // out[i
 // j - i <= diagonal. triu(full({L, L}, -inf), 1) is a causal attention mask.
 Tensor triu(const Tensor& a, std::int64_t diagonal = 0);
 Tensor tril(const Tensor& a, std::int64_t diagonal = 0);
+
+// Counting and drawing, outside the graph (src/tensor_sample.cpp).
+// torch.histc and its edges: `bins` equal bins from min to max (both 0: the
+// data's own smallest and largest element; the same number twice: one
+// either side of it). Elements outside [min, max] are not counted; the
+// largest one counts in the last bin. counts is (bins), edges (bins + 1).
+struct Histogram {
+  Tensor counts, edges;
+};
+Histogram histogram(const Tensor& a, std::int64_t bins = 100, double min = 0, double max = 0);
+// Draws num_samples indices from the categories of probs (n), weighted by
+// its (unnormalised, non-negative) numbers, or one row of draws for each
+// row of probs (rows, n). Without replacement an index comes once at most.
+// From gradlab's generator: manual_seed repeats the draws.
+Tensor multinomial(const Tensor& probs, std::int64_t num_samples, bool replacement = false);
 
 std::string to_string(const Shape& shape);  // "[2, 3]"
 // tensor([[1.0000, 2.0000],

@@ -37,7 +37,7 @@ void for_each_module(const Module& root, F f) {
 
 Module::Module(const Module& other)
     : name_(other.name_), training_(other.training_), parameters_(other.parameters_),
-      children_(other.children_) {
+      buffers_(other.buffers_), children_(other.children_) {
   for (auto& [name, child] : children_) ++child->parents_;
 }
 
@@ -48,6 +48,7 @@ Module& Module::operator=(const Module& other) {
   name_ = other.name_;
   training_ = other.training_;
   parameters_ = other.parameters_;
+  buffers_ = other.buffers_;
   children_ = other.children_;
   for (auto& [name, child] : old) --child->parents_;
   // old goes out of scope here; a deep subtree it held alone is freed by
@@ -104,6 +105,14 @@ Parameter Module::register_parameter(const std::string& name, const Tensor& valu
   return p;
 }
 
+Tensor Module::register_buffer(const std::string& name, const Tensor& value) {
+  check_name(name_, "buffer", name);
+  for (auto& [existing, b] : buffers_)
+    if (existing == name) throw std::invalid_argument(name_ + ": buffer '" + name + "' registered twice");
+  buffers_.emplace_back(name, value);
+  return value;
+}
+
 void Module::add_child(const std::string& name, std::shared_ptr<Module> module) {
   check_name(name_, "submodule", name);
   if (!module) throw std::invalid_argument(name_ + ": submodule '" + name + "' is null");
@@ -126,15 +135,23 @@ void Module::add_child(const std::string& name, std::shared_ptr<Module> module) 
 }
 
 std::vector<std::pair<std::string, Tensor>> Module::named_parameters(bool recurse) const {
-  std::vector<std::pair<std::string, Tensor>> out = parameters_;
+  return named_tensors(&Module::parameters_, recurse);
+}
+
+std::vector<std::pair<std::string, Tensor>> Module::named_buffers(bool recurse) const {
+  return named_tensors(&Module::buffers_, recurse);
+}
+
+std::vector<std::pair<std::string, Tensor>> Module::named_tensors(NamedList Module::*list, bool recurse) const {
+  std::vector<std::pair<std::string, Tensor>> out = this->*list;
   if (!recurse) return out;
-  // Depth first, a module's own parameters before its children's, each
-  // child's subtree before the next child. A parameter shared by two
-  // submodules (the same layer used twice) is listed once, under its first
-  // name, as PyTorch does. Paths are spelled out only for the parameters
-  // listed: `path` holds, per module met, its parent's entry and its name.
-  std::unordered_set<const Node*> seen_params;
-  for (auto& [name, p] : out) seen_params.insert(p.node());
+  // Depth first, a module's own tensors before its children's, each child's
+  // subtree before the next child. A tensor shared by two submodules (the
+  // same layer used twice) is listed once, under its first name, as PyTorch
+  // does. Paths are spelled out only for the tensors listed: `path` holds,
+  // per module met, its parent's entry and its name.
+  std::unordered_set<const Node*> seen_tensors;
+  for (auto& [name, t] : out) seen_tensors.insert(t.node());
   struct Entry {
     std::size_t parent;
     const std::string* name;
@@ -146,11 +163,11 @@ std::vector<std::pair<std::string, Tensor>> Module::named_parameters(bool recurs
     auto [m, at] = stack.back();
     stack.pop_back();
     if (!seen_modules.insert(m).second) continue;  // a shared module: listed where met first
-    if (m != this && !m->parameters_.empty()) {
+    if (m != this && !(m->*list).empty()) {
       std::string prefix;
       for (std::size_t e = at; e != 0; e = path[e].parent) prefix.insert(0, *path[e].name + ".");
-      for (auto& [name, p] : m->parameters_)
-        if (seen_params.insert(p.node()).second) out.emplace_back(prefix + name, p);
+      for (auto& [name, t] : m->*list)
+        if (seen_tensors.insert(t.node()).second) out.emplace_back(prefix + name, t);
     }
     for (auto it = m->children_.rbegin(); it != m->children_.rend(); ++it)
       if (!seen_modules.count(it->second.get())) {

@@ -124,13 +124,19 @@ Answers blank_answers() {
   };
   a.softplus_value = [](const gl::Value&) -> gl::Value { throw Todo("softplus as a Value op"); };
   a.softplus_tensor = [](const gl::Tensor&) -> gl::Tensor { throw Todo("softplus as a Tensor op"); };
+  a.whole_step.atoms = [](const Step&) -> Grads { throw Todo("atoms"); };
+  a.whole_step.cross_entropy = [](const gl::Tensor&, const gl::Tensor&) -> gl::Tensor { throw Todo("cross_entropy"); };
+  a.whole_step.batch_norm = [](const gl::Tensor&, const gl::Tensor&, const gl::Tensor&) -> gl::Tensor {
+    throw Todo("batch_norm");
+  };
+  a.whole_step.step_backward = [](const Step&) -> Grads { throw Todo("step_backward"); };
   return a;
 }
 
 Outcome check(const Answers& answers, std::ostream& os, int hint_level, std::vector<int>* tries) {
   std::vector<Exercise> all = exercises_for(answers);
   Outcome outcome;
-  outcome.exercises = static_cast<int>(all.size());
+  outcome.exercises = static_cast<int>(all.size()) + kWholeStepExercises;
   if (tries) tries->resize(all.size(), 0);
   for (std::size_t e = 0; e < all.size(); ++e) {
     int level = tries ? std::max(hint_level, (*tries)[e] + 1) : hint_level;
@@ -139,8 +145,12 @@ Outcome check(const Answers& answers, std::ostream& os, int hint_level, std::vec
     outcome.not_written += r == Result::not_written;
     if (tries) (*tries)[e] = r == Result::fail ? (*tries)[e] + 1 : 0;
   }
+  int whole_step_not_written = 0;
+  outcome.failed += check_whole_step(answers.whole_step, os, static_cast<int>(all.size()) + 1,
+                                     &whole_step_not_written);
+  outcome.not_written += whole_step_not_written;
   if (outcome.failed == 0)
-    os << "\nall " << all.size() << " exercises pass: your gradients match autograd and finite "
+    os << "\nall " << outcome.exercises << " exercises pass: your gradients match autograd and finite "
        << "differences on every shape.\n";
   else if (outcome.not_written == outcome.exercises)
     os << "\nNothing is written yet, so there is nothing to check. To begin, open\n"
@@ -148,7 +158,7 @@ Outcome check(const Answers& answers, std::ostream& os, int hint_level, std::vec
           "your answer (the task is stated in exercises.hpp), and run `make exercise` again.\n"
           "Each exercise is checked as soon as it is written.\n";
   else
-    os << "\n" << outcome.failed - outcome.not_written << " of " << all.size()
+    os << "\n" << outcome.failed - outcome.not_written << " of " << outcome.exercises
        << " exercises FAIL, " << outcome.not_written << " not written yet"
        << (outcome.failed > outcome.not_written ? "; each FAIL has its hint above" : "") << ".\n";
   return outcome;

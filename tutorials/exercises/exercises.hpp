@@ -6,6 +6,7 @@
 // finite differences, on several shapes and random numbers, so an answer
 // must work for any size. Matrices are row-major vectors: A (N, K) holds
 // A[i,k] at A[i * K + k].
+// Exercises 7-10, a whole training step at tensor level, are in whole_step.hpp.
 #pragma once
 
 #include <cstddef>
@@ -17,6 +18,8 @@
 
 #include <gradlab/tensor.hpp>
 #include <gradlab/value.hpp>
+
+#include "whole_step.hpp"
 
 namespace exercises {
 
@@ -66,6 +69,7 @@ struct Answers {
   Matmul matmul;
   ValueOp softplus_value;
   TensorOp softplus_tensor;
+  WholeStep whole_step;  // exercises 7-10
 };
 
 // Thrown by an exercise not written yet.

@@ -94,6 +94,7 @@ Answers solutions() {
   };
   a.softplus_value = [](const gl::Value& x) { return softplus(x); };
   a.softplus_tensor = [](const gl::Tensor& x) { return softplus(x); };
+  a.whole_step = whole_step_solutions();
   return a;
 }
 

@@ -32,6 +32,7 @@ Answers wrong_answers() {
     return d;
   };
   a.softplus_value = [](const gl::Value& x) { return softplus_forgetting_out_grad(x); };
+  a.whole_step = whole_step_wrong_answers();
   return a;
 }
 

@@ -40,6 +40,18 @@ Tensor dropout2d(const Tensor& x, double p, bool training = true);
 Tensor layer_norm(const Tensor& x, std::int64_t normalized_dims, const Tensor& w,
                   const Tensor& b, double eps = 1e-5);
 
+// Batch normalisation of x (N, C) or (N, C, *) per channel C, with
+// PyTorch's formulas. training: the batch's mean and biased variance over
+// every dim but C normalise x, and the running statistics (C), when given,
+// move towards the batch's: r = (1 - momentum) r + momentum batch, with the
+// unbiased variance (n / (n - 1)). Otherwise running_mean and running_var
+// normalise. Then * weight + bias (C), when given. An empty tensor (Tensor())
+// stands for "none". The statistics are taken over (rows, C) with C last, so
+// 1-d and 2-d batch norm share them.
+Tensor batch_norm(const Tensor& x, const Tensor& running_mean, const Tensor& running_var,
+                  const Tensor& weight = {}, const Tensor& bias = {}, bool training = false,
+                  double momentum = 0.1, double eps = 1e-5);
+
 // Rows of `weight` (V, D) picked by the whole numbers in `index` (any
 // shape): the result has shape index.shape + [D].
 Tensor embedding(const Tensor& index, const Tensor& weight);

@@ -124,6 +124,41 @@ class LayerNorm : public Module {
   double eps_;
 };
 
+// Batch normalisation (functional::batch_norm) as a module: weight starts at
+// 1, bias at 0 (with affine), running_mean at 0 and running_var at 1 (with
+// track_running_stats). train(): batch statistics, which also update the
+// running ones; eval(): the running statistics (the batch's without them).
+// The running statistics are buffers (named_buffers), as in PyTorch.
+// BatchNormBase holds it all; each subclass only says which inputs it takes.
+class BatchNormBase : public Module {
+ public:
+  Tensor forward(const Tensor& x) override;
+  std::string extra_repr() const override;
+  Parameter weight, bias;                               // empty without affine
+  Tensor running_mean, running_var, num_batches_tracked;  // empty without tracking
+
+ protected:
+  BatchNormBase(const char* name, std::int64_t num_features, double eps, double momentum, bool affine,
+                bool track_running_stats);
+  // Throws std::invalid_argument unless x is an input this layer takes.
+  virtual void check_input(const Tensor& x) const = 0;
+
+ private:
+  std::int64_t num_features_;
+  double eps_, momentum_;
+};
+
+// Over (N, C) or (N, C, L) inputs.
+class BatchNorm1d : public BatchNormBase {
+ public:
+  explicit BatchNorm1d(std::int64_t num_features, double eps = 1e-5, double momentum = 0.1,
+                       bool affine = true, bool track_running_stats = true)
+      : BatchNormBase("BatchNorm1d", num_features, eps, momentum, affine, track_running_stats) {}
+
+ protected:
+  void check_input(const Tensor& x) const override;
+};
+
 // A table of num_embeddings vectors of embedding_dim numbers, N(0, 1) at
 // first; forward(index) picks rows by the whole numbers in index.
 class Embedding : public Module {

@@ -37,6 +37,9 @@ class Module {
     return children_;
   }
   std::int64_t num_parameters() const;  // numbers to learn, over the whole tree
+  // State that is not learned but belongs to the model (BatchNorm's running
+  // statistics), named like the parameters: save them beside those.
+  std::vector<std::pair<std::string, Tensor>> named_buffers(bool recurse = true) const;
 
   void zero_grad();                  // every parameter's gradient to 0
   void train(bool on = true);        // this module and every submodule
@@ -59,6 +62,8 @@ class Module {
   // every path "fc1.weight" names one tensor. The same holds for
   // register_module, which also refuses a module that would contain itself.
   Parameter register_parameter(const std::string& name, const Tensor& value);
+  // Keeps `value` (the same tensor, not a copy) under `name` as a buffer.
+  Tensor register_buffer(const std::string& name, const Tensor& value);
   template <class M>
   std::shared_ptr<M> register_module(const std::string& name, std::shared_ptr<M> module) {
     add_child(name, module);
@@ -66,11 +71,15 @@ class Module {
   }
 
  private:
+  using NamedList = std::vector<std::pair<std::string, Tensor>>;
   void add_child(const std::string& name, std::shared_ptr<Module> module);
+  // named_parameters and named_buffers: one walk of the tree over either list.
+  NamedList named_tensors(NamedList Module::*list, bool recurse) const;
 
   std::string name_;
   bool training_ = true;
   std::vector<std::pair<std::string, Tensor>> parameters_;
+  std::vector<std::pair<std::string, Tensor>> buffers_;
   std::vector<std::pair<std::string, std::shared_ptr<Module>>> children_;
   std::size_t parents_ = 0;  // times registered as a submodule: 0 means no module contains it
 };

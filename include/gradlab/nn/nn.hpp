@@ -7,6 +7,7 @@
 #include <gradlab/nn/container.hpp>
 #include <gradlab/nn/functional.hpp>
 #include <gradlab/nn/init.hpp>
+#include <gradlab/nn/layer_stats.hpp>
 #include <gradlab/nn/layers.hpp>
 #include <gradlab/nn/loss.hpp>
 #include <gradlab/nn/module.hpp>

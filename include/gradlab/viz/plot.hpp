@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 // Small PNG charts for training runs, drawn with cairo: a line chart (loss and
 // accuracy curves), a 2-d decision-boundary map with the data points on top,
-// a grid of small images (digits) with captions, and heat maps of matrices
-// (attention weights). Not a plotting library:
-// just the pictures the course needs.
+// a grid of small images (digits) with captions, heat maps of matrices side
+// by side (attention weights), a scatter of labelled points and a heat map
+// with a number or label in each cell. Not a plotting library: just the
+// pictures the course needs.
 #pragma once
 
 #include <functional>
@@ -76,7 +77,7 @@ void plot_images(const std::string& path, const Tensor& images,
                  const std::vector<std::string>& captions = {},
                  const ImageGridOptions& options = {});
 
-struct HeatmapOptions {
+struct HeatmapGridOptions {
   std::string title;
   int columns = 4;           // maps per row of the picture
   int cell = 36;             // pixels per matrix element, in [4, 200]
@@ -93,6 +94,43 @@ struct HeatmapOptions {
 // high, and std::runtime_error naming the path as plot_lines.
 void plot_heatmaps(const std::string& path, const Tensor& maps, const std::vector<std::string>& titles = {},
                    const std::vector<std::string>& row_labels = {},
-                   const std::vector<std::string>& col_labels = {}, const HeatmapOptions& options = {});
+                   const std::vector<std::string>& col_labels = {}, const HeatmapGridOptions& options = {});
+
+struct ScatterPlotOptions {
+  std::string title;
+  std::string x_label;
+  std::string y_label;
+  int width = 600;
+  int height = 600;
+};
+
+// Writes a scatter plot: point i at (x[i], y[i]), drawn as a disc with
+// labels[i] written on it (a letter, a word; labels may be empty: plain
+// dots). Throws std::invalid_argument for no points, x/y/labels of different
+// lengths, non-finite coordinates or a bad size; std::runtime_error naming
+// the path as plot_lines.
+void plot_scatter(const std::string& path, const std::vector<double>& x, const std::vector<double>& y,
+                  const std::vector<std::string>& labels = {}, const ScatterPlotOptions& options = {});
+
+struct HeatmapOptions {
+  std::string title;
+  std::vector<std::string> row_labels;   // one per row, or none
+  std::vector<std::string> col_labels;   // one per column, or none
+  // One text per cell, row-major ("\n" starts a second line); none: the
+  // cell's number is written instead.
+  std::vector<std::string> cell_labels;
+  bool show_values = true;  // the number too, on a line under the cell's label
+  std::string value_format;  // printf format of the numbers; "" chooses: whole numbers plain, else 3 digits
+  std::string colorbar_label;
+  int cell_size = 0;  // pixels per cell; 0 fits the map into about 900 pixels
+};
+
+// Writes a heat map of values (R, C): cell (r, c) coloured by its number
+// (white to blue; blue-white-red when the numbers have both signs), with its
+// text on it when the cells are big enough, row and column labels and a
+// colour bar. Throws std::invalid_argument for a shape that is not (R, C),
+// non-finite values, label counts that do not match, or a picture over
+// 10000 pixels; std::runtime_error naming the path as plot_lines.
+void plot_heatmap(const std::string& path, const Tensor& values, const HeatmapOptions& options = {});
 
 }  // namespace gradlab::viz
