@@ -81,8 +81,10 @@ BOOST_AUTO_TEST_CASE(normalises_each_channel_to_mean_0_and_variance_1) {
   gl::nn::BatchNorm1d bn(6);
   Tensor x = gl::randn({64, 6}) * 5.0 + 3.0;
   Tensor y = bn(x);
-  for (double m : y.mean(0).data()) BOOST_TEST(std::abs(m) < 1e-12);
-  for (double v : gl::var(y, 0, false).data()) BOOST_TEST(v == 1.0, boost::test_tools::tolerance(1e-5));
+  // Named, so that the numbers live through the loops.
+  Tensor means = y.mean(0), variances = gl::var(y, 0, false);
+  for (double m : means.data()) BOOST_TEST(std::abs(m) < 1e-12);
+  for (double v : variances.data()) BOOST_TEST(v == 1.0, boost::test_tools::tolerance(1e-5));
   // Without running statistics, evaluation normalises by the batch too.
   gl::nn::BatchNorm1d plain(6, 1e-5, 0.1, /*affine=*/false, /*track_running_stats=*/false);
   plain.eval();
