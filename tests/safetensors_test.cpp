@@ -27,6 +27,7 @@ using gl::Tensor;
 using gl::testing::error_of;
 using gl::testing::TempDir;
 using gl::testing::read_bytes;
+using gl::testing::same_bits;
 using gl::testing::write_bytes;
 
 namespace {
@@ -40,10 +41,6 @@ std::string f64(double x) { return le(std::bit_cast<std::uint64_t>(x), 8); }
 // A file as the specification lays it out: header length, header, data.
 std::string file_of(const std::string& header, const std::string& data) {
   return le(header.size(), 8) + header + data;
-}
-bool same_bits(const Tensor& a, const Tensor& b) {
-  return a.shape() == b.shape() &&
-         std::memcmp(a.data().data(), b.data().data(), a.data().size() * sizeof(double)) == 0;
 }
 
 }  // namespace

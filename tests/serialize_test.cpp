@@ -22,15 +22,12 @@ using gl::Tensor;
 using gl::testing::error_of;
 using gl::testing::TempDir;
 using gl::testing::read_bytes;
+using gl::testing::same_bits;
 using gl::testing::write_bytes;
 
 namespace {
 
 
-bool same_bits(const Tensor& a, const Tensor& b) {
-  return a.shape() == b.shape() &&
-         std::memcmp(a.data().data(), b.data().data(), a.data().size() * sizeof(double)) == 0;
-}
 
 // Awkward numbers on purpose: -0, a subnormal, infinities, a NaN with a payload.
 NamedTensors model() {

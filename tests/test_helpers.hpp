@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <exception>
 #include <fcntl.h>
 #include <fstream>
@@ -101,6 +102,14 @@ struct TempDir {
   TempDir& operator=(const TempDir&) = delete;
   std::string file(const std::string& name) const { return (path / name).string(); }
 };
+
+// Whether two tensors hold the same shape and the same bits (NaN payloads,
+// -0 included); an empty tensor's data may be null, which memcmp must not see.
+inline bool same_bits(const Tensor& a, const Tensor& b) {
+  return a.shape() == b.shape() && a.data().size() == b.data().size() &&
+         (a.data().empty() ||
+          std::memcmp(a.data().data(), b.data().data(), a.data().size() * sizeof(double)) == 0);
+}
 
 // A whole file's bytes, and a file made of given bytes.
 inline std::string read_bytes(const std::string& path) {
