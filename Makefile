@@ -1,12 +1,13 @@
 # SPDX-License-Identifier: MIT
 # The two commands (and a few more). Each installs what is missing first.
 #   make demo      build and run the main demo; pictures go to out/
-#   make test      build and run every test, then again under ASan+UBSan,
-#                  the thread tests under TSan, then the fuzzers (about 3 min)
+#   make test      build and run every test, then again under ASan+UBSan
+#                  (one clang build that also holds the fuzzers), the thread
+#                  tests under TSan, then the fuzzers (2.5 min of fuzzing)
 #   make bench     build and run the benchmarks in bench/
-#   make fuzz      only the fuzzing (FUZZ_SECONDS=60 for the parser,
-#                  FILE_FUZZ_SECONDS=30 for each file reader,
-#                  TENSOR_FUZZ_SECONDS=30 for the tensor op chains)
+#   make fuzz      only the fuzzing (FUZZ_SECONDS=30 for the parser,
+#                  FILE_FUZZ_SECONDS=20 for each file reader,
+#                  TENSOR_FUZZ_SECONDS=20 for the tensor op chains)
 #   make tutorial N=3   build it quietly, then step through tutorial 03 (Enter, b, q)
 #   make exercise  build it quietly, then check your answers in tutorials/exercises/
 #   make data      fetch the MNIST digits that tutorials 10 and 11 train on,
@@ -15,10 +16,9 @@ JOBS  ?= $(shell nproc)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 TSAN_BUILD ?= build-tsan
-FUZZ_BUILD ?= build-fuzz
-FUZZ_SECONDS ?= 60
-FILE_FUZZ_SECONDS ?= 30
-TENSOR_FUZZ_SECONDS ?= 30
+FUZZ_SECONDS ?= 30
+FILE_FUZZ_SECONDS ?= 20
+TENSOR_FUZZ_SECONDS ?= 20
 SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
   LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
@@ -44,13 +44,19 @@ demo: build
 test: test-release test-asan test-tsan fuzz
 
 test-release: build
-	ctest --test-dir $(BUILD) --output-on-failure
+	ctest --test-dir $(BUILD) -j $(JOBS) --output-on-failure
+
+# The sanitized build: clang with AddressSanitizer (and LeakSanitizer) and
+# UBSan, compiled once for the tests, the course and the fuzzers alike.
+ASAN_CONFIGURE = cmake -S . -B $(ASAN_BUILD) -DCMAKE_CXX_COMPILER=clang++ \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGRADLAB_SANITIZE=ON -DGRADLAB_FUZZ=ON \
+  -DGRADLAB_BUILD_BENCH=OFF -DGRADLAB_BUILD_TUTORIALS=ON
+FUZZERS = expression_fuzz model_file_fuzz checkpoint_fuzz mnist_fuzz safetensors_fuzz tensor_ops_fuzz
 
 test-asan: deps
-	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGRADLAB_SANITIZE=ON \
-	  -DGRADLAB_BUILD_BENCH=OFF -DGRADLAB_BUILD_TUTORIALS=ON
+	$(ASAN_CONFIGURE)
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
-	$(SANITIZER_ENV) ctest --test-dir $(ASAN_BUILD) --output-on-failure
+	$(SANITIZER_ENV) ctest --test-dir $(ASAN_BUILD) -j $(JOBS) --output-on-failure
 
 # ThreadSanitizer over the tests that run threads: the node pool (blocks
 # freed on other threads) and grad mode (per thread). Only those two targets.
@@ -63,30 +69,27 @@ test-tsan: deps
 	  --output-on-failure
 
 fuzz: deps
-	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	  -DGRADLAB_FUZZ=ON -DGRADLAB_SANITIZE=ON -DGRADLAB_BUILD_TESTS=OFF -DGRADLAB_BUILD_VIZ=OFF \
-	  -DGRADLAB_BUILD_TUTORIALS=OFF -DGRADLAB_BUILD_BENCH=OFF -DGRADLAB_BUILD_TOOLS=OFF
-	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target expression_fuzz model_file_fuzz checkpoint_fuzz mnist_fuzz safetensors_fuzz \
-	  tensor_ops_fuzz
-	mkdir -p $(FUZZ_BUILD)/corpus $(FUZZ_BUILD)/model_corpus $(FUZZ_BUILD)/checkpoint_corpus $(FUZZ_BUILD)/mnist_corpus \
-	  $(FUZZ_BUILD)/safetensors_corpus
-	$(SANITIZER_ENV) $(FUZZ_BUILD)/expression_fuzz -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
-	  -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 $(FUZZ_BUILD)/corpus tests/fuzz/corpus
+	$(ASAN_CONFIGURE)
+	cmake --build $(ASAN_BUILD) -j $(JOBS) --target $(FUZZERS)
+	mkdir -p $(ASAN_BUILD)/corpus $(ASAN_BUILD)/model_corpus $(ASAN_BUILD)/checkpoint_corpus $(ASAN_BUILD)/mnist_corpus \
+	  $(ASAN_BUILD)/safetensors_corpus
+	$(SANITIZER_ENV) $(ASAN_BUILD)/expression_fuzz -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+	  -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 $(ASAN_BUILD)/corpus tests/fuzz/corpus
 	@echo "fuzz: expression parser ran $(FUZZ_SECONDS) s with no crash, hang or sanitizer report"
-	$(SANITIZER_ENV) $(FUZZ_BUILD)/model_file_fuzz -max_total_time=$(FILE_FUZZ_SECONDS) -timeout=10 \
-	  -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 $(FUZZ_BUILD)/model_corpus tests/fuzz/model_corpus
-	$(SANITIZER_ENV) $(FUZZ_BUILD)/checkpoint_fuzz -max_total_time=$(FILE_FUZZ_SECONDS) -timeout=10 \
-	  -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 $(FUZZ_BUILD)/checkpoint_corpus \
+	$(SANITIZER_ENV) $(ASAN_BUILD)/model_file_fuzz -max_total_time=$(FILE_FUZZ_SECONDS) -timeout=10 \
+	  -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 $(ASAN_BUILD)/model_corpus tests/fuzz/model_corpus
+	$(SANITIZER_ENV) $(ASAN_BUILD)/checkpoint_fuzz -max_total_time=$(FILE_FUZZ_SECONDS) -timeout=10 \
+	  -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 $(ASAN_BUILD)/checkpoint_corpus \
 	  tests/fuzz/checkpoint_corpus
-	$(SANITIZER_ENV) $(FUZZ_BUILD)/mnist_fuzz -max_total_time=$(FILE_FUZZ_SECONDS) -timeout=10 \
-	  -rss_limit_mb=2048 -max_len=16384 -print_final_stats=1 $(FUZZ_BUILD)/mnist_corpus tests/fuzz/mnist_corpus
-	$(SANITIZER_ENV) $(FUZZ_BUILD)/safetensors_fuzz -max_total_time=$(FILE_FUZZ_SECONDS) -timeout=10 \
-	  -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 $(FUZZ_BUILD)/safetensors_corpus \
+	$(SANITIZER_ENV) $(ASAN_BUILD)/mnist_fuzz -max_total_time=$(FILE_FUZZ_SECONDS) -timeout=10 \
+	  -rss_limit_mb=2048 -max_len=16384 -print_final_stats=1 $(ASAN_BUILD)/mnist_corpus tests/fuzz/mnist_corpus
+	$(SANITIZER_ENV) $(ASAN_BUILD)/safetensors_fuzz -max_total_time=$(FILE_FUZZ_SECONDS) -timeout=10 \
+	  -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 $(ASAN_BUILD)/safetensors_corpus \
 	  tests/fuzz/safetensors_corpus
 	@echo "fuzz: model-file, checkpoint, MNIST and safetensors readers ran $(FILE_FUZZ_SECONDS) s each with no crash, hang or sanitizer report"
-	mkdir -p $(FUZZ_BUILD)/tensor_ops_corpus
-	$(SANITIZER_ENV) $(FUZZ_BUILD)/tensor_ops_fuzz -max_total_time=$(TENSOR_FUZZ_SECONDS) -timeout=10 \
-	  -rss_limit_mb=2048 -max_len=512 -print_final_stats=1 $(FUZZ_BUILD)/tensor_ops_corpus tests/fuzz/tensor_ops_corpus
+	mkdir -p $(ASAN_BUILD)/tensor_ops_corpus
+	$(SANITIZER_ENV) $(ASAN_BUILD)/tensor_ops_fuzz -max_total_time=$(TENSOR_FUZZ_SECONDS) -timeout=10 \
+	  -rss_limit_mb=2048 -max_len=512 -print_final_stats=1 $(ASAN_BUILD)/tensor_ops_corpus tests/fuzz/tensor_ops_corpus
 	@echo "fuzz: tensor op chains ran $(TENSOR_FUZZ_SECONDS) s with no crash, leak or sanitizer report"
 
 bench: build
@@ -116,4 +119,4 @@ exercise: deps
 	   echo "(keep going: edit tutorials/exercises/my_gradients.cpp, then make exercise)"; exit 1; fi
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD) out
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) out
