@@ -71,4 +71,8 @@ void DataLoader::iterator::load() {
   batch_ = Batch{index_select(loader_->inputs_, 0, index), index_select(loader_->targets_, 0, index)};
 }
 
+std::unique_ptr<DataLoader> make_data_loader(Tensor inputs, Tensor targets, const DataLoaderOptions& options) {
+  return std::make_unique<DataLoader>(std::move(inputs), std::move(targets), options);
+}
+
 }  // namespace gradlab

@@ -20,6 +20,16 @@ NamedTensors state_of(const nn::Module& module) {
 
 void save(const nn::Module& module, const std::string& path) { save(path, state_of(module)); }
 void load(nn::Module& module, const std::string& path) { load(path, state_of(module)); }
+void save(const std::shared_ptr<nn::Module>& module, const std::string& path) {
+  if (!module) throw std::invalid_argument("save: the module is null ('" + path + "' not written)");
+  save(*module, path);
+}
+
+void load(const std::shared_ptr<nn::Module>& module, const std::string& path) {
+  if (!module) throw std::invalid_argument("load: the module is null ('" + path + "' not read)");
+  load(*module, path);
+}
+
 void save(const optim::Optimizer& optimizer, const std::string& path) { save(path, optimizer.named_state()); }
 
 void load(optim::Optimizer& optimizer, const std::string& path) {

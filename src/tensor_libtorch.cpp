@@ -8,6 +8,7 @@
 
 #include <gradlab/nn/functional.hpp>
 
+#include <cmath>
 #include <stdexcept>
 
 #include "tensor_internal.hpp"
@@ -72,6 +73,13 @@ Tensor rand(const Shape& shape, const TensorOptions& options) { return with(rand
 Tensor tensor(std::vector<double> data, Shape shape, const TensorOptions& options) {
   return with(tensor(std::move(data), std::move(shape)), options);
 }
+bool allclose(const Tensor& a, const Tensor& b, double rtol, double atol) {
+  if (a.shape() != b.shape()) return false;
+  for (std::size_t i = 0; i < a.data().size(); ++i)
+    if (!(std::abs(a.data()[i] - b.data()[i]) <= atol + rtol * std::abs(b.data()[i]))) return false;
+  return true;
+}
+
 Tensor zeros_like(const Tensor& a, const TensorOptions& options) { return zeros(a.shape(), options); }
 Tensor ones_like(const Tensor& a, const TensorOptions& options) { return ones(a.shape(), options); }
 Tensor randn_like(const Tensor& a, const TensorOptions& options) { return randn(a.shape(), options); }

@@ -53,6 +53,9 @@ BOOST_AUTO_TEST_CASE(batches_in_order) {
   BOOST_TEST((epoch(whole, &sizes) == std::vector<double>{0, 1, 2, 3, 4, 5, 6, 7}));
   BOOST_TEST((sizes == std::vector<std::int64_t>{4, 4}));
   BOOST_TEST(whole.size() == 2u);
+  auto pointer = gl::make_data_loader(inputs(), targets(), gl::DataLoaderOptions().batch_size(5));
+  BOOST_TEST((epoch(*pointer, &sizes) == std::vector<double>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
+  BOOST_TEST(pointer->size() == 2u);
 }
 
 BOOST_AUTO_TEST_CASE(shuffled_by_its_seed) {

@@ -54,6 +54,10 @@ BOOST_AUTO_TEST_CASE(members_spell_what_gradlab_already_does) {
   BOOST_TEST(a.defined());
   BOOST_TEST(!Tensor().defined());
   BOOST_TEST(gl::zeros({}).defined());  // a scalar is defined
+  BOOST_TEST(gl::allclose(a, a + 1e-9));
+  BOOST_TEST(!gl::allclose(a, a + 1e-3));
+  BOOST_TEST(!gl::allclose(a, a.view({3, 2})));  // shapes differ
+  BOOST_TEST(!gl::allclose(gl::tensor({std::nan("")}), gl::tensor({std::nan("")})));
   // norm is in the graph: d|x|/dx = x / |x|.
   check("norm", [](const std::vector<Tensor>& x) { return x[0].norm(); }, {gl::tensor({{1.0, -2.0}, {0.5, 3.0}})});
 }

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include <gradlab/tensor.hpp>
@@ -75,5 +76,10 @@ class DataLoader {
   std::vector<std::int64_t> order_;
   std::uint64_t state_;  // the loader's own generator (splitmix64)
 };
+
+// LibTorch's spelling, a loader behind a pointer:
+//   auto loader = make_data_loader(images, labels, DataLoaderOptions().batch_size(64));
+//   for (auto& batch : *loader) ...
+std::unique_ptr<DataLoader> make_data_loader(Tensor inputs, Tensor targets, const DataLoaderOptions& options);
 
 }  // namespace gradlab

@@ -8,6 +8,7 @@
 // both in one file.)
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include <gradlab/nn/module.hpp>
@@ -18,6 +19,9 @@ namespace gradlab {
 
 void save(const nn::Module& module, const std::string& path);
 void load(nn::Module& module, const std::string& path);
+// The same through a pointer, as LibTorch programs hold their models.
+void save(const std::shared_ptr<nn::Module>& module, const std::string& path);
+void load(const std::shared_ptr<nn::Module>& module, const std::string& path);
 void save(const optim::Optimizer& optimizer, const std::string& path);
 void load(optim::Optimizer& optimizer, const std::string& path);
 

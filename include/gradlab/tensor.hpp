@@ -222,6 +222,9 @@ template <std::integral I>
 Tensor randn(I n, const TensorOptions& options = {}) { return randn(Shape{static_cast<std::int64_t>(n)}, options); }
 template <std::integral I>
 Tensor rand(I n, const TensorOptions& options = {}) { return rand(Shape{static_cast<std::int64_t>(n)}, options); }
+// Whether a and b have the same shape and |a - b| <= atol + rtol |b|
+// everywhere (NaN equals nothing), as torch::allclose.
+bool allclose(const Tensor& a, const Tensor& b, double rtol = 1e-5, double atol = 1e-8);
 // New tensors of a's shape (not in a's graph).
 Tensor zeros_like(const Tensor& a, const TensorOptions& options = {});
 Tensor ones_like(const Tensor& a, const TensorOptions& options = {});

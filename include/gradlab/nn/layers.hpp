@@ -16,6 +16,7 @@ namespace gradlab::nn {
 // [-1/sqrt(in), 1/sqrt(in)] (PyTorch's Kaiming-uniform with a = sqrt(5)).
 class Linear : public Module {
  public:
+  Linear* operator->() { return this; }
   Linear(std::int64_t in_features, std::int64_t out_features, bool bias = true);
   explicit Linear(const LinearOptions& o) : Linear(o.in_features(), o.out_features(), o.bias()) {}
   Tensor forward(Tensor x) override;
@@ -27,6 +28,7 @@ class Linear : public Module {
 // [-1/sqrt(fan_in), 1/sqrt(fan_in)], fan_in = in * k * k.
 class Conv2d : public Module {
  public:
+  Conv2d* operator->() { return this; }
   Conv2d(std::int64_t in_channels, std::int64_t out_channels, std::int64_t kernel_size,
          std::int64_t stride = 1, std::int64_t padding = 0, bool bias = true);
   explicit Conv2d(const Conv2dOptions& o)
@@ -122,6 +124,7 @@ class Dropout2d : public Dropout {
 // bias at 0.
 class LayerNorm : public Module {
  public:
+  LayerNorm* operator->() { return this; }
   explicit LayerNorm(Shape normalized_shape, double eps = 1e-5);
   Tensor forward(Tensor x) override;
   std::string extra_repr() const override;
@@ -159,6 +162,7 @@ class BatchNormBase : public Module {
 // Over (N, C) or (N, C, L) inputs.
 class BatchNorm1d : public BatchNormBase {
  public:
+  BatchNorm1d* operator->() { return this; }
   explicit BatchNorm1d(std::int64_t num_features, double eps = 1e-5, double momentum = 0.1,
                        bool affine = true, bool track_running_stats = true)
       : BatchNormBase("BatchNorm1d", num_features, eps, momentum, affine, track_running_stats) {}
@@ -173,6 +177,7 @@ class BatchNorm1d : public BatchNormBase {
 // N, H and W (a DCGAN's layers).
 class BatchNorm2d : public BatchNormBase {
  public:
+  BatchNorm2d* operator->() { return this; }
   explicit BatchNorm2d(std::int64_t num_features, double eps = 1e-5, double momentum = 0.1,
                        bool affine = true, bool track_running_stats = true)
       : BatchNormBase("BatchNorm2d", num_features, eps, momentum, affine, track_running_stats) {}
@@ -188,6 +193,7 @@ class BatchNorm2d : public BatchNormBase {
 // [-1/sqrt(fan_in), 1/sqrt(fan_in)], fan_in = out * k * k, as PyTorch's.
 class ConvTranspose2d : public Module {
  public:
+  ConvTranspose2d* operator->() { return this; }
   explicit ConvTranspose2d(const ConvTranspose2dOptions& options);
   ConvTranspose2d(std::int64_t in_channels, std::int64_t out_channels, std::int64_t kernel_size,
                   std::int64_t stride = 1, std::int64_t padding = 0, std::int64_t output_padding = 0,
@@ -206,6 +212,7 @@ class ConvTranspose2d : public Module {
 // first; forward(index) picks rows by the whole numbers in index.
 class Embedding : public Module {
  public:
+  Embedding* operator->() { return this; }
   Embedding(std::int64_t num_embeddings, std::int64_t embedding_dim);
   Tensor forward(Tensor index) override { return functional::embedding(index, weight); }
   std::string extra_repr() const override;

@@ -32,6 +32,11 @@ class Module {
   // it (a Tensor is a handle: the copy shares the node).
   virtual Tensor forward(Tensor input);
   Tensor operator()(const Tensor& input) { return forward(input); }
+  // LibTorch holds modules through pointers (fc1->forward(x)); a gradlab
+  // module is a value that answers `->` too, so that spelling ports. The
+  // layers with parameters return themselves (fc1->weight).
+  Module* operator->() { return this; }
+  const Module* operator->() const { return this; }
 
   // Parameters of this module, then of its submodules in registration
   // order, named by their path: "0.weight", "fc1.bias".
