@@ -89,7 +89,8 @@ class Module {
   // A module held by value as a data member of this module, registered in
   // place (not copied, not owned): train()/eval(), parameters() and printing
   // reach the member itself. `member` must be a data member of this module
-  // (a copy of this module then registers its own copy of the member).
+  // (a copy of this module then registers its own copy of the member; so a
+  // module is copied as the class it is, never sliced to a base class).
   template <class M>
     requires std::derived_from<M, Module>
   M& register_module(const std::string& name, M& member) {
