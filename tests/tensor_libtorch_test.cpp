@@ -60,6 +60,9 @@ BOOST_AUTO_TEST_CASE(members_spell_what_gradlab_already_does) {
   BOOST_TEST(!gl::allclose(gl::tensor({std::nan("")}), gl::tensor({std::nan("")})));
   // norm is in the graph: d|x|/dx = x / |x|.
   check("norm", [](const std::vector<Tensor>& x) { return x[0].norm(); }, {gl::tensor({{1.0, -2.0}, {0.5, 3.0}})});
+  Tensor origin = gl::zeros(2).requires_grad_();
+  origin.norm().backward();
+  BOOST_TEST(std::isnan(origin.grad()[0].item()));  // as documented: sqrt's derivative at 0 times 0
 }
 
 BOOST_AUTO_TEST_CASE(compound_assignment_rebinds_the_handle_as_values_does) {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // mnist_libtorch.cpp ported to gradlab: the LibTorch program with its
 // include line changed, the data read by load_mnist and DataLoader, and
-// nothing else (count: scripts/count-libtorch-port.sh). Trains the CNN on
+// nothing else (count: scripts/libtorch-port.sh). Trains the CNN on
 // the 8,000 training digits and tests on the rest (ctest: libtorch_mnist).
 #include <gradlab/gradlab.hpp>
 #include <gradlab/torch_compat.hpp>

@@ -2,7 +2,7 @@
 // A small MNIST program as a LibTorch user writes it (LibTorch 1.13), kept
 // beside its gradlab port (mnist.cpp) so that the two can be diffed:
 //   diff tests/libtorch_port/mnist_libtorch.cpp tests/libtorch_port/mnist.cpp
-// Not built with gradlab; scripts/check-libtorch-port.sh compiles it against
+// Not built with gradlab; scripts/libtorch-port.sh --compile compiles it against
 // Debian's libtorch-dev to show that it is LibTorch as LibTorch takes it.
 #include <torch/torch.h>
 
