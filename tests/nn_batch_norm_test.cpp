@@ -62,6 +62,37 @@ BOOST_AUTO_TEST_CASE(batch_norm_1d_computes_what_pytorch_computes) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(batch_norm_2d_computes_what_pytorch_computes) {
+  // tests/fixtures/make_libtorch_port.py: BatchNorm2d(4, momentum=0.2) on (3, 4, 2, 3).
+  auto f = gradlab::testing::read_fixture(GRADLAB_FIXTURES "/libtorch_port.txt");
+  gl::nn::BatchNorm2d bn(gl::nn::BatchNorm2dOptions(4).momentum(0.2));
+  bn.weight.data() = f["bn2d_weight"].data();
+  bn.bias.data() = f["bn2d_bias"].data();
+  Tensor x1 = f["bn2d_x1"].detach().requires_grad_();
+  Tensor y = bn(x1);
+  same(y, f["bn2d_train_y"]);
+  (y * f["bn2d_g"]).sum().backward();
+  same(x1.grad(), f["bn2d_train_dx"]);
+  same(bn.weight.grad(), f["bn2d_train_dweight"]);
+  same(bn.bias.grad(), f["bn2d_train_dbias"]);
+  bn(f["bn2d_x2"]);
+  same(bn.running_mean, f["bn2d_running_mean"]);
+  same(bn.running_var, f["bn2d_running_var"]);
+  bn.eval();
+  same(bn(x1), f["bn2d_eval_y"]);
+  gl::manual_seed(12);
+  check("BatchNorm2d training", [&bn](auto& t) {
+    bn.train();
+    return weigh(gl::nn::functional::batch_norm(t[0], {}, {}, t[1], t[2], true));
+  }, {gl::randn({2, 3, 2, 2}), gl::randn({3}), gl::randn({3})});
+  std::ostringstream printed;
+  printed << gl::nn::BatchNorm2d(128);
+  BOOST_TEST(printed.str() == "BatchNorm2d(128, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)");
+  BOOST_TEST(error_of([&] { bn(gl::ones({4, 4})); }) ==
+             "BatchNorm2d: expected a 4-d (N, C, H, W) input, got shape [4, 4]");
+  BOOST_TEST(bn.named_buffers().size() == 3u);  // saved and loaded with the parameters (save_load_test)
+}
+
 BOOST_AUTO_TEST_CASE(batch_norm_gradients_against_finite_differences) {
   gl::manual_seed(11);
   Tensor x = gl::randn({5, 4}) * 2.0 + 1.0, w = gl::randn({4}), b = gl::randn({4});

@@ -32,12 +32,103 @@ struct TwoLayer : nn::Module {
     fc1 = register_module("fc1", std::make_shared<nn::Linear>(3, 4));
     fc2 = register_module("fc2", std::make_shared<nn::Linear>(4, 2, false));
   }
-  Tensor forward(const Tensor& x) override { return fc2->forward(gl::tanh(fc1->forward(x))); }
+  Tensor forward(Tensor x) override { return fc2->forward(gl::tanh(fc1->forward(x))); }
 };
+
+// Written as LibTorch writes a module: forward by value, no override, no
+// name given; submodules held by value and registered in place.
+struct Doubler : nn::Module {
+  Tensor forward(Tensor x) { return x * 2.0; }
+};
+
+struct WithDropout : nn::Module {
+  WithDropout() {
+    register_module("fc", fc);
+    register_module("drop", drop);
+  }
+  Tensor forward(Tensor x) { return drop(fc(x)); }
+  nn::Linear fc{4, 1000};
+  nn::Dropout drop{0.5};
+};
+
+std::size_t zeros_in(const Tensor& t) {
+  std::size_t n = 0;
+  for (double x : t.data()) n += x == 0.0;
+  return n;
+}
 
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(nn_module_test)
+
+BOOST_AUTO_TEST_CASE(a_forward_taken_by_value_overrides_modules_forward) {
+  Doubler d;
+  BOOST_TEST(d.name() == "Doubler");  // the default constructor names it after its class
+  Tensor x = gl::tensor({1.0, -2.0});
+  BOOST_TEST((d(x).to_vector() == std::vector<double>{2, -4}));
+  nn::Module& as_module = d;
+  BOOST_TEST((as_module.forward(x).to_vector() == std::vector<double>{2, -4}));
+  // In a Sequential, beside gradlab's own layers.
+  nn::Sequential seq(nn::Linear(2, 3), Doubler(), nn::ReLU());
+  Tensor y = seq(gl::ones({4, 2}));
+  nn::Linear& fc = static_cast<nn::Linear&>(seq[0]);
+  BOOST_TEST((y.to_vector() == gl::relu(fc(gl::ones({4, 2})) * 2.0).to_vector()));
+  BOOST_TEST(printed(seq) ==
+             "Sequential(\n"
+             "  (0): Linear(in_features=2, out_features=3, bias=True)\n"
+             "  (1): Doubler()\n"
+             "  (2): ReLU()\n"
+             ")");
+}
+
+BOOST_AUTO_TEST_CASE(a_member_registered_in_place_is_reached_by_eval_and_parameters) {
+  gl::manual_seed(5);
+  WithDropout net;
+  BOOST_TEST(net.name() == "WithDropout");
+  // parameters() lists the member's own tensors (not a copy's).
+  auto named = net.named_parameters();
+  BOOST_TEST(named.size() == 2u);
+  BOOST_TEST(named[0].first == "fc.weight");
+  BOOST_TEST(named[0].second.node() == net.fc.weight.node());
+  BOOST_TEST(printed(net) ==
+             "WithDropout(\n"
+             "  (fc): Linear(in_features=4, out_features=1000, bias=True)\n"
+             "  (drop): Dropout(p=0.5, inplace=False)\n"
+             ")");
+  Tensor x = gl::ones({1, 4});
+  Tensor trained = net(x);
+  BOOST_TEST(zeros_in(trained) > 400u);  // about half of 1,000 dropped in training
+  net.eval();
+  BOOST_TEST(!net.drop.is_training());
+  Tensor evaluated = net(x);
+  BOOST_TEST(zeros_in(evaluated) == 0u);  // eval() reached the member: nothing dropped
+  BOOST_TEST((evaluated.to_vector() == net.fc(x).to_vector()));
+  net.train();
+  BOOST_TEST(net.drop.is_training());
+  // A copy registers its own members: eval() on the copy leaves the original training.
+  auto copy = std::make_shared<WithDropout>(net);
+  BOOST_TEST(copy->named_children()[1].second.get() == &copy->drop);
+  copy->eval();
+  BOOST_TEST(!copy->drop.is_training());
+  BOOST_TEST(net.drop.is_training());
+  BOOST_TEST(copy->parameters()[0].node() == net.fc.weight.node());  // parameters shared, as copies do
+  // And inside a Sequential (a copy too), after the original is gone.
+  nn::Sequential seq;
+  {
+    WithDropout temporary;
+    seq = nn::Sequential(temporary, nn::ReLU());
+  }
+  seq.eval();
+  BOOST_TEST(zeros_in(seq(x)) < 1000u);  // runs; ReLU zeroes some, dropout none
+  auto& inside = static_cast<WithDropout&>(seq[0]);
+  BOOST_TEST(!inside.drop.is_training());
+  BOOST_TEST(seq.num_parameters() == 4 * 1000 + 1000);
+  // Assignment rebinds the members too.
+  WithDropout other;
+  other = net;
+  BOOST_TEST(other.named_children()[0].second.get() == &other.fc);
+  BOOST_TEST(other.named_parameters()[0].second.node() == net.fc.weight.node());
+}
 
 BOOST_AUTO_TEST_CASE(parameters_are_named_by_their_path) {
   TwoLayer net;
@@ -168,7 +259,8 @@ BOOST_AUTO_TEST_CASE(zero_grad_and_errors) {
   BOOST_TEST(error_of([] { nn::MLP({3}); }) == "MLP: needs at least an input and an output size");
   BOOST_TEST(error_of([] { nn::Sequential().forward(gl::ones({1})); }).empty() == false);
   BOOST_TEST(error_of([] { nn::CrossEntropyLoss().forward(gl::ones({1})); }) ==
-             "CrossEntropyLoss: this module has no forward(Tensor)");
+             "CrossEntropyLoss: this module has no forward(Tensor) (a module's own is declared "
+             "`Tensor forward(Tensor x) override`)");
   nn::Linear fc(3, 2);
   BOOST_TEST(error_of([&] { fc(gl::ones({2, 4})); }) ==
              "linear: input of shape [2, 4] does not fit weight of shape [2, 3] (expected (..., in) and (out, in))");

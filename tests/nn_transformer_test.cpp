@@ -46,7 +46,7 @@ struct TinyGPT : nn::Module {
     norm = register_module("norm", std::make_shared<nn::LayerNorm>(gl::Shape{8}));
     head = register_module("head", std::make_shared<nn::Linear>(8, 7));
   }
-  Tensor forward(const Tensor& tokens) override {
+  Tensor forward(Tensor tokens) override {
     Tensor mask = nn::Transformer::generate_square_subsequent_mask(tokens.shape()[1]);
     return head->forward(norm->forward(blocks->forward(position->forward(embed->forward(tokens)), mask)));
   }

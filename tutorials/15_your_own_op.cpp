@@ -2,7 +2,8 @@
 // 15 your own op: a new op written the way gradlab's own are (op.hpp), with
 // its forward and its backward side by side: silu(a) = a · sigmoid(a), first
 // as a Value op, then as a Tensor op, each checked by gradcheck, and a wrong
-// backward caught by it. Exercise 6 (`make exercise`) asks for softplus.
+// backward caught by it; then the same op as LibTorch writes one, an
+// autograd::Function. Exercise 6 (`make exercise`) asks for softplus.
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -52,6 +53,20 @@ gl::Tensor silu(const gl::Tensor& a) {
   for (double x : a.data()) out.push_back(x * sigmoid(x));
   return gl::make_result(a.shape(), std::move(out), op, {a});
 }
+
+// The same op in LibTorch's words (autograd_function.hpp): forward keeps
+// what backward needs in a context, and apply() records one node, "SiLU".
+struct SiLU : gl::autograd::Function<SiLU> {
+  static gl::Tensor forward(gl::autograd::AutogradContext* ctx, gl::Tensor a) {
+    ctx->save_for_backward({a});
+    return a * a.sigmoid();
+  }
+  static gl::autograd::variable_list backward(gl::autograd::AutogradContext* ctx,
+                                              gl::autograd::variable_list grad_outputs) {
+    gl::Tensor a = ctx->get_saved_variables()[0], s = a.sigmoid();
+    return {grad_outputs[0] * (s + a * s * (1.0 - s))};  // d silu(a)/da = s + a s (1 - s)
+  }
+};
 
 std::string table(const gl::GradCheckResult& r) {
   std::ostringstream os;
@@ -141,6 +156,24 @@ int main(int argc, char** argv) {
     lesson.check(tensor_check.ok(), "gradcheck passes the Tensor op");
     lesson.check_near("dL/dX[1,0] = 4 silu'(1.5)", X.grad().data()[3], 4 * (s + 1.5 * s * (1 - s)),
                       1e-14);
+
+    // The same op once more, as LibTorch writes one: autograd::Function.
+    gl::Tensor X2 = X.detach().requires_grad_().set_label("X");
+    gl::Tensor L2 = (SiLU::apply(X2) * w).sum().set_label("L");
+    L2.backward();
+    gl::GradCheckResult function_check = gl::gradcheck(
+        [w](const std::vector<gl::Tensor>& p) { return (SiLU::apply(p[0]) * w).sum(); }, {X.detach()}, {}, {"X"});
+    lesson.step("Coming from LibTorch? The same op as a torch::autograd::Function: forward\n"
+                "computes with tensor ops (nothing recorded) and keeps what backward needs,\n"
+                "  ctx->save_for_backward({a});  return a * a.sigmoid();\n"
+                "and backward gets d(L)/d(out) and returns d(L)/d(a):\n"
+                "  return {grad_outputs[0] * (s + a * s * (1.0 - s))};\n"
+                "SiLU::apply(X) records ONE node named after the class; its first operand,\n"
+                "\"ctx\", is what the context kept, carried by the graph. Same gradients:\n" +
+                    table(function_check),
+                *L2.node(), {.rankdir = gl::viz::RankDir::TB, .title = "silu as an autograd::Function"});
+    lesson.check(function_check.ok(), "gradcheck passes the Function");
+    lesson.check(gl::allclose(X2.grad(), X.grad(), 0, 1e-14), "the Function's gradients are the Tensor op's (to 1e-14)");
 
     lesson.step("Your turn: exercise 6 asks for softplus(a) = log(1 + e^a) written the same\n"
                 "way, as a Value op and as a Tensor op. Write it in\n"

@@ -95,7 +95,7 @@ class Adder : public nn::Module {
     head = register_module("head", std::make_shared<nn::Linear>(c.d_model, kVocab));
   }
   // tokens (N, L) -> logits (N, L, 13)
-  gl::Tensor forward(const gl::Tensor& tokens) override {
+  gl::Tensor forward(gl::Tensor tokens) override {
     gl::Tensor mask = nn::Transformer::generate_square_subsequent_mask(tokens.shape()[1]);
     return head->forward(norm->forward(blocks->forward(position->forward(embed->forward(tokens)), mask)));
   }

@@ -3,6 +3,8 @@
 // The pictures are in <gradlab/viz/...> (library gradlab::viz).
 #pragma once
 
+#include <gradlab/autograd_function.hpp>
+#include <gradlab/data_loader.hpp>
 #include <gradlab/datasets.hpp>
 #include <gradlab/engine.hpp>
 #include <gradlab/explode.hpp>
@@ -16,6 +18,7 @@
 #include <gradlab/op.hpp>
 #include <gradlab/optim.hpp>
 #include <gradlab/random.hpp>
+#include <gradlab/save_load.hpp>
 #include <gradlab/serialize.hpp>
 #include <gradlab/tensor.hpp>
 #include <gradlab/value.hpp>

@@ -11,6 +11,10 @@
 
 namespace gradlab {
 
+// The rows come sorted by class: all training 0s, then all 1s, ... (and
+// the same for the test rows), so batches taken in order would each hold
+// one digit. Shuffle them for training (DataLoader with shuffle(true),
+// data_loader.hpp), as the course's programs do.
 struct Mnist {
   Tensor train_images;  // (8000, 784), pixels in [0, 1], row-major 28 x 28
   Tensor train_labels;  // (8000), the digit 0..9 of each image

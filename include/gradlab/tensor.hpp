@@ -5,6 +5,7 @@
 // Shapes in comments: a is (N, D) means N rows of D numbers.
 #pragma once
 
+#include <concepts>
 #include <cstdint>
 #include <initializer_list>
 #include <iosfwd>
@@ -17,6 +18,12 @@
 namespace gradlab {
 
 using Shape = std::vector<std::int64_t>;
+
+// LibTorch's device and dtype arguments, defined in the opt-in
+// <gradlab/torch_compat.hpp>: accepted and ignored (gradlab computes in
+// float64 on the CPU). The teaching API itself never names them.
+struct Device;
+enum class ScalarType : std::int8_t;
 
 // The largest tensor gradlab makes: 2^40 bytes, 2^37 numbers. Every op works
 // out its result's size (and any buffer it needs) with overflow-checked
@@ -119,6 +126,40 @@ class Tensor : public Handle<TensorNode> {
   Tensor triu(std::int64_t diagonal = 0) const;
   Tensor tril(std::int64_t diagonal = 0) const;
 
+  // --- LibTorch's spellings, beside gradlab's own (src/tensor_libtorch.cpp) ---
+  template <class T>
+  T item() const { return static_cast<T>(item()); }  // item<float>(), item<int64_t>()
+  std::int64_t size(std::int64_t dim) const;  // shape()[dim]; a negative dim counts from the end
+  const Shape& sizes() const { return shape(); }
+  Tensor view(const Shape& shape) const { return reshape(shape); }  // a copy in gradlab, never a view
+  Tensor mm(const Tensor& other) const;  // matmul of two 2-d tensors only
+  Tensor operator[](std::int64_t index) const { return select(0, index); }
+  Tensor argmax() const;  // the flat index of the largest element
+  Tensor argmax(std::int64_t dim, bool keepdim = false) const;
+  Tensor eq(const Tensor& other) const;  // a mask of 0 and 1, outside the graph
+  Tensor eq(double other) const;
+  Tensor all() const;   // one element: 1 when no element is 0, else 0
+  Tensor any() const;   // one element: 1 when some element is not 0, else 0
+  Tensor norm() const;  // sqrt(sum(x^2)), in the graph (its gradient at 0 is NaN; PyTorch's is 0)
+  // False only for the empty tensor Tensor() makes (shape [0]), which
+  // gradlab uses where LibTorch has an undefined tensor ("no bias").
+  bool defined() const { return !(shape().size() == 1 && shape()[0] == 0); }
+  // As Value's: `t += x` makes t a new node t_old + x (Python's rebinding,
+  // recorded in the graph); other handles on the old node keep the old one.
+  // LibTorch adds in place instead.
+  Tensor& operator+=(const Tensor& other);
+  Tensor& operator-=(const Tensor& other);
+  Tensor& operator*=(const Tensor& other);
+  Tensor& operator/=(const Tensor& other);
+  Tensor& operator+=(double other);
+  Tensor& operator-=(double other);
+  Tensor& operator*=(double other);
+  Tensor& operator/=(double other);
+  // Documented no-ops (torch_compat.hpp): the same tensor, still float64 on the CPU.
+  Tensor to(const Device& device, bool non_blocking = false) const;
+  Tensor to(ScalarType dtype) const;
+  Tensor to(const Device& device, ScalarType dtype) const;
+
   static Tensor adopt(TensorNode* node);  // takes over the reference node carries
 
  private:
@@ -153,6 +194,42 @@ Tensor full(const Shape& shape, double value);
 Tensor arange(double start, double end, double step = 1.0);
 Tensor randn(const Shape& shape);  // from gradlab's generator (manual_seed)
 Tensor rand(const Shape& shape);
+
+// LibTorch's factory spellings: a bare size (randn(3) is randn({3})), and
+// options that make a leaf requiring grad: randn({2, 2}, requires_grad()).
+// A dtype given there is accepted and ignored (torch_compat.hpp).
+struct TensorOptions {
+  TensorOptions& requires_grad(bool on = true) { requires_grad_ = on; return *this; }
+  TensorOptions& dtype(ScalarType) { return *this; }  // storage stays float64
+  bool requires_grad() const { return requires_grad_; }
+
+ private:
+  bool requires_grad_ = false;
+};
+inline TensorOptions requires_grad(bool on = true) { return TensorOptions().requires_grad(on); }
+Tensor zeros(const Shape& shape, const TensorOptions& options);
+Tensor ones(const Shape& shape, const TensorOptions& options);
+Tensor full(const Shape& shape, double value, const TensorOptions& options);
+Tensor randn(const Shape& shape, const TensorOptions& options);
+Tensor rand(const Shape& shape, const TensorOptions& options);
+Tensor tensor(std::vector<double> data, Shape shape, const TensorOptions& options);
+// (Templates, so that zeros({}) still means the shape [] of a scalar.)
+template <std::integral I>
+Tensor zeros(I n, const TensorOptions& options = {}) { return zeros(Shape{static_cast<std::int64_t>(n)}, options); }
+template <std::integral I>
+Tensor ones(I n, const TensorOptions& options = {}) { return ones(Shape{static_cast<std::int64_t>(n)}, options); }
+template <std::integral I>
+Tensor randn(I n, const TensorOptions& options = {}) { return randn(Shape{static_cast<std::int64_t>(n)}, options); }
+template <std::integral I>
+Tensor rand(I n, const TensorOptions& options = {}) { return rand(Shape{static_cast<std::int64_t>(n)}, options); }
+// Whether a and b have the same shape and |a - b| <= atol + rtol |b|
+// everywhere (NaN equals nothing), as torch::allclose.
+bool allclose(const Tensor& a, const Tensor& b, double rtol = 1e-5, double atol = 1e-8);
+// New tensors of a's shape (not in a's graph).
+Tensor zeros_like(const Tensor& a, const TensorOptions& options = {});
+Tensor ones_like(const Tensor& a, const TensorOptions& options = {});
+Tensor randn_like(const Tensor& a, const TensorOptions& options = {});
+Tensor rand_like(const Tensor& a, const TensorOptions& options = {});
 
 // Elementwise, with NumPy broadcasting; gradients are summed back over the
 // broadcast dimensions. std::invalid_argument names the op and both shapes.

@@ -118,7 +118,7 @@ BatchNormBase::BatchNormBase(const char* name, std::int64_t num_features, double
   }
 }
 
-Tensor BatchNormBase::forward(const Tensor& x) {
+Tensor BatchNormBase::forward(Tensor x) {
   check_input(x);
   if (x.shape()[1] != num_features_)
     throw std::invalid_argument(name() + ": expected " + std::to_string(num_features_) +
@@ -140,6 +140,11 @@ void BatchNorm1d::check_input(const Tensor& x) const {
   if (x.dim() != 2 && x.dim() != 3)
     throw std::invalid_argument("BatchNorm1d: expected a 2-d (N, C) or 3-d (N, C, L) input, got shape " +
                                 to_string(x.shape()));
+}
+
+void BatchNorm2d::check_input(const Tensor& x) const {
+  if (x.dim() != 4)
+    throw std::invalid_argument("BatchNorm2d: expected a 4-d (N, C, H, W) input, got shape " + to_string(x.shape()));
 }
 
 }  // namespace gradlab::nn

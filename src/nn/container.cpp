@@ -18,7 +18,7 @@ void Sequential::push_back(std::shared_ptr<Module> module) {
   register_module(std::to_string(size()), std::move(module));
 }
 
-Tensor Sequential::forward(const Tensor& x) {
+Tensor Sequential::forward(Tensor x) {
   // A plain Sequential inside is run in place, layer by layer, rather than
   // through its forward(): Sequentials nested 30,000 deep then run without
   // 30,000 nested calls. (A subclass may have its own forward: it is called.)

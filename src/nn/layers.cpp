@@ -45,7 +45,7 @@ Linear::Linear(std::int64_t in, std::int64_t out, bool with_bias) : Module("Line
   if (with_bias) bias = register_parameter("bias", fan_in_uniform({out}, in));
 }
 
-Tensor Linear::forward(const Tensor& x) {
+Tensor Linear::forward(Tensor x) {
   return bias.numel() ? functional::linear(x, weight, bias) : functional::linear(x, weight);
 }
 
@@ -64,7 +64,7 @@ Conv2d::Conv2d(std::int64_t in, std::int64_t out, std::int64_t k, std::int64_t s
   if (with_bias) bias = register_parameter("bias", fan_in_uniform({out}, in * k * k));
 }
 
-Tensor Conv2d::forward(const Tensor& x) {
+Tensor Conv2d::forward(Tensor x) {
   return bias.numel() ? functional::conv2d(x, weight, bias, stride_, padding_)
                       : functional::conv2d(x, weight, stride_, padding_);
 }
@@ -84,7 +84,7 @@ MaxPool2d::MaxPool2d(std::int64_t kernel, std::int64_t stride)
   check_sizes("MaxPool2d", {kernel, stride_});
 }
 
-Tensor MaxPool2d::forward(const Tensor& x) { return functional::max_pool2d(x, kernel_, stride_); }
+Tensor MaxPool2d::forward(Tensor x) { return functional::max_pool2d(x, kernel_, stride_); }
 
 std::string MaxPool2d::extra_repr() const {
   return "kernel_size=" + std::to_string(kernel_) + ", stride=" + std::to_string(stride_) +
@@ -100,9 +100,9 @@ Dropout::Dropout(const char* name, double p) : Module(name), p_(p) {
     throw std::invalid_argument(std::string(name) + ": p must be in [0, 1], got " + std::to_string(p));
 }
 
-Tensor Dropout::forward(const Tensor& x) { return functional::dropout(x, p_, is_training()); }
-Tensor Dropout1d::forward(const Tensor& x) { return functional::dropout1d(x, p_, is_training()); }
-Tensor Dropout2d::forward(const Tensor& x) { return functional::dropout2d(x, p_, is_training()); }
+Tensor Dropout::forward(Tensor x) { return functional::dropout(x, p_, is_training()); }
+Tensor Dropout1d::forward(Tensor x) { return functional::dropout1d(x, p_, is_training()); }
+Tensor Dropout2d::forward(Tensor x) { return functional::dropout2d(x, p_, is_training()); }
 
 std::string Dropout::extra_repr() const {
   char buf[64];
@@ -118,7 +118,7 @@ LayerNorm::LayerNorm(Shape shape, double eps) : Module("LayerNorm"), shape_(std:
   bias = register_parameter("bias", zeros(shape_));
 }
 
-Tensor LayerNorm::forward(const Tensor& x) {
+Tensor LayerNorm::forward(Tensor x) {
   return functional::layer_norm(x, static_cast<std::int64_t>(shape_.size()), weight, bias, eps_);
 }
 

@@ -6,6 +6,9 @@
 #include <gradlab/nn/module.hpp>
 
 #include <algorithm>
+#include <cstdlib>
+#include <cxxabi.h>
+#include <typeinfo>
 #include <ostream>
 #include <stdexcept>
 #include <unordered_set>
@@ -37,48 +40,97 @@ void for_each_module(const Module& root, F f) {
 
 Module::Module(const Module& other)
     : name_(other.name_), training_(other.training_), parameters_(other.parameters_),
-      buffers_(other.buffers_), children_(other.children_) {
-  for (auto& [name, child] : children_) ++child->parents_;
+      buffers_(other.buffers_), children_(other.children_), member_offsets_(other.member_offsets_) {
+  for (std::size_t i = 0; i < children_.size(); ++i)
+    if (member_offsets_[i] == kOwned) ++children_[i].second->parents_;
+  rebase_members();
 }
 
 Module& Module::operator=(const Module& other) {
   if (this == &other) return *this;
-  for (auto& [name, child] : other.children_) ++child->parents_;
+  for (std::size_t i = 0; i < other.children_.size(); ++i)
+    if (other.member_offsets_[i] == kOwned) ++other.children_[i].second->parents_;
   Children old = std::move(children_);
+  std::vector<std::ptrdiff_t> old_offsets = std::move(member_offsets_);
   name_ = other.name_;
   training_ = other.training_;
   parameters_ = other.parameters_;
   buffers_ = other.buffers_;
   children_ = other.children_;
-  for (auto& [name, child] : old) --child->parents_;
+  member_offsets_ = other.member_offsets_;
+  rebase_members();
+  for (std::size_t i = 0; i < old.size(); ++i)
+    if (old_offsets[i] == kOwned) --old[i].second->parents_;
   // old goes out of scope here; a deep subtree it held alone is freed by
   // the children's destructors, each of which dismantles iteratively.
   return *this;
+}
+
+void Module::rebase_members() {
+  // The copy's member sits where the original's did, counted from the
+  // module (the two are objects of the same class). It may not be built
+  // yet (members are built after the Module base), so it is not touched.
+  for (std::size_t i = 0; i < children_.size(); ++i)
+    if (member_offsets_[i] != kOwned)
+      children_[i].second = std::shared_ptr<Module>(
+          std::shared_ptr<Module>(), reinterpret_cast<Module*>(reinterpret_cast<char*>(this) + member_offsets_[i]));
 }
 
 Module::~Module() {
   // A Sequential nested 30,000 deep would be 30,000 nested destructor calls.
   // Instead, a child whose last owner is this module gives up its own
   // children before it dies; they wait in `dying`, and the loop frees them.
+  // A member registered in place is not ours to free (and by now it is gone).
   std::vector<std::shared_ptr<Module>> dying;
-  for (auto& [name, child] : children_) {
-    --child->parents_;
-    dying.push_back(std::move(child));
-  }
+  auto give_up_children = [&dying](Module& m) {
+    for (std::size_t i = 0; i < m.children_.size(); ++i) {
+      if (m.member_offsets_[i] != kOwned) continue;
+      --m.children_[i].second->parents_;
+      dying.push_back(std::move(m.children_[i].second));
+    }
+    m.children_.clear();
+    m.member_offsets_.clear();
+  };
+  give_up_children(*this);
   while (!dying.empty()) {
     std::shared_ptr<Module> m = std::move(dying.back());
     dying.pop_back();
     if (m.use_count() != 1) continue;  // someone else still holds it
-    for (auto& [name, child] : m->children_) {
-      --child->parents_;
-      dying.push_back(std::move(child));
-    }
-    m->children_.clear();
+    give_up_children(*m);
   }  // m is freed here, with no children left to recurse into
 }
 
-Tensor Module::forward(const Tensor&) {
-  throw std::logic_error(name_ + ": this module has no forward(Tensor)");
+Tensor Module::forward(Tensor) {
+  throw std::logic_error(this->name() + ": this module has no forward(Tensor) (a module's own is declared "
+                         "`Tensor forward(Tensor x) override`)");
+}
+
+namespace {
+
+// "Net" from the mangled name of gradlab::nn::Net or (anonymous namespace)::Net:
+// the class's own name, without namespaces or a LibTorch-style "Impl".
+std::string class_name(const std::type_info& type) {
+  int status = 0;
+  char* demangled = abi::__cxa_demangle(type.name(), nullptr, nullptr, &status);
+  std::string full = status == 0 && demangled ? demangled : type.name();
+  std::free(demangled);
+  std::size_t start = 0;
+  int depth = 0;
+  for (std::size_t i = 0; i + 1 < full.size(); ++i) {
+    if (full[i] == '<' || full[i] == '(') ++depth;
+    if (full[i] == '>' || full[i] == ')') --depth;
+    if (depth == 0 && full[i] == ':' && full[i + 1] == ':') start = i + 2;
+  }
+  std::string name = full.substr(start);
+  if (name.size() > 4 && name.ends_with("Impl")) name.resize(name.size() - 4);
+  return name;
+}
+
+}  // namespace
+
+const std::string& Module::name() const {
+  if (name_.empty()) name_ = class_name(typeid(*this));
+  return name_;
 }
 
 namespace {
@@ -94,43 +146,44 @@ void check_name(const std::string& module, const char* what, const std::string& 
 }  // namespace
 
 Parameter Module::register_parameter(const std::string& name, const Tensor& value) {
-  check_name(name_, "parameter", name);
+  check_name(this->name(), "parameter", name);
   for (auto& [existing, p] : parameters_)
-    if (existing == name) throw std::invalid_argument(name_ + ": parameter '" + name + "' registered twice");
+    if (existing == name) throw std::invalid_argument(this->name() + ": parameter '" + name + "' registered twice");
   for (auto& [existing, m] : children_)
     if (existing == name)
-      throw std::invalid_argument(name_ + ": parameter '" + name + "' has the name of a submodule");
+      throw std::invalid_argument(this->name() + ": parameter '" + name + "' has the name of a submodule");
   Parameter p(value);
   parameters_.emplace_back(name, p);
   return p;
 }
 
 Tensor Module::register_buffer(const std::string& name, const Tensor& value) {
-  check_name(name_, "buffer", name);
+  check_name(this->name(), "buffer", name);
   for (auto& [existing, b] : buffers_)
-    if (existing == name) throw std::invalid_argument(name_ + ": buffer '" + name + "' registered twice");
+    if (existing == name) throw std::invalid_argument(this->name() + ": buffer '" + name + "' registered twice");
   buffers_.emplace_back(name, value);
   return value;
 }
 
-void Module::add_child(const std::string& name, std::shared_ptr<Module> module) {
-  check_name(name_, "submodule", name);
-  if (!module) throw std::invalid_argument(name_ + ": submodule '" + name + "' is null");
+void Module::add_child(const std::string& name, std::shared_ptr<Module> module, bool in_place) {
+  check_name(this->name(), "submodule", name);
+  if (!module) throw std::invalid_argument(this->name() + ": submodule '" + name + "' is null");
   for (auto& [existing, m] : children_)
-    if (existing == name) throw std::invalid_argument(name_ + ": submodule '" + name + "' registered twice");
+    if (existing == name) throw std::invalid_argument(this->name() + ": submodule '" + name + "' registered twice");
   for (auto& [existing, p] : parameters_)
     if (existing == name)
-      throw std::invalid_argument(name_ + ": submodule '" + name + "' has the name of a parameter");
+      throw std::invalid_argument(this->name() + ": submodule '" + name + "' has the name of a parameter");
   // A cycle would make every walk endless (and the modules immortal). Only a
   // module that is inside another can be inside `module`: a root (no
   // parents, the usual case when building bottom-up) needs no search.
   bool cycle = module.get() == this;
-  if (!cycle && parents_ > 0)
+  if (!cycle && (parents_ > 0 || in_place))
     for_each_module(*module, [&](const Module& m) { cycle |= &m == this; });
   if (cycle)
-    throw std::invalid_argument(name_ + ": submodule '" + name + "' (" + module->name() +
+    throw std::invalid_argument(this->name() + ": submodule '" + name + "' (" + module->name() +
                                 ") contains this module, so adding it would make a cycle");
   ++module->parents_;
+  member_offsets_.push_back(in_place ? reinterpret_cast<char*>(module.get()) - reinterpret_cast<char*>(this) : kOwned);
   children_.emplace_back(name, std::move(module));
 }
 

@@ -29,7 +29,7 @@ PositionalEncoding::PositionalEncoding(std::int64_t d_model, std::int64_t max_le
   pe_ = tensor(std::move(pe), {max_len, d_model});
 }
 
-Tensor PositionalEncoding::forward(const Tensor& x) {
+Tensor PositionalEncoding::forward(Tensor x) {
   const std::int64_t max_len = pe_.shape()[0], d = pe_.shape()[1];
   if (x.dim() < 2 || x.shape().back() != d || x.shape()[x.shape().size() - 2] > max_len)
     throw std::invalid_argument("PositionalEncoding: input of shape " + to_string(x.shape()) +

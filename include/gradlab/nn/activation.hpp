@@ -8,6 +8,7 @@
 
 #include <gradlab/nn/functional.hpp>
 #include <gradlab/nn/module.hpp>
+#include <gradlab/nn/options.hpp>
 
 namespace gradlab::nn {
 
@@ -15,7 +16,7 @@ namespace gradlab::nn {
 class GELU : public Module {
  public:
   explicit GELU(std::string approximate = "none");
-  Tensor forward(const Tensor& x) override { return functional::gelu(x, approximate_); }
+  Tensor forward(Tensor x) override { return functional::gelu(x, approximate_); }
   std::string extra_repr() const override;
 
  private:
@@ -26,14 +27,15 @@ class GELU : public Module {
 class SiLU : public Module {
  public:
   SiLU() : Module("SiLU") {}
-  Tensor forward(const Tensor& x) override { return functional::silu(x); }
+  Tensor forward(Tensor x) override { return functional::silu(x); }
 };
 
 // x for x > 0, negative_slope * x otherwise.
 class LeakyReLU : public Module {
  public:
   explicit LeakyReLU(double negative_slope = 0.01) : Module("LeakyReLU"), slope_(negative_slope) {}
-  Tensor forward(const Tensor& x) override { return functional::leaky_relu(x, slope_); }
+  explicit LeakyReLU(const LeakyReLUOptions& o) : LeakyReLU(o.negative_slope()) {}
+  Tensor forward(Tensor x) override { return functional::leaky_relu(x, slope_); }
   std::string extra_repr() const override;
 
  private:

@@ -27,7 +27,7 @@ class Sequential : public Module {
   }
 
   void push_back(std::shared_ptr<Module> module);  // named "0", "1", ... by position
-  Tensor forward(const Tensor& x) override;
+  Tensor forward(Tensor x) override;
   std::size_t size() const { return named_children().size(); }
   Module& operator[](std::size_t i) const { return *named_children().at(i).second; }
 
@@ -40,7 +40,7 @@ class Sequential : public Module {
 class ModuleList : public Sequential {
  public:
   ModuleList() : Sequential("ModuleList") {}
-  Tensor forward(const Tensor& x) override { return Module::forward(x); }
+  Tensor forward(Tensor x) override { return Module::forward(x); }
 };
 
 // MLP({784, 128, 64, 10}): Linear(784, 128), ReLU, Linear(128, 64), ReLU,

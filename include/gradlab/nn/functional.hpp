@@ -24,6 +24,15 @@ Tensor conv2d(const Tensor& x, const Tensor& w, std::int64_t stride = 1, std::in
 Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& b, std::int64_t stride = 1,
               std::int64_t padding = 0);
 
+// The transposed convolution (conv2d's gradient with respect to its input,
+// as a layer that grows an image): x is (N, Cin, H, W), w is (Cin, Cout, KH,
+// KW) (PyTorch's layout), b is (Cout); the result is (N, Cout, (H - 1) s -
+// 2p + KH + output_padding, likewise for W), output_padding < stride.
+Tensor conv_transpose2d(const Tensor& x, const Tensor& w, std::int64_t stride = 1,
+                        std::int64_t padding = 0, std::int64_t output_padding = 0);
+Tensor conv_transpose2d(const Tensor& x, const Tensor& w, const Tensor& b, std::int64_t stride = 1,
+                        std::int64_t padding = 0, std::int64_t output_padding = 0);
+
 // The largest value of each kernel x kernel window (x is (N, C, H, W));
 // its gradient goes to that value. stride 0 means stride = kernel.
 Tensor max_pool2d(const Tensor& x, std::int64_t kernel, std::int64_t stride = 0);
@@ -87,3 +96,23 @@ Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& targ
                                         Reduction reduction = Reduction::Mean);
 
 }  // namespace gradlab::nn::functional
+
+// ATen's spellings in gradlab:: itself (torch::max_pool2d, torch::nll_loss,
+// ... after `namespace torch = gradlab;`): the same functions as above.
+namespace gradlab {
+using nn::functional::Reduction;
+using nn::functional::binary_cross_entropy;
+using nn::functional::conv2d;
+using nn::functional::conv_transpose2d;
+using nn::functional::cross_entropy;
+using nn::functional::dropout;
+using nn::functional::leaky_relu;
+using nn::functional::linear;
+using nn::functional::max_pool2d;
+using nn::functional::mse_loss;
+using nn::functional::nll_loss;
+// ATen's nll_loss(input, target, weight, reduction): gradlab has no class
+// weights, so weight must be Tensor() (std::invalid_argument otherwise).
+Tensor nll_loss(const Tensor& log_probs, const Tensor& target, const Tensor& weight,
+                Reduction reduction = Reduction::Mean);
+}  // namespace gradlab

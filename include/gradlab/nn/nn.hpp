@@ -11,4 +11,5 @@
 #include <gradlab/nn/layers.hpp>
 #include <gradlab/nn/loss.hpp>
 #include <gradlab/nn/module.hpp>
+#include <gradlab/nn/options.hpp>
 #include <gradlab/nn/transformer.hpp>

@@ -25,7 +25,7 @@ namespace gradlab::nn {
 class PositionalEncoding : public Module {
  public:
   explicit PositionalEncoding(std::int64_t d_model, std::int64_t max_len = 5000);
-  Tensor forward(const Tensor& x) override;
+  Tensor forward(Tensor x) override;
   std::string extra_repr() const override;
   const Tensor& pe() const { return pe_; }  // (max_len, d_model)
 
@@ -65,7 +65,7 @@ struct TransformerEncoderLayerOptions {
 class TransformerEncoderLayer : public Module {
  public:
   explicit TransformerEncoderLayer(const TransformerEncoderLayerOptions& options);
-  Tensor forward(const Tensor& src) override { return forward(src, Tensor()); }
+  Tensor forward(Tensor src) override { return forward(src, Tensor()); }
   Tensor forward(const Tensor& src, const Tensor& src_mask);  // src (N, L, E), mask [L, S] or Tensor()
   const TransformerEncoderLayerOptions& options() const { return options_; }
 
@@ -84,7 +84,7 @@ class TransformerEncoderLayer : public Module {
 class TransformerEncoder : public Module {
  public:
   TransformerEncoder(const TransformerEncoderLayerOptions& layer, std::int64_t num_layers);
-  Tensor forward(const Tensor& src) override { return forward(src, Tensor()); }
+  Tensor forward(Tensor src) override { return forward(src, Tensor()); }
   Tensor forward(const Tensor& src, const Tensor& mask);
   std::size_t size() const { return layers_.size(); }
   TransformerEncoderLayer& operator[](std::size_t i) const { return *layers_.at(i); }
