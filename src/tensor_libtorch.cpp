@@ -7,6 +7,7 @@
 #include <gradlab/tensor.hpp>
 
 #include <gradlab/nn/functional.hpp>
+#include <gradlab/op.hpp>
 
 #include <cmath>
 #include <stdexcept>
@@ -43,7 +44,19 @@ Tensor Tensor::any() const {
   return scalar_tensor(any ? 1.0 : 0.0);
 }
 
-Tensor Tensor::norm() const { return gradlab::sqrt((*this * *this).sum()); }
+// The 2-norm as one op, so that its gradient at 0 is PyTorch's 0 (composed
+// as sqrt(sum(x*x)) it would be sqrt's infinite slope times 0: NaN).
+Tensor Tensor::norm() const {
+  static constexpr Op op{"norm", [](Node& n) {
+    TensorSlot out = tensor_slot(n), a = tensor_slot(n.parent(0));
+    if (a.grad == nullptr || out.data[0] == 0) return;  // at 0, PyTorch's subgradient 0
+    for (std::size_t i = 0; i < a.data.size(); ++i)
+      a.grad[i] += out.grad[0] * a.data[i] / out.data[0];  // d|a|/da_i = a_i / |a|
+  }, &kTensorKind};
+  double sum_of_squares = 0;
+  for (double x : data()) sum_of_squares += x * x;
+  return make_result({}, {std::sqrt(sum_of_squares)}, op, {*this});
+}
 
 Tensor& Tensor::operator+=(const Tensor& other) { return *this = *this + other; }
 Tensor& Tensor::operator-=(const Tensor& other) { return *this = *this - other; }

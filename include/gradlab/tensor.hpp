@@ -140,7 +140,7 @@ class Tensor : public Handle<TensorNode> {
   Tensor eq(double other) const;
   Tensor all() const;   // one element: 1 when no element is 0, else 0
   Tensor any() const;   // one element: 1 when some element is not 0, else 0
-  Tensor norm() const;  // sqrt(sum(x^2)), in the graph (its gradient at 0 is NaN; PyTorch's is 0)
+  Tensor norm() const;  // sqrt(sum(x^2)), one op in the graph (its gradient at 0 is 0, as PyTorch's)
   // False only for the empty tensor Tensor() makes (shape [0]), which
   // gradlab uses where LibTorch has an undefined tensor ("no bias").
   bool defined() const { return !(shape().size() == 1 && shape()[0] == 0); }
