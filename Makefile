@@ -58,8 +58,8 @@ test-tsan: deps
 	cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGRADLAB_TSAN=ON \
 	  -DGRADLAB_BUILD_VIZ=OFF -DGRADLAB_BUILD_TUTORIALS=OFF -DGRADLAB_BUILD_BENCH=OFF \
 	  -DGRADLAB_BUILD_TOOLS=OFF
-	cmake --build $(TSAN_BUILD) -j $(JOBS) --target node_pool_test engine_test
-	TSAN_OPTIONS=halt_on_error=1 ctest --test-dir $(TSAN_BUILD) -R '^(node_pool_test|engine_test)$$' \
+	cmake --build $(TSAN_BUILD) -j $(JOBS) --target node_arena_test engine_test
+	TSAN_OPTIONS=halt_on_error=1 ctest --test-dir $(TSAN_BUILD) -R '^(node_arena_test|engine_test)$$' \
 	  --output-on-failure
 
 fuzz: deps
