@@ -90,8 +90,11 @@ fuzz: deps
 	@echo "fuzz: tensor op chains ran $(TENSOR_FUZZ_SECONDS) s with no crash, leak or sanitizer report"
 
 bench: build
-	@scripts/install-deps.sh bench || echo "bench: PyTorch could not be installed; its column is skipped"
-	$(BUILD)/bench/moons_step
+	@scripts/install-deps.sh bench || echo "bench: PyTorch or Sacado could not be installed; its column is skipped"
+	@cmake -S . -B $(BUILD) >/dev/null && cmake --build $(BUILD) -j $(JOBS) --target moons_sacado >/dev/null 2>&1 || true
+	$(BUILD)/bench/moons_step --curve
+	@if [ -x $(BUILD)/bench/moons_sacado ]; then $(BUILD)/bench/moons_sacado; \
+	 else echo "moons_step_sacado: skipped (libtrilinos-sacado-dev not installed)"; fi
 	$(BUILD)/bench/chain_memory
 	python3 bench/side_by_side.py $(BUILD)
 	/usr/bin/python3 bench/safetensors_interop.py $(BUILD)
