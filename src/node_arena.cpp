@@ -13,6 +13,8 @@ namespace gradlab::detail {
 
 const char NodeArena::kDeadMark = 0;
 
+constinit thread_local NodeArena scalar_arena(sizeof(ScalarNode));
+
 namespace {
 
 constexpr std::size_t kChunkPages = 16;  // pages come from the system 4 MiB at a time

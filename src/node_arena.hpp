@@ -138,7 +138,7 @@ inline void NodeArena::bury(Page* p, void* block) noexcept {
 }  // namespace gradlab::detail
 
 namespace gradlab::detail {
-// The arena scalar nodes come from on this thread (value.cpp).
+// The arena scalar nodes come from on this thread.
 extern constinit thread_local NodeArena scalar_arena;
 }  // namespace gradlab::detail
 
@@ -168,5 +168,13 @@ inline ScalarNode* new_scalar_node(double data, const Op* op) {
   node->flags = kInArena;
   return node;
 #endif
+}
+
+// Frees a scalar node (the kind's destroy).
+inline void delete_scalar_node(Node* n) {
+  auto* s = static_cast<ScalarNode*>(n);
+  if (!(n->flags & kInArena)) return delete s;
+  s->~ScalarNode();
+  scalar_arena.deallocate(s);
 }
 }  // namespace gradlab::detail

@@ -66,10 +66,47 @@ void visit_in_order(Node& root, Marks& marks, Follow follow, Visit visit,
   }
 }
 
+// Counts of pending users keyed by node: open addressing in one array,
+// reused from sweep to sweep, so that a small graph's sweep costs little.
+class PendingCounts {
+ public:
+  void clear() {  // a table that a large graph grew shrinks back for small ones
+    if (slots_.size() > 4096 && 8 * used_ < slots_.size()) slots_.assign(slots_.size() / 4, Slot{});
+    else if (used_) std::fill(slots_.begin(), slots_.end(), Slot{});
+    used_ = 0;
+  }
+  std::uint32_t& operator[](const Node* n) {
+    if (2 * (used_ + 1) > slots_.size()) grow();
+    Slot* s = find(n);
+    if (!s->node) s->node = n, ++used_;
+    return s->count;
+  }
+
+ private:
+  struct Slot {
+    const Node* node = nullptr;
+    std::uint32_t count = 0;
+  };
+  Slot* find(const Node* n) {
+    std::size_t mask = slots_.size() - 1;
+    std::size_t i = (reinterpret_cast<std::uintptr_t>(n) >> 4) * 0x9E3779B97F4A7C15ull >> 20 & mask;
+    while (slots_[i].node && slots_[i].node != n) i = (i + 1) & mask;
+    return &slots_[i];
+  }
+  void grow() {
+    std::vector<Slot> old(std::max<std::size_t>(64, 2 * slots_.size()));
+    old.swap(slots_);
+    for (const Slot& s : old)
+      if (s.node) *find(s.node) = s;
+  }
+  std::vector<Slot> slots_;
+  std::size_t used_ = 0;
+};
+
 // Marks for backward: the visited and fresh bits in the nodes, the counts of
 // pending users beside them.
 struct SweepMarks {
-  std::unordered_map<const Node*, std::uint32_t> counts;
+  PendingCounts& counts;
   bool first_visit(Node& n) {
     if (n.flags & kVisited) return false;
     n.flags |= kVisited | kFresh;
@@ -108,11 +145,13 @@ void clear_if_fresh(Node& n) {
 void detail::backward_sorted(Node& root, const std::function<void(Node&)>& seed,
                              const BackwardObserver& observer) {
   thread_local std::vector<Node*> stack;  // reused: no allocation per backward
+  thread_local PendingCounts counts;
   stack.clear();
+  counts.clear();
   try {
     // Pass 1 checks the whole graph before the first gradient changes, so a
     // refused backward leaves every gradient as it was.
-    SweepMarks marks;
+    SweepMarks marks{counts};
     count_users(root, marks, takes_grad, stack);
     clear_if_fresh(root);
     seed(root);

@@ -15,26 +15,13 @@
 
 namespace gradlab {
 
-constinit thread_local detail::NodeArena detail::scalar_arena(sizeof(ScalarNode));
-
 namespace {
 using detail::four_decimals;
-
-void destroy(Node* n) {
-  auto* s = static_cast<ScalarNode*>(n);
-#ifndef GRADLAB_NO_ARENA
-  if (n->flags & kInArena) {
-    s->~ScalarNode();
-    return detail::scalar_arena.deallocate(s);
-  }
-#endif
-  delete s;
-}
 }  // namespace
 
 const NodeKind kScalarKind{
     "scalar",
-    destroy,
+    detail::delete_scalar_node,  // back to its arena (node_arena.hpp)
     [](Node& n) { static_cast<ScalarNode&>(n).grad = 0.0; },
     [](const Node& n) { return four_decimals(static_cast<const ScalarNode&>(n).data); },
     [](const Node& n) { return four_decimals(static_cast<const ScalarNode&>(n).grad); },
