@@ -16,6 +16,13 @@ const char NodeArena::kDeadMark = 0;
 constinit thread_local NodeArena scalar_arena(sizeof(ScalarNode));
 
 namespace {
+struct ReleaseAtThreadEnd {
+  ~ReleaseAtThreadEnd() { scalar_arena.release(); }
+};
+thread_local ReleaseAtThreadEnd release_at_thread_end;  // made on a thread's first page
+}  // namespace
+
+namespace {
 
 constexpr std::size_t kChunkPages = 16;  // pages come from the system 4 MiB at a time
 
@@ -51,6 +58,7 @@ PageSupply& supply() {
 }  // namespace
 
 NodeArena::Page* NodeArena::new_top_page() {
+  if (this == &scalar_arena) (void)&release_at_thread_end;
   take_back_remote();
   if (top_ && top_->top != top_->end) return top_;  // the tail came back meanwhile
   Page* p = spare_;
@@ -141,7 +149,7 @@ void NodeArena::give_back_remote(Page* p, FreeBlock* b) noexcept {
   }
 }
 
-NodeArena::~NodeArena() {
+void NodeArena::release() noexcept {
   take_back_remote();
   std::lock_guard lock(supply().mutex);
   for (Page* p = spare_; p; p = p->next_spare) supply().empty.push_back(reinterpret_cast<char*>(p));

@@ -29,7 +29,11 @@ class NodeArena {
  public:
   explicit constexpr NodeArena(std::size_t block_size)  // at least 24 bytes
       : block_size_((block_size + 7) / 8 * 8) {}
-  ~NodeArena();  // gives empty pages back; pages still in use are orphaned
+  // Gives empty pages back; pages still in use are orphaned (the last free
+  // returns each). The thread's scalar arena does it when the thread ends.
+  // The destructor is trivial, so that a thread_local arena costs no
+  // initialisation check per use.
+  void release() noexcept;
   NodeArena(const NodeArena&) = delete;
   NodeArena& operator=(const NodeArena&) = delete;
 

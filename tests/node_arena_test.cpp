@@ -18,6 +18,14 @@
 using gradlab::detail::NodeArena;
 
 namespace {
+// An arena that gives its pages back when it goes, as a thread's does.
+struct Arena : NodeArena {
+  using NodeArena::NodeArena;
+  ~Arena() { release(); }
+};
+}  // namespace
+
+namespace {
 std::uintptr_t page_of(void* b) {
   return reinterpret_cast<std::uintptr_t>(b) & ~(NodeArena::kPageBytes - 1);
 }
@@ -26,7 +34,7 @@ std::uintptr_t page_of(void* b) {
 BOOST_AUTO_TEST_SUITE(node_arena_test)
 
 BOOST_AUTO_TEST_CASE(blocks_come_in_creation_order_and_older_walks_back) {
-  NodeArena arena(48);
+  Arena arena(48);
   std::vector<char*> blocks;
   for (int i = 0; i < 20000; ++i) blocks.push_back(static_cast<char*>(arena.allocate()));  // 4 pages
   BOOST_TEST(std::set<char*>(blocks.begin(), blocks.end()).size() == blocks.size());
@@ -44,7 +52,7 @@ BOOST_AUTO_TEST_CASE(blocks_come_in_creation_order_and_older_walks_back) {
 }
 
 BOOST_AUTO_TEST_CASE(the_tail_is_reclaimed_as_it_dies) {
-  NodeArena arena(48);
+  Arena arena(48);
   std::vector<void*> b;
   for (int i = 0; i < 10; ++i) b.push_back(arena.allocate());
   arena.deallocate(b[5]);  // in the middle: stays a hole
@@ -62,7 +70,7 @@ BOOST_AUTO_TEST_CASE(the_tail_is_reclaimed_as_it_dies) {
 }
 
 BOOST_AUTO_TEST_CASE(freed_from_the_top_down_a_graph_gives_back_its_memory_as_it_came) {
-  NodeArena arena(48);
+  Arena arena(48);
   std::vector<void*> first;
   for (int i = 0; i < 12000; ++i) first.push_back(arena.allocate());
   // Scrambled, as a graph dies: the memory still comes back in creation order.
@@ -78,7 +86,7 @@ BOOST_AUTO_TEST_CASE(freed_from_the_top_down_a_graph_gives_back_its_memory_as_it
 }
 
 BOOST_AUTO_TEST_CASE(a_kept_block_in_the_middle_of_dead_ones) {
-  NodeArena arena(48);
+  Arena arena(48);
   std::vector<void*> b;
   for (int i = 0; i < 15000; ++i) b.push_back(arena.allocate());  // 3 pages
   void* kept = b[2000];  // on the first page
@@ -96,7 +104,7 @@ BOOST_AUTO_TEST_CASE(a_kept_block_in_the_middle_of_dead_ones) {
 }
 
 BOOST_AUTO_TEST_CASE(an_emptied_page_in_the_middle_is_recycled) {
-  NodeArena arena(48);
+  Arena arena(48);
   std::vector<void*> b;
   for (int i = 0; i < 16000; ++i) b.push_back(arena.allocate());  // pages 0, 1, 2
   std::set<std::uintptr_t> pages;
@@ -116,7 +124,7 @@ BOOST_AUTO_TEST_CASE(an_emptied_page_in_the_middle_is_recycled) {
 }
 
 BOOST_AUTO_TEST_CASE(blocks_freed_on_another_thread_come_back) {
-  NodeArena arena(48);
+  Arena arena(48);
   std::vector<void*> blocks;
   for (int i = 0; i < 12000; ++i) blocks.push_back(arena.allocate());  // three pages
   std::set<std::uintptr_t> pages;
@@ -124,7 +132,7 @@ BOOST_AUTO_TEST_CASE(blocks_freed_on_another_thread_come_back) {
   std::thread([&] {
     // Another thread frees through its own arena (as gradlab keeps one per
     // thread): not the owner, so the blocks wait on their pages.
-    NodeArena theirs(48);
+    Arena theirs(48);
     for (void* b : blocks) theirs.deallocate(b);
   }).join();
   // The owner takes them back when it needs a page: 12000 more blocks fit
@@ -141,12 +149,12 @@ BOOST_AUTO_TEST_CASE(blocks_freed_on_another_thread_while_the_owner_allocates) {
   // thread, which frees it at once: pages are relinked onto the owner's
   // remote list while the owner takes them back (ThreadSanitizer watches
   // this in `make test`). Every block comes back: the pages in use stay few.
-  NodeArena arena(48);
+  Arena arena(48);
   std::mutex m;
   std::vector<void*> handed;
   bool done = false;
   std::thread freer([&] {
-    NodeArena theirs(48);
+    Arena theirs(48);
     std::vector<void*> mine;
     for (;;) {
       {
