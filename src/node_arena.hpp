@@ -39,6 +39,7 @@ class NodeArena {
 
   void* allocate();
   void deallocate(void* block) noexcept;
+  void deallocate_own(void* block) noexcept { bury(page_of(block), block); }  // held by this arena
   // Between hold() and let_go(), dead blocks are marked but not reclaimed, so
   // that a walk down the blocks (freeing a graph) finds its way.
   void hold() { holding_ = true; }

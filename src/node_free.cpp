@@ -57,7 +57,8 @@ void free_in_creation_order(Node* node) {
         dying.push_back(p);
     }
     n->flags &= ~kVisited;
-    n->op->kind->destroy(n);
+    static_cast<ScalarNode*>(n)->~ScalarNode();  // the arena holds only scalar nodes
+    arena.deallocate_own(n);
     if (--waiting == 0) break;
   }
   arena.let_go();
