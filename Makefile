@@ -52,7 +52,7 @@ test-asan: deps
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	$(SANITIZER_ENV) ctest --test-dir $(ASAN_BUILD) --output-on-failure
 
-# ThreadSanitizer over the tests that run threads: the node pool (blocks
+# ThreadSanitizer over the tests that run threads: the node arena (blocks
 # freed on other threads) and grad mode (per thread). Only those two targets.
 test-tsan: deps
 	cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGRADLAB_TSAN=ON \
