@@ -58,14 +58,14 @@ test-asan: deps
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	$(SANITIZER_ENV) ctest --test-dir $(ASAN_BUILD) -j $(JOBS) --output-on-failure
 
-# ThreadSanitizer over the tests that run threads: the node pool (blocks
+# ThreadSanitizer over the tests that run threads: the node arena (blocks
 # freed on other threads) and grad mode (per thread). Only those two targets.
 test-tsan: deps
 	cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGRADLAB_TSAN=ON \
 	  -DGRADLAB_BUILD_VIZ=OFF -DGRADLAB_BUILD_TUTORIALS=OFF -DGRADLAB_BUILD_BENCH=OFF \
 	  -DGRADLAB_BUILD_TOOLS=OFF
-	cmake --build $(TSAN_BUILD) -j $(JOBS) --target node_pool_test engine_test
-	TSAN_OPTIONS=halt_on_error=1 ctest --test-dir $(TSAN_BUILD) -R '^(node_pool_test|engine_test)$$' \
+	cmake --build $(TSAN_BUILD) -j $(JOBS) --target node_arena_test engine_test
+	TSAN_OPTIONS=halt_on_error=1 ctest --test-dir $(TSAN_BUILD) -R '^(node_arena_test|engine_test)$$' \
 	  --output-on-failure
 
 fuzz: deps
@@ -93,8 +93,11 @@ fuzz: deps
 	@echo "fuzz: tensor op chains ran $(TENSOR_FUZZ_SECONDS) s with no crash, leak or sanitizer report"
 
 bench: build
-	@scripts/install-deps.sh bench || echo "bench: PyTorch could not be installed; its column is skipped"
-	$(BUILD)/bench/moons_step
+	@scripts/install-deps.sh bench || echo "bench: PyTorch or Sacado could not be installed; its column is skipped"
+	@cmake -S . -B $(BUILD) >/dev/null && cmake --build $(BUILD) -j $(JOBS) --target moons_sacado >/dev/null 2>&1 || true
+	$(BUILD)/bench/moons_step --curve
+	@if [ -x $(BUILD)/bench/moons_sacado ]; then $(BUILD)/bench/moons_sacado; \
+	 else echo "moons_step_sacado: skipped (libtrilinos-sacado-dev not installed)"; fi
 	$(BUILD)/bench/chain_memory
 	python3 bench/side_by_side.py $(BUILD)
 	/usr/bin/python3 bench/safetensors_interop.py $(BUILD)

@@ -8,20 +8,16 @@
 #include <cstdio>
 #include <vector>
 
+#include <string>
+
 #include <gradlab/gradlab.hpp>
+
+#include "moons_engine.hpp"
 
 namespace gl = gradlab;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-double engine_step(const gl::Net& net, const gl::Dataset2d& d, double lr) {
-  auto [loss, accuracy] = gl::max_margin_loss(net, d.x, d.y);
-  net.zero_grad();
-  loss.backward();
-  for (gl::Value p : net.parameters()) p.data() -= lr * p.grad();
-  return loss.data();
-}
 
 // The same step by hand: weights as arrays, backpropagation written out.
 struct HandNet {
@@ -85,10 +81,12 @@ double hand_step(HandNet& net, const gl::Dataset2d& d, double lr, double alpha) 
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  bool curve = argc > 1 && std::string(argv[1]) == "--curve";
   gl::manual_seed(1337);
   gl::Dataset2d moons = gl::make_moons(100, 0.1);
   gl::Net net(2, {16, 16, 1});
+  std::vector<gl::Value> params = net.parameters();
 
   // The hand-written net starts from the same weights.
   HandNet hand{{}, {}, {2, 16, 16, 1}};
@@ -104,34 +102,42 @@ int main() {
 
   // The nodes one step builds: the whole graph less the 337 parameters,
   // which live on (micrograd's demo builds the same 65,481).
-  std::size_t nodes = 0, graph = 0;
+  std::size_t nodes = moons::nodes_per_step(net, moons), graph = 0;
   {
-    std::int64_t before = gl::live_nodes();
-    auto [loss, acc] = gl::max_margin_loss(net, moons.x, moons.y);
-    nodes = static_cast<std::size_t>(gl::live_nodes() - before);
+    gl::Value loss = gl::max_margin_loss(net, moons.x, moons.y).loss;
     graph = gl::engine::topological_order(*loss.node()).size();
   }
-  double engine_loss = engine_step(net, moons, 1.0), hand_loss = hand_step(hand, moons, 1.0, 1e-4);
+  double engine_loss = moons::engine_step(net, params, moons, 1.0);
+  double hand_loss = hand_step(hand, moons, 1.0, 1e-4);
 
   // Best of several rounds: the machine is shared, the minimum is the signal.
   const int steps = 20, rounds = 7;
-  double best_engine = 1e30, best_hand = 1e30;
+  moons::Phases best_engine = moons::best_engine_phases(net, moons, steps, rounds);
+  double best_hand = 1e30;
   for (int r = 0; r < rounds; ++r) {
     auto t0 = Clock::now();
-    for (int k = 0; k < steps; ++k) engine_step(net, moons, 0.01);
-    best_engine = std::min(best_engine, std::chrono::duration<double>(Clock::now() - t0).count());
-    t0 = Clock::now();
     for (int k = 0; k < steps; ++k) hand_step(hand, moons, 0.01, 1e-4);
     best_hand = std::min(best_hand, std::chrono::duration<double>(Clock::now() - t0).count());
   }
-  double engine_ns = 1e9 * best_engine / steps / double(nodes);
+  double engine_ns = 1e9 * best_engine.total() / double(nodes);
   double hand_ns = 1e9 * best_hand / steps / double(nodes);
   std::printf("moons_nodes_per_step: %zu nodes built (%zu in the graph with the parameters)\n",
               nodes, graph);
   std::printf("moons_first_loss: %.6f engine, %.6f by hand\n", engine_loss, hand_loss);
-  std::printf("moons_step_engine: %.2f ns/node\n", engine_ns);
-  std::printf("moons_step_engine_total: %.3f ms/step\n", 1e3 * best_engine / steps);
+  moons::print_phases("moons_step_engine", best_engine, double(nodes));
+  std::printf("moons_step_engine_total: %.3f ms/step\n", 1e3 * best_engine.total());
   std::printf("moons_step_hand_written: %.2f ns/node\n", hand_ns);
   std::printf("moons_step_ratio_engine_to_hand: %.1f x\n", engine_ns / hand_ns);
+  if (!curve) return 0;
+  // The same step with more points: the cost per node as the graph grows.
+  for (int points : moons::kCurvePoints) {
+    gl::manual_seed(1337);
+    gl::Dataset2d d = gl::make_moons(points, 0.1);
+    gl::Net n(2, {16, 16, 1});
+    std::size_t k = moons::nodes_per_step(n, d);
+    moons::Phases p = moons::best_engine_phases(n, d, moons::steps_for(k), 7);
+    std::printf("moons_curve_engine_%d_points: %.2f ns/node (%zu nodes)\n", points,
+                1e9 * p.total() / double(k), k);
+  }
   return 0;
 }

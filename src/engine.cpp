@@ -1,111 +1,53 @@
 // SPDX-License-Identifier: MIT
-// Backpropagation, iteratively. A node's gradient is complete once every node
-// that uses it has passed its share back, so the engine first counts each
-// node's users, then sweeps from the root, running a node when its count
-// reaches zero (Kahn's topological sort, as PyTorch's engine does it).
+// Backpropagation. A node's gradient is complete once every node that uses
+// it has passed its share back. Every node is made after its parents, so
+// creation order is a topological order: walking from the root towards older
+// nodes meets each node after all of its users, and one reverse loop does
+// backward, as an AD tape does. Graphs not made that way are sorted instead
+// (topological_order.cpp, which a newcomer may skip).
 
 #include <gradlab/engine.hpp>
 
-#include <algorithm>
 #include <stdexcept>
-#include <unordered_map>
-#include <unordered_set>
+
+#include "node_arena.hpp"
+#include "topological_order.hpp"
 
 namespace gradlab::engine {
 
 namespace {
 
-// Clears the sweep bookkeeping of every node reachable from root. Used only
-// when a sweep is abandoned (an error), so it may be slow and allocate.
-void reset_marks(Node& root) {
-  std::unordered_set<Node*> seen{&root};
-  std::vector<Node*> stack{&root};
-  while (!stack.empty()) {
-    Node* n = stack.back();
-    stack.pop_back();
-    n->flags &= ~(kVisited | kFresh);
-    n->pending = 0;
-    for (Node* p : n->parents())
-      if (seen.insert(p).second) stack.push_back(p);
-  }
-}
+using gradlab::detail::scalar_arena;
 
-// The two passes of a sweep over the nodes reachable from root through
-// nodes accepted by follow(). Each uses an explicit stack, so the depth of a
-// graph never reaches the call stack. `marks` keeps each node's visited bit
-// and count of pending users: in the nodes themselves for backward (fast),
-// in a side table for topological_order (so that it only reads the graph and
-// may run while a backward is under way, as the tutorials' observers do).
+Node* older(Node* n) { return static_cast<Node*>(scalar_arena.older(n)); }
+bool in_creation_order(const Node& n) { return gradlab::detail::made_here(n); }
 
-// Pass 1: count, for every node, the users that will send it a gradient.
-template <class Marks, class Follow>
-void count_users(Node& root, Marks& marks, Follow follow, std::vector<Node*>& stack) {
-  marks.first_visit(root);
-  stack.push_back(&root);
-  while (!stack.empty()) {
-    Node* n = stack.back();
-    stack.pop_back();
-    marks.check(*n);
-    for (Node* p : n->parents()) {
-      if (!follow(*p)) continue;
-      ++marks.pending(*p);
-      if (marks.first_visit(*p)) stack.push_back(p);
+// The sweep: root first, then every node root reaches, newest first. A node
+// is marked (kVisited) by the first user that reaches it, and its gradient
+// cleared then, before the first addition (an inner node holds the gradient
+// of the latest backward). Leaves are never marked: they accumulate.
+void sweep(Node& root) {
+  root.flags |= kVisited;
+  std::size_t waiting = 1;  // marked and not yet met
+  Node* n = &root;
+  try {
+    for (;; n = older(n)) {
+      if (!(n->flags & kVisited)) continue;  // not reached, or dead
+      n->flags &= ~kVisited;
+      for (Node* p : n->parents())
+        if (p->requires_grad() && p->nparents && !(p->flags & kVisited))
+          p->flags |= kVisited, p->op->kind->zero_grad(*p), ++waiting;
+      if (n->op->backward) n->op->backward(*n);  // adds out's gradient into its parents'
+      if (--waiting == 0) return;
     }
+  } catch (...) {  // an op's backward threw: clear the marks not yet met
+    while (--waiting) {
+      n = older(n);
+      if (n->flags & kVisited) n->flags &= ~kVisited;
+      else ++waiting;
+    }
+    throw;
   }
-}
-
-// Pass 2: visit each node once its last user has been visited: reverse
-// topological order, the root first.
-template <class Marks, class Follow, class Visit>
-void visit_in_order(Node& root, Marks& marks, Follow follow, Visit visit,
-                    std::vector<Node*>& stack) {
-  stack.push_back(&root);
-  while (!stack.empty()) {
-    Node* n = stack.back();
-    stack.pop_back();
-    marks.done(*n);
-    visit(*n);
-    for (Node* p : n->parents())
-      if (follow(*p) && --marks.pending(*p) == 0) stack.push_back(p);
-  }
-}
-
-// Marks kept in the nodes' own fields; every one is cleared again by pass 2.
-struct NodeMarks {
-  bool first_visit(Node& n) {
-    if (n.flags & kVisited) return false;
-    n.flags |= kVisited | kFresh;
-    return true;
-  }
-  std::uint32_t& pending(Node& n) { return n.pending; }
-  void done(Node& n) { n.flags &= ~kVisited; }
-  void check(const Node& n) {
-    if (n.flags & kGraphFreed)
-      throw std::logic_error(
-          "backward: part of this graph was freed by an earlier backward(retain_graph=false); "
-          "build the graph again, or pass retain_graph=true to keep it");
-  }
-};
-
-// Marks kept beside the graph, which is then only read.
-struct TableMarks {
-  std::unordered_set<const Node*> visited;
-  std::unordered_map<const Node*, std::uint32_t> counts;
-  bool first_visit(Node& n) { return visited.insert(&n).second; }
-  std::uint32_t& pending(Node& n) { return counts[&n]; }
-  void done(Node&) {}
-  void check(const Node&) {}
-};
-
-bool takes_grad(const Node& n) { return n.requires_grad(); }
-
-// Leaves accumulate gradients across backward calls; an inner node holds the
-// gradient of the latest backward only, so it starts again from zero the
-// first time this sweep reaches it (after the checks, before any addition).
-void clear_if_fresh(Node& n) {
-  if (!(n.flags & kFresh)) return;
-  n.flags &= ~kFresh;
-  if (!n.is_leaf()) n.op->kind->zero_grad(n);
 }
 
 }  // namespace
@@ -131,64 +73,19 @@ void backward(Node& root, const std::function<void(Node&)>& seed, bool retain_gr
     Sweeping() { sweeping = true; }
     ~Sweeping() { sweeping = false; }
   } in_sweep;
-  thread_local std::vector<Node*> stack;  // reused: no allocation per backward
-  stack.clear();
-  try {
-    // Pass 1 checks the whole graph before the first gradient changes, so a
-    // refused backward leaves every gradient as it was.
-    NodeMarks marks;
-    count_users(root, marks, takes_grad, stack);
-    clear_if_fresh(root);
+  // Creation order serves when every node of the graph was made in order on
+  // this thread (kUnordered says otherwise) and no node was freed by an
+  // earlier backward(false) that this one must refuse to cross: then no
+  // check is left, and the sweep changes gradients as it goes.
+  if (!observer && !root.is_leaf() && in_creation_order(root) && !(root.flags & kUnordered) &&
+      detail::freed_nodes_alive() == 0) {
+    root.op->kind->zero_grad(root);
     seed(root);
-    auto step = [](Node& n) {
-      if (!n.op->backward) return;  // a leaf: its gradient is complete
-      for (Node* p : n.parents()) clear_if_fresh(*p);
-      n.op->backward(n);  // adds out's gradient into its parents'
-    };
-    if (observer)
-      visit_in_order(root, marks, takes_grad, [&](Node& n) { step(n), observer(n); }, stack);
-    else
-      visit_in_order(root, marks, takes_grad, step, stack);
-  } catch (...) {
-    stack.clear();
-    reset_marks(root);
-    throw;
+    sweep(root);
+  } else {
+    detail::backward_sorted(root, seed, observer);
   }
   if (!retain_graph) free_graph(root);
-}
-
-std::vector<const Node*> topological_order(const Node& root) {
-  // Only TableMarks are written, so the graph itself is just read.
-  Node& start = const_cast<Node&>(root);
-  auto every_node = [](const Node&) { return true; };
-  TableMarks marks;
-  std::vector<Node*> stack;
-  std::vector<const Node*> order;
-  count_users(start, marks, every_node, stack);
-  visit_in_order(start, marks, every_node, [&](Node& n) { order.push_back(&n); }, stack);
-  std::reverse(order.begin(), order.end());  // parents before children
-  return order;
-}
-
-void free_graph(Node& root) {
-  // Each detached parent link moves to the stack with the reference it held;
-  // releasing that reference afterwards may free the parent.
-  std::vector<Node*> stack;
-  auto detach = [&](Node& n) {
-    if (n.is_leaf() || (n.flags & kGraphFreed)) return;
-    for (Node* p : n.parents()) stack.push_back(p);
-    if (n.nparents > 2) delete[] n.parent_array;
-    n.inline_parents[0] = n.inline_parents[1] = nullptr;
-    n.nparents = 0;
-    n.flags |= kGraphFreed;
-  };
-  detach(root);
-  while (!stack.empty()) {
-    Node* n = stack.back();
-    stack.pop_back();
-    detach(*n);
-    release(n);
-  }
 }
 
 }  // namespace gradlab::engine

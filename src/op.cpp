@@ -6,25 +6,34 @@
 
 #include <gradlab/grad_mode.hpp>
 
+#include "node_arena.hpp"
 #include "tensor_internal.hpp"
 
 namespace gradlab {
 
 namespace {
 
+// Whether out must be sorted for backward rather than swept in creation
+// order: an operand is, or is an inner node made elsewhere (another thread).
+bool unordered(const Node& operand) {
+  return (operand.flags & kUnordered) || (operand.nparents && !detail::made_here(operand));
+}
+
 // With grad mode off, or when no operand takes a gradient, the result is a
 // plain leaf and no graph is recorded.
 Value make_scalar(double data, const Op& op, const Value& a, const Value* b) {
   bool record = is_grad_enabled() && (a.requires_grad() || (b && b->requires_grad()));
-  auto* out = new ScalarNode(data, record ? &op : &kScalarLeaf);
+  auto* out = detail::new_scalar_node(data, record ? &op : &kScalarLeaf);
   out->refs = 1;
   if (record) {
-    out->flags = kRequiresGrad;
+    out->flags |= kRequiresGrad;
     out->inline_parents[0] = a.node();
     retain(a.node());
+    if (unordered(*a.node())) out->flags |= kUnordered;
     if (b) {
       out->inline_parents[1] = b->node();
       retain(b->node());
+      if (unordered(*b->node())) out->flags |= kUnordered;
     }
     out->nparents = b ? 2 : 1;
   }

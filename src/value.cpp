@@ -9,57 +9,34 @@
 
 #include <gradlab/engine.hpp>
 
-#include "node_pool.hpp"
+#include "node_arena.hpp"
 
 #include "number_text.hpp"
 
 namespace gradlab {
 
 namespace {
-
-#ifndef GRADLAB_ASAN_POOL
-constinit thread_local detail::NodePool scalar_pool(sizeof(ScalarNode));
-#endif
-
 using detail::four_decimals;
-
 }  // namespace
-
-#ifndef GRADLAB_ASAN_POOL
-void* ScalarNode::operator new(std::size_t size) {
-  static_assert(sizeof(ScalarNode) == 56, "a scalar node is 56 bytes: see node.hpp");
-  if (size != sizeof(ScalarNode)) return ::operator new(size);  // a derived type
-  return scalar_pool.allocate();
-}
-void ScalarNode::operator delete(void* p, std::size_t size) noexcept {
-  if (size != sizeof(ScalarNode)) return ::operator delete(p);
-  scalar_pool.deallocate(p);
-}
-#else
-// Under AddressSanitizer every node is its own allocation, so the sanitizer
-// sees each use after free and LeakSanitizer each leaked node.
-void* ScalarNode::operator new(std::size_t size) { return ::operator new(size); }
-void ScalarNode::operator delete(void* p, std::size_t) noexcept { ::operator delete(p); }
-#endif
 
 const NodeKind kScalarKind{
     "scalar",
-    [](Node* n) { delete static_cast<ScalarNode*>(n); },
+    detail::delete_scalar_node,  // back to its arena (node_arena.hpp)
     [](Node& n) { static_cast<ScalarNode&>(n).grad = 0.0; },
     [](const Node& n) { return four_decimals(static_cast<const ScalarNode&>(n).data); },
     [](const Node& n) { return four_decimals(static_cast<const ScalarNode&>(n).grad); },
 };
 const Op kScalarLeaf{"", nullptr, &kScalarKind};
 
-Value::Value(double data) : Handle(new ScalarNode(data, &kScalarLeaf)) {
+Value::Value(double data) : Handle(detail::new_scalar_node(data, &kScalarLeaf)) {
   node_->refs = 1;
-  node_->flags = kRequiresGrad;
+  node_->flags |= kRequiresGrad;
 }
 
 Value::Value(double data, const std::string& label) : Value(data) { set_label(label); }
 
 Value Value::constant(double data) {
-  auto* node = new ScalarNode(data, &kScalarLeaf);
+  auto* node = detail::new_scalar_node(data, &kScalarLeaf);
   node->refs = 1;
   return adopt(node);
 }

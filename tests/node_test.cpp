@@ -9,9 +9,9 @@ namespace gl = gradlab;
 BOOST_AUTO_TEST_SUITE(node_test)
 
 BOOST_AUTO_TEST_CASE(scalar_node_is_small) {
-  // The 64-bytes-a-node budget: the header and a scalar's data and grad.
-  BOOST_TEST(sizeof(gl::Node) == 40u);
-  BOOST_TEST(sizeof(gl::ScalarNode) == 56u);
+  // The 48-bytes-a-node budget: the header and a scalar's data and grad.
+  BOOST_TEST(sizeof(gl::Node) == 32u);
+  BOOST_TEST(sizeof(gl::ScalarNode) == 48u);
 }
 
 BOOST_AUTO_TEST_CASE(handles_share_one_node) {

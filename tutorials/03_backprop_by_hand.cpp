@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
     // Now the engine: clear the leaves (they accumulate) and sweep. The
     // pictures show each node as backward reaches it.
     for (gl::Value leaf : {a, b, c, f}) leaf.zero_grad();
-    std::vector<gl::viz::TapeStep> tape = lesson.backward(L, "backward()");
+    std::vector<gl::TapeStep> tape = lesson.backward(L, "backward()");
 
     std::string text = "By hand and by backward(), side by side:\n  node      by hand    autograd\n";
     char line[80];

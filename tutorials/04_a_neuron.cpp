@@ -48,7 +48,7 @@ int main(int argc, char** argv) {
                   do_dn);
     lesson.step(text);
 
-    std::vector<gl::viz::TapeStep> tape = lesson.backward(o, "backward()");
+    std::vector<gl::TapeStep> tape = lesson.backward(o, "backward()");
 
     gl::GradCheckResult numeric = gl::gradcheck(
         [](const std::vector<gl::Value>& v) { return tanh(v[0] * v[1] + v[2] * v[3] + v[4]); },

@@ -19,17 +19,17 @@ namespace gl = gradlab;
 // The buggy engine, replayed from a tape: the same sweep, the same local
 // derivatives, but every use *assigns* its share, so an operand keeps only
 // the share of whichever use the sweep reaches last.
-std::map<const gl::Node*, double> overwriting_backward(const std::vector<gl::viz::TapeStep>& tape) {
+std::map<const gl::Node*, double> overwriting_backward(const std::vector<gl::TapeStep>& tape) {
   std::map<const gl::Node*, double> grad{{tape.front().node, 1.0}};
-  for (const gl::viz::TapeStep& s : tape)
-    for (const gl::viz::TapeEdge& e : s.edges)
+  for (const gl::TapeStep& s : tape)
+    for (const gl::TapeEdge& e : s.edges)
       for (double local : e.local_each) grad[e.operand] = grad[s.node] * local;  // = , not +=
   return grad;
 }
 
 // Shows what the buggy engine leaves in the graph's Values.
 void show_bug(gl::viz::Lesson& lesson, const std::string& text, const gl::Value& root,
-              std::vector<gl::Value> values, const std::vector<gl::viz::TapeStep>& tape,
+              std::vector<gl::Value> values, const std::vector<gl::TapeStep>& tape,
               const std::string& title) {
   std::vector<double> right;
   std::map<const gl::Node*, double> wrong = overwriting_backward(tape);
@@ -43,7 +43,7 @@ int main(int argc, char** argv) {
     {
       gl::Value a(3.0, "a");
       gl::Value b = (a + a).set_label("b");
-      std::vector<gl::viz::TapeStep> tape = lesson.backward(b, "b = a + a");
+      std::vector<gl::TapeStep> tape = lesson.backward(b, "b = a + a");
       lesson.step("b = a + a uses a twice: one edge, labelled ×2. Each use passes back\n"
                   "db/db · 1 = 1, and the two add up: db/da = 1 + 1 = 2 (b = 2a, so that is\n"
                   "right).",
@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
     gl::Value a(3.0, "a");
     gl::Value aa = (a * a).set_label("a*a");
     gl::Value b = (aa + a).set_label("b");
-    std::vector<gl::viz::TapeStep> tape = lesson.backward(b, "b = a·a + a");
+    std::vector<gl::TapeStep> tape = lesson.backward(b, "b = a·a + a");
     std::ostringstream os;
     os << tape;
     lesson.step("b = a·a + a: a feeds * twice and + once. Three uses, three shares:\n"
@@ -68,7 +68,7 @@ int main(int argc, char** argv) {
                 "db/da = 1 + 3 + 3 = 1 + 2a = 7.\n" + os.str(),
                 b, {.title = "b = a·a + a: db/da = 1 + 3 + 3 = 7"});
     lesson.check_near("db/da for b = a·a + a", a.grad(), 7.0);
-    const gl::viz::TapeEdge& square = tape.back().edges.front();
+    const gl::TapeEdge& square = tape.back().edges.front();
     lesson.check_near("local derivative of a·a, first use", square.local_each.at(0), 3.0);
     lesson.check_near("local derivative of a·a, second use", square.local_each.at(1), 3.0);
     show_bug(lesson,

@@ -12,7 +12,6 @@
 #include <gradlab/grad_mode.hpp>
 #include <gradlab/gradcheck.hpp>
 #include <gradlab/mnist.hpp>
-#include <gradlab/nn.hpp>
 #include <gradlab/nn/nn.hpp>
 #include <gradlab/node.hpp>
 #include <gradlab/op.hpp>
@@ -20,6 +19,8 @@
 #include <gradlab/random.hpp>
 #include <gradlab/save_load.hpp>
 #include <gradlab/serialize.hpp>
+#include <gradlab/tape.hpp>
 #include <gradlab/tensor.hpp>
 #include <gradlab/value.hpp>
+#include <gradlab/value_nn.hpp>
 #include <gradlab/words.hpp>

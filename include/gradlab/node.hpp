@@ -34,20 +34,22 @@ struct Op {
 // Bits of Node::flags.
 enum NodeFlag : std::uint16_t {
   kRequiresGrad = 1 << 0,  // backward computes a gradient for this node
-  kVisited = 1 << 1,       // engine bookkeeping during a sweep
+  kVisited = 1 << 1,       // engine bookkeeping: reached by the sweep under way
   kGraphFreed = 1 << 2,    // its parents were dropped by backward(retain_graph=false)
   kHasLabel = 1 << 3,      // a label is stored for it (see node_label)
   kFresh = 1 << 4,         // engine bookkeeping: grad not yet cleared in this sweep
   kParameter = 1 << 5,     // a leaf a model learns (pictures colour it apart from inputs)
+  kInArena = 1 << 6,       // made in creation order by a node arena (node_arena.hpp)
+  kUnordered = 1 << 7,     // its graph holds a node made out of creation order: sort it
   kKindFlag0 = 1 << 8,     // bits 8-15 are free for the node kinds
 };
 
 // A node is shared by the handles (Value, Tensor) and the child nodes that
 // refer to it; it is freed by release() when the last of them lets go.
+// 32 bytes: a scalar node adds its number and gradient (48 in all).
 struct Node {
   const Op* op;
-  std::uint32_t refs = 0;     // handles and children holding this node
-  std::uint32_t pending = 0;  // users not yet swept (only during a sweep)
+  std::uint32_t refs = 0;  // handles and children holding this node
   std::uint16_t nparents = 0;
   std::uint16_t flags = 0;
   // Up to two parents are stored inline (every scalar op); more on the heap.
@@ -60,7 +62,7 @@ struct Node {
     ++live_node_count;
   }
   ~Node() {
-    if (nparents > 2 || (flags & kHasLabel)) free_extras();
+    if (nparents > 2 || (flags & (kHasLabel | kGraphFreed))) free_extras();
     --live_node_count;
   }
   Node(const Node&) = delete;
@@ -78,15 +80,14 @@ struct Node {
   static constinit thread_local std::int64_t live_node_count;
 
  private:
-  void free_extras();  // a heap parent array, a label
+  void free_extras();  // a heap parent array, a label, a count (node_free.cpp)
 };
 
 // Takes a reference to node.
 inline void retain(Node* node) { ++node->refs; }
 
 // Frees a node whose count reached zero, and with it every parent whose last
-// reference it held. Iterative: a chain of any length is freed without
-// recursion.
+// reference it held, without recursion (node_free.cpp).
 void free_node(Node* node);
 
 // Drops a reference; at zero the node is freed (free_node).
@@ -97,11 +98,12 @@ inline void release(Node* node) {
 // Records the parents of `out` (it must have none yet) and retains each.
 void set_parents(Node& out, std::span<Node* const> parents);
 
-// Labels are rare, so they live in a side table instead of in every node.
+// Labels are rare, so they live in a side table instead of in every node
+// (node_label.cpp).
 std::string node_label(const Node& node);
 void set_node_label(Node& node, const std::string& label);
 
 // Nodes alive on this thread.
-std::int64_t live_nodes();
+inline std::int64_t live_nodes() { return Node::live_node_count; }
 
 }  // namespace gradlab

@@ -13,15 +13,14 @@
 
 namespace gradlab {
 
-// A scalar node: the number and its gradient. 56 bytes with the Node header.
+// A scalar node: the number and its gradient. 48 bytes with the Node header.
+// The library makes them in creation order in a per-thread arena (see
+// src/node_arena.hpp, which a newcomer may skip).
 struct ScalarNode : Node {
   double data;
   double grad = 0.0;
 
   ScalarNode(double d, const Op* made_by) : Node(made_by), data(d) {}
-  // Scalar nodes come from a per-thread block pool (see node_pool.hpp).
-  static void* operator new(std::size_t size);
-  static void operator delete(void* p, std::size_t size) noexcept;
 };
 
 class Value : public Handle<ScalarNode> {

@@ -14,7 +14,7 @@
 #include <gradlab/node.hpp>
 #include <gradlab/value.hpp>
 #include <gradlab/viz/dot.hpp>
-#include <gradlab/viz/tape.hpp>
+#include <gradlab/tape.hpp>
 
 namespace gradlab::viz {
 

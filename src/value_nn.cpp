@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Neuron, Layer and Net on Values: micrograd's nn.py, with sizes checked.
 
-#include <gradlab/nn.hpp>
+#include <gradlab/value_nn.hpp>
 
 #include <ostream>
 #include <stdexcept>

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
-// Recording backward one node at a time. The local derivatives are exact:
+// The backward tape (tape.hpp), an engine feature: recording backward one
+// node at a time. The local derivatives are exact:
 // before the sweep, each op's own backward is run once with its output's
 // gradient set to 1 and each operand slot pointing at a stand-in (the same
 // number, gradient 0), so what it adds to a stand-in is d(out)/d(that use).
 // Then the engine sweeps, and its observer reads the gradients after every
 // step.
 
-#include <gradlab/viz/tape.hpp>
+#include <gradlab/tape.hpp>
 
 #include <algorithm>
 #include <memory>
@@ -18,7 +19,7 @@
 
 #include <gradlab/engine.hpp>
 
-namespace gradlab::viz {
+namespace gradlab {
 
 namespace {
 
@@ -226,4 +227,4 @@ void print_tape_step(std::ostream& os, const TensorTapeStep& step) {
        << std::string(8 + e.name.size(), ' ') << "now " << e.accumulated << "\n";
 }
 
-}  // namespace gradlab::viz
+}  // namespace gradlab

@@ -12,7 +12,7 @@
 namespace gl = gradlab;
 using gl::Value;
 
-BOOST_AUTO_TEST_SUITE(nn_test)
+BOOST_AUTO_TEST_SUITE(value_nn_test)
 
 BOOST_AUTO_TEST_CASE(neuron_computes_its_formula) {
   gl::Neuron n(2, gl::Activation::tanh);
