@@ -176,8 +176,10 @@ std::string to_dot(const Node& root, const DotOptions& options) {
     os << "  " << v << " [shape=record, label=\"" << label << "\"";
     if (options.color_by_role)
       os << ", style=filled, fillcolor=\"" << role_color(*n, root) << "\"";
-    const char* mark = n == options.highlight ? ", penwidth=3, color=\"#d01010\"" : "";
-    os << mark << "];\n";
+    const bool updated = std::find(options.updated.begin(), options.updated.end(), n) != options.updated.end();
+    const std::string mark = n == options.highlight ? std::string(", penwidth=3, color=\"") + kColorHighlight + "\"" : "";
+    os << mark << (updated && n != options.highlight ? std::string(", penwidth=3, color=\"") + kColorUpdated + "\"" : "")
+       << "];\n";
     if (n->is_leaf()) continue;
 
     // The op gets its own small node, fed by the operands.
@@ -192,7 +194,12 @@ std::string to_dot(const Node& root, const DotOptions& options) {
     }
     for (auto [p, k] : uses) {
       os << "  v" << id[p] << " -> " << v << "_op";
-      if (k > 1) os << " [label=\"×" << k << "\", fontcolor=\"#b03000\", color=\"#b03000\"]";
+      const bool flowing = n == options.highlight && p->requires_grad();  // the gradient goes back along it
+      if (k > 1)
+        os << " [label=\"×" << k << "\", fontcolor=\"#b03000\", color=\"" << (flowing ? kColorHighlight : "#b03000")
+           << "\"" << (flowing ? ", penwidth=2.5" : "") << "]";
+      else if (flowing)
+        os << " [color=\"" << kColorHighlight << "\", penwidth=2.5]";
       os << ";\n";
     }
   }

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include <gradlab/node.hpp>
 #include <gradlab/value.hpp>
@@ -24,6 +25,9 @@ struct DotOptions {
   // is under way, drawn with a thick red border (its op node too), and extra
   // text drawn as a last field of any node for which `note` returns some.
   const Node* highlight = nullptr;
+  // The operands that step updates: an orange border, and the edges their
+  // gradient flows back along (into the highlighted op) drawn red and thick.
+  std::vector<const Node*> updated = {};
   std::function<std::string(const Node&)> note = {};
 };
 
@@ -45,5 +49,8 @@ inline constexpr const char* kColorConstant = "#eeeeee";      // takes no gradie
 inline constexpr const char* kColorIntermediate = "#dbe8f7";
 inline constexpr const char* kColorOutput = "#fcd9a8";
 inline constexpr const char* kColorOp = "#ffffff";
+// The borders of a backward step: the node swept, and the operands it updates.
+inline constexpr const char* kColorHighlight = "#d01010";
+inline constexpr const char* kColorUpdated = "#e07000";
 
 }  // namespace gradlab::viz

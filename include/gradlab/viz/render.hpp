@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <gradlab/viz/dot.hpp>
 
@@ -46,5 +47,17 @@ inline constexpr std::uint64_t kMaxPngPixels = 100'000'000;
 // minlen, penwidth or arrowsize above 100 or weight above 10,000; and,
 // after layout, a PNG of more than kMaxPngPixels.
 void render_dot(const std::string& dot, const std::string& path);
+
+// DOT text -> SVG markup, in memory (the lesson pages inline it).
+std::string render_svg(const std::string& dot);
+
+// Frames of one animation: DOT texts that draw the same graph (the same
+// node and edge names; other text, colours and notes), as SVG markup laid
+// out once, so that nothing moves from one frame to the next: each node is
+// as big as its largest text in any frame and sits where the last frame's
+// layout puts it. Throws std::invalid_argument for text Graphviz cannot read
+// or a frame with a node the last one lacks; refuses attributes as
+// render_dot does.
+std::vector<std::string> render_frames_svg(const std::vector<std::string>& dots);
 
 }  // namespace gradlab::viz
