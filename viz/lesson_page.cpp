@@ -94,7 +94,7 @@ table.tape th { background: #eee; }
 
 // The whole script. Kept short so a learner can read it too.
 const char* kScript = R"(
-// Stepping through the frames: one <section class="frame"> is shown at a
+// Stepping through the frames: one section of class "frame" is shown at a
 // time. The buttons, the arrow keys, the slider and the URL fragment
 // (#step-7) all call show(), the one place that changes what is on screen.
 const frames = document.querySelectorAll('section.frame');
