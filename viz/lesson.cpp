@@ -12,6 +12,7 @@
 
 #include <gradlab/engine.hpp>
 
+#include "heatmap_tiles.hpp"
 #include "number_text.hpp"
 
 #include <cmath>
@@ -28,7 +29,7 @@ namespace gradlab::viz {
 
 namespace {
 
-std::string fixed(double x) { return detail::four_decimals(x); }  // as the pictures print numbers
+std::string fixed(double x) { return gradlab::detail::four_decimals(x); }  // as the pictures print numbers
 
 LessonOptions from_command_line(const std::string& name, int argc, char** argv) {
   LessonOptions options{.dir = "out/" + name, .pause = isatty(0) != 0, .title = name};
@@ -150,7 +151,7 @@ void Lesson::step(const std::string& text, const Node& root, const DotOptions& d
 void Lesson::graph_step(const std::string& text, const Node& root, const DotOptions& dot, Frame frame, bool svg) {
   std::string png = next_picture();
   render(root, png, {.dot = dot});
-  if (svg) frame.svg = render_svg(to_dot(root, dot));
+  if (svg) frame.svg = render_svg(root, dot);
   record(text, png, std::move(frame));
 }
 
@@ -373,6 +374,10 @@ std::vector<TensorTapeStep> Lesson::backward(const Tensor& root, const std::stri
   const std::unordered_map<const Node*, std::string> names = unlabelled_names(*root.node());
   const std::size_t first_frame = frames_.size();
   std::vector<std::string> dots;
+  // Each frame's heat map tiles in a folder of its own (gradients change),
+  // until the frames are drawn.
+  const bool heatmaps = detail::has_heatmaps(*root.node());
+  detail::TempDir tiles;
   std::vector<TensorTapeStep> tape = backward_with_tape(root, [&](const TensorTapeStep& s) {
     note.clear();
     note[s.node] = "upstream " + s.upstream;
@@ -393,6 +398,11 @@ std::vector<TensorTapeStep> Lesson::backward(const Tensor& root, const std::stri
                    .note = [&](const Node& n) { return note_for(n, names, note); }};
     DotOptions page = dot;
     page.title = title.empty() ? "backward" : title;
+    if (heatmaps) {
+      page.heatmap_dir = (std::filesystem::path(tiles.path()) / std::to_string(dots.size())).string();
+      std::filesystem::create_directories(page.heatmap_dir);
+      detail::write_heatmap_tiles(*root.node(), page.heatmap_dir);
+    }
     dots.push_back(to_dot(*root.node(), page));
     graph_step(intro.str() + table.str(), *root.node(), dot,
                {.text = intro.str(), .tape = tape_table(s), .highlight = s.name}, false);

@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "atomic_file.hpp"
+#include "heatmap_tiles.hpp"
 
 namespace gradlab::viz {
 
@@ -26,26 +27,6 @@ std::string escape(const std::string& s) {
       case '"': out += "&quot;"; break;
       default: out += c;
     }
-  }
-  return out;
-}
-
-std::string base64(const std::string& bytes) {
-  static const char kDigits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::size_t i = 0;
-  for (; i + 2 < bytes.size(); i += 3) {
-    unsigned v = static_cast<unsigned char>(bytes[i]) << 16 | static_cast<unsigned char>(bytes[i + 1]) << 8 |
-                 static_cast<unsigned char>(bytes[i + 2]);
-    for (int s = 18; s >= 0; s -= 6) out += kDigits[(v >> s) & 63];
-  }
-  if (std::size_t rest = bytes.size() - i; rest > 0) {
-    unsigned v = static_cast<unsigned char>(bytes[i]) << 16 |
-                 (rest == 2 ? static_cast<unsigned char>(bytes[i + 1]) << 8 : 0);
-    out += kDigits[(v >> 18) & 63];
-    out += kDigits[(v >> 12) & 63];
-    out += rest == 2 ? kDigits[(v >> 6) & 63] : '=';
-    out += '=';
   }
   return out;
 }
@@ -175,7 +156,7 @@ std::string lesson_page(const std::string& title, const std::vector<Frame>& fram
     if (!f.svg.empty()) os << "<div class=\"picture\">\n" << inline_svg(f.svg) << "</div>\n";
     else if (!f.png.empty())
       os << "<div class=\"picture\"><img alt=\"step " << k + 1 << "\" src=\"data:image/png;base64,"
-         << base64(read_file(f.png)) << "\"></div>\n";
+         << detail::base64(read_file(f.png)) << "\"></div>\n";
     os << "</section>\n";
   }
   os << "</main>\n<script>" << kScript << "</script>\n</body>\n</html>\n";

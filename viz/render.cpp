@@ -22,6 +22,7 @@
 #include <gradlab/engine.hpp>
 
 #include "atomic_file.hpp"
+#include "heatmap_tiles.hpp"
 #include "render_limits.hpp"
 
 namespace gradlab::viz {
@@ -96,9 +97,10 @@ std::size_t skipped_layers(const Node& root) {
 
 }  // namespace
 
-void render_dot(const std::string& dot, const std::string& path) {
-  std::string format = format_of(path);
-  if (format == "dot") return gradlab::detail::write_file_atomically(path, "render", dot);
+namespace {
+
+// DOT text drawn as `format` (png or svg), in memory; path only names it in errors.
+std::string draw(const std::string& dot, const std::string& format, const std::string& path) {
 
   // Graphviz reads C strings: text after a NUL would vanish, or leave a
   // syntax error that points nowhere near the cause.
@@ -145,7 +147,15 @@ void render_dot(const std::string& dot, const std::string& path) {
     bytes.assign(data, length);
     gvFreeRenderData(data);
   }
-  gradlab::detail::write_file_atomically(path, "render", bytes);
+  return bytes;
+}
+
+}  // namespace
+
+void render_dot(const std::string& dot, const std::string& path) {
+  std::string format = format_of(path);
+  if (format == "dot") return gradlab::detail::write_file_atomically(path, "render", dot);
+  gradlab::detail::write_file_atomically(path, "render", draw(dot, format, path));
 }
 
 // --- one layout for many frames: every node sized to fit its largest text
@@ -264,7 +274,7 @@ std::vector<std::string> render_frames_svg(const std::vector<std::string>& dots)
     }
     set(p.g, "bb", bb);
     p.layout("nop2");
-    svgs.push_back(p.render("svg"));
+    svgs.push_back(detail::embed_images(p.render("svg")));  // heat map tiles inlined
   }
   return svgs;
 }
@@ -273,7 +283,7 @@ std::string render_svg(const std::string& dot) {
   std::lock_guard lock(graphviz_mutex);
   Parsed p(context(), dot, 0);
   p.layout("dot");
-  return p.render("svg");
+  return detail::embed_images(p.render("svg"));
 }
 
 void render(const Node& root, const std::string& path, const RenderOptions& options) {
@@ -290,7 +300,27 @@ void render(const Node& root, const std::string& path, const RenderOptions& opti
         std::to_string(options.max_skipped_layers) +
         " that Graphviz lays out in reasonable time; raise RenderOptions::max_skipped_layers "
         "to draw it anyway");
-  render_dot(to_dot(root, options.dot), path);
+  std::string format = format_of(path);
+  if (format == "dot" || !options.dot.heatmap_dir.empty() || !detail::has_heatmaps(root))
+    return render_dot(to_dot(root, options.dot), path);
+  // Big tensors as heat maps: the tiles drawn in a folder of their own,
+  // then (SVG) inlined, so the picture stands alone.
+  detail::TempDir tiles;
+  detail::write_heatmap_tiles(root, tiles.path());
+  DotOptions dot = options.dot;
+  dot.heatmap_dir = tiles.path();
+  std::string bytes = draw(to_dot(root, dot), format, path);
+  if (format == "svg") bytes = detail::embed_images(bytes);
+  gradlab::detail::write_file_atomically(path, "render", bytes);
+}
+
+std::string render_svg(const Node& root, const DotOptions& options) {
+  if (!options.heatmap_dir.empty() || !detail::has_heatmaps(root)) return render_svg(to_dot(root, options));
+  detail::TempDir tiles;
+  detail::write_heatmap_tiles(root, tiles.path());
+  DotOptions dot = options;
+  dot.heatmap_dir = tiles.path();
+  return detail::embed_images(render_svg(to_dot(root, dot)));
 }
 
 void render(const Value& root, const std::string& path, const RenderOptions& options) {

@@ -24,7 +24,9 @@ struct RenderOptions {
   std::size_t max_skipped_layers = 2000;
 };
 
-// Renders the graph that ends in root. Throws std::invalid_argument for an
+// Renders the graph that ends in root. In a .png or .svg, a tensor of more
+// than kGridMaxElements numbers shows its data and gradient as heat maps
+// (DotOptions::heatmap_dir); an .svg holds them inline, so it stands alone. Throws std::invalid_argument for an
 // unknown format, std::length_error for a graph over max_nodes or
 // max_skipped_layers, and
 // std::runtime_error naming the path and the reason when it cannot be written.
@@ -48,8 +50,11 @@ inline constexpr std::uint64_t kMaxPngPixels = 100'000'000;
 // after layout, a PNG of more than kMaxPngPixels.
 void render_dot(const std::string& dot, const std::string& path);
 
-// DOT text -> SVG markup, in memory (the lesson pages inline it).
+// DOT text -> SVG markup, in memory (the lesson pages inline it); the PNG
+// files its nodes show are inlined as data URIs.
 std::string render_svg(const std::string& dot);
+// A graph -> SVG markup, big tensors as heat maps (as render() draws them).
+std::string render_svg(const Node& root, const DotOptions& options = {});
 
 // Frames of one animation: DOT texts that draw the same graph (the same
 // node and edge names; other text, colours and notes), as SVG markup laid
