@@ -198,4 +198,26 @@ BOOST_AUTO_TEST_CASE(attributes_that_explode_rendering_are_refused_promptly) {
   BOOST_TEST(double(h) == 2.0 * h96, tt::tolerance(0.05));
 }
 
+BOOST_AUTO_TEST_CASE(tensor_heat_maps_are_inlined_in_svg) {
+  fs::path dir = fs::temp_directory_path() / ("gradlab_render_heat_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  gl::Tensor w = gl::arange(-10, 10).reshape({4, 5}).requires_grad_().set_label("w");
+  gl::Tensor y = (w * w).sum();
+  y.backward();
+  gl::viz::render(*y.node(), (dir / "heat.svg").string());
+  std::string svg = read(dir / "heat.svg");
+  // Tiles of w, its gradient, w*w and its gradient, each a data URI: no file named.
+  std::size_t images = 0;
+  for (std::size_t at = svg.find("<image"); at != std::string::npos; at = svg.find("<image", at + 1)) ++images;
+  BOOST_TEST(images == 4u);
+  BOOST_TEST(svg.find("xlink:href=\"data:image/png;base64,iVBORw0KGgo") != std::string::npos);
+  BOOST_TEST(svg.find(".png\"") == std::string::npos);
+  BOOST_TEST(svg.find("colour: ±10 (0 white)") != std::string::npos);
+  gl::viz::render(*y.node(), (dir / "heat.png").string());
+  BOOST_TEST(gradlab::testing::png_size((dir / "heat.png").string()).first > 0u);
+  gl::viz::render(*y.node(), (dir / "heat.dot").string());  // DOT text names no files
+  BOOST_TEST(read(dir / "heat.dot").find("IMG") == std::string::npos);
+  fs::remove_all(dir);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

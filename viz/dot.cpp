@@ -201,22 +201,24 @@ std::string heatmap_box(const Node& n, const std::string& v, const DotOptions& o
   if (std::string label = node_label(n); !label.empty()) cells.push_back(html_escape(label));
   cells.push_back(html_escape(heat_caption("data", kTensorKind.data_text(n), t.data, t.shape)));
   cells.push_back("<IMG SRC=\"" + tile + "_data.png\"/>");
-  if (options.show_grad && n.requires_grad()) {
-    if (t.grad.empty()) {
-      cells.push_back("grad none");
-    } else {
-      cells.push_back(html_escape(heat_caption("grad", kTensorKind.grad_text(n), t.grad, t.shape)));
-      cells.push_back("<IMG SRC=\"" + tile + "_grad.png\"/>");
-    }
+  if (options.show_grad && n.requires_grad()) {  // no gradient yet: a blank tile keeps the box's shape
+    cells.push_back(t.grad.empty() ? "grad none" : html_escape(heat_caption("grad", kTensorKind.grad_text(n), t.grad, t.shape)));
+    cells.push_back("<IMG SRC=\"" + tile + "_grad.png\"/>");
   }
-  if (options.note)
-    if (std::string note = options.note(n); !note.empty()) cells.push_back(html_escape(note));
+  if (options.note) cells.push_back(html_escape(options.note(n)));  // empty too: the same cells in every frame
   const bool column = options.rankdir == RankDir::LR;
   std::string html = "<TABLE BORDER=\"" + std::to_string(border_width) + "\" CELLBORDER=\"1\" CELLSPACING=\"0\" "
                      "CELLPADDING=\"4\" COLOR=\"" + border + "\"" +
                      (options.color_by_role ? std::string(" BGCOLOR=\"") + fill + "\"" : "") + ">";
   if (!column) html += "<TR>";
-  for (const std::string& cell : cells) html += (column ? "<TR><TD>" : "<TD>") + cell + (column ? "</TD></TR>" : "</TD>");
+  // Text cells (not the label) at least 250 points wide (the longest min / mean / max line), so that the tiles stay
+  // put as the numbers change from one frame of a lesson to the next.
+  const bool labelled = !node_label(n).empty();
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    const bool fits_itself = cells[i].starts_with("<IMG") || (labelled && i == 0);  // a tile, the label
+    html += (column ? "<TR>" : "") + std::string(fits_itself ? "<TD>" : "<TD WIDTH=\"250\">") + cells[i] +
+            (column ? "</TD></TR>" : "</TD>");
+  }
   if (!column) html += "</TR>";
   return html + "</TABLE>";
 }
@@ -243,7 +245,7 @@ std::string to_dot(const Node& root, const DotOptions& options) {
     const std::string mark = n == options.highlight ? std::string(", penwidth=3, color=\"") + kColorHighlight + "\"" : "";
     if (drawn_as_heatmap(*n, options)) {  // an HTML-like table holding the tiles
       const char* border = n == options.highlight ? kColorHighlight : updated ? kColorUpdated : "#000000";
-      os << "  " << v << " [shape=plain, label=<"
+      os << "  " << v << " [shape=none, margin=0, label=<"
          << heatmap_box(*n, v, options, role_color(*n, root), border, n == options.highlight || updated ? 3 : 1)
          << ">];\n";
     } else {  // a record: label | data | grad | note

@@ -75,7 +75,8 @@ void write_heatmap_tiles(const Node& root, const std::string& dir) {
     const auto& t = static_cast<const TensorNode&>(*order[i]);
     std::string v = (std::filesystem::path(dir) / "v").string() + std::to_string(i);
     write_tile(v + "_data.png", t.data, t.shape);
-    if (!t.grad.empty()) write_tile(v + "_grad.png", t.grad, t.shape);
+    if (t.requires_grad())  // before backward reaches it, blank (to_dot keeps the box's shape)
+      write_tile(v + "_grad.png", t.grad.empty() ? std::vector<double>(t.data.size(), 0.0) : t.grad, t.shape);
   }
 }
 
