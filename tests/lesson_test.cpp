@@ -57,6 +57,10 @@ BOOST_AUTO_TEST_CASE(enter_back_and_quit) {
   lesson.step("second");  // first pauses now: Enter
   lesson.step("third");   // second pauses: b, b, Enter, Enter
   BOOST_CHECK_THROW(lesson.finish(), Lesson::Quit);  // third pauses: q
+  // Each pause wrote the page of the steps so far, for a browser to follow.
+  std::ifstream page(dir / "index.html");
+  std::string html{std::istreambuf_iterator<char>(page), {}};
+  BOOST_TEST(html.find("<pre class=\"text\">third</pre>") != std::string::npos);
   std::string text = out.str();
   BOOST_TEST(text.find("back at step 01") != std::string::npos);
   BOOST_TEST(text.find("this is the first step") != std::string::npos);
