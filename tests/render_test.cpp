@@ -198,6 +198,35 @@ BOOST_AUTO_TEST_CASE(attributes_that_explode_rendering_are_refused_promptly) {
   BOOST_TEST(double(h) == 2.0 * h96, tt::tolerance(0.05));
 }
 
+BOOST_AUTO_TEST_CASE(frames_share_one_layout) {
+  // The same two nodes, one label short in the first frame and long in the
+  // second: both drawn at the larger size, in the same places.
+  std::vector<std::string> svgs = gl::viz::render_frames_svg(
+      {"digraph { a [shape=box, label=\"x\"]; b [shape=box]; a -> b; }",
+       "digraph { a [shape=box, label=\"a much longer label\", color=red]; b [shape=box]; a -> b; }"});
+  BOOST_REQUIRE(svgs.size() == 2u);
+  auto polygons = [](const std::string& svg) {
+    std::string all;
+    for (std::size_t at = svg.find("<polygon"); at != std::string::npos; at = svg.find("<polygon", at + 1)) {
+      std::size_t p = svg.find("points=", at);
+      all += svg.substr(p, svg.find('"', p + 8) - p) + ";";
+    }
+    return all;
+  };
+  BOOST_TEST(polygons(svgs[0]).find(";") != std::string::npos);
+  BOOST_TEST(polygons(svgs[0]) == polygons(svgs[1]));
+  BOOST_TEST(svgs[0].find(">x</text>") != std::string::npos);
+  BOOST_TEST(svgs[1].find("a much longer label") != std::string::npos);
+  BOOST_TEST(svgs[1].find("stroke=\"red\"") != std::string::npos);
+  // A frame with a node the last one lacks is not one graph.
+  BOOST_CHECK_EXCEPTION(gl::viz::render_frames_svg({"digraph { a -> b; }", "digraph { a; }"}),
+                        std::invalid_argument, [](const std::invalid_argument& e) {
+                          return std::string(e.what()).find("node 'b' that the last frame lacks") != std::string::npos;
+                        });
+  BOOST_CHECK_THROW(gl::viz::render_frames_svg({"digraph { a -> }"}), std::invalid_argument);
+  BOOST_TEST(gl::viz::render_frames_svg({}).empty());
+}
+
 BOOST_AUTO_TEST_CASE(tensor_heat_maps_are_inlined_in_svg) {
   fs::path dir = fs::temp_directory_path() / ("gradlab_render_heat_" + std::to_string(::getpid()));
   fs::create_directories(dir);
