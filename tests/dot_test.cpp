@@ -170,6 +170,29 @@ BOOST_AUTO_TEST_CASE(constants_are_drawn_without_a_gradient) {
   BOOST_TEST(has(tdot, "{ w | data [20] min 0.5 mean 0.5 max 0.5 | grad [20] min 1 mean 10.5 max 20 }"));
 }
 
+BOOST_AUTO_TEST_CASE(big_tensors_are_heat_maps_when_asked) {
+  gl::Tensor w = gl::full({4, 5}, 0.5).requires_grad_().set_label("w");  // 20 numbers
+  gl::Tensor v = gl::arange(-3, 17).requires_grad_();                    // a vector of 20
+  gl::Tensor cube = gl::ones({2, 3, 4}).requires_grad_().set_label("cube");  // 24
+  gl::Tensor out = (w.reshape({20}) * v).sum() + cube.sum();
+  out.backward();
+  std::string dot = gl::viz::to_dot(*out.node(), {.highlight = w.node(), .heatmap_dir = "/tiles"});
+  // An HTML-like table, its tiles named after the node, the scale noted.
+  BOOST_TEST(has(dot, "v0 [shape=none, margin=0, label=<<TABLE BORDER=\"3\" CELLBORDER=\"1\" CELLSPACING=\"0\" "
+                      "CELLPADDING=\"4\" COLOR=\"#d01010\" BGCOLOR=\"#d5f0c8\"><TR><TD>w</TD></TR>"
+                      "<TR><TD WIDTH=\"250\">data [4, 5]<BR/>min 0.5 mean 0.5 max 0.5<BR/>colour: ±0.5 (0 white)</TD></TR>"
+                      "<TR><TD><IMG SRC=\"/tiles/v0_data.png\"/></TD></TR>"));
+  BOOST_TEST(has(dot, "<IMG SRC=\"/tiles/v0_grad.png\"/>"));
+  BOOST_TEST(has(dot, "data [20]<BR/>min -3 mean 6.5 max 16<BR/>colour: ±16 (0 white)"));
+  // More than two dims: the first 2-d slice, said so.
+  BOOST_TEST(has(dot, "<TD>cube</TD></TR><TR><TD WIDTH=\"250\">data [2, 3, 4]<BR/>min 1 mean 1 max 1<BR/>colour: ±1 (0 "
+                      "white)<BR/>shown: [0, :, :]</TD></TR><TR><TD><IMG SRC=\"/tiles/v"));
+  BOOST_TEST(count(dot, "_grad\\.png") == 5);  // w, its reshape, v, the product w * v, cube
+  BOOST_TEST(count(dot, "shape=record") == 3);     // the small ones: the two sums and out
+  // Without heatmap_dir, the same graph is text only, as before.
+  BOOST_TEST(count(gl::viz::to_dot(*out.node()), "IMG") == 0);
+}
+
 BOOST_AUTO_TEST_CASE(small_tensors_are_grids_of_numbers) {
   // Up to 16 numbers: one record row per row of the last dimension, in
   // both directions (top to bottom the rows are wrapped once more), with

@@ -117,6 +117,29 @@ BOOST_AUTO_TEST_CASE(graph_writes_png_svg_and_dot) {
   fs::remove_all(dir);
 }
 
+BOOST_AUTO_TEST_CASE(graph_writes_a_page_stepping_backward) {
+  fs::path dir = fs::temp_directory_path() / ("gradlab_cli_page_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  Result r = run({"graph", "x*y + x", "x=2", "y=3", "-o", (dir / "p.html").string()});
+  BOOST_TEST(r.code == 0);
+  BOOST_TEST(r.out.find("press →") != std::string::npos);
+  std::string page = read(dir / "p.html");
+  auto count = [&](const std::string& what) {
+    std::size_t n = 0;
+    for (std::size_t at = page.find(what); at != std::string::npos; at = page.find(what, at + 1)) ++n;
+    return n;
+  };
+  // The forward graph, one frame per op (+ then *), and the gradients at the end.
+  BOOST_TEST(count("<section class=\"frame\"") == 4u);
+  BOOST_TEST(count("<svg") == 4u);
+  BOOST_TEST(count("<table class=\"tape\">") == 2u);
+  BOOST_TEST(page.find("d(result)/dx = 4.0000") != std::string::npos);  // y + 1
+  BOOST_TEST(page.find("d(result)/dy = 2.0000") != std::string::npos);
+  BOOST_TEST(page.find("http") == page.find("http-equiv"));  // nothing fetched
+  BOOST_TEST(run({"graph", "2*3", "-o", (dir / "c.html").string()}).code == 2);  // nothing to step
+  fs::remove_all(dir);
+}
+
 BOOST_AUTO_TEST_CASE(version_and_help) {
   Result v = run({"--version"});
   BOOST_TEST(v.code == 0);

@@ -9,6 +9,7 @@
 
 #include <gradlab/gradlab.hpp>
 #include <gradlab/viz/lesson.hpp>
+#include <gradlab/viz/plot.hpp>
 
 #include "test_helpers.hpp"
 
@@ -56,6 +57,10 @@ BOOST_AUTO_TEST_CASE(enter_back_and_quit) {
   lesson.step("second");  // first pauses now: Enter
   lesson.step("third");   // second pauses: b, b, Enter, Enter
   BOOST_CHECK_THROW(lesson.finish(), Lesson::Quit);  // third pauses: q
+  // Each pause wrote the page of the steps so far, for a browser to follow.
+  std::ifstream page(dir / "index.html");
+  std::string html{std::istreambuf_iterator<char>(page), {}};
+  BOOST_TEST(html.find("<pre class=\"text\">third</pre>") != std::string::npos);
   std::string text = out.str();
   BOOST_TEST(text.find("back at step 01") != std::string::npos);
   BOOST_TEST(text.find("this is the first step") != std::string::npos);
@@ -195,6 +200,46 @@ BOOST_AUTO_TEST_CASE(tensor_graphs_step_too_and_big_or_freed_graphs_are_refused)
   c.backward(false);
   BOOST_CHECK_THROW(lesson.backward(c), std::logic_error);
   BOOST_TEST(b.grad() == 4.0);  // as the first backward left it
+}
+
+BOOST_AUTO_TEST_CASE(the_page_holds_every_step) {
+  fs::path dir = fresh_dir("page");
+  std::ostringstream out;
+  Lesson lesson({.dir = dir.string(), .out = &out, .title = "page & steps"});
+  lesson.step("words <only>");
+  lesson.check(true, "shown on the page too");
+  lesson.step("a plot", [](const std::string& png) { gl::viz::plot_lines(png, {{"loss", {3, 2, 1}}}); });
+  gl::Tensor w = gl::arange(-10, 10).reshape({4, 5}).requires_grad_().set_label("w");  // a heat map
+  gl::Tensor y = (w * w).sum();
+  lesson.backward(y);
+  std::string page = lesson.write_page();
+  std::ifstream in(page);
+  std::string html{std::istreambuf_iterator<char>(in), {}};
+  const auto& frames = lesson.frames();
+  BOOST_TEST(frames.size() == 4u);  // words, plot, sum, *
+  BOOST_TEST(html.find("<title>page &amp; steps</title>") != std::string::npos);
+  BOOST_TEST(html.find("words &lt;only&gt;") != std::string::npos);
+  BOOST_TEST(html.find("check ok: shown on the page too") != std::string::npos);
+  BOOST_TEST(html.find("<img alt=\"step 2\" src=\"data:image/png;base64,iVBOR") != std::string::npos);
+  BOOST_TEST(frames[1].png == (dir / "step_02.png").string());
+  // Backward: the tape as a table, each frame's heat maps inlined, nothing
+  // that names a file; both frames on one layout, so the same <image> places.
+  for (std::size_t k : {2u, 3u}) {
+    BOOST_TEST(frames[k].tape.rows.size() == 1u);
+    BOOST_TEST(frames[k].svg.find("xlink:href=\"data:image/png;base64,") != std::string::npos);
+    BOOST_TEST(frames[k].svg.find(".png\"") == std::string::npos);
+    BOOST_TEST(frames[k].png.empty());
+  }
+  BOOST_TEST(frames[2].highlight != frames[3].highlight);
+  auto places = [](const std::string& svg) {
+    std::string all;
+    for (std::size_t at = svg.find("<image"); at != std::string::npos; at = svg.find("<image", at + 1))
+      all += svg.substr(svg.find(" x=", at), 40) + ";";
+    return all;
+  };
+  BOOST_TEST(!places(frames[3].svg).empty());
+  BOOST_TEST(places(frames[2].svg) == places(frames[3].svg));
+  BOOST_TEST(frames[2].svg != frames[3].svg);  // but other gradients
 }
 
 BOOST_AUTO_TEST_CASE(a_new_run_clears_old_pictures) {

@@ -198,4 +198,55 @@ BOOST_AUTO_TEST_CASE(attributes_that_explode_rendering_are_refused_promptly) {
   BOOST_TEST(double(h) == 2.0 * h96, tt::tolerance(0.05));
 }
 
+BOOST_AUTO_TEST_CASE(frames_share_one_layout) {
+  // The same two nodes, one label short in the first frame and long in the
+  // second: both drawn at the larger size, in the same places.
+  std::vector<std::string> svgs = gl::viz::render_frames_svg(
+      {"digraph { a [shape=box, label=\"x\"]; b [shape=box]; a -> b; }",
+       "digraph { a [shape=box, label=\"a much longer label\", color=red]; b [shape=box]; a -> b; }"});
+  BOOST_REQUIRE(svgs.size() == 2u);
+  auto polygons = [](const std::string& svg) {
+    std::string all;
+    for (std::size_t at = svg.find("<polygon"); at != std::string::npos; at = svg.find("<polygon", at + 1)) {
+      std::size_t p = svg.find("points=", at);
+      all += svg.substr(p, svg.find('"', p + 8) - p) + ";";
+    }
+    return all;
+  };
+  BOOST_TEST(polygons(svgs[0]).find(";") != std::string::npos);
+  BOOST_TEST(polygons(svgs[0]) == polygons(svgs[1]));
+  BOOST_TEST(svgs[0].find(">x</text>") != std::string::npos);
+  BOOST_TEST(svgs[1].find("a much longer label") != std::string::npos);
+  BOOST_TEST(svgs[1].find("stroke=\"red\"") != std::string::npos);
+  // A frame with a node the last one lacks is not one graph.
+  BOOST_CHECK_EXCEPTION(gl::viz::render_frames_svg({"digraph { a -> b; }", "digraph { a; }"}),
+                        std::invalid_argument, [](const std::invalid_argument& e) {
+                          return std::string(e.what()).find("node 'b' that the last frame lacks") != std::string::npos;
+                        });
+  BOOST_CHECK_THROW(gl::viz::render_frames_svg({"digraph { a -> }"}), std::invalid_argument);
+  BOOST_TEST(gl::viz::render_frames_svg({}).empty());
+}
+
+BOOST_AUTO_TEST_CASE(tensor_heat_maps_are_inlined_in_svg) {
+  fs::path dir = fs::temp_directory_path() / ("gradlab_render_heat_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  gl::Tensor w = gl::arange(-10, 10).reshape({4, 5}).requires_grad_().set_label("w");
+  gl::Tensor y = (w * w).sum();
+  y.backward();
+  gl::viz::render(*y.node(), (dir / "heat.svg").string());
+  std::string svg = read(dir / "heat.svg");
+  // Tiles of w, its gradient, w*w and its gradient, each a data URI: no file named.
+  std::size_t images = 0;
+  for (std::size_t at = svg.find("<image"); at != std::string::npos; at = svg.find("<image", at + 1)) ++images;
+  BOOST_TEST(images == 4u);
+  BOOST_TEST(svg.find("xlink:href=\"data:image/png;base64,iVBORw0KGgo") != std::string::npos);
+  BOOST_TEST(svg.find(".png\"") == std::string::npos);
+  BOOST_TEST(svg.find("colour: ±10 (0 white)") != std::string::npos);
+  gl::viz::render(*y.node(), (dir / "heat.png").string());
+  BOOST_TEST(gradlab::testing::png_size((dir / "heat.png").string()).first > 0u);
+  gl::viz::render(*y.node(), (dir / "heat.dot").string());  // DOT text names no files
+  BOOST_TEST(read(dir / "heat.dot").find("IMG") == std::string::npos);
+  fs::remove_all(dir);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

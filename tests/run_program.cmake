@@ -3,7 +3,8 @@
 # checks what it did: its exit status (0, or not 0 with EXPECT_FAIL), its
 # output (matching EXPECT_OUTPUT when given) and, with PNG_DIR, that it wrote
 # at least one picture there and that every *.png is a real PNG (the 8-byte
-# signature, then the IHDR chunk).
+# signature, then the IHDR chunk), and that a lesson's page there, if any,
+# holds its steps.
 if(PNG_DIR)
   file(REMOVE_RECURSE "${PNG_DIR}")  # only this run's pictures count
 endif()
@@ -31,4 +32,14 @@ if(PNG_DIR)
     endif()
   endforeach()
   message("${count} valid PNGs in ${PNG_DIR}")
+  # A lesson's page, every step in it (lesson_page.hpp).
+  if(EXISTS "${PNG_DIR}/index.html")
+    file(READ "${PNG_DIR}/index.html" page)
+    string(REGEX MATCHALL "<section class=\"frame\"" frames "${page}")
+    list(LENGTH frames frame_count)
+    if(frame_count EQUAL 0)
+      message(FATAL_ERROR "${PNG_DIR}/index.html has no steps")
+    endif()
+    message("a page of ${frame_count} steps: ${PNG_DIR}/index.html")
+  endif()
 endif()

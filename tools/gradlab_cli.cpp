@@ -2,7 +2,7 @@
 // The `gradlab` command: the value, the gradients and the graph of an
 // expression typed on the command line, through the public API only.
 //   gradlab grad  "<expr>" NAME=VALUE ... [--json]
-//   gradlab graph "<expr>" NAME=VALUE ... -o FILE.png|FILE.svg|FILE.dot
+//   gradlab graph "<expr>" NAME=VALUE ... -o FILE.png|FILE.svg|FILE.dot|FILE.html
 
 #include <cmath>
 #include <cstdio>
@@ -18,6 +18,7 @@
 #include <gradlab/viz/render.hpp>
 
 #include "cli_arguments.hpp"
+#include "graph_page.hpp"
 
 namespace gl = gradlab;
 
@@ -39,8 +40,9 @@ struct Evaluated {
   std::vector<std::pair<std::string, gl::Value>> variables;  // command-line order
 };
 
-// Parses, binds the variables, builds the graph and backpropagates.
-Evaluated evaluate(const std::string& text, const std::vector<std::string>& assignments) {
+// Parses, binds the variables, builds the graph and (unless a page is to
+// step through it) backpropagates.
+Evaluated evaluate(const std::string& text, const std::vector<std::string>& assignments, bool backward = true) {
   gl::Expression expression;
   try {
     expression = gl::Expression::parse(text);
@@ -70,6 +72,7 @@ Evaluated evaluate(const std::string& text, const std::vector<std::string>& assi
     throw Failure{"the value is not a finite number (" + gl::cli::round_trip(value) +
                       "): the expression overflows or is undefined here",
                   kEvaluationError};
+  if (!backward) return out;
   if (out.result.requires_grad()) out.result.backward();
   for (auto& [name, v] : out.variables)
     if (!std::isfinite(v.grad()))
@@ -96,6 +99,28 @@ void print_grad(const Evaluated& e, bool json) {
   for (auto& [name, v] : e.variables)
     std::printf("%-*s %-24s %s\n", static_cast<int>(width), name.c_str(),
                 gl::cli::round_trip(v.data()).c_str(), gl::cli::round_trip(v.grad()).c_str());
+}
+
+// .html: the page that steps backward through the graph (graph_page.hpp).
+bool wants_page(const std::string& path) {
+  return path.size() > 5 && (path.ends_with(".html") || path.ends_with(".HTML"));
+}
+
+void write_page(const Evaluated& e, const std::string& expression, const std::string& path,
+                const std::string& rankdir) {
+  if (!e.result.requires_grad())
+    throw Failure{"the expression has no variables, so there is no backward pass to step through", kUsageError};
+  try {
+    gl::cli::write_graph_page(e.result, expression, path,
+                              rankdir == "TB" ? gl::viz::RankDir::TB : gl::viz::RankDir::LR);
+  } catch (const std::length_error& err) {
+    throw Failure{err.what(), kUsageError};
+  } catch (const std::exception& err) {  // unwritable path
+    throw Failure{err.what(), kEvaluationError};
+  }
+  std::cout << "wrote " << path << " (" << gl::engine::topological_order(*e.result.node()).size()
+            << " nodes, value " << gl::cli::round_trip(e.result.data())
+            << "; open it in a browser and press → to step backward)\n";
 }
 
 void write_graph(const Evaluated& e, const std::string& path, const std::string& rankdir,
@@ -139,11 +164,14 @@ int main(int argc, char** argv) {
   CLI::App* graph = app.add_subcommand(
       "graph", "EXPRESSION [NAME=VALUE ...] -o FILE: draw the graph after backward()");
   graph->add_option("assignments", assignments, "NAME=VALUE for each variable");
-  graph->add_option("-o,--output", output, "FILE.png, FILE.svg or FILE.dot")->required();
+  graph->add_option("-o,--output", output,
+                    "FILE.png, FILE.svg, FILE.dot, or FILE.html: a page stepping backward one node at a time")
+      ->required();
   graph->add_option("--rankdir", rankdir, "LR (left to right) or TB (top to bottom)")
       ->check(CLI::IsMember({"LR", "TB"}));
   graph->add_flag("--no-grad", no_grad, "leave the gradients out of the picture");
-  graph->footer("Example: gradlab graph \"tanh(x*w + b)\" x=2 w=-3 b=6.88 -o neuron.png");
+  graph->footer("Example: gradlab graph \"tanh(x*w + b)\" x=2 w=-3 b=6.88 -o neuron.png\n"
+                "         gradlab graph \"tanh(x*w + b)\" x=2 w=-3 b=6.88 -o neuron.html");
 
   // The expression is taken out first: it may begin with '-' like an option.
   gl::cli::SplitArguments split =
@@ -170,8 +198,10 @@ int main(int argc, char** argv) {
     return kUsageError;
   }
   try {
-    Evaluated e = evaluate(split.expression, assignments);
+    const bool page = graph->parsed() && wants_page(output);
+    Evaluated e = evaluate(split.expression, assignments, !page);
     if (grad->parsed()) print_grad(e, json);
+    else if (page) write_page(e, split.expression, output, rankdir);
     else write_graph(e, output, rankdir, no_grad);
     return 0;
   } catch (const Failure& f) {

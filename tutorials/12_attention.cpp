@@ -39,6 +39,17 @@ std::function<void(const std::string&)> heat_map(const gl::Tensor& m, const std:
   };
 }
 
+// A (T, T) matrix with finite numbers as plot_heatmap draws it: each number
+// in its cell, tokens along both axes, a colour bar (blue-white-red when the
+// numbers have both signs, as every heat map of the course).
+std::function<void(const std::string&)> labelled_map(const gl::Tensor& m, const std::string& title,
+                                                     const std::string& bar) {
+  return [=](const std::string& png) {
+    gl::viz::plot_heatmap(png, m.detach(), {.title = title, .row_labels = kTokens, .col_labels = kTokens,
+                                            .value_format = "%.2f", .colorbar_label = bar, .cell_size = 70});
+  };
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -61,7 +72,7 @@ int main(int argc, char** argv) {
     lesson.step("scores = q @ k^T / sqrt(D): row i, column j says how well query i matches key j.\n"
                 "Dividing by sqrt(D) keeps the scores' spread near 1 whatever D is, so softmax\n"
                 "does not saturate.\n" + show("scores", scores),
-                heat_map(scores, "scores = q k^T / sqrt(D)", -3, 3));
+                labelled_map(scores, "scores = q k^T / sqrt(D)", "score"));
 
     gl::Tensor mask = gl::nn::Transformer::generate_square_subsequent_mask(4);
     gl::Tensor masked = (scores + mask).set_label("masked");
@@ -75,7 +86,7 @@ int main(int argc, char** argv) {
     lesson.step("softmax over each row turns scores into weights: positive, summing to 1.\n"
                 "Row 0 ('the') can only look at itself: weight 1. The masked half is exactly 0.\n" +
                     show("weights", weights),
-                heat_map(weights, "attention weights (token x token)"));
+                labelled_map(weights, "attention weights (rows: queries, columns: keys)", "weight"));
     bool rows_sum_to_one = true, upper_empty = true;
     for (int i = 0; i < 4; ++i) {
       double s = 0;
@@ -129,7 +140,7 @@ int main(int argc, char** argv) {
                 "For the last row of the scores:\n" + show("s", s) + show("J by hand      ", J) +
                     show("J by autograd  ", J_autograd) + show("J by finite diff", J_fd) +
                     "Each row of J sums to 0: adding a constant to every score changes nothing.",
-                heat_map(J, "softmax Jacobian J = diag(s) - s s^T", -0.25, 0.25));
+                labelled_map(J, "softmax Jacobian J = diag(s) - s s^T", "ds_k / da_j"));
     lesson.check(max_abs_diff(J, J_autograd) < 1e-15, "J by hand = J by autograd");
     lesson.check(max_abs_diff(J, J_fd) < 1e-8, "J by hand = J by finite differences");
     // What backward did for that row: d(scores) = J^T d(weights) (J is symmetric).

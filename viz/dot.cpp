@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <sstream>
 #include <unordered_map>
 #include <utility>
@@ -147,6 +148,81 @@ std::string data_and_grad(const Node& n, bool show_grad, RankDir dir) {
   return text;
 }
 
+// --- heat maps: a box drawn as a Graphviz HTML-like table, since record
+// labels hold no pictures.
+
+std::string html_escape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '&') out += "&amp;";
+    else if (c == '<') out += "&lt;";
+    else if (c == '>') out += "&gt;";
+    else if (c == '"') out += "&quot;";
+    else if (c == '\n') out += "<BR/>";
+    else if (is_control(static_cast<unsigned char>(c))) continue;
+    else out += c;
+  }
+  return out;
+}
+
+// "[128, 784] min -0.6 mean 0.001 max 0.3" -> the shape, then the numbers
+// on a line of their own, then the colour scale.
+std::string heat_caption(const char* what, const std::string& summary, const std::vector<double>& v,
+                         const Shape& shape) {
+  std::size_t cut = summary.find("] ");
+  std::string text = std::string(what) + " " +
+                     (cut == std::string::npos ? summary : summary.substr(0, cut + 1) + "\n" + summary.substr(cut + 2));
+  const std::int64_t slice = shape.empty() ? 1 : shape.back() * (shape.size() >= 2 ? shape[shape.size() - 2] : 1);
+  double m = 0;
+  for (std::int64_t i = 0; i < slice; ++i) m = std::max(m, std::abs(v[static_cast<std::size_t>(i)]));
+  char scale[64];
+  std::snprintf(scale, sizeof scale, "\ncolour: ±%.4g (0 white)", m);
+  text += scale;
+  if (shape.size() > 2) {  // the tile shows the first 2-d slice: [0, ..., 0, :, :]
+    text += "\nshown: [";
+    for (std::size_t d = 0; d + 2 < shape.size(); ++d) text += "0, ";
+    text += ":, :]";
+  }
+  return text;
+}
+
+bool drawn_as_heatmap(const Node& n, const DotOptions& options) {
+  return !options.heatmap_dir.empty() && &*n.op->kind == &kTensorKind &&
+         static_cast<const TensorNode&>(n).data.size() > kGridMaxElements;
+}
+
+// The box: label, data caption and tile, grad caption and tile, note; down
+// a column left to right (as records are), along a row top to bottom.
+std::string heatmap_box(const Node& n, const std::string& v, const DotOptions& options, const char* fill,
+                        const char* border, int border_width) {
+  const auto& t = static_cast<const TensorNode&>(n);
+  const std::string tile = html_escape((std::filesystem::path(options.heatmap_dir) / v).string());
+  std::vector<std::string> cells;
+  if (std::string label = node_label(n); !label.empty()) cells.push_back(html_escape(label));
+  cells.push_back(html_escape(heat_caption("data", kTensorKind.data_text(n), t.data, t.shape)));
+  cells.push_back("<IMG SRC=\"" + tile + "_data.png\"/>");
+  if (options.show_grad && n.requires_grad()) {  // no gradient yet: a blank tile keeps the box's shape
+    cells.push_back(t.grad.empty() ? "grad none" : html_escape(heat_caption("grad", kTensorKind.grad_text(n), t.grad, t.shape)));
+    cells.push_back("<IMG SRC=\"" + tile + "_grad.png\"/>");
+  }
+  if (options.note) cells.push_back(html_escape(options.note(n)));  // empty too: the same cells in every frame
+  const bool column = options.rankdir == RankDir::LR;
+  std::string html = "<TABLE BORDER=\"" + std::to_string(border_width) + "\" CELLBORDER=\"1\" CELLSPACING=\"0\" "
+                     "CELLPADDING=\"4\" COLOR=\"" + border + "\"" +
+                     (options.color_by_role ? std::string(" BGCOLOR=\"") + fill + "\"" : "") + ">";
+  if (!column) html += "<TR>";
+  // Text cells (not the label) at least 250 points wide (the longest min / mean / max line), so that the tiles stay
+  // put as the numbers change from one frame of a lesson to the next.
+  const bool labelled = !node_label(n).empty();
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    const bool fits_itself = cells[i].starts_with("<IMG") || (labelled && i == 0);  // a tile, the label
+    html += (column ? "<TR>" : "") + std::string(fits_itself ? "<TD>" : "<TD WIDTH=\"250\">") + cells[i] +
+            (column ? "</TD></TR>" : "</TD>");
+  }
+  if (!column) html += "</TR>";
+  return html + "</TABLE>";
+}
+
 }  // namespace
 
 std::string to_dot(const Node& root, const DotOptions& options) {
@@ -165,19 +241,27 @@ std::string to_dot(const Node& root, const DotOptions& options) {
 
   for (const Node* n : order) {
     std::string v = std::string("v").append(std::to_string(id[n]));
-    std::string fields;
-    if (std::string label = node_label(*n); !label.empty()) add_field(fields, record_escape(label));
-    add_field(fields, data_and_grad(*n, options.show_grad, options.rankdir));
-    if (options.note)
-      if (std::string note = options.note(*n); !note.empty()) add_field(fields, record_escape(note));
-    // In left-to-right graphs a record's fields run across; braces turn them.
-    bool ascii_start = static_cast<unsigned char>(fields[0]) < 0x80;
-    std::string label = options.rankdir == RankDir::LR ? (ascii_start ? "{ " : "{") + fields + " }" : fields;
-    os << "  " << v << " [shape=record, label=\"" << label << "\"";
-    if (options.color_by_role)
-      os << ", style=filled, fillcolor=\"" << role_color(*n, root) << "\"";
-    const char* mark = n == options.highlight ? ", penwidth=3, color=\"#d01010\"" : "";
-    os << mark << "];\n";
+    const bool updated = std::find(options.updated.begin(), options.updated.end(), n) != options.updated.end();
+    const std::string mark = n == options.highlight ? std::string(", penwidth=3, color=\"") + kColorHighlight + "\"" : "";
+    if (drawn_as_heatmap(*n, options)) {  // an HTML-like table holding the tiles
+      const char* border = n == options.highlight ? kColorHighlight : updated ? kColorUpdated : "#000000";
+      os << "  " << v << " [shape=none, margin=0, label=<"
+         << heatmap_box(*n, v, options, role_color(*n, root), border, n == options.highlight || updated ? 3 : 1)
+         << ">];\n";
+    } else {  // a record: label | data | grad | note
+      std::string fields;
+      if (std::string label = node_label(*n); !label.empty()) add_field(fields, record_escape(label));
+      add_field(fields, data_and_grad(*n, options.show_grad, options.rankdir));
+      if (options.note)
+        if (std::string note = options.note(*n); !note.empty()) add_field(fields, record_escape(note));
+      // In left-to-right graphs a record's fields run across; braces turn them.
+      bool ascii_start = static_cast<unsigned char>(fields[0]) < 0x80;
+      std::string label = options.rankdir == RankDir::LR ? (ascii_start ? "{ " : "{") + fields + " }" : fields;
+      os << "  " << v << " [shape=record, label=\"" << label << "\"";
+      if (options.color_by_role) os << ", style=filled, fillcolor=\"" << role_color(*n, root) << "\"";
+      os << mark << (updated && n != options.highlight ? std::string(", penwidth=3, color=\"") + kColorUpdated + "\"" : "")
+         << "];\n";
+    }
     if (n->is_leaf()) continue;
 
     // The op gets its own small node, fed by the operands.
@@ -192,7 +276,12 @@ std::string to_dot(const Node& root, const DotOptions& options) {
     }
     for (auto [p, k] : uses) {
       os << "  v" << id[p] << " -> " << v << "_op";
-      if (k > 1) os << " [label=\"×" << k << "\", fontcolor=\"#b03000\", color=\"#b03000\"]";
+      const bool flowing = n == options.highlight && p->requires_grad();  // the gradient goes back along it
+      if (k > 1)
+        os << " [label=\"×" << k << "\", fontcolor=\"#b03000\", color=\"" << (flowing ? kColorHighlight : "#b03000")
+           << "\"" << (flowing ? ", penwidth=2.5" : "") << "]";
+      else if (flowing)
+        os << " [color=\"" << kColorHighlight << "\", penwidth=2.5]";
       os << ";\n";
     }
   }

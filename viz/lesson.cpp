@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Stepping through a tutorial: the step counter, the pictures, the pause
-// between steps (one key: Enter, b, q, the arrows) and the checks. The backward stepping is the
-// tape's observer (tape.cpp) drawing a picture after every node.
+// between steps (one key: Enter, b, q, the arrows), the checks, and the
+// frames of the page. The backward stepping is in lesson_backward.cpp.
 
 #include <gradlab/viz/lesson.hpp>
 
@@ -9,10 +9,6 @@
 #include <unistd.h>
 
 #include <cctype>
-
-#include <gradlab/engine.hpp>
-
-#include "number_text.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -28,10 +24,8 @@ namespace gradlab::viz {
 
 namespace {
 
-std::string fixed(double x) { return detail::four_decimals(x); }  // as the pictures print numbers
-
 LessonOptions from_command_line(const std::string& name, int argc, char** argv) {
-  LessonOptions options{.dir = "out/" + name, .pause = isatty(0) != 0};
+  LessonOptions options{.dir = "out/" + name, .pause = isatty(0) != 0, .title = name};
   bool dir_given = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -81,7 +75,10 @@ Lesson::Lesson(LessonOptions options)
     : dir_(options.dir.empty() ? "." : options.dir),
       pause_(options.pause),
       in_(options.in ? options.in : &std::cin),
-      out_(options.out ? options.out : &std::cout) {
+      out_(options.out ? options.out : &std::cout),
+      title_(options.title) {
+  if (title_.empty()) title_ = std::filesystem::path(dir_).lexically_normal().filename().string();
+  if (title_.empty() || title_ == ".") title_ = "lesson";
   std::filesystem::create_directories(dir_);
   // Pictures of an earlier, longer run would pass for this one's: removed.
   for (const auto& entry : std::filesystem::directory_iterator(dir_)) {
@@ -94,14 +91,20 @@ int Lesson::run(const std::string& name, int argc, char** argv,
                 const std::function<void(Lesson&)>& body) {
   try {
     Lesson lesson(name, argc, argv);
+    lesson.out() << "page: " << lesson.path("index.html") << " (open it in a browser to step through the lesson)\n";
     try {
       body(lesson);
       lesson.finish();  // the last step's pause, after its checks
     } catch (const Quit&) {
+      lesson.write_page();
       lesson.out() << "\nstopped at step " << lesson.steps() << " (q); the pictures so far are in "
                    << lesson.dir() << "/\n";
       return 0;
+    } catch (...) {
+      lesson.write_page();  // the steps up to the failure, to look at
+      throw;
     }
+    lesson.write_page();
     if (lesson.failures() > 0) {
       lesson.out() << "\n" << name << ": " << lesson.failures() << " of " << lesson.checks()
                    << " checks FAILED\n";
@@ -126,28 +129,43 @@ std::string Lesson::next_picture() const {
   return path(file);
 }
 
-void Lesson::step(const std::string& text) { record(text, ""); }
+void Lesson::step(const std::string& text) { record(text, "", {.text = text}); }
 
 void Lesson::step(const std::string& text, const Value& root, const DotOptions& dot) {
   step(text, *root.node(), dot);
 }
 
 void Lesson::step(const std::string& text, const Node& root, const DotOptions& dot) {
+  graph_step(text, root, dot, {.text = text}, true);
+}
+
+// The PNG for the terminal, and (when svg) the same DOT as SVG markup for
+// the page; a backward run draws its page frames itself, on one layout.
+void Lesson::graph_step(const std::string& text, const Node& root, const DotOptions& dot, Frame frame, bool svg) {
   std::string png = next_picture();
   render(root, png, {.dot = dot});
-  record(text, png);
+  if (svg) frame.svg = render_svg(root, dot);
+  record(text, png, std::move(frame));
 }
 
 void Lesson::step(const std::string& text, const std::function<void(const std::string&)>& draw) {
   std::string png = next_picture();
   draw(png);
-  record(text, png);
+  record(text, png, {.text = text, .png = png});
+}
+
+std::string Lesson::write_page() const {
+  std::string page = path("index.html");
+  write_lesson_page(page, title_, frames_);
+  return page;
 }
 
 // A step is shown at once; it pauses when the next one begins (or at
 // finish()), so the checks run in between print under it.
-void Lesson::record(const std::string& text, const std::string& picture) {
+void Lesson::record(const std::string& text, const std::string& picture, Frame frame) {
   finish();
+  if (frame.svg.empty() && frame.png.empty()) frame.png = picture;  // until its SVG is drawn
+  frames_.push_back(std::move(frame));
   history_.push_back({text, picture, ""});
   show(history_.size() - 1, "");
   waiting_ = true;
@@ -210,6 +228,7 @@ void Lesson::prompt() { *out_ << "[Enter or →: next, b or ←: back, q: quit] 
 void Lesson::wait(std::size_t newest) {
   std::size_t on_screen = newest;
   const bool terminal = in_ == &std::cin && isatty(0) != 0;
+  if (pause_) write_page();  // the browser can follow along
   while (pause_) {
     prompt();
     KeyPress k;
@@ -242,107 +261,13 @@ void Lesson::wait(std::size_t newest) {
   }
 }
 
-namespace {
-
-// Each backward step renders the whole graph, so stepping suits small graphs
-// only; a big one is refused before any gradient changes.
-constexpr std::size_t kMaxSteppedOps = 60;
-void check_small_enough(const Node& root) {
-  std::size_t ops = 0;
-  for (const Node* n : engine::topological_order(root)) ops += !n->is_leaf();
-  if (ops > kMaxSteppedOps)
-    throw std::length_error("Lesson::backward: the graph has " + std::to_string(ops) + " ops (at most " +
-                            std::to_string(kMaxSteppedOps) + " are stepped, one picture each); call "
-                            "root.backward(), then step(text, root) for one picture of the result");
-}
-
-// The tape names a node without a label v<N>, as to_dot numbers it; the
-// pictures write that name in the node too, so the text's names can be found.
-std::unordered_map<const Node*, std::string> unlabelled_names(const Node& root) {
-  std::unordered_map<const Node*, std::string> names;
-  std::vector<const Node*> order = engine::topological_order(root);
-  for (std::size_t i = 0; i < order.size(); ++i)
-    if (order[i]->requires_grad() && node_label(*order[i]).empty())  // constants are never named
-      names[order[i]] = std::string("v").append(std::to_string(i));
-  return names;
-}
-
-// The note drawn in node n: its tape name when it has no label, then what
-// this step did to it.
-std::string note_for(const Node& n, const std::unordered_map<const Node*, std::string>& names,
-                     const std::unordered_map<const Node*, std::string>& note) {
-  auto name = names.find(&n);
-  auto it = note.find(&n);
-  std::string text = name == names.end() ? "" : name->second;
-  if (it != note.end()) text += (text.empty() ? "" : "\n") + it->second;
-  return text;
-}
-
-}  // namespace
-
-std::vector<TapeStep> Lesson::backward(const Value& root, const std::string& title) {
-  check_small_enough(*root.node());
-  std::unordered_map<const Node*, std::string> note;
-  const std::unordered_map<const Node*, std::string> names = unlabelled_names(*root.node());
-  bool first = true;
-  return backward_with_tape(root, [&](const TapeStep& s) {
-    // The picture: the node highlighted, its upstream gradient, and on each
-    // operand what this step added to it.
-    note.clear();
-    note[s.node] = "upstream " + fixed(s.upstream);
-    for (const TapeEdge& e : s.edges) {
-      if (e.uses == 1) {
-        note[e.operand] = "+= " + fixed(s.upstream) + " × " + fixed(e.local);
-        continue;
-      }
-      std::string& text = note[e.operand];  // each use's share arriving, then their sum
-      for (std::size_t k = 0; k < e.local_each.size(); ++k)
-        text += "use " + std::to_string(k + 1) + ": += " + fixed(s.upstream) + " × " +
-                fixed(e.local_each[k]) + "\n";
-      text += "together += " + fixed(e.contribution);
-    }
-    std::ostringstream text;
-    if (first) text << "backward starts at " << s.name << " with d" << s.name << "/d" << s.name
-                    << " = 1; each step passes a node's gradient to its operands.\n";
-    first = false;
-    text << "backward through " << s.name << " (" << s.op << "): upstream gradient "
-         << fixed(s.upstream) << ", times each local derivative\n";
-    print_tape_header(text);
-    print_tape_step(text, s);
-    DotOptions dot{.title = title.empty() ? "backward: " + s.name : title + ": " + s.name,
-                   .highlight = s.node,
-                   .note = [&](const Node& n) { return note_for(n, names, note); }};
-    step(text.str(), *root.node(), dot);
-  });
-}
-
-std::vector<TensorTapeStep> Lesson::backward(const Tensor& root, const std::string& title) {
-  check_small_enough(*root.node());
-  std::unordered_map<const Node*, std::string> note;
-  const std::unordered_map<const Node*, std::string> names = unlabelled_names(*root.node());
-  return backward_with_tape(root, [&](const TensorTapeStep& s) {
-    note.clear();
-    note[s.node] = "upstream " + s.upstream;
-    for (const TensorTapeEdge& e : s.edges) note[e.operand] = "+= " + e.contribution;
-    std::ostringstream text;
-    text << "backward through " << s.name << " (" << s.op << "): its gradient is complete; it passes "
-         << "a share to each operand\n";
-    print_tape_step(text, s);
-    // Top to bottom: tensor boxes are wide, so a long chain reads better downwards.
-    DotOptions dot{.rankdir = RankDir::TB,
-                   .title = title.empty() ? "backward: " + s.name : title + ": " + s.name,
-                   .highlight = s.node,
-                   .note = [&](const Node& n) { return note_for(n, names, note); }};
-    step(text.str(), *root.node(), dot);
-  });
-}
-
 bool Lesson::check(bool ok, const std::string& what) {
   ++checks_;
   if (!ok) ++failures_;
   std::string line = (ok ? "  check ok: " : "  CHECK FAILED: ") + what + "\n";
   *out_ << line;
   if (!history_.empty()) history_.back().checks += line;  // shown again when looked back at
+  if (!frames_.empty()) frames_.back().checks += line;
   return ok;
 }
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // A heat map with a text in each cell: the bigram counts of a word list
 // ("ab" over 1234), a confusion matrix, a matrix of weights. Cells are
-// coloured white to blue (blue-white-red when the numbers have both signs),
-// with a colour bar beside them.
+// coloured white to blue (blue-white-red when the numbers have both signs;
+// colormap.hpp), with a colour bar beside them.
 
 #include "gradlab/viz/plot.hpp"
 
@@ -15,35 +15,14 @@
 #include <stdexcept>
 
 #include "canvas.hpp"
+#include "colormap.hpp"
 
 namespace gradlab::viz {
 
 namespace {
 
-struct Rgb {
-  double r, g, b;
-};
-
-Rgb mix(Rgb a, Rgb b, double t) { return {a.r + (b.r - a.r) * t, a.g + (b.g - a.g) * t, a.b + (b.b - a.b) * t}; }
-
-// White -> light -> dark, for t in [0, 1] (matplotlib's "Blues" and "Reds", roughly).
-Rgb ramp(Rgb light, Rgb dark, double t) {
-  const Rgb white{0.97, 0.98, 1.0};
-  return t < 0.5 ? mix(white, light, 2 * t) : mix(light, dark, 2 * t - 1);
-}
-
-// The colour of value v on a map of [lo, hi].
-Rgb colour(double v, double lo, double hi) {
-  const Rgb blue_light{0.42, 0.68, 0.84}, blue_dark{0.03, 0.19, 0.42};
-  const Rgb red_light{0.98, 0.51, 0.42}, red_dark{0.60, 0.0, 0.05};
-  if (lo < 0 && hi > 0) {  // both signs: 0 is white, negative blue, positive red
-    double m = std::max(-lo, hi);
-    return v < 0 ? ramp(blue_light, blue_dark, -v / m) : ramp(red_light, red_dark, v / m);
-  }
-  double t = hi > lo ? (v - lo) / (hi - lo) : 0.5;
-  if (hi <= 0) t = 1 - t;  // all negative: the most negative is darkest
-  return ramp(blue_light, blue_dark, t);
-}
+using detail::colour;
+using detail::Rgb;
 
 std::string format_number(double v, const std::string& format, bool whole) {
   char buf[64];

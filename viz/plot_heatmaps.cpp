@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "canvas.hpp"
+#include "colormap.hpp"
 
 namespace gradlab::viz {
 
@@ -108,7 +109,8 @@ void plot_heatmaps(const std::string& path, const Tensor& maps, const std::vecto
           continue;
         }
         double t = std::clamp((value - options.low) / (options.high - options.low), 0.0, 1.0);
-        cairo_set_source_rgb(cr, 1 - 0.92 * t, 1 - 0.72 * t, 1 - 0.38 * t);  // white to dark blue
+        detail::Rgb rgb = detail::sequential(t);  // white to dark blue, as every heat map
+        cairo_set_source_rgb(cr, rgb.r, rgb.g, rgb.b);
         cairo_rectangle(cr, x, y, cell, cell);
         cairo_fill(cr);
         if (options.show_values && value != 0) {  // an exact 0 (a masked weight) stays empty

@@ -8,6 +8,8 @@
 #include <gradlab/viz/render.hpp>
 
 #include <algorithm>
+#include <string>
+#include <utility>
 #include <mutex>
 #include <stdexcept>
 #include <unordered_map>
@@ -20,6 +22,7 @@
 #include <gradlab/engine.hpp>
 
 #include "atomic_file.hpp"
+#include "heatmap_tiles.hpp"
 #include "render_limits.hpp"
 
 namespace gradlab::viz {
@@ -94,9 +97,10 @@ std::size_t skipped_layers(const Node& root) {
 
 }  // namespace
 
-void render_dot(const std::string& dot, const std::string& path) {
-  std::string format = format_of(path);
-  if (format == "dot") return gradlab::detail::write_file_atomically(path, "render", dot);
+namespace {
+
+// DOT text drawn as `format` (png or svg), in memory; path only names it in errors.
+std::string draw(const std::string& dot, const std::string& format, const std::string& path) {
 
   // Graphviz reads C strings: text after a NUL would vanish, or leave a
   // syntax error that points nowhere near the cause.
@@ -143,7 +147,143 @@ void render_dot(const std::string& dot, const std::string& path) {
     bytes.assign(data, length);
     gvFreeRenderData(data);
   }
-  gradlab::detail::write_file_atomically(path, "render", bytes);
+  return bytes;
+}
+
+}  // namespace
+
+void render_dot(const std::string& dot, const std::string& path) {
+  std::string format = format_of(path);
+  if (format == "dot") return gradlab::detail::write_file_atomically(path, "render", dot);
+  gradlab::detail::write_file_atomically(path, "render", draw(dot, format, path));
+}
+
+// --- one layout for many frames: every node sized to fit its largest text
+// in any frame, placed once by dot, then each frame drawn by Graphviz's
+// "nop2" engine, which keeps the positions (nodes and edges) it is given.
+
+namespace {
+
+// A parsed graph, closed (and its layout freed) when it goes.
+struct Parsed {
+  GVC_t* gvc;
+  Agraph_t* g;
+  bool laid_out = false;
+  Parsed(GVC_t* gvc, const std::string& dot, std::size_t frame) : gvc(gvc), g(nullptr) {
+    graphviz_errors.clear();
+    if (dot.find('\0') != std::string::npos || !(g = agmemread(dot.c_str())))
+      throw std::invalid_argument("render_frames: Graphviz could not read frame " + std::to_string(frame) +
+                                  ": " + trimmed(graphviz_errors));
+    try {
+      detail::check_attributes(g);
+    } catch (...) {
+      agclose(g);
+      throw;
+    }
+  }
+  ~Parsed() {
+    if (laid_out) gvFreeLayout(gvc, g);
+    agclose(g);
+  }
+  Parsed(const Parsed&) = delete;
+  Parsed& operator=(const Parsed&) = delete;
+  void layout(const char* engine) {
+    if (gvLayout(gvc, g, engine) != 0)
+      throw std::runtime_error("render_frames: Graphviz could not lay out a frame: " + trimmed(graphviz_errors));
+    laid_out = true;
+  }
+  std::string render(const char* format) {
+    char* data = nullptr;
+    unsigned int length = 0;
+    if (gvRenderData(gvc, g, format, &data, &length) != 0 || !data) {
+      if (data) gvFreeRenderData(data);
+      throw std::runtime_error("render_frames: Graphviz could not render a frame: " + trimmed(graphviz_errors));
+    }
+    std::string out(data, length);
+    gvFreeRenderData(data);
+    return out;
+  }
+};
+
+void set(void* object, const char* name, const std::string& value) {
+  agsafeset(object, const_cast<char*>(name), const_cast<char*>(value.c_str()), const_cast<char*>(""));
+}
+std::string get(void* object, const char* name) {
+  const char* v = agget(object, const_cast<char*>(name));
+  return v ? v : "";
+}
+std::string edge_key(Agedge_t* e) { return std::string(agnameof(agtail(e))) + "->" + agnameof(aghead(e)); }
+
+}  // namespace
+
+std::vector<std::string> render_frames_svg(const std::vector<std::string>& dots) {
+  std::vector<std::string> svgs;
+  if (dots.empty()) return svgs;
+  std::lock_guard lock(graphviz_mutex);
+  GVC_t* gvc = context();
+  // Each node's largest size over the frames, in inches.
+  std::unordered_map<std::string, std::pair<double, double>> size;
+  for (std::size_t k = 0; k < dots.size(); ++k) {
+    Parsed p(gvc, dots[k], k);
+    p.layout("dot");
+    for (Agnode_t* n = agfstnode(p.g); n; n = agnxtnode(p.g, n)) {
+      auto& [w, h] = size[agnameof(n)];
+      w = std::max(w, ND_width(n));
+      h = std::max(h, ND_height(n));
+    }
+  }
+  auto fix_sizes = [&](Agraph_t* g) {
+    for (Agnode_t* n = agfstnode(g); n; n = agnxtnode(g, n)) {
+      auto [w, h] = size[agnameof(n)];
+      set(n, "width", std::to_string(w));
+      set(n, "height", std::to_string(h));
+      set(n, "fixedsize", "true");
+    }
+  };
+  // The last frame, its nodes at their largest, laid out once by dot; the
+  // "dot" output writes the positions into the graph's attributes.
+  std::unordered_map<std::string, std::string> node_pos;
+  std::unordered_map<std::string, std::pair<std::string, std::string>> edge_pos;  // pos, label pos
+  std::string bb;
+  {
+    Parsed p(gvc, dots.back(), dots.size() - 1);
+    fix_sizes(p.g);
+    p.layout("dot");
+    p.render("dot");
+    for (Agnode_t* n = agfstnode(p.g); n; n = agnxtnode(p.g, n)) {
+      node_pos[agnameof(n)] = get(n, "pos");
+      for (Agedge_t* e = agfstout(p.g, n); e; e = agnxtout(p.g, e)) edge_pos[edge_key(e)] = {get(e, "pos"), get(e, "lp")};
+    }
+    bb = get(p.g, "bb");
+  }
+  for (std::size_t k = 0; k < dots.size(); ++k) {
+    Parsed p(gvc, dots[k], k);
+    fix_sizes(p.g);
+    for (Agnode_t* n = agfstnode(p.g); n; n = agnxtnode(p.g, n)) {
+      auto it = node_pos.find(agnameof(n));
+      if (it == node_pos.end())
+        throw std::invalid_argument("render_frames: frame " + std::to_string(k) + " has node '" + agnameof(n) +
+                                    "' that the last frame lacks; the frames must draw one graph");
+      set(n, "pos", it->second);
+      for (Agedge_t* e = agfstout(p.g, n); e; e = agnxtout(p.g, e)) {
+        auto ep = edge_pos.find(edge_key(e));
+        if (ep == edge_pos.end()) continue;  // drawn straight by nop2
+        set(e, "pos", ep->second.first);
+        if (!ep->second.second.empty()) set(e, "lp", ep->second.second);
+      }
+    }
+    set(p.g, "bb", bb);
+    p.layout("nop2");
+    svgs.push_back(detail::embed_images(p.render("svg")));  // heat map tiles inlined
+  }
+  return svgs;
+}
+
+std::string render_svg(const std::string& dot) {
+  std::lock_guard lock(graphviz_mutex);
+  Parsed p(context(), dot, 0);
+  p.layout("dot");
+  return detail::embed_images(p.render("svg"));
 }
 
 void render(const Node& root, const std::string& path, const RenderOptions& options) {
@@ -160,7 +300,27 @@ void render(const Node& root, const std::string& path, const RenderOptions& opti
         std::to_string(options.max_skipped_layers) +
         " that Graphviz lays out in reasonable time; raise RenderOptions::max_skipped_layers "
         "to draw it anyway");
-  render_dot(to_dot(root, options.dot), path);
+  std::string format = format_of(path);
+  if (format == "dot" || !options.dot.heatmap_dir.empty() || !detail::has_heatmaps(root))
+    return render_dot(to_dot(root, options.dot), path);
+  // Big tensors as heat maps: the tiles drawn in a folder of their own,
+  // then (SVG) inlined, so the picture stands alone.
+  detail::TempDir tiles;
+  detail::write_heatmap_tiles(root, tiles.path());
+  DotOptions dot = options.dot;
+  dot.heatmap_dir = tiles.path();
+  std::string bytes = draw(to_dot(root, dot), format, path);
+  if (format == "svg") bytes = detail::embed_images(bytes);
+  gradlab::detail::write_file_atomically(path, "render", bytes);
+}
+
+std::string render_svg(const Node& root, const DotOptions& options) {
+  if (!options.heatmap_dir.empty() || !detail::has_heatmaps(root)) return render_svg(to_dot(root, options));
+  detail::TempDir tiles;
+  detail::write_heatmap_tiles(root, tiles.path());
+  DotOptions dot = options;
+  dot.heatmap_dir = tiles.path();
+  return detail::embed_images(render_svg(to_dot(root, dot)));
 }
 
 void render(const Value& root, const std::string& path, const RenderOptions& options) {

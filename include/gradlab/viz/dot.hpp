@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include <gradlab/node.hpp>
 #include <gradlab/value.hpp>
@@ -24,7 +25,15 @@ struct DotOptions {
   // is under way, drawn with a thick red border (its op node too), and extra
   // text drawn as a last field of any node for which `note` returns some.
   const Node* highlight = nullptr;
+  // The operands that step updates: an orange border, and the edges their
+  // gradient flows back along (into the highlighted op) drawn red and thick.
+  std::vector<const Node*> updated = {};
   std::function<std::string(const Node&)> note = {};
+  // Where the heat map tiles are (render() writes them there): when set, a
+  // tensor of more than kGridMaxElements numbers is drawn with its data and
+  // gradient as small heat maps, <heatmap_dir>/v<N>_data.png and
+  // v<N>_grad.png, beside its shape and min / mean / max. Empty: as text.
+  std::string heatmap_dir = {};
 };
 
 // Deterministic: nodes are numbered v0, v1, ... in topological order (inputs
@@ -32,7 +41,10 @@ struct DotOptions {
 // feeds the same op k times gets one edge labelled "×k". A node that takes
 // no gradient (a constant) is drawn with none. A tensor of 2 to
 // kGridMaxElements numbers is drawn as a grid of them (rows of its last
-// dimension); a bigger one as its shape and min / mean / max.
+// dimension); a bigger one as its shape and min / mean / max, and with
+// heatmap_dir as heat maps too (a vector as a strip; of a tensor of more
+// than two dims, the first 2-d slice), on a blue-white-red scale of ±the
+// largest magnitude, which the box notes.
 std::string to_dot(const Node& root, const DotOptions& options = {});
 std::string to_dot(const Value& root, const DotOptions& options = {});
 
@@ -45,5 +57,8 @@ inline constexpr const char* kColorConstant = "#eeeeee";      // takes no gradie
 inline constexpr const char* kColorIntermediate = "#dbe8f7";
 inline constexpr const char* kColorOutput = "#fcd9a8";
 inline constexpr const char* kColorOp = "#ffffff";
+// The borders of a backward step: the node swept, and the operands it updates.
+inline constexpr const char* kColorHighlight = "#d01010";
+inline constexpr const char* kColorUpdated = "#e07000";
 
 }  // namespace gradlab::viz

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // A tutorial as a run of steps. Each step prints a short explanation and
 // writes the picture of that moment to <folder>/step_KK.png, then the checks
-// of its numbers; in a terminal it then waits for one key: Enter, space or →
+// of its numbers; all the steps also make one page, <folder>/index.html,
+// that a browser steps through (lesson_page.hpp); in a terminal it then waits for one key: Enter, space or →
 // goes on, b or ← looks back one step, q quits. A lesson checks its own
 // numbers, so a tutorial doubles as a test.
 #pragma once
@@ -15,6 +16,7 @@
 #include <gradlab/value.hpp>
 #include <gradlab/viz/dot.hpp>
 #include <gradlab/tape.hpp>
+#include <gradlab/viz/lesson_page.hpp>
 
 namespace gradlab::viz {
 
@@ -23,6 +25,7 @@ struct LessonOptions {
   bool pause = false;         // wait for a key on `in` after each step (and its checks)
   std::istream* in = nullptr;   // std::cin when null (read one key at a time in a terminal)
   std::ostream* out = nullptr;  // std::cout when null
+  std::string title = {};       // the page's title; the folder's name when empty
 };
 
 class Lesson {
@@ -73,6 +76,12 @@ class Lesson {
   // operand what the step added (summarised as the pictures show tensors).
   std::vector<TensorTapeStep> backward(const Tensor& root, const std::string& title = "");
 
+  // Writes the page of the steps so far to dir()/index.html and returns its
+  // path. run() writes it at the end (and when the learner quits); while
+  // pausing, each pause writes it too, so a browser can follow along.
+  std::string write_page() const;
+  const std::vector<Frame>& frames() const { return frames_; }
+
   // A check of the lesson's own numbers, printed under the step it belongs
   // to (the latest one), before that step's pause. Failures are counted, and
   // run() then returns 1.
@@ -92,7 +101,8 @@ class Lesson {
     std::string picture;  // empty when the step has none
     std::string checks;   // the check lines printed under it
   };
-  void record(const std::string& text, const std::string& picture);
+  void record(const std::string& text, const std::string& picture, Frame frame);
+  void graph_step(const std::string& text, const Node& root, const DotOptions& dot, Frame frame, bool svg);
   void show(std::size_t k, const char* prefix);
   void wait(std::size_t newest);
   void prompt();
@@ -103,6 +113,8 @@ class Lesson {
   std::istream* in_;
   std::ostream* out_;
   std::vector<Shown> history_;
+  std::vector<Frame> frames_;  // the same steps, for the page
+  std::string title_;
   bool waiting_ = false;  // the latest step has not paused yet
   int checks_ = 0;
   int failures_ = 0;

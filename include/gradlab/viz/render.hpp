@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <gradlab/viz/dot.hpp>
 
@@ -23,7 +24,9 @@ struct RenderOptions {
   std::size_t max_skipped_layers = 2000;
 };
 
-// Renders the graph that ends in root. Throws std::invalid_argument for an
+// Renders the graph that ends in root. In a .png or .svg, a tensor of more
+// than kGridMaxElements numbers shows its data and gradient as heat maps
+// (DotOptions::heatmap_dir); an .svg holds them inline, so it stands alone. Throws std::invalid_argument for an
 // unknown format, std::length_error for a graph over max_nodes or
 // max_skipped_layers, and
 // std::runtime_error naming the path and the reason when it cannot be written.
@@ -46,5 +49,20 @@ inline constexpr std::uint64_t kMaxPngPixels = 100'000'000;
 // minlen, penwidth or arrowsize above 100 or weight above 10,000; and,
 // after layout, a PNG of more than kMaxPngPixels.
 void render_dot(const std::string& dot, const std::string& path);
+
+// DOT text -> SVG markup, in memory (the lesson pages inline it); the PNG
+// files its nodes show are inlined as data URIs.
+std::string render_svg(const std::string& dot);
+// A graph -> SVG markup, big tensors as heat maps (as render() draws them).
+std::string render_svg(const Node& root, const DotOptions& options = {});
+
+// Frames of one animation: DOT texts that draw the same graph (the same
+// node and edge names; other text, colours and notes), as SVG markup laid
+// out once, so that nothing moves from one frame to the next: each node is
+// as big as its largest text in any frame and sits where the last frame's
+// layout puts it. Throws std::invalid_argument for text Graphviz cannot read
+// or a frame with a node the last one lacks; refuses attributes as
+// render_dot does.
+std::vector<std::string> render_frames_svg(const std::vector<std::string>& dots);
 
 }  // namespace gradlab::viz

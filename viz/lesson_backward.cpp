@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: MIT
+// Lesson::backward: root.backward() one op node at a time, as the tape's
+// observer (tape.cpp) sees it; after every node a picture with the node
+// highlighted and what it passed on, and a frame for the page, the frames of
+// one run drawn on one layout.
+
+#include <gradlab/viz/lesson.hpp>
+
+#include <filesystem>
+#include <sstream>
+#include <stdexcept>
+#include <unordered_map>
+
+#include <gradlab/engine.hpp>
+#include <gradlab/viz/render.hpp>
+
+#include "heatmap_tiles.hpp"
+#include "number_text.hpp"
+
+namespace gradlab::viz {
+
+namespace {
+
+std::string fixed(double x) { return gradlab::detail::four_decimals(x); }  // as the pictures print numbers
+
+}  // namespace
+
+namespace {
+
+// Each backward step renders the whole graph, so stepping suits small graphs
+// only; a big one is refused before any gradient changes.
+constexpr std::size_t kMaxSteppedOps = 60;
+void check_small_enough(const Node& root) {
+  std::size_t ops = 0;
+  for (const Node* n : engine::topological_order(root)) ops += !n->is_leaf();
+  if (ops > kMaxSteppedOps)
+    throw std::length_error("Lesson::backward: the graph has " + std::to_string(ops) + " ops (at most " +
+                            std::to_string(kMaxSteppedOps) + " are stepped, one picture each); call "
+                            "root.backward(), then step(text, root) for one picture of the result");
+}
+
+// The tape names a node without a label v<N>, as to_dot numbers it; the
+// pictures write that name in the node too, so the text's names can be found.
+std::unordered_map<const Node*, std::string> unlabelled_names(const Node& root) {
+  std::unordered_map<const Node*, std::string> names;
+  std::vector<const Node*> order = engine::topological_order(root);
+  for (std::size_t i = 0; i < order.size(); ++i)
+    if (order[i]->requires_grad() && node_label(*order[i]).empty())  // constants are never named
+      names[order[i]] = std::string("v").append(std::to_string(i));
+  return names;
+}
+
+// The note drawn in node n: its tape name when it has no label, then what
+// this step did to it.
+std::string note_for(const Node& n, const std::unordered_map<const Node*, std::string>& names,
+                     const std::unordered_map<const Node*, std::string>& note) {
+  auto name = names.find(&n);
+  auto it = note.find(&n);
+  std::string text = name == names.end() ? "" : name->second;
+  if (it != note.end()) text += (text.empty() ? "" : "\n") + it->second;
+  return text;
+}
+
+}  // namespace
+
+namespace {
+
+// The page's frames of a backward run, drawn on one layout once the run is
+// over (the last frame holds every gradient, so it is the largest): the
+// nodes stay where they are and only their text and colours change.
+void draw_on_one_layout(std::vector<Frame>& frames, std::size_t first, const std::vector<std::string>& dots) {
+  std::vector<std::string> svgs = render_frames_svg(dots);
+  for (std::size_t k = 0; k < svgs.size(); ++k) {
+    frames[first + k].svg = std::move(svgs[k]);
+    frames[first + k].png.clear();
+  }
+}
+
+}  // namespace
+
+std::vector<TapeStep> Lesson::backward(const Value& root, const std::string& title) {
+  check_small_enough(*root.node());
+  std::unordered_map<const Node*, std::string> note;
+  const std::unordered_map<const Node*, std::string> names = unlabelled_names(*root.node());
+  bool first = true;
+  const std::size_t first_frame = frames_.size();
+  std::vector<std::string> dots;  // the page's frames, titled alike so that the layout holds
+  std::vector<TapeStep> tape = backward_with_tape(root, [&](const TapeStep& s) {
+    // The picture: the node highlighted, its upstream gradient, and on each
+    // operand what this step added to it.
+    note.clear();
+    note[s.node] = "upstream " + fixed(s.upstream);
+    std::vector<const Node*> updated;
+    for (const TapeEdge& e : s.edges) {
+      updated.push_back(e.operand);
+      if (e.uses == 1) {
+        note[e.operand] = "+= " + fixed(s.upstream) + " × " + fixed(e.local);
+        continue;
+      }
+      std::string& text = note[e.operand];  // each use's share arriving, then their sum
+      for (std::size_t k = 0; k < e.local_each.size(); ++k)
+        text += "use " + std::to_string(k + 1) + ": += " + fixed(s.upstream) + " × " +
+                fixed(e.local_each[k]) + "\n";
+      text += "together += " + fixed(e.contribution);
+    }
+    std::ostringstream intro, table;
+    if (first) intro << "backward starts at " << s.name << " with d" << s.name << "/d" << s.name
+                     << " = 1; each step passes a node's gradient to its operands.\n";
+    first = false;
+    intro << "backward through " << s.name << " (" << s.op << "): upstream gradient "
+          << fixed(s.upstream) << ", times each local derivative\n";
+    print_tape_header(table);
+    print_tape_step(table, s);
+    DotOptions dot{.title = title.empty() ? "backward: " + s.name : title + ": " + s.name,
+                   .highlight = s.node,
+                   .updated = updated,
+                   .note = [&](const Node& n) { return note_for(n, names, note); }};
+    DotOptions page = dot;
+    page.title = title.empty() ? "backward" : title;
+    dots.push_back(to_dot(*root.node(), page));
+    graph_step(intro.str() + table.str(), *root.node(), dot,
+               {.text = intro.str(), .tape = tape_table(s), .highlight = s.name}, false);
+  });
+  draw_on_one_layout(frames_, first_frame, dots);
+  return tape;
+}
+
+std::vector<TensorTapeStep> Lesson::backward(const Tensor& root, const std::string& title) {
+  check_small_enough(*root.node());
+  std::unordered_map<const Node*, std::string> note;
+  const std::unordered_map<const Node*, std::string> names = unlabelled_names(*root.node());
+  const std::size_t first_frame = frames_.size();
+  std::vector<std::string> dots;
+  // Each frame's heat map tiles in a folder of its own (gradients change),
+  // until the frames are drawn.
+  const bool heatmaps = detail::has_heatmaps(*root.node());
+  detail::TempDir tiles;
+  std::vector<TensorTapeStep> tape = backward_with_tape(root, [&](const TensorTapeStep& s) {
+    note.clear();
+    note[s.node] = "upstream " + s.upstream;
+    std::vector<const Node*> updated;
+    for (const TensorTapeEdge& e : s.edges) {
+      note[e.operand] = "+= " + e.contribution;
+      updated.push_back(e.operand);
+    }
+    std::ostringstream intro, table;
+    intro << "backward through " << s.name << " (" << s.op << "): its gradient is complete; it passes "
+          << "a share to each operand\n";
+    print_tape_step(table, s);
+    // Top to bottom: tensor boxes are wide, so a long chain reads better downwards.
+    DotOptions dot{.rankdir = RankDir::TB,
+                   .title = title.empty() ? "backward: " + s.name : title + ": " + s.name,
+                   .highlight = s.node,
+                   .updated = updated,
+                   .note = [&](const Node& n) { return note_for(n, names, note); }};
+    DotOptions page = dot;
+    page.title = title.empty() ? "backward" : title;
+    if (heatmaps) {
+      page.heatmap_dir = (std::filesystem::path(tiles.path()) / std::to_string(dots.size())).string();
+      std::filesystem::create_directories(page.heatmap_dir);
+      detail::write_heatmap_tiles(*root.node(), page.heatmap_dir);
+    }
+    dots.push_back(to_dot(*root.node(), page));
+    graph_step(intro.str() + table.str(), *root.node(), dot,
+               {.text = intro.str(), .tape = tape_table(s), .highlight = s.name}, false);
+  });
+  draw_on_one_layout(frames_, first_frame, dots);
+  return tape;
+}
+
+}  // namespace gradlab::viz
