@@ -315,6 +315,13 @@ BOOST_FIXTURE_TEST_CASE(heat_maps_colour_by_value_and_leave_masked_cells_empty, 
   BOOST_CHECK_EQUAL(blue, 0);  // the masked cell is not coloured
   Rgb second = png.at(14 + 82 + 28 + 30, 42 + 30);  // the second map's (1, 1) is 1
   BOOST_CHECK(second.b > 90 && second.r < 40);
+  // A scale that spans 0 is blue-white-red: -1 blue, 0 white, 1 red.
+  plot_heatmaps(out, gradlab::tensor({-1, 0, 1, 0.5}, {1, 2, 2}), {}, {}, {}, {.cell = 20, .low = -1, .high = 1});
+  Png signs(out);
+  Rgb minus = signs.at(42 + 10, 42 + 10), nought = signs.at(42 + 30, 42 + 10), plus = signs.at(42 + 10, 42 + 30);
+  BOOST_CHECK(minus.b > minus.r + 60);
+  BOOST_CHECK(nought.r > 240 && nought.g > 240 && nought.b > 240);
+  BOOST_CHECK(plus.r > plus.b + 60);
   // Titles and labels, values written in: a bigger picture, no error.
   plot_heatmaps(out, maps.select(0, 0), {"head 0"}, {"the", "cat"}, {"the", "cat"}, {.show_values = true});
   check_throws<std::invalid_argument>([&] { plot_heatmaps(out, gradlab::ones({4})); }, "plot_heatmaps",

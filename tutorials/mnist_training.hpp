@@ -18,6 +18,7 @@
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -208,22 +209,52 @@ inline int train_and_test(const Config& c, const gl::Mnist& data, gl::nn::Module
     gl::viz::plot_images(c.out + "/misclassified.png", images.reshape({-1, 28, 28}), captions,
                          {"misclassified test digits (true -> predicted)", 10, 3});
   }
+  std::string pictures = c.out + "/loss.png, " + c.out + "/misclassified.png, " + c.out + "/graph.png";
   {
     // The graph of one loss at tensor granularity after backward(): one box
     // per op, the parameters in yellow (two test digits as the batch).
     for (auto& [name, p] : model.named_parameters()) p.set_label(name);  // "0.weight", ...
-    gl::Tensor x = prepare(standardize(data.test_images.slice(0, 0, 2))).set_label("images");
+    // The first test digit and the one half-way (the digits come sorted by class: a 0 and a 5).
+    gl::Tensor pick = gl::tensor({0.0, static_cast<double>(m / 2)}, {2});
+    gl::Tensor x = prepare(standardize(data.test_images.index_select(0, pick))).set_label("images");
     gl::Tensor logits = model(x).set_label("logits");
-    gl::Tensor loss = loss_fn(logits, data.test_labels.slice(0, 0, 2)).set_label("loss");
+    gl::Tensor loss = loss_fn(logits, data.test_labels.index_select(0, pick)).set_label("loss");
     model.zero_grad();
     loss.backward();  // so every box shows its gradient for this loss
     gl::viz::render(*loss.node(), c.out + "/graph.png", {.dot = {.rankdir = gl::viz::RankDir::TB,
                                                                  .title = c.name + ": the graph of a loss"}});
+    // A first layer that reads 784 pixels: its gradient's rows as 28 x 28
+    // pictures. Row j is dL/dW1[j] = sum over the batch of dL/dh[i, j] * x[i]:
+    // the input digits weighted by how much unit j's output moves the loss
+    // (a digit the model already gets right adds little).
+    gl::Tensor first = model.parameters().front();
+    if (first.dim() == 2 && first.shape()[1] == 784) {
+      // The 8 rows with the largest gradients (many units are off for these two digits).
+      gl::Tensor grad = first.grad().detach();
+      const std::size_t units = static_cast<std::size_t>(grad.shape()[0]);
+      std::vector<double> mass(units, 0.0);
+      for (std::size_t j = 0; j < units; ++j)
+        for (std::size_t i = 0; i < 784; ++i) mass[j] += std::abs(grad.data()[j * 784 + i]);
+      std::vector<double> top(units);  // unit numbers, the largest gradient first
+      std::iota(top.begin(), top.end(), 0.0);
+      std::stable_sort(top.begin(), top.end(), [&](double a, double b) {
+        return mass[static_cast<std::size_t>(a)] > mass[static_cast<std::size_t>(b)];
+      });
+      top.resize(std::min<std::size_t>(8, units));
+      gl::Tensor rows = grad.index_select(0, gl::tensor(top, {static_cast<std::int64_t>(top.size())}));
+      double scale = 0;  // the largest magnitude: the darkest blue and red
+      for (double g : rows.data()) scale = std::max(scale, std::abs(g));
+      std::vector<std::string> titles;
+      for (double j : top) titles.push_back("unit " + std::to_string(static_cast<int>(j)));
+      gl::viz::plot_heatmaps(c.out + "/first_layer_grad.png", rows.reshape({-1, 28, 28}), titles, {}, {},
+                             {.title = "dL/dW1 for two test digits: the 8 largest rows as 28 x 28 (blue < 0 < red)",
+                              .columns = 8, .cell = 5, .low = -scale, .high = scale > 0 ? scale : 1});
+      pictures += ", " + c.out + "/first_layer_grad.png";
+    }
   }
   gl::optim::save(c.out + "/model.gl", model.named_parameters(), optimizer, &schedule);
   std::printf("trained %d epochs in %.1f s (%.2f s/epoch)\n", c.epochs, seconds, seconds / c.epochs);
-  std::printf("pictures: %s/loss.png, %s/misclassified.png, %s/graph.png; model: %s/model.gl\n", c.out.c_str(),
-              c.out.c_str(), c.out.c_str(), c.out.c_str());
+  std::printf("pictures: %s; model: %s/model.gl\n", pictures.c_str(), c.out.c_str());
   std::printf("test_accuracy: %.4f\n", accuracy);
   return 0;
 }

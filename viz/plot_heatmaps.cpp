@@ -108,8 +108,12 @@ void plot_heatmaps(const std::string& path, const Tensor& maps, const std::vecto
           cairo_stroke(cr);
           continue;
         }
-        double t = std::clamp((value - options.low) / (options.high - options.low), 0.0, 1.0);
-        detail::Rgb rgb = detail::sequential(t);  // white to dark blue, as every heat map
+        // White to dark blue; blue-white-red centred on 0 when the scale spans 0.
+        const double m = std::max(-options.low, options.high);
+        const bool both_signs = options.low < 0 && options.high > 0;
+        double t = both_signs ? std::min(1.0, std::abs(value) / m)
+                              : std::clamp((value - options.low) / (options.high - options.low), 0.0, 1.0);
+        detail::Rgb rgb = both_signs ? detail::diverging(value, m) : detail::sequential(t);
         cairo_set_source_rgb(cr, rgb.r, rgb.g, rgb.b);
         cairo_rectangle(cr, x, y, cell, cell);
         cairo_fill(cr);

@@ -82,7 +82,9 @@ struct HeatmapGridOptions {
   int columns = 4;           // maps per row of the picture
   int cell = 36;             // pixels per matrix element, in [4, 200]
   bool show_values = false;  // each number written in its cell (two decimals)
-  double low = 0, high = 1;  // the colour scale: low is white, high dark blue
+  // The colour scale: low is white, high dark blue; when low < 0 < high,
+  // blue-white-red centred on 0 (darkest at ±max(-low, high)), as plot_heatmap.
+  double low = 0, high = 1;
 };
 
 // Writes matrices as heat maps side by side: `maps` is (R, C) or (K, R, C),
