@@ -25,7 +25,8 @@ bool in_creation_order(const Node& n) { return gradlab::detail::made_here(n); }
 // The sweep: root first, then every node root reaches, newest first. A node
 // is marked (kVisited) by the first user that reaches it, and its gradient
 // cleared then, before the first addition (an inner node holds the gradient
-// of the latest backward). Leaves are never marked: they accumulate.
+// of the latest backward). Leaves are never marked: they accumulate. Every
+// node the arena holds is a scalar node, so the sweep clears its grad itself.
 void sweep(Node& root) {
   root.flags |= kVisited;
   std::size_t waiting = 1;  // marked and not yet met
@@ -36,7 +37,7 @@ void sweep(Node& root) {
       n->flags &= ~kVisited;
       for (Node* p : n->parents())
         if (p->requires_grad() && p->nparents && !(p->flags & kVisited))
-          p->flags |= kVisited, p->op->kind->zero_grad(*p), ++waiting;
+          p->flags |= kVisited, static_cast<ScalarNode*>(p)->grad = 0.0, ++waiting;
       if (n->op->backward) n->op->backward(*n);  // adds out's gradient into its parents'
       if (--waiting == 0) return;
     }

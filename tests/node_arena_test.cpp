@@ -213,6 +213,35 @@ BOOST_AUTO_TEST_CASE(a_kept_value_in_the_middle_of_a_dead_graph) {
   BOOST_TEST(gradlab::live_nodes() == before + 3);  // x and the two new leaves
 }
 
+#ifndef GRADLAB_NO_ARENA  // under AddressSanitizer each node is its own allocation
+BOOST_AUTO_TEST_CASE(a_graph_freed_from_its_newest_node_hands_back_its_pages) {
+  // A chain of 40,000 nodes (eight pages) freed from its end: the next node
+  // lands where the chain began; with a node kept in the middle, just above it.
+  gradlab::Value x(1.0);
+  auto chain = [&](std::vector<gradlab::Value>* keep) {
+    gradlab::Value y = x;
+    for (int i = 0; i < 20000; ++i) {
+      y = y * 1.0;
+      if (keep && i == 10000) keep->push_back(y);
+    }
+    return y;
+  };
+  auto next_block = [] { return static_cast<const void*>(gradlab::Value(0.0).node()); };
+  const void* first = next_block();
+  std::int64_t before = gradlab::live_nodes();
+  { gradlab::Value y = chain(nullptr); }
+  BOOST_TEST(gradlab::live_nodes() == before);
+  BOOST_TEST(next_block() == first);
+  std::vector<gradlab::Value> kept;
+  { gradlab::Value y = chain(&kept); }
+  BOOST_TEST(gradlab::live_nodes() == before + 2 * 10001);  // kept and what it was made of
+  BOOST_TEST(next_block() == reinterpret_cast<const char*>(kept[0].node()) + 48);
+  kept.clear();
+  BOOST_TEST(gradlab::live_nodes() == before);
+  BOOST_TEST(next_block() == first);
+}
+#endif
+
 BOOST_AUTO_TEST_CASE(values_may_die_on_another_thread) {
   std::vector<gradlab::Value> values;
   for (int i = 0; i < 3000; ++i) values.emplace_back(i);
