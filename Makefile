@@ -3,11 +3,11 @@
 #   make demo      build and run the main demo; pictures go to out/
 #   make test      build and run every test, then again under ASan+UBSan
 #                  (one clang build that also holds the fuzzers), the thread
-#                  tests under TSan, then the fuzzers (2.5 min of fuzzing)
+#                  tests under TSan, then the fuzzers (2 min of fuzzing)
 #   make bench     build and run the benchmarks in bench/
-#   make fuzz      only the fuzzing (FUZZ_SECONDS=30 for the parser,
-#                  FILE_FUZZ_SECONDS=20 for each file reader,
-#                  TENSOR_FUZZ_SECONDS=20 for the tensor op chains)
+#   make fuzz      only the fuzzing (FUZZ_SECONDS=20 for the parser,
+#                  FILE_FUZZ_SECONDS=15 for each file reader,
+#                  TENSOR_FUZZ_SECONDS=15 for the tensor op chains)
 #   make tutorial N=3   build it quietly, then step through tutorial 03 (Enter, b, q)
 #   make exercise  build it quietly, then check your answers in tutorials/exercises/
 #   make data      fetch the MNIST digits that tutorials 10 and 11 train on,
@@ -16,9 +16,9 @@ JOBS  ?= $(shell nproc)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 TSAN_BUILD ?= build-tsan
-FUZZ_SECONDS ?= 30
-FILE_FUZZ_SECONDS ?= 20
-TENSOR_FUZZ_SECONDS ?= 20
+FUZZ_SECONDS ?= 20
+FILE_FUZZ_SECONDS ?= 15
+TENSOR_FUZZ_SECONDS ?= 15
 SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
   LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

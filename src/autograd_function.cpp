@@ -14,7 +14,7 @@
 
 #include <cmath>
 #include <cstdlib>
-#include <cxxabi.h>
+#include "type_name.hpp"
 #include <stdexcept>
 
 #include <gradlab/op.hpp>
@@ -41,20 +41,7 @@ Tensor IValue::toTensor() const {
 
 namespace detail {
 
-std::string function_name(const std::type_info& type) {
-  int status = 0;
-  char* demangled = abi::__cxa_demangle(type.name(), nullptr, nullptr, &status);
-  std::string full = status == 0 && demangled ? demangled : type.name();
-  std::free(demangled);
-  std::size_t start = 0;
-  int depth = 0;
-  for (std::size_t i = 0; i + 1 < full.size(); ++i) {
-    if (full[i] == '<' || full[i] == '(') ++depth;
-    if (full[i] == '>' || full[i] == ')') --depth;
-    if (depth == 0 && full[i] == ':' && full[i + 1] == ':') start = i + 2;
-  }
-  return full.substr(start);
-}
+std::string function_name(const std::type_info& type) { return gradlab::detail::class_name(type); }
 
 namespace {
 

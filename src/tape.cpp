@@ -139,26 +139,32 @@ void print_tape_header(std::ostream& os) {
 
 // An operand used k times gets k rows, one per use, each adding its own
 // contribution: the accumulated column shows the sum arriving.
-void print_tape_step(std::ostream& os, const TapeStep& step) {
-  char line[200];
-  bool first = true;
+std::vector<TapeRow> tape_rows(const TapeStep& step) {
+  std::vector<TapeRow> rows;
   for (const TapeEdge& e : step.edges) {
     double so_far = e.accumulated - e.contribution;  // before this step
     for (std::size_t k = 0; k < e.local_each.size(); ++k) {
-      std::string operand = e.name + (e.uses > 1 ? " (use " + std::to_string(k + 1) + ")" : "");
       double local = e.local_each[k], contribution = step.upstream * local;
       so_far += contribution;
-      double accumulated = k + 1 == e.local_each.size() ? e.accumulated : so_far;
-      if (first)
-        std::snprintf(line, sizeof line, "%-10s %-6s %10.4f   %-10s %10.4f %13.4f %12.4f\n",
-                      step.name.c_str(), step.op.c_str(), step.upstream, operand.c_str(), local,
-                      contribution, accumulated);
-      else
-        std::snprintf(line, sizeof line, "%-10s %-6s %10s   %-10s %10.4f %13.4f %12.4f\n", "", "",
-                      "", operand.c_str(), local, contribution, accumulated);
-      os << line;
-      first = false;
+      rows.push_back({e.name + (e.uses > 1 ? " (use " + std::to_string(k + 1) + ")" : ""), local, contribution,
+                      k + 1 == e.local_each.size() ? e.accumulated : so_far});
     }
+  }
+  return rows;
+}
+
+void print_tape_step(std::ostream& os, const TapeStep& step) {
+  char line[200];
+  bool first = true;
+  for (const TapeRow& r : tape_rows(step)) {
+    if (first)
+      std::snprintf(line, sizeof line, "%-10s %-6s %10.4f   %-10s %10.4f %13.4f %12.4f\n", step.name.c_str(),
+                    step.op.c_str(), step.upstream, r.operand.c_str(), r.local, r.contribution, r.accumulated);
+    else
+      std::snprintf(line, sizeof line, "%-10s %-6s %10s   %-10s %10.4f %13.4f %12.4f\n", "", "", "",
+                    r.operand.c_str(), r.local, r.contribution, r.accumulated);
+    os << line;
+    first = false;
   }
 }
 

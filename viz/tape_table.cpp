@@ -16,21 +16,13 @@ std::string four(double x) {
 }
 }  // namespace
 
-// An operand used k times gets k rows, each adding its own contribution, so
-// that the accumulated column shows the sum arriving (as print_tape_step).
+// One row per operand and per use (tape_rows), as print_tape_step prints them.
 TapeTable tape_table(const TapeStep& step) {
   TapeTable t{{"node", "op", "upstream", "operand", "local d", "contribution", "accumulated"}, {}};
-  for (const TapeEdge& e : step.edges) {
-    double so_far = e.accumulated - e.contribution;  // before this step
-    for (std::size_t k = 0; k < e.local_each.size(); ++k) {
-      std::string operand = e.name + (e.uses > 1 ? " (use " + std::to_string(k + 1) + ")" : "");
-      double local = e.local_each[k], contribution = step.upstream * local;
-      so_far += contribution;
-      double accumulated = k + 1 == e.local_each.size() ? e.accumulated : so_far;
-      bool first = t.rows.empty();
-      t.rows.push_back({first ? step.name : "", first ? step.op : "", first ? four(step.upstream) : "", operand,
-                        four(local), four(contribution), four(accumulated)});
-    }
+  for (const TapeRow& r : tape_rows(step)) {
+    bool first = t.rows.empty();
+    t.rows.push_back({first ? step.name : "", first ? step.op : "", first ? four(step.upstream) : "", r.operand,
+                      four(r.local), four(r.contribution), four(r.accumulated)});
   }
   return t;
 }

@@ -48,6 +48,11 @@ std::vector<TapeStep> backward_with_tape(const Value& root,
 // accumulated gradient; one line per operand, and one per use for an
 // operand used more than once ("a (use 1)", "a (use 2)"), so that each
 // use's contribution is seen arriving and the last row holds their sum.
+struct TapeRow {
+  std::string operand;  // "a", or "a (use 2)" for the second use of a
+  double local, contribution, accumulated;
+};
+std::vector<TapeRow> tape_rows(const TapeStep& step);
 void print_tape_header(std::ostream& os);
 void print_tape_step(std::ostream& os, const TapeStep& step);
 std::ostream& operator<<(std::ostream& os, const std::vector<TapeStep>& tape);

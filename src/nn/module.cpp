@@ -7,7 +7,7 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <cxxabi.h>
+#include "../type_name.hpp"
 #include <typeinfo>
 #include <ostream>
 #include <stdexcept>
@@ -110,18 +110,7 @@ namespace {
 // "Net" from the mangled name of gradlab::nn::Net or (anonymous namespace)::Net:
 // the class's own name, without namespaces or a LibTorch-style "Impl".
 std::string class_name(const std::type_info& type) {
-  int status = 0;
-  char* demangled = abi::__cxa_demangle(type.name(), nullptr, nullptr, &status);
-  std::string full = status == 0 && demangled ? demangled : type.name();
-  std::free(demangled);
-  std::size_t start = 0;
-  int depth = 0;
-  for (std::size_t i = 0; i + 1 < full.size(); ++i) {
-    if (full[i] == '<' || full[i] == '(') ++depth;
-    if (full[i] == '>' || full[i] == ')') --depth;
-    if (depth == 0 && full[i] == ':' && full[i + 1] == ':') start = i + 2;
-  }
-  std::string name = full.substr(start);
+  std::string name = detail::class_name(type);
   if (name.size() > 4 && name.ends_with("Impl")) name.resize(name.size() - 4);
   return name;
 }
