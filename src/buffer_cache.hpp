@@ -27,6 +27,20 @@ std::vector<std::int64_t> index_buffer_for_overwrite(std::size_t n);
 void recycle(std::vector<double>&& v);
 void recycle(std::vector<std::int64_t>&& v);
 
+// A buffer that goes back to the cache when it dies: what an op keeps in
+// its state (the indices it picked, conv2d's columns) is one of these.
+template <class T>
+struct Kept {
+  std::vector<T> v;
+  Kept() = default;
+  explicit Kept(std::vector<T> from) : v(std::move(from)) {}
+  Kept(Kept&&) noexcept = default;
+  Kept& operator=(Kept&&) noexcept = default;
+  ~Kept() { recycle(std::move(v)); }
+};
+using KeptIndices = Kept<std::int64_t>;
+using KeptNumbers = Kept<double>;
+
 // The bytes the calling thread keeps now (for tests).
 std::size_t cached_bytes();
 

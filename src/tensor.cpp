@@ -139,9 +139,7 @@ const NodeKind kTensorKind{
       auto* t = static_cast<TensorNode*>(n);
       detail::recycle(std::move(t->data));  // big buffers serve the next tensors (buffer_cache.hpp)
       detail::recycle(std::move(t->grad));
-      detail::recycle(std::move(t->saved_ints));
-      detail::recycle(std::move(t->saved_data));
-      delete t;
+      delete t;  // and with it the op's state (op_state.hpp), its buffers recycled too
     },
     [](Node& n) {
       auto& t = detail::tnode(n);

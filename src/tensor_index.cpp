@@ -16,6 +16,9 @@
 namespace gradlab {
 
 using detail::make_result;
+using detail::PickState;
+using detail::KeptIndices;
+using detail::state;
 using detail::operand;
 using detail::tnode;
 using detail::around;
@@ -28,10 +31,16 @@ void detail::scatter_back(Node& n) {
   TensorNode& out = tnode(n);
   std::vector<double>& da = operand(n, 0).grad_buffer();
   const std::vector<double>& dout = out.grad_buffer();
-  for (std::size_t i = 0; i < dout.size(); ++i) da[out.saved_ints[i]] += dout[i];
+  const std::int64_t* from = state<PickState>(n).from.v.data();
+  for (std::size_t i = 0; i < dout.size(); ++i) da[from[i]] += dout[i];
 }
 
+// out[i] = a[from[i]], with the same Values.
+void detail::pick_replay(Replay& r) { r.pick(state<PickState>(r.node).from.v); }
+
+using detail::pick_replay;
 using detail::scatter_back;
+using detail::state;
 
 namespace {
 
@@ -39,14 +48,14 @@ Tensor take(const Tensor& a, Shape shape, std::vector<std::int64_t> src, const O
   std::vector<double> out = detail::buffer_for_overwrite(src.size());
   for (std::size_t i = 0; i < src.size(); ++i) out[i] = a.data()[static_cast<std::size_t>(src[i])];
   Tensor result = make_result(std::move(shape), std::move(out), op, {&a});
-  result.node()->saved_ints = std::move(src);  // kept for scatter_back
+  detail::keep(result, PickState{KeptIndices(std::move(src))});
   return result;
 }
 
-constexpr Op kSelect{"select", scatter_back, &kTensorKind};
-constexpr Op kSlice{"slice", scatter_back, &kTensorKind};
-constexpr Op kIndexSelect{"index_select", scatter_back, &kTensorKind};
-constexpr Op kGather{"gather", scatter_back, &kTensorKind};
+constexpr Op kSelect{"select", scatter_back, &kTensorKind, pick_replay};
+constexpr Op kSlice{"slice", scatter_back, &kTensorKind, pick_replay};
+constexpr Op kIndexSelect{"index_select", scatter_back, &kTensorKind, pick_replay};
+constexpr Op kGather{"gather", scatter_back, &kTensorKind, pick_replay};
 
 // The positions `picked` along `dim`, in that order: the gather behind
 // select, slice and index_select. Without keep_dim, dim is dropped (select).
@@ -68,15 +77,21 @@ Tensor take_along(const Tensor& a, std::int64_t dim, const std::vector<std::int6
 
 // A run of whole rows along the first non-trivial dim (a batch of a data
 // set: images.slice(0, 64, 128)) is one block of memory: copied at once, and
-// its gradient added back at the block's offset, saved_ints[0].
-constexpr Op kSliceBlock{"slice", [](Node& n) {
-  TensorNode& out = tnode(n);
-  double* da = operand(n, 0).grad_buffer().data() + out.saved_ints[0];
-  const std::vector<double>& dout = out.grad_buffer();
-  for (std::size_t i = 0; i < dout.size(); ++i) da[i] += dout[i];  // d(out[i])/d(a[offset + i]) = 1
-}, &kTensorKind};
+// its gradient added back at the block's offset.
+struct BlockState {
+  std::int64_t offset;  // out[i] is a[offset + i]
+};
 
-constexpr Op kSelectBlock{"select", kSliceBlock.backward, &kTensorKind};
+constexpr Op kSliceBlock{"slice", [](Node& n) {
+  double* da = operand(n, 0).grad_buffer().data() + state<BlockState>(n).offset;
+  const std::vector<double>& dout = tnode(n).grad_buffer();
+  for (std::size_t i = 0; i < dout.size(); ++i) da[i] += dout[i];  // d(out[i])/d(a[offset + i]) = 1
+}, &kTensorKind, [](Replay& r) {
+  auto first = r.operand(0).begin() + state<BlockState>(r.node).offset;
+  r.out.assign(first, first + static_cast<std::ptrdiff_t>(r.node.data.size()));
+}};
+
+constexpr Op kSelectBlock{"select", kSliceBlock.backward, &kTensorKind, kSliceBlock.replay};
 
 // Without keep_dim, dim is dropped (select of one index: end = start + 1).
 Tensor take_block(const Tensor& a, std::int64_t dim, std::int64_t start, std::int64_t end, bool keep_dim = true) {
@@ -88,7 +103,7 @@ Tensor take_block(const Tensor& a, std::int64_t dim, std::int64_t start, std::in
   std::vector<double> out = detail::buffer_for_overwrite(static_cast<std::size_t>(last - first));
   std::copy(first, last, out.begin());
   Tensor result = make_result(std::move(shape), std::move(out), keep_dim ? kSliceBlock : kSelectBlock, {&a});
-  result.node()->saved_ints = {start * r.inner};  // kept for backward
+  detail::keep(result, BlockState{start * r.inner});
   return result;
 }
 
@@ -173,9 +188,13 @@ Tensor gather(const Tensor& a, std::int64_t dim, const Tensor& index) {
 
 namespace {
 
+struct CatState {
+  std::int64_t dim;  // the dim the inputs were joined along
+};
+
 constexpr Op kCat{"cat", [](Node& n) {
   TensorNode& out = tnode(n);
-  std::int64_t dim = out.saved_ints[0];
+  const std::int64_t dim = state<CatState>(n).dim;
   Around r = around(out.shape, dim);
   const std::vector<double>& dout = out.grad_buffer();
   // The adjoint of joining is cutting: each input takes back its block.
@@ -190,7 +209,17 @@ constexpr Op kCat{"cat", [](Node& n) {
       }
       at += static_cast<std::size_t>(block);
     }
-}, &kTensorKind};
+}, &kTensorKind, [](Replay& r) {
+  // The same Values, joined in the same order: each input's block, row by row.
+  const std::int64_t dim = state<CatState>(r.node).dim;
+  Around around_dim = around(r.node.shape, dim);
+  for (std::int64_t o = 0; o < around_dim.outer; ++o)
+    for (std::size_t k = 0; k < r.operand_count(); ++k) {
+      std::int64_t block = r.operand_node(k).shape[static_cast<std::size_t>(dim)] * around_dim.inner;
+      auto first = r.operand(k).begin() + o * block;
+      r.out.insert(r.out.end(), first, first + block);
+    }
+}};
 
 // A node has at most 65,535 parents: more inputs that take part in
 // backward are refused up front, naming the op the user called.
@@ -234,7 +263,7 @@ Tensor join(const char* name, const std::vector<Tensor>& tensors, std::int64_t d
       out.insert(out.end(), t.data().begin() + o * block, t.data().begin() + (o + 1) * block);
     }
   Tensor result = make_result(std::move(shape), std::move(out), kCat, tensors);
-  result.node()->saved_ints = {dim};
+  detail::keep(result, CatState{dim});
   return result;
 }
 
@@ -318,17 +347,33 @@ void for_each_triangle(const Shape& shape, std::int64_t diagonal, bool upper, F 
       for (std::int64_t j = 0; j < C; ++j, ++at) f(at, in_triangle(i, j, diagonal, upper));
 }
 
+struct TriangleState {
+  std::int64_t diagonal;
+  bool upper;  // triu, else tril
+};
+
 // d(out)/da = 1 inside the triangle, 0 outside it.
 void triangle_backward(Node& n) {
   TensorNode& out = tnode(n);
+  const auto& [diagonal, upper] = state<TriangleState>(n);
   std::vector<double>& da = operand(n, 0).grad_buffer();
   const std::vector<double>& dout = out.grad_buffer();
-  for_each_triangle(out.shape, out.saved_ints[0], out.saved_ints[1] != 0, [&](std::int64_t i, bool kept) {
+  for_each_triangle(out.shape, diagonal, upper, [&](std::int64_t i, bool kept) {
     if (kept) da[i] += dout[i];
   });
 }
-constexpr Op kTriu{"triu", triangle_backward, &kTensorKind};
-constexpr Op kTril{"tril", triangle_backward, &kTensorKind};
+
+// The kept Values, and the constant 0 outside the triangle.
+void triangle_replay(Replay& r) {
+  const auto& [diagonal, upper] = state<TriangleState>(r.node);
+  const std::vector<Value>& a = r.operand(0);
+  for_each_triangle(r.node.shape, diagonal, upper, [&](std::int64_t i, bool kept) {
+    r.out.push_back(kept ? a[static_cast<std::size_t>(i)] : Value::constant(0));
+  });
+}
+
+constexpr Op kTriu{"triu", triangle_backward, &kTensorKind, triangle_replay};
+constexpr Op kTril{"tril", triangle_backward, &kTensorKind, triangle_replay};
 
 Tensor triangle(const char* name, const Tensor& a, std::int64_t diagonal, bool upper) {
   if (a.dim() < 2)
@@ -338,7 +383,7 @@ Tensor triangle(const char* name, const Tensor& a, std::int64_t diagonal, bool u
   const std::vector<double>& x = a.data();
   for_each_triangle(a.shape(), diagonal, upper, [&](std::int64_t i, bool kept) { out[i] = kept ? x[i] : 0.0; });
   Tensor result = make_result(a.shape(), std::move(out), upper ? kTriu : kTril, {&a});
-  result.node()->saved_ints = {diagonal, upper ? 1 : 0};  // kept for backward
+  detail::keep(result, TriangleState{diagonal, upper});
   return result;
 }
 

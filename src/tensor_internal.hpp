@@ -3,6 +3,7 @@
 // operands, and walking two broadcast shapes together. Internal.
 #pragma once
 
+#include <gradlab/explode.hpp>
 #include <gradlab/tensor.hpp>
 
 #include "buffer_cache.hpp"
@@ -24,6 +25,17 @@ Tensor make_result(Shape shape, std::vector<double> data, const Op& op,
                    std::initializer_list<const Tensor*> inputs);
 Tensor make_result(Shape shape, std::vector<double> data, const Op& op,
                    const std::vector<Tensor>& inputs);  // any number (cat, stack)
+
+// Stores an op's named state in its result (op_state.hpp), and reads it
+// back in the backward by the same type.
+template <class S>
+void keep(Tensor& result, S s) {
+  result.node()->state.emplace(std::move(s));
+}
+template <class S>
+const S& state(const Node& n) {
+  return static_cast<const TensorNode&>(n).state.get<S>(n.op->name);
+}
 
 // The element count of a shape known to be valid (that of a tensor).
 std::int64_t numel_of(const Shape& shape);
@@ -57,10 +69,16 @@ void check_blas_sizes(const char* op, std::int64_t n, std::int64_t m, std::int64
 // dim in [-rank, rank) -> [0, rank); std::invalid_argument naming `op` otherwise.
 std::int64_t wrap_dim(const std::string& op, std::int64_t dim, std::int64_t rank);
 
-// The backward of every op that picks elements (select, slice, gather,
-// max_pool2d): out.saved_ints[i] is where out[i] came from in operand 0, and
-// d(out[i])/d(a[saved_ints[i]]) = 1, added up where several i share one.
+// The state of every op that picks elements (select, slice, gather, max,
+// max_pool2d): out[i] is a[from[i]].
+struct PickState {
+  KeptIndices from;  // for each element of out, where it came from in a
+};
+// Their shared backward: d(out[i])/d(a[from[i]]) = 1, added up where several
+// i share one.
 void scatter_back(Node& out);
+// And their replay: out[i] is a[from[i]], the same Value.
+void pick_replay(Replay& r);
 
 // An index given as a double: a whole number in [-size, size), wrapped to
 // [0, size); std::invalid_argument naming `op` otherwise.

@@ -92,7 +92,26 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
                      if (da) gemm(false, true, N, K, M, dout + o * N * M, b.data.data() + ib * K * M, da + ia * N * K);
                      if (db) gemm(true, false, K, M, N, a.data.data() + ia * N * K, dout + o * N * M, db + ib * K * M);
                    });
-  }, &kTensorKind};
+  }, &kTensorKind, [](Replay& r) {
+    // out[i][j] = sum_k a[i][k] * b[k][j], for two matrices.
+    const TensorNode& ta = r.operand_node(0);
+    if (ta.shape.size() != 2 || r.operand_node(1).shape.size() != 2)
+      throw std::invalid_argument("explode: only 2-d matmul has a scalar replay");
+    const std::vector<Value>& a = r.operand(0);
+    const std::vector<Value>& b = r.operand(1);
+    const std::int64_t N = ta.shape[0], K = ta.shape[1], M = r.node.shape[1];
+    auto at = [](const std::vector<Value>& m, std::int64_t i) { return m[static_cast<std::size_t>(i)]; };
+    for (std::int64_t i = 0; i < N; ++i)
+      for (std::int64_t j = 0; j < M; ++j) {
+        if (K == 0) {  // (N, 0) @ (0, M): every element is an empty sum, 0
+          r.out.push_back(Value::constant(0));
+          continue;
+        }
+        Value s = at(a, i * K) * at(b, j);
+        for (std::int64_t k = 1; k < K; ++k) s = s + at(a, i * K + k) * at(b, k * M + j);
+        r.out.push_back(s);
+      }
+  }};
   Shape shape = batch;
   shape.push_back(N);
   shape.push_back(M);
@@ -108,6 +127,13 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
 }
 
 using detail::for_each_permuted;
+using detail::state;
+
+namespace {
+struct PermuteState {
+  std::vector<std::int64_t> perm;  // out's dim d is a's dim perm[d]
+};
+}  // namespace
 
 Tensor permute(const Tensor& a, const std::vector<std::int64_t>& dims) {
   std::vector<std::int64_t> perm;
@@ -124,20 +150,25 @@ Tensor permute(const Tensor& a, const std::vector<std::int64_t>& dims) {
     throw std::invalid_argument("permute: " + to_string(dims) + " is not a permutation of the " +
                                 std::to_string(a.dim()) + " dims of shape " + to_string(a.shape()));
   static constexpr Op op{"permute", [](Node& n) {
-    TensorNode& out = tnode(n);
     TensorNode& a = operand(n, 0);
     std::vector<double>& da = a.grad_buffer();
-    const std::vector<double>& dout = out.grad_buffer();
+    const std::vector<double>& dout = tnode(n).grad_buffer();
     // Each element goes back where it came from: d(out[i])/d(a[src]) = 1.
-    for_each_permuted(a.shape, out.saved_ints, [&](std::int64_t i, std::int64_t src) { da[src] += dout[i]; });
-  }, &kTensorKind};
+    for_each_permuted(a.shape, state<PermuteState>(n).perm,
+                      [&](std::int64_t i, std::int64_t src) { da[src] += dout[i]; });
+  }, &kTensorKind, [](Replay& r) {
+    const std::vector<Value>& a = r.operand(0);
+    r.out.resize(a.size());
+    for_each_permuted(r.operand_node(0).shape, state<PermuteState>(r.node).perm,
+                      [&](std::int64_t i, std::int64_t src) { r.out[static_cast<std::size_t>(i)] = a[static_cast<std::size_t>(src)]; });
+  }};
   Shape shape(perm.size());
   for (std::size_t d = 0; d < perm.size(); ++d) shape[d] = a.shape()[static_cast<std::size_t>(perm[d])];
   std::vector<double> out = detail::buffer_for_overwrite(a.data().size());
   const std::vector<double>& x = a.data();
   for_each_permuted(a.shape(), perm, [&](std::int64_t i, std::int64_t src) { out[i] = x[src]; });
   Tensor result = make_result(std::move(shape), std::move(out), op, {&a});
-  result.node()->saved_ints = std::move(perm);
+  detail::keep(result, PermuteState{std::move(perm)});
   return result;
 }
 
@@ -174,7 +205,9 @@ Tensor reshape(const Tensor& a, const Shape& shape) {
     std::vector<double>& da = operand(n, 0).grad_buffer();
     const std::vector<double>& dout = tnode(n).grad_buffer();
     for (std::size_t i = 0; i < da.size(); ++i) da[i] += dout[i];
-  }, &kTensorKind};
+  }, &kTensorKind, [](Replay& r) {
+    r.out = r.operand(0);  // the same Values, in the same order
+  }};
   std::vector<double> numbers = detail::buffer_for_overwrite(a.data().size());
   std::copy(a.data().begin(), a.data().end(), numbers.begin());
   return make_result(std::move(out), std::move(numbers), op, {&a});

@@ -74,7 +74,9 @@ Tensor operator+(const Tensor& a, const Tensor& b) {
     binary_backward(n, [](double dout, double, double, double) {
       return Pair{dout, dout};  // d(a+b)/da = 1, d(a+b)/db = 1
     });
-  }, &kTensorKind};
+  }, &kTensorKind, [](Replay& r) {
+    r.each_pair([](const Value& x, const Value& y) { return x + y; });
+  }};
   return binary("add", a, b, op, [](double x, double y) { return x + y; });
 }
 
@@ -83,7 +85,9 @@ Tensor operator-(const Tensor& a, const Tensor& b) {
     binary_backward(n, [](double dout, double, double, double) {
       return Pair{dout, -dout};  // d(a-b)/da = 1, d(a-b)/db = -1
     });
-  }, &kTensorKind};
+  }, &kTensorKind, [](Replay& r) {
+    r.each_pair([](const Value& x, const Value& y) { return x - y; });
+  }};
   return binary("sub", a, b, op, [](double x, double y) { return x - y; });
 }
 
@@ -92,7 +96,9 @@ Tensor operator*(const Tensor& a, const Tensor& b) {
     binary_backward(n, [](double dout, double x, double y, double) {
       return Pair{dout * y, dout * x};  // d(a*b)/da = b, d(a*b)/db = a
     });
-  }, &kTensorKind};
+  }, &kTensorKind, [](Replay& r) {
+    r.each_pair([](const Value& x, const Value& y) { return x * y; });
+  }};
   return binary("mul", a, b, op, [](double x, double y) { return x * y; });
 }
 
@@ -103,14 +109,18 @@ Tensor operator/(const Tensor& a, const Tensor& b) {
     binary_backward(n, [](double dout, double x, double y, double) {
       return Pair{dout / y, -dout * x / (y * y)};  // d(a/b)/da = 1/b, d(a/b)/db = -a/b^2
     });
-  }, &kTensorKind};
+  }, &kTensorKind, [](Replay& r) {
+    r.each_pair([](const Value& x, const Value& y) { return x / y; });
+  }};
   return binary("div", a, b, op, [](double x, double y) { return x / y; });
 }
 
 Tensor operator-(const Tensor& a) {
   static constexpr Op op{"neg", [](Node& n) {
     unary_backward(n, [](double, double) { return -1.0; });  // d(-a)/da = -1
-  }, &kTensorKind};
+  }, &kTensorKind, [](Replay& r) {
+    r.each([](const Value& x) { return -x; });
+  }};
   return unary(a, op, [](double x) { return -x; });
 }
 
@@ -127,7 +137,9 @@ Tensor operator/(double a, const Tensor& b) { return scalar_tensor(a) / b; }
 Tensor exp(const Tensor& a) {
   static constexpr Op op{"exp", [](Node& n) {
     unary_backward(n, [](double, double out) { return out; });  // d(e^a)/da = e^a
-  }, &kTensorKind};
+  }, &kTensorKind, [](Replay& r) {
+    r.each([](const Value& x) { return exp(x); });
+  }};
   return unary(a, op, [](double x) { return std::exp(x); });
 }
 
@@ -135,14 +147,18 @@ Tensor log(const Tensor& a) {
   check_domain("log", a, [](double x) { return x > 0; }, "positive");
   static constexpr Op op{"log", [](Node& n) {
     unary_backward(n, [](double x, double) { return 1 / x; });  // d(ln a)/da = 1/a
-  }, &kTensorKind};
+  }, &kTensorKind, [](Replay& r) {
+    r.each([](const Value& x) { return log(x); });
+  }};
   return unary(a, op, [](double x) { return std::log(x); });
 }
 
 Tensor tanh(const Tensor& a) {
   static constexpr Op op{"tanh", [](Node& n) {
     unary_backward(n, [](double, double out) { return 1 - out * out; });  // 1 - tanh(a)^2
-  }, &kTensorKind};
+  }, &kTensorKind, [](Replay& r) {
+    r.each([](const Value& x) { return tanh(x); });
+  }};
   return unary(a, op, [](double x) { return std::tanh(x); });
 }
 
@@ -150,14 +166,18 @@ Tensor relu(const Tensor& a) {
   static constexpr Op op{"relu", [](Node& n) {
     // 1 if a > 0, else 0 (written as a conversion, so no branch to mispredict)
     unary_backward(n, [](double, double out) { return static_cast<double>(out > 0); });
-  }, &kTensorKind};
+  }, &kTensorKind, [](Replay& r) {
+    r.each([](const Value& x) { return relu(x); });
+  }};
   return unary(a, op, [](double x) { return x > 0 ? x : 0.0; });
 }
 
 Tensor sigmoid(const Tensor& a) {
   static constexpr Op op{"sigmoid", [](Node& n) {
     unary_backward(n, [](double, double out) { return out * (1 - out); });  // s(a)(1 - s(a))
-  }, &kTensorKind};
+  }, &kTensorKind, [](Replay& r) {
+    r.each([](const Value& x) { return sigmoid(x); });
+  }};
   return unary(a, op, [](double x) {  // two forms, so that e^(large) never overflows
     return x >= 0 ? 1 / (1 + std::exp(-x)) : std::exp(x) / (1 + std::exp(x));
   });
@@ -167,27 +187,40 @@ Tensor sqrt(const Tensor& a) {
   check_domain("sqrt", a, [](double x) { return x >= 0; }, "non-negative");
   static constexpr Op op{"sqrt", [](Node& n) {
     unary_backward(n, [](double, double out) { return 1 / (2 * out); });  // 1 / (2 sqrt a)
-  }, &kTensorKind};
+  }, &kTensorKind, [](Replay& r) {
+    r.each([](const Value& x) { return sqrt(x); });
+  }};
   return unary(a, op, [](double x) { return std::sqrt(x); });
 }
 
 Tensor abs(const Tensor& a) {
   static constexpr Op op{"abs", [](Node& n) {
     unary_backward(n, [](double x, double) { return x > 0 ? 1.0 : x < 0 ? -1.0 : 0.0; });  // sign(a)
-  }, &kTensorKind};
+  }, &kTensorKind, [](Replay& r) {
+    r.each([](const Value& x) { return relu(x) + relu(-x); });  // |x|, with slope 0 at 0 as above
+  }};
   return unary(a, op, [](double x) { return std::abs(x); });
 }
+
+namespace {
+struct PowState {
+  double exponent;
+};
+}  // namespace
 
 Tensor pow(const Tensor& a, double exponent) {
   if (exponent != std::floor(exponent))
     check_domain("pow", a, [](double x) { return x >= 0; }, "non-negative for a non-integer exponent");
   if (exponent < 0) check_domain("pow", a, [](double x) { return x != 0; }, "non-zero for a negative exponent");
   static constexpr Op op{"pow", [](Node& n) {
-    double p = tnode(n).saved_number;  // the exponent, kept by the forward
+    const double p = detail::state<PowState>(n).exponent;
     unary_backward(n, [p](double x, double) { return p == 0 ? 0.0 : p * std::pow(x, p - 1); });  // p a^(p-1)
-  }, &kTensorKind};
+  }, &kTensorKind, [](Replay& r) {
+    const double p = detail::state<PowState>(r.node).exponent;
+    r.each([p](const Value& x) { return pow(x, p); });
+  }};
   Tensor out = unary(a, op, [exponent](double x) { return std::pow(x, exponent); });
-  out.node()->saved_number = exponent;
+  detail::keep(out, PowState{exponent});
   return out;
 }
 
@@ -198,7 +231,12 @@ Tensor clamp(const Tensor& a, double low, double high) {
   static constexpr Op op{"clamp", [](Node& n) {
     // out == a exactly where a was inside [low, high]: d(clamp a)/da = 1 there, else 0.
     unary_backward(n, [](double x, double out) { return x == out ? 1.0 : 0.0; });
-  }, &kTensorKind};
+  }, &kTensorKind, [](Replay& r) {
+    // a itself where it was inside [low, high], else the bound, a constant.
+    const std::vector<Value>& a = r.operand(0);
+    for (std::size_t i = 0; i < a.size(); ++i)
+      r.out.push_back(a[i].data() == r.node.data[i] ? a[i] : Value::constant(r.node.data[i]));
+  }};
   return unary(a, op, [low, high](double x) { return x < low ? low : x > high ? high : x; });
 }
 
@@ -218,6 +256,12 @@ Tensor ge(const Tensor& a, const Tensor& b) { return compare("ge", a, b, std::gr
 Tensor le(const Tensor& a, const Tensor& b) { return compare("le", a, b, std::less_equal<>()); }
 Tensor eq(const Tensor& a, const Tensor& b) { return compare("eq", a, b, std::equal_to<>()); }
 
+namespace {
+struct MaskedFillState {
+  double value;  // what the mask's elements are replaced by
+};
+}  // namespace
+
 Tensor masked_fill(const Tensor& a, const Tensor& mask, double value) {
   if (detail::broadcast_shape("masked_fill", a.shape(), mask.shape()) != a.shape())
     throw std::invalid_argument("masked_fill: mask of shape " + to_string(mask.shape()) +
@@ -227,9 +271,14 @@ Tensor masked_fill(const Tensor& a, const Tensor& mask, double value) {
     binary_backward(n, [](double dout, double, double m, double) {
       return Pair{m != 0 ? 0.0 : dout, 0.0};
     });
-  }, &kTensorKind};
-  return binary("masked_fill", a, mask.detach(), op,
-                [value](double x, double m) { return m != 0 ? value : x; });
+  }, &kTensorKind, [](Replay& r) {
+    const double fill = detail::state<MaskedFillState>(r.node).value;  // a constant where the mask is set
+    r.each_pair([fill](const Value& x, const Value& m) { return m.data() != 0 ? Value::constant(fill) : x; });
+  }};
+  Tensor out = binary("masked_fill", a, mask.detach(), op,
+                      [value](double x, double m) { return m != 0 ? value : x; });
+  detail::keep(out, MaskedFillState{value});
+  return out;
 }
 
 Tensor Tensor::clamp(double low, double high) const { return gradlab::clamp(*this, low, high); }

@@ -28,8 +28,14 @@ Shape reduced_shape(const Shape& shape, std::int64_t dim, bool keepdim) {
   return out;
 }
 
-// Sums a, seen as (outer, n, inner), over n, times `scale` (1 for sum, 1/n
-// for mean). saved_ints keeps the (outer, n, inner) view for the backward.
+// What sum and mean keep: the (outer, n, inner) view they reduced over n,
+// and the factor (1 for sum, 1/n for mean).
+struct ReduceState {
+  Around around;
+  double scale;
+};
+
+// Sums a, seen as (outer, n, inner), over n, times `scale`.
 Tensor reduce(const Tensor& a, Around r, Shape shape, bool mean, const Op& op) {
   if (mean && r.n == 0) throw std::invalid_argument("mean: nothing to average (an empty dim)");
   double scale = mean ? 1.0 / static_cast<double>(r.n) : 1.0;
@@ -40,29 +46,43 @@ Tensor reduce(const Tensor& a, Around r, Shape shape, bool mean, const Op& op) {
       for (std::int64_t i = 0; i < r.inner; ++i)
         out[o * r.inner + i] += x[(o * r.n + k) * r.inner + i] * scale;
   Tensor result = make_result(std::move(shape), std::move(out), op, {&a});
-  result.node()->saved_ints = {r.outer, r.n, r.inner};
-  result.node()->saved_number = scale;
+  detail::keep(result, ReduceState{r, scale});
   return result;
 }
 
 // d(sum)/da = 1 for every element reduced, d(mean)/da = 1/n: each element of
 // a gets its output's gradient, times the scale.
 void reduce_backward(Node& n) {
-  TensorNode& out = tnode(n);
-  const std::vector<std::int64_t>& r = out.saved_ints;  // outer, n, inner
+  const auto& [r, scale] = detail::state<ReduceState>(n);
   std::vector<double>& da = operand(n, 0).grad_buffer();
-  const std::vector<double>& dout = out.grad_buffer();
-  for (std::int64_t o = 0; o < r[0]; ++o)
-    for (std::int64_t k = 0; k < r[1]; ++k)
-      for (std::int64_t i = 0; i < r[2]; ++i)
-        da[(o * r[1] + k) * r[2] + i] += dout[o * r[2] + i] * out.saved_number;
+  const std::vector<double>& dout = tnode(n).grad_buffer();
+  for (std::int64_t o = 0; o < r.outer; ++o)
+    for (std::int64_t k = 0; k < r.n; ++k)
+      for (std::int64_t i = 0; i < r.inner; ++i)
+        da[(o * r.n + k) * r.inner + i] += dout[o * r.inner + i] * scale;
+}
+
+// The same sums with Values: one chain of + per output element.
+void reduce_replay(Replay& replay) {
+  const auto& [r, scale] = detail::state<ReduceState>(replay.node);
+  const std::vector<Value>& a = replay.operand(0);
+  auto at = [&](std::int64_t o, std::int64_t k, std::int64_t i) {
+    return a[static_cast<std::size_t>((o * r.n + k) * r.inner + i)];
+  };
+  for (std::int64_t o = 0; o < r.outer; ++o)
+    for (std::int64_t i = 0; i < r.inner; ++i) {
+      // A sum of nothing is the constant 0 (mean refuses an empty dim).
+      Value s = r.n == 0 ? Value::constant(0) : at(o, 0, i);
+      for (std::int64_t k = 1; k < r.n; ++k) s = s + at(o, k, i);
+      replay.out.push_back(scale == 1 ? s : s * scale);
+    }
 }
 
 // The whole tensor as one long dimension, reduced to a 0-d result.
 Around everything(const Tensor& a) { return {1, a.numel(), 1}; }
 
-constexpr Op kSumOp{"sum", reduce_backward, &kTensorKind};
-constexpr Op kMeanOp{"mean", reduce_backward, &kTensorKind};
+constexpr Op kSumOp{"sum", reduce_backward, &kTensorKind, reduce_replay};
+constexpr Op kMeanOp{"mean", reduce_backward, &kTensorKind, reduce_replay};
 
 }  // namespace
 
@@ -81,12 +101,12 @@ Tensor mean(const Tensor& a) { return reduce(a, everything(a), {}, true, kMeanOp
 
 namespace {
 
-// The largest of each (outer, n, inner) slice; saved_ints keeps each
-// winner's flat index in a, for the backward.
+// The largest of each (outer, n, inner) slice; it keeps each winner's flat
+// index in a (a PickState), for the backward and for argmax.
 Tensor max_around(const Tensor& a, Around r, Shape shape) {
   if (r.n == 0) throw std::invalid_argument("max: nothing to compare (an empty dim)");
   std::vector<double> out = detail::buffer_for_overwrite(static_cast<std::size_t>(r.outer * r.inner));
-  std::vector<std::int64_t> winner(out.size());
+  std::vector<std::int64_t> winner = detail::index_buffer_for_overwrite(out.size());
   const std::vector<double>& x = a.data();
   for (std::int64_t o = 0; o < r.outer; ++o)
     for (std::int64_t i = 0; i < r.inner; ++i) {
@@ -100,15 +120,10 @@ Tensor max_around(const Tensor& a, Around r, Shape shape) {
       out[o * r.inner + i] = x[best];
       winner[o * r.inner + i] = best;
     }
-  static constexpr Op op{"max", [](Node& n) {
-    TensorNode& out = tnode(n);
-    std::vector<double>& da = operand(n, 0).grad_buffer();
-    const std::vector<double>& dout = out.grad_buffer();
-    // d(max)/da = 1 for the winner, 0 for the rest.
-    for (std::size_t i = 0; i < dout.size(); ++i) da[out.saved_ints[i]] += dout[i];
-  }, &kTensorKind};
+  // d(max)/da = 1 for the winner, 0 for the rest: the backward of a pick.
+  static constexpr Op op{"max", detail::scatter_back, &kTensorKind, detail::pick_replay};
   Tensor result = make_result(std::move(shape), std::move(out), op, {&a});
-  result.node()->saved_ints = std::move(winner);
+  detail::keep(result, detail::PickState{detail::KeptIndices(std::move(winner))});
   return result;
 }
 
@@ -125,9 +140,10 @@ Tensor argmax(const Tensor& a, std::int64_t dim, bool keepdim) {
   dim = detail::wrap_dim("argmax", dim, a.dim());
   Tensor m = max(a.detach(), dim, keepdim);
   Around r = around(a.shape(), dim);
+  const std::vector<std::int64_t>& winner = detail::state<detail::PickState>(*m.node()).from.v;
   std::vector<double> index(m.data().size());
   for (std::size_t i = 0; i < index.size(); ++i)  // flat index -> position along dim
-    index[i] = static_cast<double>(m.node()->saved_ints[i] / r.inner % r.n);
+    index[i] = static_cast<double>(winner[i] / r.inner % r.n);
   return tensor(std::move(index), m.shape());
 }
 
@@ -179,6 +195,10 @@ void for_each_slice(const Shape& shape, std::int64_t dim, F f) {
     for (std::int64_t i = 0; i < r.inner; ++i) f(o * r.n * r.inner + i, r.inner, r.n);
 }
 
+struct SoftmaxState {
+  std::int64_t dim;  // the dim each slice runs along
+};
+
 Tensor softmax_like(const Tensor& a, std::int64_t dim, bool log, const Op& op) {
   dim = detail::wrap_dim(log ? "log_softmax" : "softmax", dim, a.dim());
   const std::vector<double>& x = a.data();
@@ -194,8 +214,26 @@ Tensor softmax_like(const Tensor& a, std::int64_t dim, bool log, const Op& op) {
     }
   });
   Tensor result = make_result(a.shape(), std::move(out), op, {&a});
-  result.node()->saved_ints = {dim};
+  detail::keep(result, SoftmaxState{dim});
   return result;
+}
+
+// The same with Values, slice by slice: e^(x - m) / z, or (x - m) - log z.
+// m, the slice's largest number, is a constant: shifting every input by
+// the same number changes neither the result nor its gradient.
+void softmax_replay(Replay& replay, bool log) {
+  const std::vector<Value>& a = replay.operand(0);
+  replay.out.resize(a.size());
+  for_each_slice(replay.node.shape, detail::state<SoftmaxState>(replay.node).dim,
+                 [&](std::int64_t base, std::int64_t stride, std::int64_t n) {
+                   auto at = [&](std::int64_t k) { return static_cast<std::size_t>(base + k * stride); };
+                   double m = -INFINITY;
+                   for (std::int64_t k = 0; k < n; ++k) m = std::max(m, a[at(k)].data());
+                   Value z = Value::constant(0);
+                   for (std::int64_t k = 0; k < n; ++k) z = z + exp(a[at(k)] - m);
+                   for (std::int64_t k = 0; k < n; ++k)
+                     replay.out[at(k)] = log ? (a[at(k)] - m) - gradlab::log(z) : exp(a[at(k)] - m) / z;
+                 });
 }
 
 }  // namespace
@@ -207,13 +245,13 @@ Tensor softmax(const Tensor& a, std::int64_t dim) {
     const std::vector<double>& dout = out.grad_buffer();
     const std::vector<double>& s = out.data;
     // d(s_k)/d(a_j) = s_k (delta_kj - s_j), so da_j = s_j (dout_j - sum_k dout_k s_k).
-    for_each_slice(out.shape, out.saved_ints[0], [&](std::int64_t base, std::int64_t stride, std::int64_t n) {
+    for_each_slice(out.shape, detail::state<SoftmaxState>(n).dim, [&](std::int64_t base, std::int64_t stride, std::int64_t n) {
       double dot = 0;
       for (std::int64_t k = 0; k < n; ++k) dot += dout[base + k * stride] * s[base + k * stride];
       for (std::int64_t j = 0; j < n; ++j)
         da[base + j * stride] += s[base + j * stride] * (dout[base + j * stride] - dot);
     });
-  }, &kTensorKind};
+  }, &kTensorKind, [](Replay& r) { softmax_replay(r, false); }};
   return softmax_like(a, dim, false, op);
 }
 
@@ -223,13 +261,13 @@ Tensor log_softmax(const Tensor& a, std::int64_t dim) {
     std::vector<double>& da = operand(n, 0).grad_buffer();
     const std::vector<double>& dout = out.grad_buffer();
     // d(log s_k)/d(a_j) = delta_kj - s_j, so da_j = dout_j - s_j sum_k dout_k.
-    for_each_slice(out.shape, out.saved_ints[0], [&](std::int64_t base, std::int64_t stride, std::int64_t n) {
+    for_each_slice(out.shape, detail::state<SoftmaxState>(n).dim, [&](std::int64_t base, std::int64_t stride, std::int64_t n) {
       double total = 0;
       for (std::int64_t k = 0; k < n; ++k) total += dout[base + k * stride];
       for (std::int64_t j = 0; j < n; ++j)
         da[base + j * stride] += dout[base + j * stride] - std::exp(out.data[base + j * stride]) * total;
     });
-  }, &kTensorKind};
+  }, &kTensorKind, [](Replay& r) { softmax_replay(r, true); }};
   return softmax_like(a, dim, true, op);
 }
 

@@ -3,7 +3,10 @@
 // and the exploded graph's gradients equal the tensor graph's.
 #include <boost/test/unit_test.hpp>
 
+#include <functional>
 #include <set>
+#include <string>
+#include <utility>
 
 #include <gradlab/gradlab.hpp>
 
@@ -58,7 +61,7 @@ BOOST_AUTO_TEST_CASE(exploded_gradients_equal_the_tensor_gradients) {
   }
 }
 
-// select and slice of whole rows copy one block (saved_ints is its offset):
+// select and slice of whole rows copy one block (their state is its offset):
 // the replay takes the same elements as the per-element ones.
 BOOST_AUTO_TEST_CASE(blocks_of_whole_rows_replay_element_by_element) {
   Tensor x = gl::tensor({{1.0, 2.0, 3.0}, {4.0, 5.0, 6.0}, {7.0, 8.0, 9.0}}).requires_grad_();
@@ -75,12 +78,12 @@ BOOST_AUTO_TEST_CASE(blocks_of_whole_rows_replay_element_by_element) {
 BOOST_AUTO_TEST_CASE(refusals) {
   Tensor big = gl::ones({50, 50}).requires_grad_();
   BOOST_CHECK_THROW(gl::explode(big.sum()), std::length_error);
-  Tensor s = gl::softmax(gl::ones({3}).requires_grad_(), 0);
+  Tensor s = gl::nn::functional::silu(gl::ones({3}).requires_grad_());
   try {
     gl::explode(s);
     BOOST_FAIL("must throw");
   } catch (const std::invalid_argument& e) {
-    BOOST_TEST(std::string(e.what()) == "explode: op 'softmax' has no scalar replay");
+    BOOST_TEST(std::string(e.what()) == "explode: op 'silu' has no scalar replay");
   }
 }
 
@@ -138,7 +141,87 @@ BOOST_AUTO_TEST_CASE(ops_without_a_replay_are_refused_before_reading_operands) {
   } catch (const std::invalid_argument& e) {
     BOOST_TEST(std::string(e.what()) == "explode: op 'linear' has no scalar replay");
   }
-  BOOST_CHECK_THROW(gl::explode(gl::masked_fill(x, gl::ones({1, 3}), 0.0)), std::invalid_argument);
+  BOOST_CHECK_THROW(gl::explode(gl::nn::functional::layer_norm(x, 1, gl::ones({3}), gl::zeros({3}))),
+                    std::invalid_argument);
+}
+
+// Every op with a replay, one graph at a time: the exploded graph computes
+// the same numbers and, after backward, the same gradient for the input.
+BOOST_AUTO_TEST_CASE(every_replay_gives_the_tensor_op_numbers_and_gradients) {
+  gl::manual_seed(5);
+  Tensor x = gl::randn({2, 3}).requires_grad_().set_label("x");
+  Tensor mask = gl::tensor({{1.0, 0.0, 0.0}, {0.0, 0.0, 1.0}});
+  Tensor grid = gl::randn({1, 1, 4, 4}).requires_grad_().set_label("grid");
+  Tensor weights = gl::randn({2, 3});  // so each element's gradient differs
+  const std::vector<std::pair<std::string, std::function<Tensor()>>> cases = {
+      {"softmax", [&] { return gl::softmax(x, 1); }},
+      {"log_softmax", [&] { return gl::log_softmax(x, 0); }},
+      {"max", [&] { return gl::max(x, 1); }},
+      {"max all", [&] { return gl::max(x); }},
+      {"abs", [&] { return gl::abs(x); }},
+      {"clamp", [&] { return gl::clamp(x, -0.3, 0.4); }},
+      {"masked_fill", [&] { return gl::masked_fill(x, mask, -2.0); }},
+      {"triu", [&] { return gl::triu(x, 1); }},
+      {"tril", [&] { return gl::tril(x); }},
+      {"pow", [&] { return gl::pow(gl::abs(x) + 1.0, 1.5); }},
+      {"permute", [&] { return x.t() * weights.t(); }},
+      {"cat", [&] { return gl::cat({x, x * 2.0}, 1); }},
+      {"stack", [&] { return gl::stack({x, gl::exp(x)}, 1); }},
+      {"index_select", [&] { return gl::index_select(x, 1, gl::tensor({2.0, 0.0, 2.0})); }},
+      {"gather", [&] { return gl::gather(x, 1, gl::tensor({{1.0, 1.0}, {0.0, 2.0}})); }},
+      {"slice step", [&] { return x.slice(1, 0, 3, 2); }},
+      {"sub div", [&] { return (x - 1.5) / (gl::abs(x) + 2.0); }},
+      {"max_pool2d", [&] { return gl::nn::functional::max_pool2d(grid, 2).reshape({4}); }},
+  };
+  for (const auto& [name, f] : cases) {
+    BOOST_TEST_CONTEXT(name) {
+      Tensor input = name == "max_pool2d" ? grid : x;
+      input.zero_grad();
+      Tensor out = f();
+      // A weighted sum, so that every output element's gradient is its own.
+      Tensor pick = gl::arange(1, static_cast<double>(out.numel()) + 1).reshape(out.shape());
+      Tensor loss = (out * pick).sum();
+      loss.backward();
+      gl::ExplodedGraph g = gl::explode(loss);
+      BOOST_TEST(g.output[0].data() == loss.item(), boost::test_tools::tolerance(1e-12));
+      g.output[0].backward();
+      const std::vector<double> expected = input.grad().to_vector();
+      const std::vector<gl::Value>& scalars = g.of(input);
+      for (std::size_t i = 0; i < expected.size(); ++i)
+        BOOST_TEST(scalars[i].grad() == expected[i], boost::test_tools::tolerance(1e-12));
+    }
+  }
+}
+
+// An op of one's own (op.hpp) may give a replay too; one without is refused by name.
+BOOST_AUTO_TEST_CASE(a_new_op_explodes_through_its_own_replay) {
+  static constexpr gl::Op cube{"cube", [](gl::Node& n) {
+    gl::TensorSlot out = gl::tensor_slot(n), a = gl::tensor_slot(n.parent(0));
+    for (std::size_t i = 0; i < a.data.size(); ++i) a.grad[i] += out.grad[i] * 3 * a.data[i] * a.data[i];  // 3a^2
+  }, &gl::kTensorKind, [](gl::Replay& r) {
+    r.each([](const gl::Value& v) { return v * v * v; });
+  }};
+  static constexpr gl::Op plain{"plain", cube.backward, &gl::kTensorKind};
+  Tensor x = gl::tensor({1.0, -2.0}).requires_grad_();
+  auto apply = [&](const gl::Op& op) {
+    std::vector<double> y;
+    for (double v : x.data()) y.push_back(v * v * v);
+    return gl::make_result(x.shape(), y, op, {x});
+  };
+  Tensor y = apply(cube).sum();
+  y.backward();
+  gl::ExplodedGraph g = gl::explode(y);
+  g.output[0].backward();
+  BOOST_TEST(g.output[0].data() == -7.0);
+  BOOST_TEST(g.of(x)[0].grad() == 3.0);
+  BOOST_TEST(g.of(x)[1].grad() == 12.0);
+  BOOST_TEST((x.grad().to_vector() == std::vector<double>{3.0, 12.0}));
+  try {
+    gl::explode(apply(plain));
+    BOOST_FAIL("must throw");
+  } catch (const std::invalid_argument& e) {
+    BOOST_TEST(std::string(e.what()) == "explode: op 'plain' has no scalar replay");
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

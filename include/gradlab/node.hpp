@@ -11,6 +11,7 @@
 namespace gradlab {
 
 struct Node;
+class Replay;  // explode.hpp
 
 // What the engine and the pictures need from one kind of node (scalar,
 // tensor). Each kind defines one of these; the core never names a kind.
@@ -29,6 +30,10 @@ struct Op {
   const char* name;             // "+", "tanh", "matmul"; "" for a leaf
   void (*backward)(Node& out);  // adds out's gradient into its parents' gradients
   const NodeKind* kind;
+  // A tensor op's forward once more, element by element with Value ops, so
+  // explode() can show the scalar graph a tensor op stands for (explode.hpp);
+  // nullptr when the op has none (explode refuses it by name).
+  void (*replay)(Replay& r) = nullptr;
 };
 
 // Bits of Node::flags.

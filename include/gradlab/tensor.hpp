@@ -14,6 +14,7 @@
 
 #include <gradlab/handle.hpp>
 #include <gradlab/node.hpp>
+#include <gradlab/op_state.hpp>
 
 namespace gradlab {
 
@@ -40,11 +41,9 @@ struct TensorNode : Node {
   Shape shape;
   std::vector<double> data;
   std::vector<double> grad;             // empty until backward reaches the node
-  // What an op keeps for its backward beyond its operands: dims, indices,
-  // an exponent, numbers it would otherwise compute again (conv2d's columns).
-  std::vector<std::int64_t> saved_ints;
-  std::vector<double> saved_data;
-  double saved_number = 0;
+  // What its op keeps for the backward beyond the operands (a dim, the
+  // indices it picked, an exponent), as a struct named beside the op.
+  OpState state;
 
   TensorNode(Shape s, std::vector<double> d, const Op* made_by)
       : Node(made_by), shape(std::move(s)), data(std::move(d)) {}

@@ -27,6 +27,12 @@ using detail::tnode;
 
 namespace {
 
+// What conv2d keeps for its backward.
+struct ConvState {
+  std::int64_t stride, padding;
+  detail::KeptNumbers cols;  // (K, P): the input's patches, for dw (empty when w takes no gradient)
+};
+
 // Shapes and arguments checked by conv2d_op (which calls check_geometry
 // once, before anything is allocated), so nothing here overflows.
 ConvGeometry geometry(const Shape& x, const Shape& w, std::int64_t stride, std::int64_t padding) {
@@ -96,7 +102,8 @@ Tensor conv2d_op(const Tensor& x, const Tensor& w, const Tensor* b, std::int64_t
     TensorNode& out = tnode(n);
     TensorNode& x = operand(n, 0);
     TensorNode& w = operand(n, 1);
-    ConvGeometry g = geometry(x.shape, w.shape, out.saved_ints[0], out.saved_ints[1]);
+    const ConvState& kept = detail::state<ConvState>(n);
+    ConvGeometry g = geometry(x.shape, w.shape, kept.stride, kept.padding);
     const std::int64_t F = g.F, K = g.K(), P = g.P(), S = g.OH * g.OW;
     // dout arrives as (N, F, OH, OW); the products want it as (F, P).
     const std::vector<double>& dout = out.grad_buffer();
@@ -106,8 +113,8 @@ Tensor conv2d_op(const Tensor& x, const Tensor& w, const Tensor* b, std::int64_t
         std::copy_n(dout.begin() + (b * F + f) * S, S, d.begin() + f * P + b * S);
     // dw = d @ cols^T: (F, P) @ (P, K), with the columns the forward kept
     // (it keeps them when w required grad then; a later requires_grad_ cannot add them).
-    if (w.requires_grad() && !out.saved_data.empty())
-      gemm(false, true, F, K, P, d.data(), out.saved_data.data(), w.grad_buffer().data());
+    if (w.requires_grad() && !kept.cols.v.empty())
+      gemm(false, true, F, K, P, d.data(), kept.cols.v.data(), w.grad_buffer().data());
     if (n.nparents == 3 && operand(n, 2).requires_grad()) {  // db = d summed over patches
       std::vector<double>& db = operand(n, 2).grad_buffer();
       for (std::int64_t f = 0; f < F; ++f)
@@ -139,9 +146,8 @@ Tensor conv2d_op(const Tensor& x, const Tensor& w, const Tensor* b, std::int64_t
   Shape shape{g.N, F, g.OH, g.OW};
   Tensor result = b ? make_result(std::move(shape), std::move(out), op, {&x, &w, b})
                     : make_result(std::move(shape), std::move(out), op, {&x, &w});
-  result.node()->saved_ints = {stride, padding};  // kept for backward
-  if (w.requires_grad() && result.requires_grad()) result.node()->saved_data = std::move(cols);  // for dw
-  else detail::recycle(std::move(cols));
+  if (!(w.requires_grad() && result.requires_grad())) detail::recycle(std::move(cols));  // no dw to compute
+  detail::keep(result, ConvState{stride, padding, detail::KeptNumbers(std::move(cols))});
   return result;
 }
 
@@ -206,9 +212,9 @@ Tensor max_pool2d(const Tensor& x, std::int64_t kernel, std::int64_t stride) {
   else with_kernel(std::false_type{});
   // d(out[i])/d(x[argmax i]) = 1, and 0 for the rest of the window: the
   // indexing ops' scatter, with the arg-maxes as the positions.
-  static constexpr Op op{"max_pool2d", detail::scatter_back, &kTensorKind};
+  static constexpr Op op{"max_pool2d", detail::scatter_back, &kTensorKind, detail::pick_replay};
   Tensor result = make_result({N, C, OH, OW}, std::move(out), op, {&x});
-  result.node()->saved_ints = std::move(argmax);
+  detail::keep(result, detail::PickState{detail::KeptIndices(std::move(argmax))});
   return result;
 }
 

@@ -26,6 +26,10 @@ using detail::gemm;
 using detail::operand;
 using detail::tnode;
 
+struct ConvTransposeState {
+  std::int64_t stride, padding;
+};
+
 // x's (N, F, S) numbers as (F, P), P = N * S: what the products take.
 std::vector<double> channels_first(const std::vector<double>& x, std::int64_t N, std::int64_t F, std::int64_t S) {
   std::vector<double> d = detail::buffer_for_overwrite(static_cast<std::size_t>(N * F * S));
@@ -90,7 +94,8 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& w, const Tensor& b, std::
     TensorNode& out = tnode(n);
     TensorNode& x = operand(n, 0);
     TensorNode& w = operand(n, 1);
-    ConvGeometry g = transposed_geometry(x.shape, w.shape, out.shape, out.saved_ints[0], out.saved_ints[1]);
+    ConvGeometry g = transposed_geometry(x.shape, w.shape, out.shape, detail::state<ConvTransposeState>(n).stride,
+                                         detail::state<ConvTransposeState>(n).padding);
     const std::int64_t F = g.F, K = g.K(), P = g.P(), S = g.OH * g.OW;
     const std::vector<double>& dout = out.grad_buffer();
     std::vector<double> cols = im2col(g, dout);  // (K, P)
@@ -137,7 +142,7 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& w, const Tensor& b, std::
         for (std::int64_t s = 0; s < plane; ++s) out[(n * Cout + ch) * plane + s] += b.data()[static_cast<std::size_t>(ch)];
   Tensor result = has_bias ? detail::make_result(std::move(out_shape), std::move(out), op, {&x, &w, &b})
                            : detail::make_result(std::move(out_shape), std::move(out), op, {&x, &w});
-  result.node()->saved_ints = {stride, padding};  // kept for backward (the output's shape gives the rest)
+  detail::keep(result, ConvTransposeState{stride, padding});  // the output's shape gives the rest
   return result;
 }
 

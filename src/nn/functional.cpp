@@ -102,6 +102,13 @@ Tensor dropout2d(const Tensor& x, double p, bool training) {
   return channel_dropout("dropout2d", x, p, training, 4);
 }
 
+namespace {
+struct LayerNormState {
+  detail::KeptNumbers xhat;  // (rows, D): (x - mean) / sqrt(var + eps)
+  detail::KeptNumbers rstd;  // (rows): 1 / sqrt(var + eps)
+};
+}  // namespace
+
 Tensor layer_norm(const Tensor& x, std::int64_t normalized_dims, const Tensor& w, const Tensor& b,
                   double eps) {
   if (w.shape() != b.shape() || w.dim() != normalized_dims)
@@ -129,8 +136,8 @@ Tensor layer_norm(const Tensor& x, std::int64_t normalized_dims, const Tensor& w
     TensorNode& w = operand(n, 1);
     TensorNode& b = operand(n, 2);
     const std::size_t D = w.data.size(), rows = D ? x.data.size() / D : 0;
-    const double* xhat = out.saved_data.data();       // (rows, D), kept by the forward
-    const double* rstd = out.saved_data.data() + rows * D;  // (rows): 1 / sqrt(var + eps)
+    const double* xhat = detail::state<LayerNormState>(n).xhat.v.data();
+    const double* rstd = detail::state<LayerNormState>(n).rstd.v.data();
     const double* dout = out.grad_buffer().data();
     double* dx = x.requires_grad() ? x.grad_buffer().data() : nullptr;
     double* dw = w.requires_grad() ? w.grad_buffer().data() : nullptr;
@@ -158,7 +165,7 @@ Tensor layer_norm(const Tensor& x, std::int64_t normalized_dims, const Tensor& w
                                 to_string(w.shape()) + ")");
   const std::size_t D = w.data().size(), rows = x.data().size() / D;  // an empty batch: no rows
   std::vector<double> out = detail::buffer_for_overwrite(x.data().size());
-  std::vector<double> saved = detail::buffer_for_overwrite(rows * D + rows);  // xhat, then each row's r
+  std::vector<double> xhats = detail::buffer_for_overwrite(rows * D), rstds(rows);
   const double* xs = x.data().data();
   for (std::size_t r = 0; r < rows; ++r) {
     const double* row = xs + r * D;
@@ -167,15 +174,15 @@ Tensor layer_norm(const Tensor& x, std::int64_t normalized_dims, const Tensor& w
     mean /= static_cast<double>(D);
     for (std::size_t j = 0; j < D; ++j) var += (row[j] - mean) * (row[j] - mean);
     double rstd = 1 / std::sqrt(var / static_cast<double>(D) + eps);  // the biased variance, as PyTorch
-    saved[rows * D + r] = rstd;
+    rstds[r] = rstd;
     for (std::size_t j = 0; j < D; ++j) {
       double xhat = (row[j] - mean) * rstd;
-      saved[r * D + j] = xhat;
+      xhats[r * D + j] = xhat;
       out[r * D + j] = xhat * w.data()[j] + b.data()[j];
     }
   }
   Tensor result = make_result(x.shape(), std::move(out), op, {&x, &w, &b});
-  result.node()->saved_data = std::move(saved);
+  detail::keep(result, LayerNormState{detail::KeptNumbers(std::move(xhats)), detail::KeptNumbers(std::move(rstds))});
   return result;
 }
 

@@ -102,6 +102,11 @@ void check_unit_interval(const char* op, const char* what, const Tensor& t) {
       throw std::domain_error(std::string(op) + ": " + what + " must be in [0, 1], got " + detail::number_text(v));
 }
 
+// What cross_entropy keeps: each row's target class, -1 for an ignored row.
+struct CrossEntropyState {
+  detail::KeptIndices target;
+};
+
 }  // namespace
 
 Tensor cross_entropy(const Tensor& logits, const Tensor& target, Reduction reduction,
@@ -126,12 +131,13 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& target, Reduction reduc
     const std::int64_t C = x.shape[1];
     const std::vector<double>& dout = out.grad_buffer();
     std::vector<double>& dx = x.grad_buffer();
+    const std::vector<std::int64_t>& target = detail::state<CrossEntropyState>(n).target.v;
     for (std::size_t i = 0; i < dout.size(); ++i) {
-      if (out.saved_ints[i] < 0) continue;
+      if (target[i] < 0) continue;
       const double* row = x.data.data() + i * C;
       double lse = log_sum_exp(row, C);
       for (std::int64_t j = 0; j < C; ++j) dx[i * C + j] += std::exp(row[j] - lse) * dout[i];
-      dx[i * C + out.saved_ints[i]] -= dout[i];
+      dx[i * C + target[i]] -= dout[i];
     }
   }, &kTensorKind};
   std::vector<double> losses(t.size(), 0.0);
@@ -141,7 +147,7 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& target, Reduction reduc
     losses[i] = log_sum_exp(row, C) - row[t[i]];  // -log softmax(row)[t]
   }
   Tensor rows = make_result({static_cast<std::int64_t>(t.size())}, std::move(losses), op, {&logits});
-  rows.node()->saved_ints = std::move(t);  // kept for backward
+  detail::keep(rows, CrossEntropyState{detail::KeptIndices(std::move(t))});
   if (reduction == Reduction::Mean && counted != static_cast<std::int64_t>(rows.numel()))
     return sum(rows) * (1.0 / static_cast<double>(counted));  // the mean over the counted rows
   return reduce("cross_entropy", rows, reduction);
