@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-// Indexing and joining. Every indexing op here is a gather: out[i] = a[src[i]]
-// for a list src of flat positions in a, which the op works out; so every
-// backward is the same scatter, da[src[i]] += dout[i]. Joining (cat) is the
-// same idea with several inputs. The shape-only ops reshape.
+// Indexing. Every indexing op here is a gather: out[i] = a[src[i]] for a
+// list src of flat positions in a, which the op works out; so every backward
+// is the same scatter, da[src[i]] += dout[i], and every replay the same pick.
+// triu and tril, a fixed mask, close the file.
 
 #include <algorithm>
 #include <cstdint>
@@ -186,147 +186,6 @@ Tensor gather(const Tensor& a, std::int64_t dim, const Tensor& index) {
   return take(a, is, std::move(src), kGather);
 }
 
-namespace {
-
-struct CatState {
-  std::int64_t dim;  // the dim the inputs were joined along
-};
-
-constexpr Op kCat{"cat", [](Node& n) {
-  TensorNode& out = tnode(n);
-  const std::int64_t dim = state<CatState>(n).dim;
-  Around r = around(out.shape, dim);
-  const std::vector<double>& dout = out.grad_buffer();
-  // The adjoint of joining is cutting: each input takes back its block.
-  std::size_t at = 0;
-  for (std::int64_t o = 0; o < r.outer; ++o)
-    for (std::size_t k = 0; k < n.nparents; ++k) {
-      TensorNode& t = operand(n, k);
-      std::int64_t block = t.shape[static_cast<std::size_t>(dim)] * r.inner;
-      if (t.requires_grad()) {
-        std::vector<double>& dt = t.grad_buffer();
-        for (std::int64_t j = 0; j < block; ++j) dt[static_cast<std::size_t>(o * block + j)] += dout[at + static_cast<std::size_t>(j)];
-      }
-      at += static_cast<std::size_t>(block);
-    }
-}, &kTensorKind, [](Replay& r) {
-  // The same Values, joined in the same order: each input's block, row by row.
-  const std::int64_t dim = state<CatState>(r.node).dim;
-  Around around_dim = around(r.node.shape, dim);
-  for (std::int64_t o = 0; o < around_dim.outer; ++o)
-    for (std::size_t k = 0; k < r.operand_count(); ++k) {
-      std::int64_t block = r.operand_node(k).shape[static_cast<std::size_t>(dim)] * around_dim.inner;
-      auto first = r.operand(k).begin() + o * block;
-      r.out.insert(r.out.end(), first, first + block);
-    }
-}};
-
-// A node has at most 65,535 parents: more inputs that take part in
-// backward are refused up front, naming the op the user called.
-void check_input_count(const std::string& op, const std::vector<Tensor>& tensors) {
-  if (tensors.size() > UINT16_MAX && is_grad_enabled() &&
-      std::any_of(tensors.begin(), tensors.end(), [](const Tensor& t) { return t.requires_grad(); }))
-    throw std::length_error(op + ": " + std::to_string(tensors.size()) + " tensors that take part in " +
-                            "backward, more than the " + std::to_string(UINT16_MAX) +
-                            " inputs a graph node can have (join them in groups of at most that)");
-}
-
-// cat, and stack through it: `name` is the op the user called, for messages.
-Tensor join(const char* name, const std::vector<Tensor>& tensors, std::int64_t dim) {
-  const std::string op = name;
-  check_input_count(op, tensors);
-  const Shape& first = tensors[0].shape();
-  dim = detail::wrap_dim(op, dim, static_cast<std::int64_t>(first.size()));
-  Shape shape = first;
-  shape[static_cast<std::size_t>(dim)] = 0;
-  for (const Tensor& t : tensors) {
-    Shape s = t.shape();
-    if (s.size() != first.size())
-      throw std::invalid_argument(op + ": shapes " + to_string(first) + " and " + to_string(s) +
-                                  " have different numbers of dims");
-    s[static_cast<std::size_t>(dim)] = first[static_cast<std::size_t>(dim)];
-    if (s != first)
-      throw std::invalid_argument(op + ": shapes " + to_string(first) + " and " + to_string(t.shape()) +
-                                  " differ outside dim " + std::to_string(dim));
-    std::int64_t& joined = shape[static_cast<std::size_t>(dim)];
-    joined = detail::checked_add(name, joined, t.shape()[static_cast<std::size_t>(dim)],
-                                 "the joined dim");
-  }
-  detail::checked_numel(name, shape);  // one tensor joined with itself 10^6 times
-  // Row by row of (outer, n, inner): each input contributes its n_k * inner block.
-  Around r = around(shape, dim);
-  std::vector<double> out;
-  out.reserve(static_cast<std::size_t>(detail::numel_of(shape)));
-  for (std::int64_t o = 0; o < r.outer; ++o)
-    for (const Tensor& t : tensors) {
-      std::int64_t block = t.shape()[static_cast<std::size_t>(dim)] * r.inner;
-      out.insert(out.end(), t.data().begin() + o * block, t.data().begin() + (o + 1) * block);
-    }
-  Tensor result = make_result(std::move(shape), std::move(out), kCat, tensors);
-  detail::keep(result, CatState{dim});
-  return result;
-}
-
-}  // namespace
-
-Tensor cat(const std::vector<Tensor>& tensors, std::int64_t dim) {
-  if (tensors.empty()) throw std::invalid_argument("cat: needs at least one tensor");
-  return join("cat", tensors, dim);
-}
-
-Tensor stack(const std::vector<Tensor>& tensors, std::int64_t dim) {
-  if (tensors.empty()) throw std::invalid_argument("stack: needs at least one tensor");
-  dim = detail::wrap_dim("stack", dim, tensors[0].dim() + 1);
-  // Counted before the parts are made (each is a copy of its tensor).
-  Shape stacked = tensors[0].shape();
-  stacked.insert(stacked.begin() + dim, static_cast<std::int64_t>(tensors.size()));
-  detail::checked_numel("stack", stacked);
-  check_input_count("stack", tensors);
-  std::vector<Tensor> parts;
-  for (const Tensor& t : tensors) {
-    if (t.shape() != tensors[0].shape())
-      throw std::invalid_argument("stack: shapes " + to_string(tensors[0].shape()) + " and " +
-                                  to_string(t.shape()) + " differ");
-    parts.push_back(unsqueeze(t, dim));
-  }
-  return join("stack", parts, dim);
-}
-
-// Shape-only ops: the same numbers in the same order, so each is a reshape.
-Tensor flatten(const Tensor& a, std::int64_t start_dim, std::int64_t end_dim) {
-  if (a.dim() == 0) return reshape(a, {1});
-  start_dim = detail::wrap_dim("flatten", start_dim, a.dim());
-  end_dim = detail::wrap_dim("flatten", end_dim, a.dim());
-  if (start_dim > end_dim) throw std::invalid_argument("flatten: start_dim is after end_dim");
-  Shape shape(a.shape().begin(), a.shape().begin() + start_dim);
-  std::int64_t merged = 1;
-  for (std::int64_t d = start_dim; d <= end_dim; ++d) merged *= a.shape()[static_cast<std::size_t>(d)];
-  shape.push_back(merged);
-  shape.insert(shape.end(), a.shape().begin() + end_dim + 1, a.shape().end());
-  return reshape(a, shape);
-}
-
-Tensor unsqueeze(const Tensor& a, std::int64_t dim) {
-  dim = detail::wrap_dim("unsqueeze", dim, a.dim() + 1);
-  Shape shape = a.shape();
-  shape.insert(shape.begin() + dim, 1);
-  return reshape(a, shape);
-}
-
-Tensor squeeze(const Tensor& a) {
-  Shape shape;
-  for (std::int64_t d : a.shape())
-    if (d != 1) shape.push_back(d);
-  return reshape(a, shape);
-}
-
-Tensor squeeze(const Tensor& a, std::int64_t dim) {
-  dim = detail::wrap_dim("squeeze", dim, a.dim());
-  Shape shape = a.shape();
-  if (shape[static_cast<std::size_t>(dim)] == 1) shape.erase(shape.begin() + dim);
-  return reshape(a, shape);
-}
-
 // --- triu / tril: a fixed mask over the last two dims ------------------------
 
 namespace {
@@ -394,11 +253,6 @@ Tensor tril(const Tensor& a, std::int64_t diagonal) { return triangle("tril", a,
 Tensor Tensor::triu(std::int64_t diagonal) const { return gradlab::triu(*this, diagonal); }
 Tensor Tensor::tril(std::int64_t diagonal) const { return gradlab::tril(*this, diagonal); }
 
-Tensor Tensor::permute(const std::vector<std::int64_t>& dims) const { return gradlab::permute(*this, dims); }
-Tensor Tensor::flatten(std::int64_t s, std::int64_t e) const { return gradlab::flatten(*this, s, e); }
-Tensor Tensor::unsqueeze(std::int64_t dim) const { return gradlab::unsqueeze(*this, dim); }
-Tensor Tensor::squeeze() const { return gradlab::squeeze(*this); }
-Tensor Tensor::squeeze(std::int64_t dim) const { return gradlab::squeeze(*this, dim); }
 Tensor Tensor::select(std::int64_t dim, std::int64_t i) const { return gradlab::select(*this, dim, i); }
 Tensor Tensor::slice(std::int64_t dim, std::int64_t s, std::int64_t e, std::int64_t step) const {
   return gradlab::slice(*this, dim, s, e, step);

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
-// matmul through BLAS, and the shape ops transpose and reshape. Each backward
-// is the forward's adjoint: matmul's is two more matmuls, transpose's a
-// transpose, reshape's a reshape.
+// matmul through BLAS: its backward is two more matmuls, one per operand,
+// each reading the other operand transposed in place.
 
 #include <cblas.h>
 
@@ -126,95 +125,5 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   return make_result(std::move(shape), std::move(out), op, {&a, &b});
 }
 
-using detail::for_each_permuted;
-using detail::state;
-
-namespace {
-struct PermuteState {
-  std::vector<std::int64_t> perm;  // out's dim d is a's dim perm[d]
-};
-}  // namespace
-
-Tensor permute(const Tensor& a, const std::vector<std::int64_t>& dims) {
-  std::vector<std::int64_t> perm;
-  std::vector<bool> used(static_cast<std::size_t>(a.dim()), false);
-  for (std::int64_t d : dims) {
-    d = detail::wrap_dim("permute", d, a.dim());
-    if (used[static_cast<std::size_t>(d)] || dims.size() != used.size())
-      throw std::invalid_argument("permute: " + to_string(dims) + " is not a permutation of the " +
-                                  std::to_string(a.dim()) + " dims of shape " + to_string(a.shape()));
-    used[static_cast<std::size_t>(d)] = true;
-    perm.push_back(d);
-  }
-  if (dims.size() != used.size())
-    throw std::invalid_argument("permute: " + to_string(dims) + " is not a permutation of the " +
-                                std::to_string(a.dim()) + " dims of shape " + to_string(a.shape()));
-  static constexpr Op op{"permute", [](Node& n) {
-    TensorNode& a = operand(n, 0);
-    std::vector<double>& da = a.grad_buffer();
-    const std::vector<double>& dout = tnode(n).grad_buffer();
-    // Each element goes back where it came from: d(out[i])/d(a[src]) = 1.
-    for_each_permuted(a.shape, state<PermuteState>(n).perm,
-                      [&](std::int64_t i, std::int64_t src) { da[src] += dout[i]; });
-  }, &kTensorKind, [](Replay& r) {
-    const std::vector<Value>& a = r.operand(0);
-    r.out.resize(a.size());
-    for_each_permuted(r.operand_node(0).shape, state<PermuteState>(r.node).perm,
-                      [&](std::int64_t i, std::int64_t src) { r.out[static_cast<std::size_t>(i)] = a[static_cast<std::size_t>(src)]; });
-  }};
-  Shape shape(perm.size());
-  for (std::size_t d = 0; d < perm.size(); ++d) shape[d] = a.shape()[static_cast<std::size_t>(perm[d])];
-  std::vector<double> out = detail::buffer_for_overwrite(a.data().size());
-  const std::vector<double>& x = a.data();
-  for_each_permuted(a.shape(), perm, [&](std::int64_t i, std::int64_t src) { out[i] = x[src]; });
-  Tensor result = make_result(std::move(shape), std::move(out), op, {&a});
-  detail::keep(result, PermuteState{std::move(perm)});
-  return result;
-}
-
-// A transpose is the permutation that swaps two dims.
-Tensor transpose(const Tensor& a, std::int64_t dim0, std::int64_t dim1) {
-  dim0 = detail::wrap_dim("transpose", dim0, a.dim());
-  dim1 = detail::wrap_dim("transpose", dim1, a.dim());
-  std::vector<std::int64_t> perm(static_cast<std::size_t>(a.dim()));
-  for (std::size_t d = 0; d < perm.size(); ++d) perm[d] = static_cast<std::int64_t>(d);
-  std::swap(perm[static_cast<std::size_t>(dim0)], perm[static_cast<std::size_t>(dim1)]);
-  return permute(a, perm);
-}
-
-Tensor reshape(const Tensor& a, const Shape& shape) {
-  Shape out = shape;
-  std::int64_t infer = -1;
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    if (out[i] == -1 && infer < 0) infer = static_cast<std::int64_t>(i);
-    else if (out[i] < 0)
-      throw std::invalid_argument("reshape: bad shape " + to_string(shape));
-  }
-  if (infer >= 0) {  // the other dims, counted with the -1 as 1
-    out[static_cast<std::size_t>(infer)] = 1;
-    std::int64_t known = detail::checked_numel("reshape", out);
-    out[static_cast<std::size_t>(infer)] = known > 0 && a.numel() % known == 0 ? a.numel() / known : -1;
-  }
-  // Counted with overflow checks: [2^62 + 1, 4] must not pass for 4 elements.
-  if ((infer >= 0 && out[static_cast<std::size_t>(infer)] < 0) ||
-      detail::checked_numel("reshape", out) != a.numel())
-    throw std::invalid_argument("reshape: cannot view shape " + to_string(a.shape()) + " (" +
-                                std::to_string(a.numel()) + " elements) as " + to_string(shape));
-  static constexpr Op op{"reshape", [](Node& n) {
-    // The same numbers in the same order: the gradient passes through as is.
-    std::vector<double>& da = operand(n, 0).grad_buffer();
-    const std::vector<double>& dout = tnode(n).grad_buffer();
-    for (std::size_t i = 0; i < da.size(); ++i) da[i] += dout[i];
-  }, &kTensorKind, [](Replay& r) {
-    r.out = r.operand(0);  // the same Values, in the same order
-  }};
-  std::vector<double> numbers = detail::buffer_for_overwrite(a.data().size());
-  std::copy(a.data().begin(), a.data().end(), numbers.begin());
-  return make_result(std::move(out), std::move(numbers), op, {&a});
-}
-
 Tensor Tensor::matmul(const Tensor& other) const { return gradlab::matmul(*this, other); }
-Tensor Tensor::transpose(std::int64_t d0, std::int64_t d1) const { return gradlab::transpose(*this, d0, d1); }
-Tensor Tensor::reshape(const Shape& shape) const { return gradlab::reshape(*this, shape); }
-
 }  // namespace gradlab

@@ -11,9 +11,12 @@
 
 #include <gradlab/tensor.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <numeric>
 #include <ostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -203,6 +206,29 @@ std::ostream& operator<<(std::ostream& os, const Tensor& t) {
     }
   }
   return os << s << ")";
+}
+
+// The short form pictures show (tensor_internal.hpp): up to 6 elements,
+// more as min / mean / max.
+std::string detail::summary(const std::vector<double>& v, const Shape& shape) {
+  std::ostringstream os;
+  os << to_string(shape);
+  if (v.empty()) return os.str();
+  char buf[48];
+  if (v.size() <= 6) {
+    os << " (";
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      std::snprintf(buf, sizeof buf, "%s%.4g", i ? " " : "", v[i]);
+      os << buf;
+    }
+    os << ")";
+  } else {
+    auto [lo, hi] = std::minmax_element(v.begin(), v.end());
+    double mean = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+    std::snprintf(buf, sizeof buf, " min %.4g mean %.4g max %.4g", *lo, mean, *hi);
+    os << buf;
+  }
+  return os.str();
 }
 
 }  // namespace gradlab

@@ -4,6 +4,8 @@
 // op on shapes, never per element. A newcomer may skip this file.
 
 #include <climits>
+#include <functional>
+#include <numeric>
 #include <stdexcept>
 #include <string>
 
@@ -70,6 +72,10 @@ void check_blas_sizes(const char* op, std::int64_t n, std::int64_t m, std::int64
     if (s > INT_MAX)
       throw std::length_error(std::string(op) + ": a matrix size of " + std::to_string(s) +
                               " is more than BLAS's 32-bit sizes take (" + std::to_string(INT_MAX) + ")");
+}
+
+std::int64_t numel_of(const Shape& shape) {
+  return std::accumulate(shape.begin(), shape.end(), std::int64_t{1}, std::multiplies<>());
 }
 
 }  // namespace gradlab::detail
