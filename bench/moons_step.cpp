@@ -105,7 +105,7 @@ int main(int argc, char** argv) {
   std::size_t nodes = moons::nodes_per_step(net, moons), graph = 0;
   {
     gl::Value loss = gl::max_margin_loss(net, moons.x, moons.y).loss;
-    graph = gl::engine::topological_order(*loss.node()).size();
+    graph = gl::engine::topological_order(loss).size();
   }
   double engine_loss = moons::engine_step(net, params, moons, 1.0);
   double hand_loss = hand_step(hand, moons, 1.0, 1e-4);

@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
     same = same && std::abs(gv - g2[j]) < 1e-12;
   }
   gl::viz::render(y, out + "/mlp_values.png", {.dot = {.title = "Net(2, [3, 1]) as Values: one box per scalar op"}});
-  gl::viz::render(*ty.node(), out + "/mlp_tensors.png", {.dot = {.title = "the same net as Tensors: one box per tensor op"}});
+  gl::viz::render(ty, out + "/mlp_tensors.png", {.dot = {.title = "the same net as Tensors: one box per tensor op"}});
   std::printf("\n%s; wrote %s/mlp_values.png and %s/mlp_tensors.png\n",
               same ? "same output, same gradients" : "THE TWO DISAGREE", out.c_str(), out.c_str());
   return same ? 0 : 1;

@@ -45,6 +45,15 @@ BOOST_AUTO_TEST_CASE(product_graph) {
   BOOST_TEST(dot == gl::viz::to_dot(c));  // deterministic
 }
 
+BOOST_AUTO_TEST_CASE(a_tensor_is_drawn_from_its_handle) {
+  // to_dot, render and Lesson::step take a Tensor as they take a Value.
+  gl::Tensor x = gl::tensor({1.0, 2.0}).requires_grad_().set_label("x");
+  gl::Tensor y = (x * x).sum().set_label("y");
+  BOOST_TEST(gl::viz::to_dot(y) == gl::viz::to_dot(*y.node()));
+  BOOST_TEST(gl::engine::topological_order(y).size() == 3u);  // x, x * x, sum
+  BOOST_TEST(gl::engine::topological_order(y).back() == y.node());
+}
+
 BOOST_AUTO_TEST_CASE(roles_have_colours) {
   Value x(1.0, "x");
   Value y = x * 2.0 + x;

@@ -28,7 +28,7 @@ std::string four(double x) {
 
 void write_graph_page(const Value& root, const std::string& expression, const std::string& path,
                       viz::RankDir rankdir) {
-  std::vector<const Node*> order = engine::topological_order(*root.node());
+  std::vector<const Node*> order = engine::topological_order(root);
   std::size_t ops = 0;
   for (const Node* n : order) ops += !n->is_leaf();
   if (ops > kMaxPageOps)

@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
 
     std::string order = "The graph in topological order (every node after its operands),\n"
                         "as the picture numbers them and as backward will walk it in reverse:\n";
-    for (const gl::Node* n : gl::engine::topological_order(*d.node())) {
+    for (const gl::Node* n : gl::engine::topological_order(d)) {
       std::string label = gl::node_label(*n);
       order += "  " + label + (n->is_leaf() ? "  (leaf)\n" : "  = " + std::string(n->op->name) + "\n");
     }

@@ -17,7 +17,7 @@ namespace gl = gradlab;
 // How many nodes of each op a Value graph has: {"*": 4, "+": 3}.
 std::map<std::string, int> count_ops(const gl::Value& root) {
   std::map<std::string, int> ops;
-  for (const gl::Node* n : gl::engine::topological_order(*root.node()))
+  for (const gl::Node* n : gl::engine::topological_order(root))
     if (!n->is_leaf()) ++ops[n->op->name];
   return ops;
 }
@@ -70,7 +70,7 @@ int main(int argc, char** argv) {
     std::snprintf(text, sizeof text,
                   "The same net as Tensors: a node per matrix op. y = %.12f as Values,\n"
                   "%.12f as Tensors.", y.data(), ty.item());
-    lesson.step(text, *ty.node(), {.title = "the same net as Tensors"});
+    lesson.step(text, ty, {.title = "the same net as Tensors"});
     lesson.check_near("y, Tensors vs Values", ty.item(), y.data(), 1e-12);
 
     // explode() needs a single number to backpropagate from: the sum of the

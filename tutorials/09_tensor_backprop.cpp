@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
     std::snprintf(number, sizeof number, "%.4f", loss.item());
     lesson.step("logits = X @ W + b, loss = mean over rows of -log softmax(logits)[target].\n" +
                     show("logits", logits.detach()) + "loss = " + number,
-                *loss.node(), {.rankdir = gl::viz::RankDir::TB,
+                loss, {.rankdir = gl::viz::RankDir::TB,
                                .title = "a linear layer and cross-entropy, as Tensors"});
     // backward(), one tensor op at a time: each step's picture shows what the
     // op passes to its operands (one number per element, summarised).
@@ -71,7 +71,7 @@ int main(int argc, char** argv) {
                 "  and the mean over the N rows divides each row's by N:\n"
                 "dloss/dlogits = (softmax(logits) - onehot(target)) / N\n" +
                 show("by hand ", dlogits) + show("autograd", logits.grad()) + sums,
-                *loss.node(), {.rankdir = gl::viz::RankDir::TB,
+                loss, {.rankdir = gl::viz::RankDir::TB,
                                .title = "after backward(): dloss/dlogits is logits' grad"});
     lesson.check(max_abs_diff(dlogits, logits.grad()) < 1e-12, "dloss/dlogits by hand = autograd");
     lesson.check(std::abs(row_sums.data()[0]) < 1e-12 && std::abs(row_sums.data()[1]) < 1e-12,

@@ -221,7 +221,7 @@ inline int train_and_test(const Config& c, const gl::Mnist& data, gl::nn::Module
     gl::Tensor loss = loss_fn(logits, data.test_labels.index_select(0, pick)).set_label("loss");
     model.zero_grad();
     loss.backward();  // so every box shows its gradient for this loss
-    gl::viz::render(*loss.node(), c.out + "/graph.png", {.dot = {.rankdir = gl::viz::RankDir::TB,
+    gl::viz::render(loss, c.out + "/graph.png", {.dot = {.rankdir = gl::viz::RankDir::TB,
                                                                  .title = c.name + ": the graph of a loss"}});
     // A first layer that reads 784 pixels: its gradient's rows as 28 x 28
     // pictures. Row j is dL/dW1[j] = sum over the batch of dL/dh[i, j] * x[i]:

@@ -293,4 +293,8 @@ std::string to_dot(const Value& root, const DotOptions& options) {
   return to_dot(*root.node(), options);
 }
 
+std::string to_dot(const Tensor& root, const DotOptions& options) {
+  return to_dot(*root.node(), options);
+}
+
 }  // namespace gradlab::viz

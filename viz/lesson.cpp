@@ -135,6 +135,10 @@ void Lesson::step(const std::string& text, const Value& root, const DotOptions& 
   step(text, *root.node(), dot);
 }
 
+void Lesson::step(const std::string& text, const Tensor& root, const DotOptions& dot) {
+  step(text, *root.node(), dot);
+}
+
 void Lesson::step(const std::string& text, const Node& root, const DotOptions& dot) {
   graph_step(text, root, dot, {.text = text}, true);
 }

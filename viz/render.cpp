@@ -327,4 +327,12 @@ void render(const Value& root, const std::string& path, const RenderOptions& opt
   render(*root.node(), path, options);
 }
 
+void render(const Tensor& root, const std::string& path, const RenderOptions& options) {
+  render(*root.node(), path, options);
+}
+
+std::string render_svg(const Tensor& root, const DotOptions& options) {
+  return render_svg(*root.node(), options);
+}
+
 }  // namespace gradlab::viz

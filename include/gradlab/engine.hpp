@@ -7,6 +7,7 @@
 #include <functional>
 #include <vector>
 
+#include <gradlab/handle.hpp>
 #include <gradlab/node.hpp>
 
 namespace gradlab::engine {
@@ -29,6 +30,11 @@ void backward(Node& root, const std::function<void(Node&)>& seed, bool retain_gr
 // Every node reachable from root, parents before children (so root is last),
 // numbered the same way on every run. For pictures and tutorials.
 std::vector<const Node*> topological_order(const Node& root);
+// The same for the graph behind a Value or a Tensor.
+template <class N>
+std::vector<const Node*> topological_order(const Handle<N>& root) {
+  return topological_order(*root.node());
+}
 
 // Drops the parent links of every non-leaf node reachable from root and marks
 // them freed, so memory goes back at once; backward() through them is then an

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <gradlab/node.hpp>
+#include <gradlab/tensor.hpp>
 #include <gradlab/value.hpp>
 
 namespace gradlab::viz {
@@ -47,6 +48,7 @@ struct DotOptions {
 // largest magnitude, which the box notes.
 std::string to_dot(const Node& root, const DotOptions& options = {});
 std::string to_dot(const Value& root, const DotOptions& options = {});
+std::string to_dot(const Tensor& root, const DotOptions& options = {});
 
 inline constexpr std::size_t kGridMaxElements = 16;
 

@@ -64,6 +64,7 @@ class Lesson {
   // that `draw` writes to the PNG path it is given (a plot).
   void step(const std::string& text);
   void step(const std::string& text, const Value& root, const DotOptions& dot = {});
+  void step(const std::string& text, const Tensor& root, const DotOptions& dot = {});
   void step(const std::string& text, const Node& root, const DotOptions& dot = {});
   void step(const std::string& text, const std::function<void(const std::string& png)>& draw);
 

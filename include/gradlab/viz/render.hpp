@@ -32,6 +32,7 @@ struct RenderOptions {
 // std::runtime_error naming the path and the reason when it cannot be written.
 void render(const Node& root, const std::string& path, const RenderOptions& options = {});
 void render(const Value& root, const std::string& path, const RenderOptions& options = {});
+void render(const Tensor& root, const std::string& path, const RenderOptions& options = {});
 
 // The largest PNG render_dot draws: 100 million pixels (400 MB in memory,
 // about 10 s to draw); past it, write .svg. Without it, Graphviz would draw
@@ -55,6 +56,7 @@ void render_dot(const std::string& dot, const std::string& path);
 std::string render_svg(const std::string& dot);
 // A graph -> SVG markup, big tensors as heat maps (as render() draws them).
 std::string render_svg(const Node& root, const DotOptions& options = {});
+std::string render_svg(const Tensor& root, const DotOptions& options = {});
 
 // Frames of one animation: DOT texts that draw the same graph (the same
 // node and edge names; other text, colours and notes), as SVG markup laid
