@@ -18,7 +18,6 @@ namespace gradlab {
 using detail::make_result;
 using detail::PickState;
 using detail::KeptIndices;
-using detail::state;
 using detail::operand;
 using detail::tnode;
 using detail::around;
@@ -40,7 +39,6 @@ void detail::pick_replay(Replay& r) { r.pick(state<PickState>(r.node).from.v); }
 
 using detail::pick_replay;
 using detail::scatter_back;
-using detail::state;
 
 namespace {
 
@@ -48,7 +46,7 @@ Tensor take(const Tensor& a, Shape shape, std::vector<std::int64_t> src, const O
   std::vector<double> out = detail::buffer_for_overwrite(src.size());
   for (std::size_t i = 0; i < src.size(); ++i) out[i] = a.data()[static_cast<std::size_t>(src[i])];
   Tensor result = make_result(std::move(shape), std::move(out), op, {&a});
-  detail::keep(result, PickState{KeptIndices(std::move(src))});
+  keep(result, PickState{KeptIndices(std::move(src))});
   return result;
 }
 
@@ -103,7 +101,7 @@ Tensor take_block(const Tensor& a, std::int64_t dim, std::int64_t start, std::in
   std::vector<double> out = detail::buffer_for_overwrite(static_cast<std::size_t>(last - first));
   std::copy(first, last, out.begin());
   Tensor result = make_result(std::move(shape), std::move(out), keep_dim ? kSliceBlock : kSelectBlock, {&a});
-  detail::keep(result, BlockState{start * r.inner});
+  keep(result, BlockState{start * r.inner});
   return result;
 }
 
@@ -242,7 +240,7 @@ Tensor triangle(const char* name, const Tensor& a, std::int64_t diagonal, bool u
   const std::vector<double>& x = a.data();
   for_each_triangle(a.shape(), diagonal, upper, [&](std::int64_t i, bool kept) { out[i] = kept ? x[i] : 0.0; });
   Tensor result = make_result(a.shape(), std::move(out), upper ? kTriu : kTril, {&a});
-  detail::keep(result, TriangleState{diagonal, upper});
+  keep(result, TriangleState{diagonal, upper});
   return result;
 }
 

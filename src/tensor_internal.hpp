@@ -27,17 +27,6 @@ Tensor make_result(Shape shape, std::vector<double> data, const Op& op,
 Tensor make_result(Shape shape, std::vector<double> data, const Op& op,
                    const std::vector<Tensor>& inputs);  // any number (cat, stack)
 
-// Stores an op's named state in its result (op_state.hpp), and reads it
-// back in the backward by the same type.
-template <class S>
-void keep(Tensor& result, S s) {
-  result.node()->state.emplace(std::move(s));
-}
-template <class S>
-const S& state(const Node& n) {
-  return static_cast<const TensorNode&>(n).state.get<S>(n.op->name);
-}
-
 // The element count of a shape known to be valid (that of a tensor).
 std::int64_t numel_of(const Shape& shape);
 

@@ -213,14 +213,14 @@ Tensor pow(const Tensor& a, double exponent) {
     check_domain("pow", a, [](double x) { return x >= 0; }, "non-negative for a non-integer exponent");
   if (exponent < 0) check_domain("pow", a, [](double x) { return x != 0; }, "non-zero for a negative exponent");
   static constexpr Op op{"pow", [](Node& n) {
-    const double p = detail::state<PowState>(n).exponent;
+    const double p = state<PowState>(n).exponent;
     unary_backward(n, [p](double x, double) { return p == 0 ? 0.0 : p * std::pow(x, p - 1); });  // p a^(p-1)
   }, &kTensorKind, [](Replay& r) {
-    const double p = detail::state<PowState>(r.node).exponent;
+    const double p = state<PowState>(r.node).exponent;
     r.each([p](const Value& x) { return pow(x, p); });
   }};
   Tensor out = unary(a, op, [exponent](double x) { return std::pow(x, exponent); });
-  detail::keep(out, PowState{exponent});
+  keep(out, PowState{exponent});
   return out;
 }
 
@@ -272,12 +272,12 @@ Tensor masked_fill(const Tensor& a, const Tensor& mask, double value) {
       return Pair{m != 0 ? 0.0 : dout, 0.0};
     });
   }, &kTensorKind, [](Replay& r) {
-    const double fill = detail::state<MaskedFillState>(r.node).value;  // a constant where the mask is set
+    const double fill = state<MaskedFillState>(r.node).value;  // a constant where the mask is set
     r.each_pair([fill](const Value& x, const Value& m) { return m.data() != 0 ? Value::constant(fill) : x; });
   }};
   Tensor out = binary("masked_fill", a, mask.detach(), op,
                       [value](double x, double m) { return m != 0 ? value : x; });
-  detail::keep(out, MaskedFillState{value});
+  keep(out, MaskedFillState{value});
   return out;
 }
 

@@ -46,14 +46,14 @@ Tensor reduce(const Tensor& a, Around r, Shape shape, bool mean, const Op& op) {
       for (std::int64_t i = 0; i < r.inner; ++i)
         out[o * r.inner + i] += x[(o * r.n + k) * r.inner + i] * scale;
   Tensor result = make_result(std::move(shape), std::move(out), op, {&a});
-  detail::keep(result, ReduceState{r, scale});
+  keep(result, ReduceState{r, scale});
   return result;
 }
 
 // d(sum)/da = 1 for every element reduced, d(mean)/da = 1/n: each element of
 // a gets its output's gradient, times the scale.
 void reduce_backward(Node& n) {
-  const auto& [r, scale] = detail::state<ReduceState>(n);
+  const auto& [r, scale] = state<ReduceState>(n);
   std::vector<double>& da = operand(n, 0).grad_buffer();
   const std::vector<double>& dout = tnode(n).grad_buffer();
   for (std::int64_t o = 0; o < r.outer; ++o)
@@ -64,7 +64,7 @@ void reduce_backward(Node& n) {
 
 // The same sums with Values: one chain of + per output element.
 void reduce_replay(Replay& replay) {
-  const auto& [r, scale] = detail::state<ReduceState>(replay.node);
+  const auto& [r, scale] = state<ReduceState>(replay.node);
   const std::vector<Value>& a = replay.operand(0);
   auto at = [&](std::int64_t o, std::int64_t k, std::int64_t i) {
     return a[static_cast<std::size_t>((o * r.n + k) * r.inner + i)];
@@ -123,7 +123,7 @@ Tensor max_around(const Tensor& a, Around r, Shape shape) {
   // d(max)/da = 1 for the winner, 0 for the rest: the backward of a pick.
   static constexpr Op op{"max", detail::scatter_back, &kTensorKind, detail::pick_replay};
   Tensor result = make_result(std::move(shape), std::move(out), op, {&a});
-  detail::keep(result, detail::PickState{detail::KeptIndices(std::move(winner))});
+  keep(result, detail::PickState{detail::KeptIndices(std::move(winner))});
   return result;
 }
 
@@ -140,7 +140,7 @@ Tensor argmax(const Tensor& a, std::int64_t dim, bool keepdim) {
   dim = detail::wrap_dim("argmax", dim, a.dim());
   Tensor m = max(a.detach(), dim, keepdim);
   Around r = around(a.shape(), dim);
-  const std::vector<std::int64_t>& winner = detail::state<detail::PickState>(*m.node()).from.v;
+  const std::vector<std::int64_t>& winner = state<detail::PickState>(*m.node()).from.v;
   std::vector<double> index(m.data().size());
   for (std::size_t i = 0; i < index.size(); ++i)  // flat index -> position along dim
     index[i] = static_cast<double>(winner[i] / r.inner % r.n);
@@ -214,7 +214,7 @@ Tensor softmax_like(const Tensor& a, std::int64_t dim, bool log, const Op& op) {
     }
   });
   Tensor result = make_result(a.shape(), std::move(out), op, {&a});
-  detail::keep(result, SoftmaxState{dim});
+  keep(result, SoftmaxState{dim});
   return result;
 }
 
@@ -224,7 +224,7 @@ Tensor softmax_like(const Tensor& a, std::int64_t dim, bool log, const Op& op) {
 void softmax_replay(Replay& replay, bool log) {
   const std::vector<Value>& a = replay.operand(0);
   replay.out.resize(a.size());
-  for_each_slice(replay.node.shape, detail::state<SoftmaxState>(replay.node).dim,
+  for_each_slice(replay.node.shape, state<SoftmaxState>(replay.node).dim,
                  [&](std::int64_t base, std::int64_t stride, std::int64_t n) {
                    auto at = [&](std::int64_t k) { return static_cast<std::size_t>(base + k * stride); };
                    double m = -INFINITY;
@@ -245,7 +245,7 @@ Tensor softmax(const Tensor& a, std::int64_t dim) {
     const std::vector<double>& dout = out.grad_buffer();
     const std::vector<double>& s = out.data;
     // d(s_k)/d(a_j) = s_k (delta_kj - s_j), so da_j = s_j (dout_j - sum_k dout_k s_k).
-    for_each_slice(out.shape, detail::state<SoftmaxState>(n).dim, [&](std::int64_t base, std::int64_t stride, std::int64_t n) {
+    for_each_slice(out.shape, state<SoftmaxState>(n).dim, [&](std::int64_t base, std::int64_t stride, std::int64_t n) {
       double dot = 0;
       for (std::int64_t k = 0; k < n; ++k) dot += dout[base + k * stride] * s[base + k * stride];
       for (std::int64_t j = 0; j < n; ++j)
@@ -261,7 +261,7 @@ Tensor log_softmax(const Tensor& a, std::int64_t dim) {
     std::vector<double>& da = operand(n, 0).grad_buffer();
     const std::vector<double>& dout = out.grad_buffer();
     // d(log s_k)/d(a_j) = delta_kj - s_j, so da_j = dout_j - s_j sum_k dout_k.
-    for_each_slice(out.shape, detail::state<SoftmaxState>(n).dim, [&](std::int64_t base, std::int64_t stride, std::int64_t n) {
+    for_each_slice(out.shape, state<SoftmaxState>(n).dim, [&](std::int64_t base, std::int64_t stride, std::int64_t n) {
       double total = 0;
       for (std::int64_t k = 0; k < n; ++k) total += dout[base + k * stride];
       for (std::int64_t j = 0; j < n; ++j)

@@ -29,7 +29,6 @@ std::int64_t detail::wrap_dim(const std::string& op, std::int64_t dim, std::int6
 }
 
 using detail::for_each_permuted;
-using detail::state;
 
 namespace {
 struct PermuteState {
@@ -70,7 +69,7 @@ Tensor permute(const Tensor& a, const std::vector<std::int64_t>& dims) {
   const std::vector<double>& x = a.data();
   for_each_permuted(a.shape(), perm, [&](std::int64_t i, std::int64_t src) { out[i] = x[src]; });
   Tensor result = make_result(std::move(shape), std::move(out), op, {&a});
-  detail::keep(result, PermuteState{std::move(perm)});
+  keep(result, PermuteState{std::move(perm)});
   return result;
 }
 
@@ -192,7 +191,7 @@ Tensor join(const char* name, const std::vector<Tensor>& tensors, std::int64_t d
       out.insert(out.end(), t.data().begin() + o * block, t.data().begin() + (o + 1) * block);
     }
   Tensor result = make_result(std::move(shape), std::move(out), kCat, tensors);
-  detail::keep(result, CatState{dim});
+  keep(result, CatState{dim});
   return result;
 }
 

@@ -48,7 +48,10 @@ gl::Tensor silu(const gl::Tensor& a) {
       double s = sigmoid(x.data[i]);
       x.grad[i] += (s + x.data[i] * s * (1 - s)) * out.grad[i];  // d silu(a)/da, elementwise
     }
-  }, &gl::kTensorKind};
+  }, &gl::kTensorKind, [](gl::Replay& r) {
+    // Its replay, for explode(): the same function on each element, as Values.
+    r.each([](const gl::Value& v) { return v * gl::sigmoid(v); });
+  }};
   std::vector<double> out;
   for (double x : a.data()) out.push_back(x * sigmoid(x));
   return gl::make_result(a.shape(), std::move(out), op, {a});
@@ -150,12 +153,22 @@ int main(int argc, char** argv) {
     lesson.step("As a Tensor op: TensorSlot gives the whole arrays (shape, data, and grad,\n"
                 "null for a constant), and the backward runs the same line for every\n"
                 "element i:  x.grad[i] += (s + x.data[i] s (1 - s)) * out.grad[i];\n"
-                "The picture shows X's gradient, w times silu'(X), element by element.\n" +
+                "The picture shows X's gradient, w times silu'(X), element by element.\n"
+                "A fourth part, its replay (v * sigmoid(v) on Values), lets explode() draw\n"
+                "the op as the scalar steps it stands for, with the same gradients.\n" +
                     table(tensor_check),
-                *L.node(), {.rankdir = gl::viz::RankDir::TB, .title = "silu as a Tensor op"});
+                L, {.rankdir = gl::viz::RankDir::TB, .title = "silu as a Tensor op"});
     lesson.check(tensor_check.ok(), "gradcheck passes the Tensor op");
     lesson.check_near("dL/dX[1,0] = 4 silu'(1.5)", X.grad().data()[3], 4 * (s + 1.5 * s * (1 - s)),
                       1e-14);
+    // The op's replay (its fourth part) lets explode() show it as scalars:
+    // the exploded graph's gradient is the Tensor op's, element by element.
+    gl::ExplodedGraph exploded = gl::explode(L);
+    exploded.output[0].backward();
+    bool same = true;
+    for (std::size_t i = 0; i < 6; ++i)
+      same = same && std::abs(exploded.of(X)[i].grad() - X.grad().data()[i]) < 1e-14;
+    lesson.check(same, "explode() through the op's replay gives the same gradients (to 1e-14)");
 
     // The same op once more, as LibTorch writes one: autograd::Function.
     gl::Tensor X2 = X.detach().requires_grad_().set_label("X");
@@ -171,7 +184,7 @@ int main(int argc, char** argv) {
                 "SiLU::apply(X) records ONE node named after the class; its first operand,\n"
                 "\"ctx\", is what the context kept, carried by the graph. Same gradients:\n" +
                     table(function_check),
-                *L2.node(), {.rankdir = gl::viz::RankDir::TB, .title = "silu as an autograd::Function"});
+                L2, {.rankdir = gl::viz::RankDir::TB, .title = "silu as an autograd::Function"});
     lesson.check(function_check.ok(), "gradcheck passes the Function");
     lesson.check(gl::allclose(X2.grad(), X.grad(), 0, 1e-14), "the Function's gradients are the Tensor op's (to 1e-14)");
 

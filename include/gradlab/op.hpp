@@ -15,10 +15,13 @@
 //   }
 //
 // A Tensor op is the same with whole arrays (tensor_slot); the course's
-// 15_your_own_op writes both. Left out: explode() replays only gradlab's
-// own tensor ops, and an op declares itself (no registry, no macros).
+// 15_your_own_op writes both. What a tensor op's backward needs beyond its
+// operands is a struct named beside the op, kept in the node (keep, state
+// in tensor.hpp), and its replay (Op::replay, explode.hpp) shows it as scalars. An
+// op declares itself: no registry, no macros.
 #pragma once
 
+#include <utility>
 #include <vector>
 
 #include <gradlab/node.hpp>

@@ -10,6 +10,7 @@
 #include <initializer_list>
 #include <iosfwd>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gradlab/handle.hpp>
@@ -164,6 +165,19 @@ class Tensor : public Handle<TensorNode> {
  private:
   explicit Tensor(TensorNode* node) : Handle(node) {}
 };
+
+// What a tensor op keeps for its backward (op_state.hpp, op.hpp): the forward stores it
+// in its result, `keep(result, PowState{exponent})`, and the backward reads
+// it by the same type, `state<PowState>(n).exponent` (std::logic_error
+// naming the op when the node keeps something else).
+template <class S>
+void keep(Tensor& result, S s) {
+  result.node()->state.emplace(std::move(s));
+}
+template <class S>
+const S& state(const Node& n) {
+  return static_cast<const TensorNode&>(n).state.get<S>(n.op->name);
+}
 
 // Whether t is a Parameter (or was made one).
 bool is_parameter(const Tensor& t);

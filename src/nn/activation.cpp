@@ -72,12 +72,12 @@ struct LeakyReluState {
 
 Tensor leaky_relu(const Tensor& x, double negative_slope) {
   static constexpr Op op{"leaky_relu", [](Node& n) {
-    const double slope = detail::state<LeakyReluState>(n).negative_slope;
+    const double slope = state<LeakyReluState>(n).negative_slope;
     // 1 for x > 0, the slope otherwise (at 0 too, as PyTorch)
     unary_backward(n, [slope](double x, double) { return x > 0 ? 1.0 : slope; });
   }, &kTensorKind};
   Tensor out = unary(x, op, [negative_slope](double v) { return v > 0 ? v : negative_slope * v; });
-  detail::keep(out, LeakyReluState{negative_slope});
+  keep(out, LeakyReluState{negative_slope});
   return out;
 }
 

@@ -102,7 +102,7 @@ Tensor conv2d_op(const Tensor& x, const Tensor& w, const Tensor* b, std::int64_t
     TensorNode& out = tnode(n);
     TensorNode& x = operand(n, 0);
     TensorNode& w = operand(n, 1);
-    const ConvState& kept = detail::state<ConvState>(n);
+    const ConvState& kept = state<ConvState>(n);
     ConvGeometry g = geometry(x.shape, w.shape, kept.stride, kept.padding);
     const std::int64_t F = g.F, K = g.K(), P = g.P(), S = g.OH * g.OW;
     // dout arrives as (N, F, OH, OW); the products want it as (F, P).
@@ -147,7 +147,7 @@ Tensor conv2d_op(const Tensor& x, const Tensor& w, const Tensor* b, std::int64_t
   Tensor result = b ? make_result(std::move(shape), std::move(out), op, {&x, &w, b})
                     : make_result(std::move(shape), std::move(out), op, {&x, &w});
   if (!(w.requires_grad() && result.requires_grad())) detail::recycle(std::move(cols));  // no dw to compute
-  detail::keep(result, ConvState{stride, padding, detail::KeptNumbers(std::move(cols))});
+  keep(result, ConvState{stride, padding, detail::KeptNumbers(std::move(cols))});
   return result;
 }
 
@@ -214,7 +214,7 @@ Tensor max_pool2d(const Tensor& x, std::int64_t kernel, std::int64_t stride) {
   // indexing ops' scatter, with the arg-maxes as the positions.
   static constexpr Op op{"max_pool2d", detail::scatter_back, &kTensorKind, detail::pick_replay};
   Tensor result = make_result({N, C, OH, OW}, std::move(out), op, {&x});
-  detail::keep(result, detail::PickState{detail::KeptIndices(std::move(argmax))});
+  keep(result, detail::PickState{detail::KeptIndices(std::move(argmax))});
   return result;
 }
 

@@ -94,8 +94,8 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& w, const Tensor& b, std::
     TensorNode& out = tnode(n);
     TensorNode& x = operand(n, 0);
     TensorNode& w = operand(n, 1);
-    ConvGeometry g = transposed_geometry(x.shape, w.shape, out.shape, detail::state<ConvTransposeState>(n).stride,
-                                         detail::state<ConvTransposeState>(n).padding);
+    ConvGeometry g = transposed_geometry(x.shape, w.shape, out.shape, state<ConvTransposeState>(n).stride,
+                                         state<ConvTransposeState>(n).padding);
     const std::int64_t F = g.F, K = g.K(), P = g.P(), S = g.OH * g.OW;
     const std::vector<double>& dout = out.grad_buffer();
     std::vector<double> cols = im2col(g, dout);  // (K, P)
@@ -142,7 +142,7 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& w, const Tensor& b, std::
         for (std::int64_t s = 0; s < plane; ++s) out[(n * Cout + ch) * plane + s] += b.data()[static_cast<std::size_t>(ch)];
   Tensor result = has_bias ? detail::make_result(std::move(out_shape), std::move(out), op, {&x, &w, &b})
                            : detail::make_result(std::move(out_shape), std::move(out), op, {&x, &w});
-  detail::keep(result, ConvTransposeState{stride, padding});  // the output's shape gives the rest
+  keep(result, ConvTransposeState{stride, padding});  // the output's shape gives the rest
   return result;
 }
 

@@ -136,8 +136,8 @@ Tensor layer_norm(const Tensor& x, std::int64_t normalized_dims, const Tensor& w
     TensorNode& w = operand(n, 1);
     TensorNode& b = operand(n, 2);
     const std::size_t D = w.data.size(), rows = D ? x.data.size() / D : 0;
-    const double* xhat = detail::state<LayerNormState>(n).xhat.v.data();
-    const double* rstd = detail::state<LayerNormState>(n).rstd.v.data();
+    const double* xhat = state<LayerNormState>(n).xhat.v.data();
+    const double* rstd = state<LayerNormState>(n).rstd.v.data();
     const double* dout = out.grad_buffer().data();
     double* dx = x.requires_grad() ? x.grad_buffer().data() : nullptr;
     double* dw = w.requires_grad() ? w.grad_buffer().data() : nullptr;
@@ -182,7 +182,7 @@ Tensor layer_norm(const Tensor& x, std::int64_t normalized_dims, const Tensor& w
     }
   }
   Tensor result = make_result(x.shape(), std::move(out), op, {&x, &w, &b});
-  detail::keep(result, LayerNormState{detail::KeptNumbers(std::move(xhats)), detail::KeptNumbers(std::move(rstds))});
+  keep(result, LayerNormState{detail::KeptNumbers(std::move(xhats)), detail::KeptNumbers(std::move(rstds))});
   return result;
 }
 

@@ -131,7 +131,7 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& target, Reduction reduc
     const std::int64_t C = x.shape[1];
     const std::vector<double>& dout = out.grad_buffer();
     std::vector<double>& dx = x.grad_buffer();
-    const std::vector<std::int64_t>& target = detail::state<CrossEntropyState>(n).target.v;
+    const std::vector<std::int64_t>& target = state<CrossEntropyState>(n).target.v;
     for (std::size_t i = 0; i < dout.size(); ++i) {
       if (target[i] < 0) continue;
       const double* row = x.data.data() + i * C;
@@ -147,7 +147,7 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& target, Reduction reduc
     losses[i] = log_sum_exp(row, C) - row[t[i]];  // -log softmax(row)[t]
   }
   Tensor rows = make_result({static_cast<std::int64_t>(t.size())}, std::move(losses), op, {&logits});
-  detail::keep(rows, CrossEntropyState{detail::KeptIndices(std::move(t))});
+  keep(rows, CrossEntropyState{detail::KeptIndices(std::move(t))});
   if (reduction == Reduction::Mean && counted != static_cast<std::int64_t>(rows.numel()))
     return sum(rows) * (1.0 / static_cast<double>(counted));  // the mean over the counted rows
   return reduce("cross_entropy", rows, reduction);
