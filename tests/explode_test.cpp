@@ -78,12 +78,12 @@ BOOST_AUTO_TEST_CASE(blocks_of_whole_rows_replay_element_by_element) {
 BOOST_AUTO_TEST_CASE(refusals) {
   Tensor big = gl::ones({50, 50}).requires_grad_();
   BOOST_CHECK_THROW(gl::explode(big.sum()), std::length_error);
-  Tensor s = gl::nn::functional::silu(gl::ones({3}).requires_grad_());
+  Tensor s = gl::nn::functional::gelu(gl::ones({3}).requires_grad_());  // erf has no Value op
   try {
     gl::explode(s);
     BOOST_FAIL("must throw");
   } catch (const std::invalid_argument& e) {
-    BOOST_TEST(std::string(e.what()) == "explode: op 'silu' has no scalar replay");
+    BOOST_TEST(std::string(e.what()) == "explode: op 'gelu' has no scalar replay");
   }
 }
 
@@ -132,14 +132,14 @@ BOOST_AUTO_TEST_CASE(a_slice_of_whole_rows_explodes_to_its_block) {
 }
 
 BOOST_AUTO_TEST_CASE(ops_without_a_replay_are_refused_before_reading_operands) {
-  // linear has two operands that are not a broadcast pair: it used to be
-  // read as one, past the end of its weight.
-  Tensor x = gl::ones({1, 3}).requires_grad_(), w = gl::ones({2, 3}).requires_grad_();
+  // conv2d has operands that are not a broadcast pair: an op without a
+  // replay is refused before any of them is read.
+  Tensor x = gl::ones({1, 1, 3, 3}).requires_grad_(), w = gl::ones({2, 1, 2, 2}).requires_grad_();
   try {
-    gl::explode(gl::nn::functional::linear(x, w));
+    gl::explode(gl::nn::functional::conv2d(x, w));
     BOOST_FAIL("must throw");
   } catch (const std::invalid_argument& e) {
-    BOOST_TEST(std::string(e.what()) == "explode: op 'linear' has no scalar replay");
+    BOOST_TEST(std::string(e.what()) == "explode: op 'conv2d' has no scalar replay");
   }
   BOOST_CHECK_THROW(gl::explode(gl::nn::functional::layer_norm(x, 1, gl::ones({3}), gl::zeros({3}))),
                     std::invalid_argument);
@@ -172,6 +172,14 @@ BOOST_AUTO_TEST_CASE(every_replay_gives_the_tensor_op_numbers_and_gradients) {
       {"slice step", [&] { return x.slice(1, 0, 3, 2); }},
       {"sub div", [&] { return (x - 1.5) / (gl::abs(x) + 2.0); }},
       {"max_pool2d", [&] { return gl::nn::functional::max_pool2d(grid, 2).reshape({4}); }},
+      {"silu", [&] { return gl::nn::functional::silu(x); }},
+      {"gelu tanh", [&] { return gl::nn::functional::gelu(x, "tanh"); }},
+      {"leaky_relu", [&] { return gl::nn::functional::leaky_relu(x, 0.1); }},
+      {"linear", [&] { return gl::nn::functional::linear(x, weights, gl::tensor({0.5, -1.0})); }},
+      {"linear no bias", [&] { return gl::nn::functional::linear(x, weights); }},
+      {"cross_entropy", [&] {
+         return gl::nn::functional::cross_entropy(x, gl::tensor({2.0, 0.0}), gl::nn::functional::Reduction::None);
+       }},
   };
   for (const auto& [name, f] : cases) {
     BOOST_TEST_CONTEXT(name) {

@@ -26,9 +26,11 @@ struct ExplodedGraph {
 // Replays the graph that ends in `root`. Leaves become Value leaves labelled
 // name[i, j] (their label, or t0, t1, ...), taking a gradient when the tensor
 // does. Every op that has a replay (Op::replay) can be exploded: + - * / neg
-// exp log tanh relu sigmoid sqrt pow sum mean max softmax log_softmax matmul
-// (2-d) transpose/permute reshape (flatten, squeeze, unsqueeze) select slice
-// index_select gather cat stack masked_fill triu tril; any other throws
+// exp log tanh relu sigmoid sqrt abs pow clamp masked_fill, sum mean max
+// softmax log_softmax, matmul (2-d), transpose/permute reshape (flatten,
+// squeeze, unsqueeze) cat stack, select slice index_select gather triu tril,
+// and from nn: linear silu gelu(tanh) leaky_relu cross_entropy max_pool2d.
+// Any other (conv2d, layer_norm, gelu with erf, ...) throws
 // std::invalid_argument naming it. Refuses graphs of more than
 // `max_elements` scalars (default 2,000), since the point is to look at them.
 ExplodedGraph explode(const Tensor& root, std::size_t max_elements = 2000);

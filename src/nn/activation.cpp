@@ -43,7 +43,9 @@ Tensor gelu(const Tensor& x, const std::string& approximate) {
         double t = std::tanh(kSqrt2OverPi * (x + kCoeff * x * x * x));
         return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * kSqrt2OverPi * (1 + 3 * kCoeff * x * x);
       });
-    }, &kTensorKind};
+    }, &kTensorKind, [](Replay& r) {
+      r.each([](const Value& v) { return 0.5 * v * (1 + tanh(kSqrt2OverPi * (v + kCoeff * v * v * v))); });
+    }};
     return unary(x, op, [](double v) {
       return 0.5 * v * (1 + std::tanh(kSqrt2OverPi * (v + kCoeff * v * v * v)));
     });
@@ -58,7 +60,9 @@ Tensor silu(const Tensor& x) {
       double s = 1 / (1 + std::exp(-x));
       return s * (1 + x * (1 - s));
     });
-  }, &kTensorKind};
+  }, &kTensorKind, [](Replay& r) {
+    r.each([](const Value& v) { return v * sigmoid(v); });
+  }};
   return unary(x, op, [](double v) {  // v sigmoid(v), in the form that never overflows
     return v >= 0 ? v / (1 + std::exp(-v)) : v * std::exp(v) / (1 + std::exp(v));
   });
@@ -75,7 +79,10 @@ Tensor leaky_relu(const Tensor& x, double negative_slope) {
     const double slope = state<LeakyReluState>(n).negative_slope;
     // 1 for x > 0, the slope otherwise (at 0 too, as PyTorch)
     unary_backward(n, [slope](double x, double) { return x > 0 ? 1.0 : slope; });
-  }, &kTensorKind};
+  }, &kTensorKind, [](Replay& r) {
+    const double slope = state<LeakyReluState>(r.node).negative_slope;
+    r.each([slope](const Value& v) { return v.data() > 0 ? v : v * slope; });  // the branch the forward took
+  }};
   Tensor out = unary(x, op, [negative_slope](double v) { return v > 0 ? v : negative_slope * v; });
   keep(out, LeakyReluState{negative_slope});
   return out;

@@ -50,7 +50,23 @@ Tensor linear_op(const Tensor& x, const Tensor& w, const Tensor* b) {
       for (std::int64_t r = 0; r < N; ++r)
         for (std::int64_t o = 0; o < O; ++o) db[o] += dout[r * O + o];
     }
-  }, &kTensorKind};
+  }, &kTensorKind, [](Replay& r) {
+    // out[n][o] = sum_i x[n][i] w[o][i] (+ b[o]), as Values.
+    const std::vector<Value>& x = r.operand(0);
+    const std::vector<Value>& w = r.operand(1);
+    const std::size_t O = static_cast<std::size_t>(r.operand_node(1).shape[0]);
+    const std::size_t I = static_cast<std::size_t>(r.operand_node(1).shape[1]);
+    const std::size_t N = static_cast<std::size_t>(rows_of(r.operand_node(0).shape));
+    for (std::size_t n = 0; n < N; ++n)
+      for (std::size_t o = 0; o < O; ++o) {
+        std::size_t i = 0;
+        Value s = r.operand_count() == 3 ? r.operand(2)[o]
+                  : I > 0                ? x[n * I] * w[o * I + i++]
+                                         : Value::constant(0);  // an empty sum
+        for (; i < I; ++i) s = s + x[n * I + i] * w[o * I + i];
+        r.out.push_back(s);
+      }
+  }};
   Shape shape = x.shape();
   shape.back() = O;
   detail::checked_numel("linear", shape);

@@ -139,7 +139,24 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& target, Reduction reduc
       for (std::int64_t j = 0; j < C; ++j) dx[i * C + j] += std::exp(row[j] - lse) * dout[i];
       dx[i * C + target[i]] -= dout[i];
     }
-  }, &kTensorKind};
+  }, &kTensorKind, [](Replay& r) {
+    // loss_i = log sum_j e^(x_ij) - x_i,target, as Values; m, the row's
+    // largest number, is a constant shift that changes neither.
+    const std::vector<Value>& x = r.operand(0);
+    const std::size_t C = static_cast<std::size_t>(r.operand_node(0).shape[1]);
+    const std::vector<std::int64_t>& target = state<CrossEntropyState>(r.node).target.v;
+    for (std::size_t i = 0; i < target.size(); ++i) {
+      if (target[i] < 0) {  // an ignored row
+        r.out.push_back(Value::constant(0));
+        continue;
+      }
+      double m = -INFINITY;
+      for (std::size_t j = 0; j < C; ++j) m = std::max(m, x[i * C + j].data());
+      Value z = Value::constant(0);
+      for (std::size_t j = 0; j < C; ++j) z = z + exp(x[i * C + j] - m);
+      r.out.push_back(m + log(z) - x[i * C + static_cast<std::size_t>(target[i])]);
+    }
+  }};
   std::vector<double> losses(t.size(), 0.0);
   for (std::size_t i = 0; i < t.size(); ++i) {
     if (t[i] < 0) continue;
