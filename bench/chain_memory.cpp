@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
   }
   long peak = status_bytes("VmHWM");
   std::printf("chain_nodes: %ld nodes\n", n);
-  std::printf("chain_peak_memory: %.1f bytes/node\n", double(peak - rss_before) / double(n));
+  std::printf("chain_peak_memory: %.2f bytes/node\n", double(peak - rss_before) / double(n));
   std::printf("chain_build: %.1f ns/node\n", 1e9 * t_build / double(n));
   std::printf("chain_backward: %.1f ns/node\n", 1e9 * t_backward / double(n));
   std::printf("chain_teardown: %.1f ns/node\n", 1e9 * t_free / double(n));
