@@ -30,9 +30,8 @@ struct Op {
   const char* name;             // "+", "tanh", "matmul"; "" for a leaf
   void (*backward)(Node& out);  // adds out's gradient into its parents' gradients
   const NodeKind* kind;
-  // A tensor op's forward once more, element by element with Value ops, so
-  // explode() can show the scalar graph a tensor op stands for (explode.hpp);
-  // nullptr when the op has none (explode refuses it by name).
+  // A tensor op's forward once more with Value ops, so explode() can show it
+  // as scalars (explode.hpp); nullptr: it has none, explode refuses it.
   void (*replay)(Replay& r) = nullptr;
 };
 
