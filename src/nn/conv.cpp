@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// conv2d by im2col + GEMM, and max_pool2d. im2col copies every input patch
-// into a column, so the whole convolution of a batch becomes one matrix
+// conv2d by im2col + GEMM, and max_pool2d. im2col copies every patch of an
+// image into a column, so the convolution of that image becomes one matrix
 // product; its backward is two more products and col2im, im2col's adjoint.
 // Shapes: x is (N, C, H, W), w is (F, C, KH, KW), out is (N, F, OH, OW);
 // a patch has K = C * KH * KW numbers and there are P = N * OH * OW of them.
@@ -90,58 +90,77 @@ Tensor conv2d_op(const Tensor& x, const Tensor& w, const Tensor* b, std::int64_t
   check_geometry(x.shape(), w.shape(), stride, padding);
   if (x.shape()[2] + 2 * padding < w.shape()[2] || x.shape()[3] + 2 * padding < w.shape()[3])
     throw std::invalid_argument("conv2d: the kernel of " + shapes() + " is larger than the padded input");
-  // The backward is the forward's three products turned around:
-  // dw = dout @ cols^T, dcols = w^T @ dout (then col2im), db = dout summed.
+  // The backward is the forward's products turned around, image by image:
+  // dw += dout_n @ cols_n^T, dcols_n = w^T @ dout_n (then col2im), db = dout summed.
   static constexpr Op op{"conv2d", [](Node& n) {
     TensorNode& out = tnode(n);
     TensorNode& x = operand(n, 0);
     TensorNode& w = operand(n, 1);
     ConvGeometry g = geometry(x.shape, w.shape, out.saved_ints[0], out.saved_ints[1]);
-    const std::int64_t F = g.F, K = g.K(), P = g.P(), S = g.OH * g.OW;
-    // dout arrives as (N, F, OH, OW); the products want it as (F, P).
-    const std::vector<double>& dout = out.grad_buffer();
-    std::vector<double> d = detail::buffer_for_overwrite(static_cast<std::size_t>(F * P));
-    for (std::int64_t b = 0; b < g.N; ++b)
-      for (std::int64_t f = 0; f < F; ++f)
-        std::copy_n(dout.begin() + (b * F + f) * S, S, d.begin() + f * P + b * S);
-    // dw = d @ cols^T: (F, P) @ (P, K), with the columns the forward kept
-    // (it keeps them when w required grad then; a later requires_grad_ cannot add them).
-    if (w.requires_grad() && !out.saved_data.empty())
-      gemm(false, true, F, K, P, d.data(), out.saved_data.data(), w.grad_buffer().data());
-    if (n.nparents == 3 && operand(n, 2).requires_grad()) {  // db = d summed over patches
+    ConvGeometry one = g;  // one image
+    one.N = 1;
+    const std::int64_t F = g.F, K = g.K(), S = g.OH * g.OW, CHW = g.C * g.H * g.W;
+    const double* dout = out.grad_buffer().data();
+    // dw only when w required grad at the forward (a later requires_grad_
+    // does not put it in this graph, as in PyTorch).
+    const bool need_dw = out.saved_ints[2] != 0 && w.requires_grad();
+    const bool need_dx = x.requires_grad();
+    if (n.nparents == 3 && operand(n, 2).requires_grad()) {  // db = dout summed over images and positions
       std::vector<double>& db = operand(n, 2).grad_buffer();
-      for (std::int64_t f = 0; f < F; ++f)
-        for (std::int64_t p = 0; p < P; ++p) db[f] += d[f * P + p];
+      for (std::int64_t b = 0; b < g.N; ++b)
+        for (std::int64_t f = 0; f < F; ++f) {
+          const double* d = dout + (b * F + f) * S;
+          double sum = 0;
+          for (std::int64_t s = 0; s < S; ++s) sum += d[s];
+          db[static_cast<std::size_t>(f)] += sum;
+        }
     }
-    if (x.requires_grad()) {  // dcols = w^T @ d: (K, F) @ (F, P), then col2im adds back
-      std::vector<double> dcols = detail::buffer_for_overwrite(static_cast<std::size_t>(K * P));
-      gemm(true, false, K, P, F, w.data.data(), d.data(), dcols.data(), /*accumulate=*/false);
-      double* dx = x.grad_buffer().data();
-      const double* dc = dcols.data();
-      for_each_patch_element(g, [=](std::int64_t at, std::int64_t src) { if (src >= 0) dx[src] += dc[at]; });
-      detail::recycle(std::move(dcols));
+    if (!need_dw && !need_dx) return;
+    // A first gradient for x is written, not added (unless x is w too).
+    const bool fresh = need_dx && !x.has_grad() && &x != &w;
+    double* dx = !need_dx ? nullptr : fresh ? x.grad_buffer_for_overwrite().data() : x.grad_buffer().data();
+    double* dw = need_dw ? w.grad_buffer().data() : nullptr;
+    // One image's columns at a time: (K, S), small enough to stay in cache.
+    std::vector<double> cols = detail::buffer_for_overwrite(static_cast<std::size_t>(K * S));
+    for (std::int64_t b = 0; b < g.N; ++b) {
+      const double* d = dout + b * F * S;  // dout_n is (F, S) as it stands
+      if (need_dw) {  // dw += dout_n @ cols_n^T: (F, S) @ (S, K)
+        im2col(one, x.data.data() + b * CHW, cols.data());
+        gemm(false, true, F, K, S, d, cols.data(), dw);
+      }
+      if (need_dx) {  // dcols_n = w^T @ dout_n: (K, F) @ (F, S), then col2im adds back
+        gemm(true, false, K, S, F, w.data.data(), d, cols.data(), /*accumulate=*/false);
+        double* dx_n = dx + b * CHW;
+        if (fresh) std::fill(dx_n, dx_n + CHW, 0.0);
+        col2im(one, cols.data(), dx_n);
+      }
     }
-    detail::recycle(std::move(d));
+    detail::recycle(std::move(cols));
   }, &kTensorKind};
   ConvGeometry g = geometry(x.shape(), w.shape(), stride, padding);
-  const std::int64_t F = g.F, K = g.K(), P = g.P(), S = g.OH * g.OW;
-  // out (F, P) = w (F, K) @ cols (K, P), then each image's block moves to (N, F, OH, OW).
-  std::vector<double> cols = im2col(g, x.data());
-  std::vector<double> prod = detail::buffer_for_overwrite(static_cast<std::size_t>(F * P));
-  gemm(false, false, F, P, K, w.data().data(), cols.data(), prod.data(), /*accumulate=*/false);
-  std::vector<double> out = detail::buffer_for_overwrite(prod.size());
-  for (std::int64_t n = 0; n < g.N; ++n)
-    for (std::int64_t f = 0; f < F; ++f) {
-      double bias = b ? b->data()[static_cast<std::size_t>(f)] : 0.0;
-      for (std::int64_t s = 0; s < S; ++s) out[(n * F + f) * S + s] = prod[f * P + n * S + s] + bias;
-    }
-  detail::recycle(std::move(prod));
+  ConvGeometry one = g;
+  one.N = 1;
+  const std::int64_t F = g.F, K = g.K(), S = g.OH * g.OW, CHW = g.C * g.H * g.W;
+  // out_n (F, S) = w (F, K) @ cols_n (K, S) for each image n: written
+  // straight into its place in (N, F, OH, OW), nothing to reorder.
+  std::vector<double> out = detail::buffer_for_overwrite(static_cast<std::size_t>(g.N * F * S));
+  std::vector<double> cols = detail::buffer_for_overwrite(static_cast<std::size_t>(K * S));
+  for (std::int64_t n = 0; n < g.N; ++n) {
+    double* out_n = out.data() + n * F * S;
+    im2col(one, x.data().data() + n * CHW, cols.data());
+    gemm(false, false, F, S, K, w.data().data(), cols.data(), out_n, /*accumulate=*/false);
+    if (b)
+      for (std::int64_t f = 0; f < F; ++f) {
+        const double bias = b->data()[static_cast<std::size_t>(f)];
+        for (std::int64_t s = 0; s < S; ++s) out_n[f * S + s] += bias;
+      }
+  }
+  detail::recycle(std::move(cols));
   Shape shape{g.N, F, g.OH, g.OW};
   Tensor result = b ? make_result(std::move(shape), std::move(out), op, {&x, &w, b})
                     : make_result(std::move(shape), std::move(out), op, {&x, &w});
-  result.node()->saved_ints = {stride, padding};  // kept for backward
-  if (w.requires_grad() && result.requires_grad()) result.node()->saved_data = std::move(cols);  // for dw
-  else detail::recycle(std::move(cols));
+  // kept for backward: the geometry, and whether w was in the graph
+  result.node()->saved_ints = {stride, padding, w.requires_grad() ? 1 : 0};
   return result;
 }
 
