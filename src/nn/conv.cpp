@@ -186,12 +186,18 @@ Tensor max_pool2d(const Tensor& x, std::int64_t kernel, std::int64_t stride) {
   std::vector<double> out = detail::buffer_for_overwrite(static_cast<std::size_t>(N * C * OH * OW));
   std::vector<std::int64_t> argmax = detail::index_buffer_for_overwrite(out.size());  // kept for backward
   // A NaN in a window wins it, as in PyTorch (so a diverging network shows
-  // NaN, not a made-up number); inputs without NaN take the quick path.
-  bool has_nan = false;
-  for (double v : in) has_nan |= v != v;
-  // k is the kernel size: a compile-time 2 for the common 2x2 window (the
-  // compiler then unrolls the window), else the number given.
-  auto pool = [&](auto nan_aware, auto k) {
+  // NaN, not a made-up number). The quick pass below does not look for NaN
+  // in its comparisons; it notes whether it saw one, and only then is the
+  // output made again by the NaN-aware pass.
+  bool saw_nan = false;
+  // if_true if `larger`, else if_false, without a branch (on real
+  // activations "larger?" is a coin toss the processor would often guess
+  // wrong): a mask of all ones when larger.
+  auto pick = [](bool larger, std::int64_t if_true, std::int64_t if_false) {
+    const std::int64_t mask = -static_cast<std::int64_t>(larger);
+    return (if_true & mask) | (if_false & ~mask);
+  };
+  auto pool_nan_aware = [&](auto k) {
     std::size_t i = 0;
     for (std::int64_t plane = 0; plane < N * C; ++plane)
       for (std::int64_t oh = 0; oh < OH; ++oh)
@@ -202,27 +208,80 @@ Tensor max_pool2d(const Tensor& x, std::int64_t kernel, std::int64_t stride) {
             for (std::int64_t kw = 0; kw < k; ++kw) {
               std::int64_t src = (plane * H + oh * stride + kh) * W + ow * stride + kw;
               double v = in[static_cast<std::size_t>(src)];
-              if constexpr (decltype(nan_aware)::value) {
-                if (v > best || (v != v && best == best)) best = v, at = src;
-              } else {
-                // Without a branch (on real activations "larger?" is a coin
-                // toss the processor would often guess wrong): a mask of all
-                // ones when v is larger picks src, else at.
-                std::int64_t larger = -static_cast<std::int64_t>(v > best);
-                at = (src & larger) | (at & ~larger);
-                best = std::max(best, v);
-              }
+              if (v > best || (v != v && best == best)) best = v, at = src;
             }
           out[i] = best;
           argmax[i] = at;
         }
   };
-  auto with_kernel = [&](auto nan_aware) {
-    if (kernel == 2) pool(nan_aware, std::integral_constant<std::int64_t, 2>{});
-    else pool(nan_aware, kernel);
+  // k is the kernel size: a compile-time 2 for a 2x2 window (the compiler
+  // then unrolls the window), else the number given. One output row at a
+  // time, through plain pointers.
+  auto pool = [&](auto k, auto stride) {
+    const double* __restrict x = in.data();
+    double* __restrict o = out.data();
+    std::int64_t* __restrict am = argmax.data();
+    std::int64_t nan = 0;  // set when any number read is NaN
+    for (std::int64_t plane = 0; plane < N * C; ++plane)
+      for (std::int64_t oh = 0; oh < OH; ++oh) {
+        const std::int64_t row = (plane * H + oh * stride) * W;  // the window's top-left at ow = 0
+        const std::int64_t i0 = (plane * OH + oh) * OW;
+        for (std::int64_t ow = 0; ow < OW; ++ow) {
+          const std::int64_t first = row + ow * stride;
+          double best = x[first];
+          std::int64_t at = first;
+          nan |= static_cast<std::int64_t>(best != best);
+          for (std::int64_t kh = 0; kh < k; ++kh)
+            for (std::int64_t kw = 0; kw < k; ++kw) {
+              const std::int64_t src = first + kh * W + kw;
+              const double v = x[src];
+              nan |= static_cast<std::int64_t>(v != v);
+              at = pick(v > best, src, at);
+              best = std::max(best, v);
+            }
+          o[i0 + ow] = best;
+          am[i0 + ow] = at;
+        }
+      }
+    saw_nan = nan != 0;
   };
-  if (has_nan) with_kernel(std::true_type{});
-  else with_kernel(std::false_type{});
+  // The common 2x2 window with stride 2, written out: two input rows, and
+  // each window's four numbers read as pairs.
+  auto pool_2x2 = [&] {
+    const double* __restrict x = in.data();
+    double* __restrict o = out.data();
+    std::int64_t* __restrict am = argmax.data();
+    std::int64_t nan = 0;
+    for (std::int64_t plane = 0; plane < N * C; ++plane)
+      for (std::int64_t oh = 0; oh < OH; ++oh) {
+        const std::int64_t top = (plane * H + 2 * oh) * W;
+        const double* __restrict r0 = x + top;
+        const double* __restrict r1 = r0 + W;
+        double* __restrict orow = o + (plane * OH + oh) * OW;
+        std::int64_t* __restrict arow = am + (plane * OH + oh) * OW;
+        for (std::int64_t ow = 0; ow < OW; ++ow) {
+          const double a = r0[2 * ow], b = r0[2 * ow + 1], c = r1[2 * ow], d = r1[2 * ow + 1];
+          nan |= static_cast<std::int64_t>((a != a) | (b != b) | (c != c) | (d != d));
+          // The window's winner as an offset from its top-left (0, 1, W, W + 1).
+          std::int64_t at = pick(b > a, 1, 0);
+          double best = std::max(a, b);
+          at = pick(c > best, W, at);
+          best = std::max(best, c);
+          at = pick(d > best, W + 1, at);
+          best = std::max(best, d);
+          orow[ow] = best;
+          arow[ow] = top + 2 * ow + at;
+        }
+      }
+    saw_nan = nan != 0;
+  };
+  if (kernel == 2 && stride == 2) pool_2x2();
+  else if (kernel == 2) pool(std::integral_constant<std::int64_t, 2>{}, stride);
+  else pool(kernel, stride);
+  if (saw_nan) {
+    if (kernel == 2) pool_nan_aware(std::integral_constant<std::int64_t, 2>{});
+    else pool_nan_aware(kernel);
+  }
   // d(out[i])/d(x[argmax i]) = 1, and 0 for the rest of the window: the
   // indexing ops' scatter, with the arg-maxes as the positions.
   static constexpr Op op{"max_pool2d", detail::scatter_back, &kTensorKind};

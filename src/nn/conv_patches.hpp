@@ -59,13 +59,17 @@ void for_each_patch_element(const ConvGeometry& g, F f) {
 // stride 1 each run of a row is one contiguous copy.
 inline void im2col(const ConvGeometry& g, const double* __restrict x, double* __restrict cols) {
   const std::int64_t OW = g.OW, stride = g.stride;
-  for_each_patch_row(g, [=](std::int64_t at, std::int64_t row, std::int64_t lo, std::int64_t hi) {
+  // Runs are short (OW numbers): plain loops, kept from becoming calls to
+  // memcpy and memset, which cost more than the copy at this size.
+  for_each_patch_row(g, [=](std::int64_t at, std::int64_t row, std::int64_t lo, std::int64_t hi)
+                            __attribute__((optimize("no-tree-loop-distribute-patterns"))) {
     double* out = cols + at;
-    std::fill(out, out + lo, 0.0);
-    if (stride == 1) std::copy(x + row + lo, x + row + hi, out + lo);
+    for (std::int64_t ow = 0; ow < lo; ++ow) out[ow] = 0.0;
+    if (stride == 1)
+      for (std::int64_t ow = lo; ow < hi; ++ow) out[ow] = x[row + ow];
     else
       for (std::int64_t ow = lo; ow < hi; ++ow) out[ow] = x[row + ow * stride];
-    std::fill(out + std::max(lo, hi), out + OW, 0.0);
+    for (std::int64_t ow = hi; ow < OW; ++ow) out[ow] = 0.0;
   });
 }
 
