@@ -55,22 +55,43 @@ void for_each_patch_element(const ConvGeometry& g, F f) {
   });
 }
 
-// cols (K, P) = every patch of x (N, C, H, W), zeros over the padding. With
-// stride 1 each run of a row is one contiguous copy.
-inline void im2col(const ConvGeometry& g, const double* __restrict x, double* __restrict cols) {
-  const std::int64_t OW = g.OW, stride = g.stride;
-  // Runs are short (OW numbers): plain loops, kept from becoming calls to
-  // memcpy and memset, which cost more than the copy at this size.
-  for_each_patch_row(g, [=](std::int64_t at, std::int64_t row, std::int64_t lo, std::int64_t hi)
-                            __attribute__((optimize("no-tree-loop-distribute-patterns"))) {
-    double* out = cols + at;
-    for (std::int64_t ow = 0; ow < lo; ++ow) out[ow] = 0.0;
-    if (stride == 1)
-      for (std::int64_t ow = lo; ow < hi; ++ow) out[ow] = x[row + ow];
-    else
-      for (std::int64_t ow = lo; ow < hi; ++ow) out[ow] = x[row + ow * stride];
-    for (std::int64_t ow = hi; ow < OW; ++ow) out[ow] = 0.0;
-  });
+// Short runs (a row of OW numbers) are copied and zeroed by plain loops:
+// GCC would otherwise make each a call to memcpy or memset, which costs
+// more than the copy itself at this size.
+#if defined(__GNUC__) && !defined(__clang__)
+#define GRADLAB_PLAIN_LOOPS __attribute__((optimize("no-tree-loop-distribute-patterns")))
+#else
+#define GRADLAB_PLAIN_LOOPS
+#endif
+
+// cols (K, P) = every patch of x (N, C, H, W), zeros over the padding: the
+// walk of for_each_patch_row, written out so that nothing is called per row.
+GRADLAB_PLAIN_LOOPS inline void im2col(const ConvGeometry& g, const double* __restrict x,
+                                       double* __restrict cols) {
+  const std::int64_t OW = g.OW, stride = g.stride, P = g.P();
+  for (std::int64_t c = 0; c < g.C; ++c)
+    for (std::int64_t i = 0; i < g.KH; ++i)
+      for (std::int64_t j = 0; j < g.KW; ++j) {
+        const std::int64_t k = (c * g.KH + i) * g.KW + j;
+        const std::int64_t lo = std::min(OW, std::max<std::int64_t>(0, (g.padding - j + stride - 1) / stride));
+        const std::int64_t hi = std::max(lo, std::min(OW, (g.W + g.padding - j + stride - 1) / stride));
+        for (std::int64_t n = 0; n < g.N; ++n)
+          for (std::int64_t oh = 0; oh < g.OH; ++oh) {
+            double* __restrict out = cols + k * P + (n * g.OH + oh) * OW;
+            const std::int64_t h = oh * stride - g.padding + i;
+            if (h < 0 || h >= g.H) {
+              for (std::int64_t ow = 0; ow < OW; ++ow) out[ow] = 0.0;
+              continue;
+            }
+            const double* __restrict row = x + ((n * g.C + c) * g.H + h) * g.W - g.padding + j;
+            for (std::int64_t ow = 0; ow < lo; ++ow) out[ow] = 0.0;
+            if (stride == 1)
+              for (std::int64_t ow = lo; ow < hi; ++ow) out[ow] = row[ow];
+            else
+              for (std::int64_t ow = lo; ow < hi; ++ow) out[ow] = row[ow * stride];
+            for (std::int64_t ow = hi; ow < OW; ++ow) out[ow] = 0.0;
+          }
+      }
 }
 
 inline std::vector<double> im2col(const ConvGeometry& g, const std::vector<double>& x) {
