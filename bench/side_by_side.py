@@ -2,7 +2,8 @@
 # The tensor benchmarks, gradlab and PyTorch taking turns: three rounds of
 # bench/tensor_tiny_op, mlp_step, cnn_step and transformer_step against
 # bench/torch_compare.py and transformer_compare.py (float64, one thread each), then the best of each and the ratio
-# gradlab / PyTorch (below 1: gradlab is faster). The machine is shared, so
+# gradlab / PyTorch (below 1: gradlab is faster); beside it, the epochs against PyTorch in float32,
+# its default dtype (gradlab computes in float64 only). The machine is shared, so
 # turns and best-of keep both sides under the same conditions.
 #   python3 bench/side_by_side.py BUILD_DIR
 import os
@@ -30,14 +31,18 @@ for _ in range(3):
                 name, value, unit = m.group(1), float(m.group(2)), m.group(3)
                 best[name] = min(best.get(name, (value, unit)), (value, unit))
 
-print(f"{'benchmark (best of 3)':28} {'gradlab':>14} {'pytorch':>14} {'ratio':>7}")
+print(f"{'benchmark (best of 3)':28} {'gradlab':>14} {'pytorch':>14} {'ratio':>7} {'pytorch f32':>14} {'ratio':>7}")
 for key, label in (("tensor_tiny_op", "tiny op"), ("mlp_epoch", "MLP epoch"), ("cnn_epoch", "CNN epoch"),
                    ("adder_step", "transformer step (adds)"), ("reference_step", "reference config step")):
     g = best.get(key if key == "tensor_tiny_op" else key + "_gradlab")
     t = best.get(key + "_pytorch")
+    t32 = best.get(key + "_pytorch_f32")  # PyTorch in float32, its default (the epochs only)
     gs = f"{g[0]:.3f} {g[1]}" if g else "-"
     ts = f"{t[0]:.3f} {t[1]}" if t else "skipped"
     ratio = f"{g[0] / t[0]:.2f}" if g and t else "-"
-    print(f"{label:28} {gs:>14} {ts:>14} {ratio:>7}")
+    t32s = f"{t32[0]:.3f} {t32[1]}" if t32 else "-"
+    ratio32 = f"{g[0] / t32[0]:.2f}" if g and t32 else "-"
+    print(f"{label:28} {gs:>14} {ts:>14} {ratio:>7} {t32s:>14} {ratio32:>7}")
+print("gradlab and 'pytorch' in float64; 'pytorch f32' is PyTorch in float32, its default dtype")
 if not has_torch:
     print("pytorch: skipped (install Debian's python3-torch: scripts/install-deps.sh bench)")

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 # PyTorch's side of the tensor benchmarks, same work as bench/mlp_step.cpp,
-# bench/cnn_step.cpp and bench/tensor_tiny_op.cpp: float64, one thread. Needs Debian's python3-torch
+# bench/cnn_step.cpp and bench/tensor_tiny_op.cpp: float64, one thread (the
+# epochs also in float32, PyTorch's default). Needs Debian's python3-torch
 # (run it with /usr/bin/python3); prints `name: value unit` lines.
 import json
 import os
@@ -61,15 +62,22 @@ def best_epoch(model, images, lr, rounds):
     return best, loss.item()
 
 
-mlp = torch.nn.Sequential(
-    torch.nn.Linear(784, 128), torch.nn.ReLU(), torch.nn.Linear(128, 64), torch.nn.ReLU(),
-    torch.nn.Linear(64, 10)).to(dtype)
-seconds, loss = best_epoch(mlp, train_images, 0.1, 3)
-print(f"mlp_epoch_pytorch: {seconds:.3f} s/epoch (784-128-64-10, batch 64, 8000 {source} inputs, last loss {loss:.3f})")
-
-cnn = torch.nn.Sequential(
-    torch.nn.Conv2d(1, 8, 3), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
-    torch.nn.Conv2d(8, 16, 3), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
-    torch.nn.Flatten(), torch.nn.Linear(400, 10)).to(dtype)
-seconds, loss = best_epoch(cnn, train_images.view(n, 1, 28, 28), 0.01, 2)
-print(f"cnn_epoch_pytorch: {seconds:.3f} s/epoch (conv 8-16, batch 64, 8000 {source} inputs, last loss {loss:.3f})")
+# Each epoch twice: in float64, the same numbers gradlab works in (the
+# figure the ratio is taken against), and in float32, PyTorch's default
+# dtype and what a user of it runs (reported beside, labelled as such).
+for dtype, suffix in ((torch.float64, ""), (torch.float32, "_f32")):
+    images = train_images.to(dtype)
+    torch.manual_seed(0)
+    mlp = torch.nn.Sequential(
+        torch.nn.Linear(784, 128), torch.nn.ReLU(), torch.nn.Linear(128, 64), torch.nn.ReLU(),
+        torch.nn.Linear(64, 10)).to(dtype)
+    seconds, loss = best_epoch(mlp, images, 0.1, 3)
+    print(f"mlp_epoch_pytorch{suffix}: {seconds:.3f} s/epoch (784-128-64-10, batch 64, 8000 {source} inputs, "
+          f"{str(dtype)[6:]}, last loss {loss:.3f})")
+    cnn = torch.nn.Sequential(
+        torch.nn.Conv2d(1, 8, 3), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+        torch.nn.Conv2d(8, 16, 3), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+        torch.nn.Flatten(), torch.nn.Linear(400, 10)).to(dtype)
+    seconds, loss = best_epoch(cnn, images.view(n, 1, 28, 28), 0.01, 2)
+    print(f"cnn_epoch_pytorch{suffix}: {seconds:.3f} s/epoch (conv 8-16, batch 64, 8000 {source} inputs, "
+          f"{str(dtype)[6:]}, last loss {loss:.3f})")

@@ -64,6 +64,11 @@ std::vector<double>& TensorNode::grad_buffer() {
   return grad;
 }
 
+std::vector<double>& TensorNode::grad_buffer_for_overwrite() {
+  if (grad.size() != data.size()) grad = detail::buffer_for_overwrite(data.size());
+  return grad;
+}
+
 const NodeKind kTensorKind{
     "tensor",
     [](Node* n) {

@@ -94,6 +94,7 @@ Tensor unary(const Tensor& a, const Op& op, F f) {
 }
 
 // The backward of a unary op: local(x, out) is d out/d x for one element.
+// The first gradient to reach a is written, later ones added.
 template <class L>
 void unary_backward(Node& n, L local) {
   TensorNode& out = tnode(n);
@@ -104,6 +105,11 @@ void unary_backward(Node& n, L local) {
   const double* __restrict dout = out.grad_buffer().data();
   const double* __restrict x = a.data.data();
   const double* __restrict y = out.data.data();
+  if (!a.has_grad()) {
+    double* __restrict da = a.grad_buffer_for_overwrite().data();
+    for (std::size_t i = 0; i < count; ++i) da[i] = dout[i] * local(x[i], y[i]);
+    return;
+  }
   double* __restrict da = a.grad_buffer().data();
   for (std::size_t i = 0; i < count; ++i) da[i] += dout[i] * local(x[i], y[i]);
 }

@@ -69,6 +69,34 @@ BOOST_AUTO_TEST_CASE(conv2d_by_hand_and_by_finite_differences) {
              "conv2d: expected (N, C, H, W) input and (F, C, KH, KW) weight, got input [4, 4] and weight [1, 1, 3, 3]");
 }
 
+// conv2d works image by image and writes a first gradient for x instead of
+// adding it: batches, strides and paddings, a second gradient arriving on
+// top of the first, and a convolution of a tensor with itself.
+BOOST_AUTO_TEST_CASE(conv2d_image_by_image_and_gradients_written_or_added) {
+  gl::manual_seed(14);
+  Tensor X = gl::randn({3, 2, 7, 6}), W = gl::randn({4, 2, 3, 3}), B = gl::randn({4});
+  check("conv2d batch 3, stride 2, padding 1", [](auto& t) { return weigh(F::conv2d(t[0], t[1], t[2], 2, 1)); },
+        {X, W, B});
+  check("conv2d stride 3, padding 2", [](auto& t) { return weigh(F::conv2d(t[0], t[1], t[2], 3, 2)); }, {X, W, B});
+  // x's gradient first written by one conv, then added to by the other.
+  check("x used by two convs", [](auto& t) {
+    return weigh(F::conv2d(t[0], t[1], t[2])) + weigh(F::conv2d(t[0], t[1], 2, 1));
+  }, {X, W, B});
+  // x's gradient arrives after another op's (relu's) wrote it first.
+  check("x into relu and conv", [](auto& t) {
+    return weigh(gl::relu(t[0])) + weigh(F::conv2d(t[0], t[1]));
+  }, {X, W});
+  // The same tensor as input and weight: (3, 3, 3, 3) convolved with itself.
+  check("conv2d of a tensor with itself", [](auto& t) { return weigh(F::conv2d(t[0], t[0], 1, 1)); },
+        {gl::randn({3, 3, 3, 3})});
+  // Image by image gives what one image at a time gives.
+  Tensor whole = F::conv2d(X, W, B, 2, 1);
+  for (std::int64_t n = 0; n < 3; ++n) {
+    Tensor alone = F::conv2d(X.slice(0, n, n + 1), W, B, 2, 1);
+    BOOST_TEST((alone.to_vector() == whole.slice(0, n, n + 1).to_vector()));
+  }
+}
+
 BOOST_AUTO_TEST_CASE(max_pool2d_takes_each_window_max) {
   Tensor x = gl::arange(0, 16).reshape({1, 1, 4, 4});
   BOOST_TEST((F::max_pool2d(x, 2).to_vector() == std::vector<double>{5, 7, 13, 15}));
@@ -81,6 +109,27 @@ BOOST_AUTO_TEST_CASE(max_pool2d_takes_each_window_max) {
   for (int i = 0; i < 16; ++i) BOOST_TEST(g[i] == (i == 5 || i == 7 || i == 13 || i == 15 ? 1.0 : 0.0));
   gl::manual_seed(5);
   check("max_pool2d", [](auto& t) { return weigh(F::max_pool2d(t[0], 2)); }, {gl::randn({2, 3, 5, 4})});
+  // The other paths: a 2x2 window at stride 1, a 3x3 window at stride 2.
+  check("max_pool2d 2x2 stride 1", [](auto& t) { return weigh(F::max_pool2d(t[0], 2, 1)); }, {gl::randn({2, 2, 5, 4})});
+  check("max_pool2d 3x3 stride 2", [](auto& t) { return weigh(F::max_pool2d(t[0], 3, 2)); }, {gl::randn({2, 2, 7, 6})});
+  // A NaN deep in a batch: its window gives NaN, every other window its max,
+  // on each path (the quick pass notices, and the NaN-aware one redoes it).
+  for (auto [kernel, stride] : {std::pair{2, 2}, std::pair{2, 1}, std::pair{3, 2}}) {
+    Tensor clean = gl::randn({2, 2, 6, 6});
+    std::vector<double> v = clean.to_vector();
+    v[72 + 7] = std::nan("");  // image 1, channel 0 (plane 2), row 1, column 1
+    Tensor y = F::max_pool2d(gl::tensor(v, {2, 2, 6, 6}), kernel, stride);
+    Tensor y_clean = F::max_pool2d(clean, kernel, stride);
+    std::vector<double> got = y.to_vector(), want = y_clean.to_vector();
+    const std::int64_t side = (6 - kernel) / stride + 1, plane = side * side;
+    for (std::int64_t i = 0; i < y.numel(); ++i) {
+      const std::int64_t p = i / plane, oh = i % plane / side, ow = i % side;
+      const bool covers = p == 2 && oh * stride <= 1 && 1 < oh * stride + kernel && ow * stride <= 1 &&
+                          1 < ow * stride + kernel;
+      if (covers) BOOST_TEST(std::isnan(got[static_cast<std::size_t>(i)]));
+      else BOOST_TEST(got[static_cast<std::size_t>(i)] == want[static_cast<std::size_t>(i)]);
+    }
+  }
   BOOST_TEST(error_of([] { F::max_pool2d(gl::ones({1, 1, 1, 4}), 2); }) ==
              "max_pool2d: cannot pool input of shape [1, 1, 1, 4] with kernel 2 and stride 2 "
              "(expected (N, C, H, W) with H, W >= kernel)");

@@ -50,6 +50,12 @@ struct TensorNode : Node {
       : Node(made_by), shape(std::move(s)), data(std::move(d)) {}
   // The gradient buffer, zero-filled on first use.
   std::vector<double>& grad_buffer();
+  // Whether a gradient has arrived (its buffer exists).
+  bool has_grad() const { return grad.size() == data.size(); }
+  // The gradient buffer for a backward that, when none has arrived yet,
+  // writes every element (=, not +=): it then comes unfilled, sparing a zero
+  // fill that the first += would only read back.
+  std::vector<double>& grad_buffer_for_overwrite();
 };
 
 class Tensor : public Handle<TensorNode> {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// conv2d by im2col + GEMM, and max_pool2d. im2col copies every input patch
-// into a column, so the whole convolution of a batch becomes one matrix
+// conv2d by im2col + GEMM, and max_pool2d. im2col copies every patch of an
+// image into a column, so the convolution of that image becomes one matrix
 // product; its backward is two more products and col2im, im2col's adjoint.
 // Shapes: x is (N, C, H, W), w is (F, C, KH, KW), out is (N, F, OH, OW);
 // a patch has K = C * KH * KW numbers and there are P = N * OH * OW of them.
@@ -27,10 +27,11 @@ using detail::tnode;
 
 namespace {
 
-// What conv2d keeps for its backward.
+// What conv2d keeps for its backward (the input's patches are made again,
+// image by image, for dw).
 struct ConvState {
   std::int64_t stride, padding;
-  detail::KeptNumbers cols;  // (K, P): the input's patches, for dw (empty when w takes no gradient)
+  bool w_in_graph;  // w required grad at the forward: dw is computed
 };
 
 // Shapes and arguments checked by conv2d_op (which calls check_geometry
@@ -96,58 +97,83 @@ Tensor conv2d_op(const Tensor& x, const Tensor& w, const Tensor* b, std::int64_t
   check_geometry(x.shape(), w.shape(), stride, padding);
   if (x.shape()[2] + 2 * padding < w.shape()[2] || x.shape()[3] + 2 * padding < w.shape()[3])
     throw std::invalid_argument("conv2d: the kernel of " + shapes() + " is larger than the padded input");
-  // The backward is the forward's three products turned around:
-  // dw = dout @ cols^T, dcols = w^T @ dout (then col2im), db = dout summed.
+  // The backward is the forward's products turned around, image by image:
+  // dw += dout_n @ cols_n^T, dcols_n = w^T @ dout_n (then col2im), db = dout summed.
   static constexpr Op op{"conv2d", [](Node& n) {
     TensorNode& out = tnode(n);
     TensorNode& x = operand(n, 0);
     TensorNode& w = operand(n, 1);
     const ConvState& kept = state<ConvState>(n);
     ConvGeometry g = geometry(x.shape, w.shape, kept.stride, kept.padding);
-    const std::int64_t F = g.F, K = g.K(), P = g.P(), S = g.OH * g.OW;
-    // dout arrives as (N, F, OH, OW); the products want it as (F, P).
-    const std::vector<double>& dout = out.grad_buffer();
-    std::vector<double> d = detail::buffer_for_overwrite(static_cast<std::size_t>(F * P));
-    for (std::int64_t b = 0; b < g.N; ++b)
-      for (std::int64_t f = 0; f < F; ++f)
-        std::copy_n(dout.begin() + (b * F + f) * S, S, d.begin() + f * P + b * S);
-    // dw = d @ cols^T: (F, P) @ (P, K), with the columns the forward kept
-    // (it keeps them when w required grad then; a later requires_grad_ cannot add them).
-    if (w.requires_grad() && !kept.cols.v.empty())
-      gemm(false, true, F, K, P, d.data(), kept.cols.v.data(), w.grad_buffer().data());
-    if (n.nparents == 3 && operand(n, 2).requires_grad()) {  // db = d summed over patches
+    ConvGeometry one = g;  // one image
+    one.N = 1;
+    const std::int64_t F = g.F, K = g.K(), S = g.OH * g.OW, CHW = g.C * g.H * g.W;
+    const double* dout = out.grad_buffer().data();
+    // dw only when w required grad at the forward (a later requires_grad_
+    // does not put it in this graph, as in PyTorch).
+    const bool need_dw = kept.w_in_graph && w.requires_grad();
+    const bool need_dx = x.requires_grad();
+    if (n.nparents == 3 && operand(n, 2).requires_grad()) {  // db = dout summed over images and positions
       std::vector<double>& db = operand(n, 2).grad_buffer();
-      for (std::int64_t f = 0; f < F; ++f)
-        for (std::int64_t p = 0; p < P; ++p) db[f] += d[f * P + p];
+      for (std::int64_t b = 0; b < g.N; ++b)
+        for (std::int64_t f = 0; f < F; ++f) {
+          // Eight running sums, not one: a single sum waits for each add
+          // before the next (a chain the length of the plane), eight
+          // proceed side by side, in vector registers.
+          const double* __restrict d = dout + (b * F + f) * S;
+          double part[8] = {};
+          std::int64_t s = 0;
+          for (; s + 8 <= S; s += 8)
+            for (int l = 0; l < 8; ++l) part[l] += d[s + l];
+          double sum = ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
+          for (; s < S; ++s) sum += d[s];
+          db[static_cast<std::size_t>(f)] += sum;
+        }
     }
-    if (x.requires_grad()) {  // dcols = w^T @ d: (K, F) @ (F, P), then col2im adds back
-      std::vector<double> dcols = detail::buffer_for_overwrite(static_cast<std::size_t>(K * P));
-      gemm(true, false, K, P, F, w.data.data(), d.data(), dcols.data(), /*accumulate=*/false);
-      double* dx = x.grad_buffer().data();
-      const double* dc = dcols.data();
-      for_each_patch_element(g, [=](std::int64_t at, std::int64_t src) { if (src >= 0) dx[src] += dc[at]; });
-      detail::recycle(std::move(dcols));
+    if (!need_dw && !need_dx) return;
+    // A first gradient for x is written, not added (unless x is w too).
+    const bool fresh = need_dx && !x.has_grad() && &x != &w;
+    double* dx = !need_dx ? nullptr : fresh ? x.grad_buffer_for_overwrite().data() : x.grad_buffer().data();
+    double* dw = need_dw ? w.grad_buffer().data() : nullptr;
+    // One image's columns at a time: (K, S), small enough to stay in cache.
+    std::vector<double> cols = detail::buffer_for_overwrite(static_cast<std::size_t>(K * S));
+    for (std::int64_t b = 0; b < g.N; ++b) {
+      const double* d = dout + b * F * S;  // dout_n is (F, S) as it stands
+      if (need_dw) {  // dw += dout_n @ cols_n^T: (F, S) @ (S, K)
+        im2col(one, x.data.data() + b * CHW, cols.data());
+        gemm(false, true, F, K, S, d, cols.data(), dw);
+      }
+      if (need_dx) {  // dcols_n = w^T @ dout_n: (K, F) @ (F, S), then col2im adds back
+        gemm(true, false, K, S, F, w.data.data(), d, cols.data(), /*accumulate=*/false);
+        double* dx_n = dx + b * CHW;
+        if (fresh) std::fill(dx_n, dx_n + CHW, 0.0);
+        col2im(one, cols.data(), dx_n);
+      }
     }
-    detail::recycle(std::move(d));
+    detail::recycle(std::move(cols));
   }, &kTensorKind};
   ConvGeometry g = geometry(x.shape(), w.shape(), stride, padding);
-  const std::int64_t F = g.F, K = g.K(), P = g.P(), S = g.OH * g.OW;
-  // out (F, P) = w (F, K) @ cols (K, P), then each image's block moves to (N, F, OH, OW).
-  std::vector<double> cols = im2col(g, x.data());
-  std::vector<double> prod = detail::buffer_for_overwrite(static_cast<std::size_t>(F * P));
-  gemm(false, false, F, P, K, w.data().data(), cols.data(), prod.data(), /*accumulate=*/false);
-  std::vector<double> out = detail::buffer_for_overwrite(prod.size());
-  for (std::int64_t n = 0; n < g.N; ++n)
-    for (std::int64_t f = 0; f < F; ++f) {
-      double bias = b ? b->data()[static_cast<std::size_t>(f)] : 0.0;
-      for (std::int64_t s = 0; s < S; ++s) out[(n * F + f) * S + s] = prod[f * P + n * S + s] + bias;
+  ConvGeometry one = g;
+  one.N = 1;
+  const std::int64_t F = g.F, K = g.K(), S = g.OH * g.OW, CHW = g.C * g.H * g.W;
+  // out_n (F, S) = w (F, K) @ cols_n (K, S) for each image n: written
+  // straight into its place in (N, F, OH, OW), nothing to reorder.
+  std::vector<double> out = detail::buffer_for_overwrite(static_cast<std::size_t>(g.N * F * S));
+  std::vector<double> cols = detail::buffer_for_overwrite(static_cast<std::size_t>(K * S));
+  for (std::int64_t n = 0; n < g.N; ++n) {
+    double* out_n = out.data() + n * F * S;
+    im2col(one, x.data().data() + n * CHW, cols.data());
+    if (b) {  // the bias first, then the product added onto it
+      for (std::int64_t f = 0; f < F; ++f)
+        std::fill(out_n + f * S, out_n + (f + 1) * S, b->data()[static_cast<std::size_t>(f)]);
     }
-  detail::recycle(std::move(prod));
+    gemm(false, false, F, S, K, w.data().data(), cols.data(), out_n, /*accumulate=*/b != nullptr);
+  }
+  detail::recycle(std::move(cols));
   Shape shape{g.N, F, g.OH, g.OW};
   Tensor result = b ? make_result(std::move(shape), std::move(out), op, {&x, &w, b})
                     : make_result(std::move(shape), std::move(out), op, {&x, &w});
-  if (!(w.requires_grad() && result.requires_grad())) detail::recycle(std::move(cols));  // no dw to compute
-  keep(result, ConvState{stride, padding, detail::KeptNumbers(std::move(cols))});
+  keep(result, ConvState{stride, padding, w.requires_grad()});
   return result;
 }
 
@@ -173,12 +199,18 @@ Tensor max_pool2d(const Tensor& x, std::int64_t kernel, std::int64_t stride) {
   std::vector<double> out = detail::buffer_for_overwrite(static_cast<std::size_t>(N * C * OH * OW));
   std::vector<std::int64_t> argmax = detail::index_buffer_for_overwrite(out.size());  // kept for backward
   // A NaN in a window wins it, as in PyTorch (so a diverging network shows
-  // NaN, not a made-up number); inputs without NaN take the quick path.
-  bool has_nan = false;
-  for (double v : in) has_nan |= v != v;
-  // k is the kernel size: a compile-time 2 for the common 2x2 window (the
-  // compiler then unrolls the window), else the number given.
-  auto pool = [&](auto nan_aware, auto k) {
+  // NaN, not a made-up number). The quick pass below does not look for NaN
+  // in its comparisons; it notes whether it saw one, and only then is the
+  // output made again by the NaN-aware pass.
+  bool saw_nan = false;
+  // if_true if `larger`, else if_false, without a branch (on real
+  // activations "larger?" is a coin toss the processor would often guess
+  // wrong): a mask of all ones when larger.
+  auto pick = [](bool larger, std::int64_t if_true, std::int64_t if_false) {
+    const std::int64_t mask = -static_cast<std::int64_t>(larger);
+    return (if_true & mask) | (if_false & ~mask);
+  };
+  auto pool_nan_aware = [&](auto k) {
     std::size_t i = 0;
     for (std::int64_t plane = 0; plane < N * C; ++plane)
       for (std::int64_t oh = 0; oh < OH; ++oh)
@@ -189,27 +221,80 @@ Tensor max_pool2d(const Tensor& x, std::int64_t kernel, std::int64_t stride) {
             for (std::int64_t kw = 0; kw < k; ++kw) {
               std::int64_t src = (plane * H + oh * stride + kh) * W + ow * stride + kw;
               double v = in[static_cast<std::size_t>(src)];
-              if constexpr (decltype(nan_aware)::value) {
-                if (v > best || (v != v && best == best)) best = v, at = src;
-              } else {
-                // Without a branch (on real activations "larger?" is a coin
-                // toss the processor would often guess wrong): a mask of all
-                // ones when v is larger picks src, else at.
-                std::int64_t larger = -static_cast<std::int64_t>(v > best);
-                at = (src & larger) | (at & ~larger);
-                best = std::max(best, v);
-              }
+              if (v > best || (v != v && best == best)) best = v, at = src;
             }
           out[i] = best;
           argmax[i] = at;
         }
   };
-  auto with_kernel = [&](auto nan_aware) {
-    if (kernel == 2) pool(nan_aware, std::integral_constant<std::int64_t, 2>{});
-    else pool(nan_aware, kernel);
+  // k is the kernel size: a compile-time 2 for a 2x2 window (the compiler
+  // then unrolls the window), else the number given. One output row at a
+  // time, through plain pointers.
+  auto pool = [&](auto k, auto stride) {
+    const double* __restrict x = in.data();
+    double* __restrict o = out.data();
+    std::int64_t* __restrict am = argmax.data();
+    std::int64_t nan = 0;  // set when any number read is NaN
+    for (std::int64_t plane = 0; plane < N * C; ++plane)
+      for (std::int64_t oh = 0; oh < OH; ++oh) {
+        const std::int64_t row = (plane * H + oh * stride) * W;  // the window's top-left at ow = 0
+        const std::int64_t i0 = (plane * OH + oh) * OW;
+        for (std::int64_t ow = 0; ow < OW; ++ow) {
+          const std::int64_t first = row + ow * stride;
+          double best = x[first];
+          std::int64_t at = first;
+          nan |= static_cast<std::int64_t>(best != best);
+          for (std::int64_t kh = 0; kh < k; ++kh)
+            for (std::int64_t kw = 0; kw < k; ++kw) {
+              const std::int64_t src = first + kh * W + kw;
+              const double v = x[src];
+              nan |= static_cast<std::int64_t>(v != v);
+              at = pick(v > best, src, at);
+              best = std::max(best, v);
+            }
+          o[i0 + ow] = best;
+          am[i0 + ow] = at;
+        }
+      }
+    saw_nan = nan != 0;
   };
-  if (has_nan) with_kernel(std::true_type{});
-  else with_kernel(std::false_type{});
+  // The common 2x2 window with stride 2, written out: two input rows, and
+  // each window's four numbers read as pairs.
+  auto pool_2x2 = [&] {
+    const double* __restrict x = in.data();
+    double* __restrict o = out.data();
+    std::int64_t* __restrict am = argmax.data();
+    std::int64_t nan = 0;
+    for (std::int64_t plane = 0; plane < N * C; ++plane)
+      for (std::int64_t oh = 0; oh < OH; ++oh) {
+        const std::int64_t top = (plane * H + 2 * oh) * W;
+        const double* __restrict r0 = x + top;
+        const double* __restrict r1 = r0 + W;
+        double* __restrict orow = o + (plane * OH + oh) * OW;
+        std::int64_t* __restrict arow = am + (plane * OH + oh) * OW;
+        for (std::int64_t ow = 0; ow < OW; ++ow) {
+          const double a = r0[2 * ow], b = r0[2 * ow + 1], c = r1[2 * ow], d = r1[2 * ow + 1];
+          nan |= static_cast<std::int64_t>((a != a) | (b != b) | (c != c) | (d != d));
+          // The window's winner as an offset from its top-left (0, 1, W, W + 1).
+          std::int64_t at = pick(b > a, 1, 0);
+          double best = std::max(a, b);
+          at = pick(c > best, W, at);
+          best = std::max(best, c);
+          at = pick(d > best, W + 1, at);
+          best = std::max(best, d);
+          orow[ow] = best;
+          arow[ow] = top + 2 * ow + at;
+        }
+      }
+    saw_nan = nan != 0;
+  };
+  if (kernel == 2 && stride == 2) pool_2x2();
+  else if (kernel == 2) pool(std::integral_constant<std::int64_t, 2>{}, stride);
+  else pool(kernel, stride);
+  if (saw_nan) {
+    if (kernel == 2) pool_nan_aware(std::integral_constant<std::int64_t, 2>{});
+    else pool_nan_aware(kernel);
+  }
   // d(out[i])/d(x[argmax i]) = 1, and 0 for the rest of the window: the
   // indexing ops' scatter, with the arg-maxes as the positions.
   static constexpr Op op{"max_pool2d", detail::scatter_back, &kTensorKind, detail::pick_replay};
