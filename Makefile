@@ -65,7 +65,7 @@ test-asan: deps
 # at -O1 with line tables (-g1): reports keep their file and line numbers.
 test-tsan: deps
 	cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGRADLAB_TSAN=ON \
-	  "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG" \
+	  "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG" -DCMAKE_DISABLE_PRECOMPILE_HEADERS=ON \
 	  -DGRADLAB_BUILD_VIZ=OFF -DGRADLAB_BUILD_TUTORIALS=OFF -DGRADLAB_BUILD_BENCH=OFF \
 	  -DGRADLAB_BUILD_TOOLS=OFF
 	cmake --build $(TSAN_BUILD) -j $(JOBS) --target node_arena_test engine_test
