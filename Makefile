@@ -48,9 +48,11 @@ test-release: build
 
 # The sanitized build: clang with AddressSanitizer (and LeakSanitizer) and
 # UBSan, compiled once for the tests, the course and the fuzzers alike.
+# Line tables only: reports keep every frame's function, file and line, and
+# the build takes less time than with full debug information.
 ASAN_CONFIGURE = cmake -S . -B $(ASAN_BUILD) -DCMAKE_CXX_COMPILER=clang++ \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGRADLAB_SANITIZE=ON -DGRADLAB_FUZZ=ON \
-  -DGRADLAB_BUILD_BENCH=OFF -DGRADLAB_BUILD_TUTORIALS=ON
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -gline-tables-only -DNDEBUG" \
+  -DGRADLAB_SANITIZE=ON -DGRADLAB_FUZZ=ON -DGRADLAB_BUILD_BENCH=OFF -DGRADLAB_BUILD_TUTORIALS=ON
 FUZZERS = expression_fuzz model_file_fuzz checkpoint_fuzz mnist_fuzz safetensors_fuzz tensor_ops_fuzz
 
 test-asan: deps
@@ -59,9 +61,11 @@ test-asan: deps
 	$(SANITIZER_ENV) ctest --test-dir $(ASAN_BUILD) -j $(JOBS) --output-on-failure
 
 # ThreadSanitizer over the tests that run threads: the node arena (blocks
-# freed on other threads) and grad mode (per thread). Only those two targets.
+# freed on other threads) and grad mode (per thread). Only those two targets,
+# at -O1 with line tables (-g1): reports keep their file and line numbers.
 test-tsan: deps
 	cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGRADLAB_TSAN=ON \
+	  "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG" -DCMAKE_DISABLE_PRECOMPILE_HEADERS=ON \
 	  -DGRADLAB_BUILD_VIZ=OFF -DGRADLAB_BUILD_TUTORIALS=OFF -DGRADLAB_BUILD_BENCH=OFF \
 	  -DGRADLAB_BUILD_TOOLS=OFF
 	cmake --build $(TSAN_BUILD) -j $(JOBS) --target node_arena_test engine_test
@@ -93,6 +97,7 @@ fuzz: deps
 	@echo "fuzz: tensor op chains ran $(TENSOR_FUZZ_SECONDS) s with no crash, leak or sanitizer report"
 
 bench: build
+	cmake --build $(BUILD) -j $(JOBS) --target benchmarks
 	@scripts/install-deps.sh bench || echo "bench: PyTorch or Sacado could not be installed; its column is skipped"
 	@cmake -S . -B $(BUILD) >/dev/null && cmake --build $(BUILD) -j $(JOBS) --target moons_sacado >/dev/null 2>&1 || true
 	$(BUILD)/bench/moons_step --curve
