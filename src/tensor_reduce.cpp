@@ -64,7 +64,8 @@ void reduce_backward(Node& n) {
 
 // The same sums with Values: one chain of + per output element.
 void reduce_replay(Replay& replay) {
-  const auto& [r, scale] = state<ReduceState>(replay.node);
+  const Around r = state<ReduceState>(replay.node).around;  // (captured below: a plain variable)
+  const double scale = state<ReduceState>(replay.node).scale;
   const std::vector<Value>& a = replay.operand(0);
   auto at = [&](std::int64_t o, std::int64_t k, std::int64_t i) {
     return a[static_cast<std::size_t>((o * r.n + k) * r.inner + i)];
