@@ -103,6 +103,7 @@ NodeArena::Page* NodeArena::new_top_page() {
 void NodeArena::reclaim_tail() noexcept {
   for (;;) {
     Page* p = top_;
+    if (p->used == 0) p->top = p->first;  // every block dead: no need to look
     while (p->top != p->first && is_dead(p->top - block_size_)) p->top -= block_size_;
     if (p->top != p->first || !p->older) return;
     unlink(p);  // empty: the page below is the newest now

@@ -13,41 +13,42 @@ namespace gradlab {
 
 namespace {
 
-// Whether out must be sorted for backward rather than swept in creation
-// order: an operand is, or is an inner node made elsewhere (another thread).
+// Whether a result of this operand must be sorted for backward rather than
+// swept in creation order: the operand is, or is an inner node made
+// elsewhere (another thread). A leaf never is.
 bool unordered(const Node& operand) {
-  return (operand.flags & kUnordered) || (operand.nparents && !detail::made_here(operand));
+  return operand.nparents && ((operand.flags & kUnordered) || !detail::made_here(operand));
 }
 
 // With grad mode off, or when no operand takes a gradient, the result is a
 // plain leaf and no graph is recorded.
-Value make_scalar(double data, const Op& op, const Value& a, const Value* b) {
-  bool record = is_grad_enabled() && (a.requires_grad() || (b && b->requires_grad()));
-  auto* out = detail::new_scalar_node(data, record ? &op : &kScalarLeaf);
-  out->refs = 1;
-  if (record) {
-    out->flags |= kRequiresGrad;
-    out->inline_parents[0] = a.node();
-    retain(a.node());
-    if (unordered(*a.node())) out->flags |= kUnordered;
-    if (b) {
-      out->inline_parents[1] = b->node();
-      retain(b->node());
-      if (unordered(*b->node())) out->flags |= kUnordered;
-    }
-    out->nparents = b ? 2 : 1;
+Value make_scalar(double data, const Op& op, Node* a, Node* b) {
+  std::uint16_t any = a->flags | (b ? b->flags : 0);
+  if (!(any & kRequiresGrad) || !is_grad_enabled()) {
+    auto* leaf = detail::new_scalar_node(data, &kScalarLeaf);
+    leaf->refs = 1;
+    return Value::adopt(leaf);
   }
+  auto* out = detail::new_scalar_node(data, &op);
+  out->refs = 1;
+  out->inline_parents[0] = a;
+  out->inline_parents[1] = b;
+  out->nparents = b ? 2 : 1;
+  retain(a);
+  if (b) retain(b);
+  bool sort = unordered(*a) || (b && unordered(*b));
+  out->flags |= sort ? kRequiresGrad | kUnordered : kRequiresGrad;
   return Value::adopt(out);
 }
 
 }  // namespace
 
 Value make_result(double data, const Op& op, const Value& a) {
-  return make_scalar(data, op, a, nullptr);
+  return make_scalar(data, op, a.node(), nullptr);
 }
 
 Value make_result(double data, const Op& op, const Value& a, const Value& b) {
-  return make_scalar(data, op, a, &b);
+  return make_scalar(data, op, a.node(), b.node());
 }
 
 TensorSlot tensor_slot(Node& n) {
