@@ -103,6 +103,7 @@ bench: build
 	$(BUILD)/bench/moons_step --curve
 	@if [ -x $(BUILD)/bench/moons_sacado ]; then $(BUILD)/bench/moons_sacado; \
 	 else echo "moons_step_sacado: skipped (libtrilinos-sacado-dev not installed)"; fi
+	$(BUILD)/bench/moons_bare
 	$(BUILD)/bench/chain_memory
 	python3 bench/side_by_side.py $(BUILD)
 	/usr/bin/python3 bench/safetensors_interop.py $(BUILD)
