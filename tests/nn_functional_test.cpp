@@ -41,6 +41,48 @@ BOOST_AUTO_TEST_CASE(linear_is_x_times_w_transposed_plus_b) {
              "linear: bias of shape [3] does not fit weight of shape [4, 3] (expected [4])");
 }
 
+// linear writes a first gradient for x, w and b instead of adding it to a
+// zero-filled one: a weight used twice (written by one linear, added to by
+// the other), an input that another op reached first, a tensor used as
+// both input and weight, gradients adding up across backward calls, and an
+// empty batch whose weight gradient must come out as zeros.
+BOOST_AUTO_TEST_CASE(linear_gradients_written_or_added) {
+  gl::manual_seed(15);
+  Tensor X = gl::randn({4, 3}), X2 = gl::randn({5, 3}), W = gl::randn({2, 3}), B = gl::randn({2});
+  check("w and b used by two linears", [](auto& t) {
+    return weigh(F::linear(t[0], t[2], t[3])) + weigh(F::linear(t[1], t[2], t[3]));
+  }, {X, X2, W, B});
+  check("x into relu, then linear", [](auto& t) {
+    return weigh(gl::relu(t[0])) + weigh(F::linear(t[0], t[1], t[2]));
+  }, {X, W, B});
+  check("x into linear, then exp", [](auto& t) {
+    return weigh(F::linear(t[0], t[1])) + weigh(gl::exp(t[0]));
+  }, {X, W});
+  check("linear of a tensor with itself", [](auto& t) { return weigh(F::linear(t[0], t[0], t[1])); },
+        {gl::randn({3, 3}), gl::randn({3})});
+  check("two linears in a row", [](auto& t) {
+    return weigh(F::linear(gl::relu(F::linear(t[0], t[1], t[2])), t[3]));
+  }, {X, W, B, gl::randn({4, 2})});
+
+  // A leaf's gradient accumulates over backward calls: the second adds.
+  Tensor x = X.detach().requires_grad_(), w = W.detach().requires_grad_(), b = B.detach().requires_grad_();
+  Tensor y = weigh(F::linear(x, w, b));
+  y.backward();
+  std::vector<double> dx = x.grad().to_vector(), dw = w.grad().to_vector(), db = b.grad().to_vector();
+  y.backward();
+  for (std::size_t i = 0; i < dx.size(); ++i) BOOST_TEST(x.grad().to_vector()[i] == 2 * dx[i]);
+  for (std::size_t i = 0; i < dw.size(); ++i) BOOST_TEST(w.grad().to_vector()[i] == 2 * dw[i]);
+  for (std::size_t i = 0; i < db.size(); ++i) BOOST_TEST(b.grad().to_vector()[i] == 2 * db[i]);
+
+  // An empty batch gives a weight gradient of zeros, even in a reused
+  // buffer that still holds another tensor's numbers (64 KiB and up are
+  // reused; the dead 7s below are such buffers).
+  for (int i = 0; i < 3; ++i) (void)(gl::ones({128, 64}) * 7.0);
+  Tensor big = gl::randn({128, 64}).requires_grad_();
+  F::linear(gl::zeros({0, 64}), big).sum().backward();
+  BOOST_TEST(big.grad().abs().sum().item() == 0.0);
+}
+
 BOOST_AUTO_TEST_CASE(conv2d_by_hand_and_by_finite_differences) {
   Tensor x = gl::arange(1, 10).reshape({1, 1, 3, 3});  // 1 2 3 / 4 5 6 / 7 8 9
   Tensor k = gl::ones({1, 1, 2, 2});

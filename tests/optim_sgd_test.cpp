@@ -84,6 +84,36 @@ BOOST_AUTO_TEST_CASE(weight_decay_with_momentum) {
   check_three_steps(opt, p, {0.5}, {{0.94}, {0.8266}, {0.666274}});
 }
 
+BOOST_AUTO_TEST_CASE(weight_decay_without_momentum) {
+  Tensor p = parameter({1, -2});
+  optim::SGD opt({p}, optim::SGDOptions(0.1).weight_decay(0.1));
+  // d = g + 0.1 p, p -= 0.1 d
+  //   element 0, g = 0.5: d = 0.6, 0.594, 0.58806;   p = 0.94, 0.8806, 0.821794
+  //   element 1, g = 1:   d = 0.8, 0.792, 0.78408;   p = -2.08, -2.1592, -2.237608
+  check_three_steps(opt, p, {0.5, 1}, {{0.94, -2.08}, {0.8806, -2.1592}, {0.821794, -2.237608}});
+}
+
+// Plain SGD runs as one vectorised loop: every element is updated, the odd
+// ones at the end too.
+BOOST_AUTO_TEST_CASE(plain_sgd_updates_every_element) {
+  std::vector<double> values, grads, expected;
+  for (int i = 0; i < 11; ++i) {
+    values.push_back(i - 5.0);
+    grads.push_back(0.25 * i);
+    expected.push_back(i - 5.0 - 0.1 * 0.25 * i);
+  }
+  Tensor p = parameter(values);
+  optim::SGD sgd({p}, optim::SGDOptions(0.1));
+  give_grad(p, grads);
+  sgd.step();
+  check_close(p.to_vector(), expected);
+  Tensor q = parameter(values);
+  optim::GD gd({q}, optim::GDOptions(0.1));
+  give_grad(q, grads);
+  gd.step();
+  check_close(q.to_vector(), expected);
+}
+
 BOOST_AUTO_TEST_CASE(minimises_a_quadratic) {
   // f(p) = sum (p - target)^2, minimum at target.
   Tensor p = parameter({5, -3, 0.5});

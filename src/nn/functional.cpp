@@ -41,10 +41,19 @@ Tensor linear_op(const Tensor& x, const Tensor& w, const Tensor* b) {
     TensorNode& w = operand(n, 1);
     const std::int64_t O = w.shape[0], I = w.shape[1], N = rows_of(x.shape);
     const double* dout = out.grad_buffer().data();
-    if (x.requires_grad())  // dx = dout @ w: (N, O) @ (O, I)
-      gemm(false, false, N, I, O, dout, w.data.data(), x.grad_buffer().data());
-    if (w.requires_grad())  // dw = dout^T @ x: (O, N) @ (N, I)
-      gemm(true, false, O, I, N, dout, x.data.data(), w.grad_buffer().data());
+    // The first gradient to reach x or w is written (the GEMM's C = A @ B,
+    // into an unfilled buffer), later ones added. x and w may be one tensor:
+    // has_grad() is asked just before each, so its second part adds.
+    if (x.requires_grad()) {  // dx = dout @ w: (N, O) @ (O, I)
+      const bool fresh = !x.has_grad();
+      double* dx = fresh ? x.grad_buffer_for_overwrite().data() : x.grad_buffer().data();
+      gemm(false, false, N, I, O, dout, w.data.data(), dx, /*accumulate=*/!fresh);
+    }
+    if (w.requires_grad()) {  // dw = dout^T @ x: (O, N) @ (N, I)
+      const bool fresh = !w.has_grad();
+      double* dw = fresh ? w.grad_buffer_for_overwrite().data() : w.grad_buffer().data();
+      gemm(true, false, O, I, N, dout, x.data.data(), dw, /*accumulate=*/!fresh);
+    }
     if (n.nparents == 3 && operand(n, 2).requires_grad()) {
       double* db = operand(n, 2).grad_buffer().data();  // db = sum of dout's rows
       for (std::int64_t r = 0; r < N; ++r)

@@ -102,9 +102,12 @@ void check_unit_interval(const char* op, const char* what, const Tensor& t) {
       throw std::domain_error(std::string(op) + ": " + what + " must be in [0, 1], got " + detail::number_text(v));
 }
 
-// What cross_entropy keeps: each row's target class, -1 for an ignored row.
+// What cross_entropy keeps: each row's target class, -1 for an ignored row,
+// and the row's log(sum_j exp(x_ij)) from the forward (the backward's softmax
+// is then exp(x_ij - lse_i), without summing the row again).
 struct CrossEntropyState {
   detail::KeptIndices target;
+  detail::KeptNumbers lse;
 };
 
 }  // namespace
@@ -131,13 +134,12 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& target, Reduction reduc
     const std::int64_t C = x.shape[1];
     const std::vector<double>& dout = out.grad_buffer();
     std::vector<double>& dx = x.grad_buffer();
-    const std::vector<std::int64_t>& target = state<CrossEntropyState>(n).target.v;
+    const auto& [target, lse] = state<CrossEntropyState>(n);
     for (std::size_t i = 0; i < dout.size(); ++i) {
-      if (target[i] < 0) continue;
+      if (target.v[i] < 0) continue;
       const double* row = x.data.data() + i * C;
-      double lse = log_sum_exp(row, C);
-      for (std::int64_t j = 0; j < C; ++j) dx[i * C + j] += std::exp(row[j] - lse) * dout[i];
-      dx[i * C + target[i]] -= dout[i];
+      for (std::int64_t j = 0; j < C; ++j) dx[i * C + j] += std::exp(row[j] - lse.v[i]) * dout[i];
+      dx[i * C + target.v[i]] -= dout[i];
     }
   }, &kTensorKind, [](Replay& r) {
     // loss_i = log sum_j e^(x_ij) - x_i,target, as Values; m, the row's
@@ -157,14 +159,15 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& target, Reduction reduc
       r.out.push_back(m + log(z) - x[i * C + static_cast<std::size_t>(target[i])]);
     }
   }};
-  std::vector<double> losses(t.size(), 0.0);
+  std::vector<double> losses(t.size(), 0.0), lse(t.size(), 0.0);
   for (std::size_t i = 0; i < t.size(); ++i) {
     if (t[i] < 0) continue;
     const double* row = logits.data().data() + i * C;
-    losses[i] = log_sum_exp(row, C) - row[t[i]];  // -log softmax(row)[t]
+    lse[i] = log_sum_exp(row, C);
+    losses[i] = lse[i] - row[t[i]];  // -log softmax(row)[t]
   }
   Tensor rows = make_result({static_cast<std::int64_t>(t.size())}, std::move(losses), op, {&logits});
-  keep(rows, CrossEntropyState{detail::KeptIndices(std::move(t))});
+  keep(rows, CrossEntropyState{detail::KeptIndices(std::move(t)), detail::KeptNumbers(std::move(lse))});
   if (reduction == Reduction::Mean && counted != static_cast<std::int64_t>(rows.numel()))
     return sum(rows) * (1.0 / static_cast<double>(counted));  // the mean over the counted rows
   return reduce("cross_entropy", rows, reduction);
