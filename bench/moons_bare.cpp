@@ -47,21 +47,31 @@ Node* make(double data, Op op) {
   return n;
 }
 
-// Frees `root` and every node whose last reference it held: one walk down
-// the array (a node's users are newer than itself), then the top moves down
-// over the dead.
-void free_graph(Node* root) {
+// Walks down the array from `root` over the nodes it reaches: `visit(n)`
+// does n's work and marks those of n's parents still to meet, returning how
+// many it marked. A node's users are newer than itself, so each node is met
+// after all of them.
+template <class Visit>
+void walk_down(Node* root, Visit visit) {
   root->flags |= kVisited;
   std::size_t waiting = 1;
   for (Node* n = root;; --n) {
     if (!(n->flags & kVisited)) continue;
     n->flags = 0;
-    for (int i = 0; i < n->nparents; ++i) {
-      Node* p = n->parent[i];
-      if (--p->refs == 0) p->flags |= kVisited, ++waiting;
-    }
-    if (--waiting == 0) break;
+    waiting += visit(n);
+    if (--waiting == 0) return;
   }
+}
+
+// Frees `root` and every node whose last reference it held, then the top
+// moves down over the dead.
+void free_graph(Node* root) {
+  walk_down(root, [](Node* n) {
+    std::size_t marked = 0;
+    for (int i = 0; i < n->nparents; ++i)
+      if (--n->parent[i]->refs == 0) n->parent[i]->flags |= kVisited, ++marked;
+    return marked;
+  });
   while (top > 0 && nodes[top - 1].refs == 0) --top;
 }
 
@@ -110,14 +120,11 @@ Value relu(const Value& a) {
 // node's gradient is cleared when first reached, leaves accumulate.
 void backward(Node* root) {
   root->grad = 1.0;
-  root->flags |= kVisited;
-  std::size_t waiting = 1;
-  for (Node* n = root;; --n) {
-    if (!(n->flags & kVisited)) continue;
-    n->flags = 0;
+  walk_down(root, [](Node* n) {
+    std::size_t marked = 0;
     for (int i = 0; i < n->nparents; ++i) {
       Node* p = n->parent[i];
-      if (p->nparents && !(p->flags & kVisited)) p->flags |= kVisited, p->grad = 0.0, ++waiting;
+      if (p->nparents && !(p->flags & kVisited)) p->flags |= kVisited, p->grad = 0.0, ++marked;
     }
     Node *a = n->parent[0], *b = n->parent[1];
     switch (n->op) {
@@ -127,8 +134,8 @@ void backward(Node* root) {
       case kRelu: if (n->data > 0) a->grad += n->grad; break;
       case kLeaf: break;
     }
-    if (--waiting == 0) return;
-  }
+    return marked;
+  });
 }
 
 // gradlab's Net(2, [16, 16, 1]) and max_margin_loss, op for op.
