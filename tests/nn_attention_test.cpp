@@ -157,6 +157,11 @@ BOOST_AUTO_TEST_CASE(errors_name_the_shapes) {
   BOOST_TEST(error_of([&] { mha.forward(x, kv, kv, gl::zeros({3, 3})); }) ==
              "MultiheadAttention: attn_mask of shape [3, 3] does not fit query length 3 and key length 5 "
              "(expected [3, 5] or [4, 3, 5])");
+  // One tensor is not enough: attention needs query, key and value.
+  BOOST_TEST(error_of([&] { mha(x); }) ==
+             "MultiheadAttention: this module has no forward(Tensor) (a module's own is declared "
+             "`Tensor forward(Tensor x) override`)");
+  BOOST_TEST(error_of([&] { mha.forward(x); }) == error_of([&] { mha(x); }));
   BOOST_TEST(error_of([] { F::scaled_dot_product_attention(gl::ones({3, 4}), gl::ones({3, 5}), gl::ones({3, 5})); }) ==
              "scaled_dot_product_attention: query of shape [3, 4] and key of shape [3, 5] do not fit "
              "(expected (..., L, d) and (..., S, d))");

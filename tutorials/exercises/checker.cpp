@@ -44,7 +44,8 @@ std::string wrapped(const std::string& first, const std::string& text, std::size
     if (end == std::string::npos) end = text.size();
     word = text.substr(i, end - i);
     if (column + word.size() + 1 > 96 && column > indent) {
-      out += "\n" + std::string(indent, ' ');
+      out += '\n';
+      out.append(indent, ' ');
       column = indent;
     } else {
       out += ' ';

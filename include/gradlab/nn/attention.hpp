@@ -52,6 +52,9 @@ class MultiheadAttention : public Module {
   std::tuple<Tensor, Tensor> forward(const Tensor& query, const Tensor& key, const Tensor& value,
                                      const Tensor& attn_mask = Tensor(), bool need_weights = true,
                                      bool average_attn_weights = true);
+  // Module's forward(Tensor), which attention has not (it needs query, key
+  // and value): mha(x) throws std::logic_error naming the module.
+  using Module::forward;
 
   std::int64_t embed_dim() const { return embed_dim_; }
   std::int64_t num_heads() const { return num_heads_; }
