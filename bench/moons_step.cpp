@@ -83,6 +83,13 @@ double hand_step(HandNet& net, const gl::Dataset2d& d, double lr, double alpha) 
 
 int main(int argc, char** argv) {
   bool curve = argc > 1 && std::string(argv[1]) == "--curve";
+  if (argc > 2 || (argc > 1 && !curve)) {
+    bool help = std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h";
+    std::fprintf(help ? stdout : stderr,
+                 "usage: moons_step [--curve]   ns per node of a moons training step "
+                 "(--curve: also the loss curve against the hand-written net)\n");
+    return help ? 0 : 2;
+  }
   gl::manual_seed(1337);
   gl::Dataset2d moons = gl::make_moons(100, 0.1);
   gl::Net net(2, {16, 16, 1});

@@ -51,8 +51,10 @@ void train(gl::nn::MLP& model, const gl::Mnist& data) {
 int main(int argc, char** argv) {
   std::string mode = argc > 1 ? argv[1] : "";
   if (!((mode == "export" && argc == 3) || (mode == "import" && argc == 4))) {
-    std::fprintf(stderr, "usage: %s export DIR | import MODEL.safetensors DIR\n", argv[0]);
-    return 2;
+    bool help = mode == "--help" || mode == "-h";
+    std::fprintf(help ? stdout : stderr,
+                 "usage: safetensors_interop export DIR | import MODEL.safetensors DIR\n");
+    return help ? 0 : 2;
   }
   try {
     gl::Mnist data = gl::load_mnist(gl::default_mnist_dir());

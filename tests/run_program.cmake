@@ -1,15 +1,22 @@
 # SPDX-License-Identifier: MIT
 # Runs PROGRAM with ARGS (then PNG_DIR, when given, as its last argument) and
 # checks what it did: its exit status (0, or not 0 with EXPECT_FAIL), its
-# output (matching EXPECT_OUTPUT when given) and, with PNG_DIR, that it wrote
+# output (matching EXPECT_OUTPUT when given; stdout alone with EXPECT_STDOUT) and, with PNG_DIR, that it wrote
 # at least one picture there and that every *.png is a real PNG (the 8-byte
 # signature, then the IHDR chunk), and that a lesson's page there, if any,
 # holds its steps.
 if(PNG_DIR)
   file(REMOVE_RECURSE "${PNG_DIR}")  # only this run's pictures count
 endif()
-execute_process(COMMAND ${PROGRAM} ${ARGS} ${PNG_DIR} RESULT_VARIABLE status
-                OUTPUT_VARIABLE output ERROR_VARIABLE output)
+# With EXPECT_STDOUT, EXPECT_OUTPUT is matched against standard output alone.
+if(EXPECT_STDOUT)
+  execute_process(COMMAND ${PROGRAM} ${ARGS} ${PNG_DIR} RESULT_VARIABLE status
+                  OUTPUT_VARIABLE output ERROR_VARIABLE errors)
+  message("${errors}")
+else()
+  execute_process(COMMAND ${PROGRAM} ${ARGS} ${PNG_DIR} RESULT_VARIABLE status
+                  OUTPUT_VARIABLE output ERROR_VARIABLE output)
+endif()
 message("${output}")
 if(EXPECT_FAIL AND status EQUAL 0)
   message(FATAL_ERROR "${PROGRAM} should have failed but exited with 0")

@@ -40,6 +40,11 @@ Args parse(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string s = argv[i];
     if (s == "--no-pause") continue;
+    if (s == "--help" || s == "-h") {
+      std::cout << "usage: 13_transformer_adds [--steps N] [--no-pause] [folder for the pictures]\n"
+                   "  --steps N   training steps (default 3000)\n";
+      std::exit(std::cout.flush() ? 0 : 1);
+    }
     if (s == "--steps" && i + 1 < argc) {
       a.steps = std::atoi(argv[++i]);
       if (a.steps < 1 || a.steps > 1000000) {
@@ -49,7 +54,7 @@ Args parse(int argc, char** argv) {
     } else if (s.rfind("--", 0) != 0 && i + 1 == argc) {
       a.out = s;
     } else {
-      std::cerr << "usage: " << argv[0] << " [--steps N] [--no-pause] [out_dir]\n";
+      std::cerr << "usage: 13_transformer_adds [--steps N] [--no-pause] [folder for the pictures]\n";
       std::exit(2);
     }
   }

@@ -47,11 +47,13 @@ struct Config {
 // --train-limit N; --no-pause is accepted (these programs never pause).
 inline Config parse_args(int argc, char** argv, Config c) {
   auto usage = [&](const std::string& problem) {
-    if (!problem.empty()) std::cerr << argv[0] << ": " << problem << "\n";
-    std::cerr << "usage: " << argv[0]
-              << " [--epochs N] [--batch N] [--optimizer sgd|adam] [--lr X] [--data DIR]"
-                 " [--train-limit N] [--no-pause] [--out DIR | DIR]\n";
-    std::exit(problem.empty() ? 0 : 2);
+    if (!problem.empty()) std::cerr << c.name << ": " << problem << "\n";
+    // --help answers on stdout; a mistake on stderr.
+    std::ostream& out = problem.empty() ? std::cout : std::cerr;
+    out << "usage: " << c.name
+        << " [--epochs N] [--batch N] [--optimizer sgd|adam] [--lr X] [--data DIR]"
+           " [--train-limit N] [--no-pause] [--out DIR | folder for the pictures]\n";
+    std::exit(problem.empty() ? (std::cout.flush() ? 0 : 1) : 2);
   };
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];

@@ -24,6 +24,10 @@ namespace gradlab::viz {
 
 namespace {
 
+std::string usage(const std::string& name) {
+  return "usage: " + name + " [--no-pause] [folder for the pictures]";
+}
+
 LessonOptions from_command_line(const std::string& name, int argc, char** argv) {
   LessonOptions options{.dir = "out/" + name, .pause = isatty(0) != 0, .title = name};
   bool dir_given = false;
@@ -32,8 +36,7 @@ LessonOptions from_command_line(const std::string& name, int argc, char** argv) 
     if (arg == "--no-pause") {
       options.pause = false;
     } else if (arg.rfind("-", 0) == 0 || dir_given) {
-      throw std::invalid_argument("unknown argument '" + arg + "'; usage: " + name +
-                                  " [--no-pause] [folder for the pictures]");
+      throw std::invalid_argument("unknown argument '" + arg + "'; " + usage(name));
     } else {
       options.dir = arg;
       dir_given = true;
@@ -89,6 +92,16 @@ Lesson::Lesson(LessonOptions options)
 
 int Lesson::run(const std::string& name, int argc, char** argv,
                 const std::function<void(Lesson&)>& body) {
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      std::cout << usage(name) << "\n"
+                << "  Steps through the lesson: Enter, space or -> goes on, b or <- back, q quits.\n"
+                << "  --no-pause  run straight through (as when stdin is not a terminal)\n"
+                << "  folder      where the pictures and the page go (default out/" << name << ")\n";
+      return std::cout.flush() ? 0 : 1;
+    }
+  }
   try {
     Lesson lesson(name, argc, argv);
     lesson.out() << "page: " << lesson.path("index.html") << " (open it in a browser to step through the lesson)\n";

@@ -45,6 +45,15 @@ int main(int argc, char** argv) {
   bool hint_given = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      std::cout << "usage: exercise [--hint 1|2|3] [--solutions | --wrong-answer | --blank]\n"
+                   "  Checks your answers in tutorials/exercises/my_gradients.cpp (make exercise).\n"
+                   "  --hint K        show hint K of each failing exercise (not counted as a try)\n"
+                   "  --solutions     check the worked solutions instead\n"
+                   "  --wrong-answer  check answers with three known slips (each must FAIL)\n"
+                   "  --blank         check an untouched file (nothing written yet)\n";
+      return std::cout.flush() ? 0 : 1;
+    }
     if (arg == "--hint" && i + 1 < argc && std::string(argv[i + 1]).find_first_not_of("123") ==
                                               std::string::npos && std::string(argv[i + 1]).size() == 1) {
       hint = std::stoi(argv[++i]);

@@ -38,7 +38,8 @@ class Lesson {
 
   // What every tutorial's main() is: runs body, then reports. Returns 0 when
   // every check passed (or the learner quit with q), 1 when a check failed
-  // or body threw (the message is printed).
+  // or body threw (the message is printed). --help (or -h) prints the usage
+  // and returns 0 without running the lesson.
   static int run(const std::string& name, int argc, char** argv,
                  const std::function<void(Lesson&)>& body);
 
