@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "atomic_file.hpp"
+#include "io/atomic_file.hpp"
 
 namespace fs = std::filesystem;
 using gradlab::detail::extension_of;

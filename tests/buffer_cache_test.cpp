@@ -8,7 +8,7 @@
 
 #include <gradlab/tensor.hpp>
 
-#include "buffer_cache.hpp"
+#include "tensor/buffer_cache.hpp"
 
 namespace gl = gradlab;
 namespace detail = gradlab::detail;

@@ -10,6 +10,8 @@
 
 #include <gradlab/gradlab.hpp>
 
+#include "expression.hpp"
+
 namespace gl = gradlab;
 using gl::Value;
 namespace tt = boost::test_tools;

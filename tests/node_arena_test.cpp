@@ -13,7 +13,7 @@
 
 #include <gradlab/gradlab.hpp>
 
-#include "node_arena.hpp"
+#include "core/node_arena.hpp"
 
 using gradlab::detail::NodeArena;
 

@@ -13,7 +13,7 @@
 
 #include <gradlab/gradlab.hpp>
 
-#include "buffer_cache.hpp"
+#include "tensor/buffer_cache.hpp"
 #include "test_helpers.hpp"
 
 namespace gl = gradlab;

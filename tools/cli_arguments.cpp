@@ -9,7 +9,7 @@
 #include <cmath>
 #include <stdexcept>
 
-#include <gradlab/expression.hpp>
+#include "expression.hpp"
 
 namespace gradlab::cli {
 

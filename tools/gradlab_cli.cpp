@@ -18,6 +18,7 @@
 #include <gradlab/viz/render.hpp>
 
 #include "cli_arguments.hpp"
+#include "expression.hpp"
 #include "graph_page.hpp"
 
 namespace gl = gradlab;

@@ -5,7 +5,7 @@
 
 #include <stdexcept>
 
-#include "atomic_file.hpp"
+#include "io/atomic_file.hpp"
 
 namespace gradlab::viz::detail {
 

@@ -15,7 +15,7 @@
 #include <gradlab/viz/render.hpp>
 
 #include "heatmap_tiles.hpp"
-#include "number_text.hpp"
+#include "core/number_text.hpp"
 
 namespace gradlab::viz {
 

@@ -10,7 +10,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "atomic_file.hpp"
+#include "io/atomic_file.hpp"
 #include "heatmap_tiles.hpp"
 
 namespace gradlab::viz {

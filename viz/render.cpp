@@ -21,7 +21,7 @@
 
 #include <gradlab/engine.hpp>
 
-#include "atomic_file.hpp"
+#include "io/atomic_file.hpp"
 #include "heatmap_tiles.hpp"
 #include "render_limits.hpp"
 

@@ -8,7 +8,6 @@
 #include <gradlab/datasets.hpp>
 #include <gradlab/engine.hpp>
 #include <gradlab/explode.hpp>
-#include <gradlab/expression.hpp>
 #include <gradlab/grad_mode.hpp>
 #include <gradlab/gradcheck.hpp>
 #include <gradlab/mnist.hpp>

@@ -9,7 +9,7 @@
 #include <numbers>
 #include <stdexcept>
 
-#include "../tensor_internal.hpp"
+#include "tensor/tensor_internal.hpp"
 
 namespace gradlab::nn::functional {
 

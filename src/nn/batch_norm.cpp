@@ -11,7 +11,7 @@
 #include <gradlab/nn/functional.hpp>
 #include <gradlab/nn/layers.hpp>
 
-#include "../number_text.hpp"
+#include "core/number_text.hpp"
 
 namespace gradlab::nn {
 

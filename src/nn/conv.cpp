@@ -14,9 +14,9 @@
 #include <limits>
 #include <stdexcept>
 
-#include "../buffer_cache.hpp"
+#include "tensor/buffer_cache.hpp"
 #include "conv_patches.hpp"
-#include "../tensor_internal.hpp"
+#include "tensor/tensor_internal.hpp"
 
 namespace gradlab::nn::functional {
 

@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "../buffer_cache.hpp"
+#include "tensor/buffer_cache.hpp"
 
 namespace gradlab::nn::functional {
 

@@ -15,7 +15,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "../tensor_internal.hpp"
+#include "tensor/tensor_internal.hpp"
 #include "conv_patches.hpp"
 
 namespace gradlab::nn::functional {

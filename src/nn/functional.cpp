@@ -9,8 +9,8 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "../buffer_cache.hpp"
-#include "../tensor_internal.hpp"
+#include "tensor/buffer_cache.hpp"
+#include "tensor/tensor_internal.hpp"
 
 namespace gradlab::nn::functional {
 

@@ -9,7 +9,7 @@
 
 #include <gradlab/random.hpp>
 
-#include "../number_text.hpp"
+#include "core/number_text.hpp"
 
 namespace gradlab::nn::init {
 

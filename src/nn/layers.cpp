@@ -10,7 +10,7 @@
 
 #include <gradlab/random.hpp>
 
-#include "../tensor_internal.hpp"
+#include "tensor/tensor_internal.hpp"
 
 namespace gradlab::nn {
 

@@ -10,7 +10,7 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "../tensor_internal.hpp"
+#include "tensor/tensor_internal.hpp"
 
 namespace gradlab::nn::functional {
 

@@ -7,7 +7,7 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include "../type_name.hpp"
+#include "autograd/type_name.hpp"
 #include <typeinfo>
 #include <ostream>
 #include <stdexcept>

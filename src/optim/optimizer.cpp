@@ -11,8 +11,8 @@
 #include <set>
 #include <stdexcept>
 
-#include "../number_text.hpp"
-#include "../tensor_internal.hpp"
+#include "core/number_text.hpp"
+#include "tensor/tensor_internal.hpp"
 
 namespace gradlab::optim {
 

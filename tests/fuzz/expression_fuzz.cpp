@@ -10,6 +10,8 @@
 
 #include <gradlab/gradlab.hpp>
 
+#include "expression.hpp"
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);
   gradlab::Expression e;

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+// Making an op's result node, for Values and for Tensors (op.hpp): the
+// library's own ops and a learner's new ones go through here alike.
+
+#include <gradlab/op.hpp>
+
+#include <gradlab/grad_mode.hpp>
+
+#include "core/node_arena.hpp"
+#include "tensor/tensor_internal.hpp"
+
+namespace gradlab {
+
+namespace {
+
+// Whether a result of this operand must be sorted for backward rather than
+// swept in creation order: the operand is, or is an inner node made
+// elsewhere (another thread). A leaf never is.
+bool unordered(const Node& operand) {
+  return operand.nparents && ((operand.flags & kUnordered) || !detail::made_here(operand));
+}
+
+// With grad mode off, or when no operand takes a gradient, the result is a
+// plain leaf and no graph is recorded.
+Value make_scalar(double data, const Op& op, Node* a, Node* b) {
+  std::uint16_t any = a->flags | (b ? b->flags : 0);
+  if (!(any & kRequiresGrad) || !is_grad_enabled()) {
+    auto* leaf = detail::new_scalar_node(data, &kScalarLeaf);
+    leaf->refs = 1;
+    return Value::adopt(leaf);
+  }
+  auto* out = detail::new_scalar_node(data, &op);
+  out->refs = 1;
+  out->inline_parents[0] = a;
+  out->inline_parents[1] = b;
+  out->nparents = b ? 2 : 1;
+  retain(a);
+  if (b) retain(b);
+  bool sort = unordered(*a) || (b && unordered(*b));
+  out->flags |= sort ? kRequiresGrad | kUnordered : kRequiresGrad;
+  return Value::adopt(out);
+}
+
+}  // namespace
+
+Value make_result(double data, const Op& op, const Value& a) {
+  return make_scalar(data, op, a.node(), nullptr);
+}
+
+Value make_result(double data, const Op& op, const Value& a, const Value& b) {
+  return make_scalar(data, op, a.node(), b.node());
+}
+
+TensorSlot tensor_slot(Node& n) {
+  TensorNode& t = detail::tnode(n);
+  return {t.shape, t.data, n.requires_grad() ? t.grad_buffer().data() : nullptr};
+}
+
+Tensor make_result(Shape shape, std::vector<double> data, const Op& op,
+                   const std::vector<Tensor>& operands) {
+  if (static_cast<std::int64_t>(data.size()) != detail::numel_of(shape))
+    throw std::invalid_argument(std::string(op.name) + ": the result has " +
+                                std::to_string(data.size()) + " numbers for shape " +
+                                to_string(shape) + " (" +
+                                std::to_string(detail::numel_of(shape)) + " elements)");
+  if (op.kind != &kTensorKind)
+    throw std::invalid_argument(std::string(op.name) + ": a tensor op's Op needs &kTensorKind");
+  return detail::make_result(std::move(shape), std::move(data), op, operands);
+}
+
+}  // namespace gradlab

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: MIT
+// What the tensor ops share: making a result node, reaching a node's
+// operands, and walking two broadcast shapes together. Internal.
+#pragma once
+
+#include <gradlab/explode.hpp>
+#include <gradlab/tensor.hpp>
+
+#include "tensor/buffer_cache.hpp"
+#include "tensor/tensor_broadcast.hpp"
+#include "core/number_text.hpp"
+
+#include <cstdio>
+#include <initializer_list>
+#include <stdexcept>
+#include <string>
+
+namespace gradlab::detail {
+
+inline TensorNode& tnode(Node& n) { return static_cast<TensorNode&>(n); }
+inline TensorNode& operand(Node& n, std::size_t i) { return tnode(n.parent(i)); }
+
+// The result of an op on `inputs`. With grad mode off, or when no input takes
+// a gradient, it is a plain leaf and no graph is recorded.
+Tensor make_result(Shape shape, std::vector<double> data, const Op& op,
+                   std::initializer_list<const Tensor*> inputs);
+Tensor make_result(Shape shape, std::vector<double> data, const Op& op,
+                   const std::vector<Tensor>& inputs);  // any number (cat, stack)
+
+// The element count of a shape known to be valid (that of a tensor).
+std::int64_t numel_of(const Shape& shape);
+
+// The short text pictures show of a tensor's numbers: its shape and up to
+// 6 of them, or their min / mean / max (tensor_print.cpp).
+std::string summary(const std::vector<double>& v, const Shape& shape);
+
+// The name of element `flat` (row-major) of a tensor called base: "W[1,2]",
+// as explode() labels its leaves and gradcheck() its rows.
+inline std::string element_name(const std::string& base, const Shape& shape, std::int64_t flat) {
+  std::string index;
+  for (std::size_t d = shape.size(); d-- > 0;) {
+    index = std::to_string(flat % shape[d]) + (index.empty() ? "" : ",") + index;
+    flat /= shape[d];
+  }
+  return base + "[" + index + "]";
+}
+
+// Sizes, checked (tensor_size.cpp). The one place where a shape an op is
+// about to make is counted: std::invalid_argument for a negative dim,
+// std::length_error naming `op` and the shape when the count overflows or
+// passes kMaxTensorElements. Called once per op, on shapes, before allocating.
+std::int64_t checked_numel(const char* op, const Shape& shape);
+// a * b and a + b of sizes, or std::length_error naming `op` and `what`
+// ("the padded height") when the result does not fit in 64 bits.
+std::int64_t checked_mul(const char* op, std::int64_t a, std::int64_t b, const char* what);
+std::int64_t checked_add(const char* op, std::int64_t a, std::int64_t b, const char* what);
+// A count of numbers `op` is about to allocate (`what` says for what):
+// std::length_error past kMaxTensorElements.
+void check_count(const char* op, std::int64_t count, const char* what);
+// BLAS takes 32-bit sizes: each of the matrix sizes must fit, else
+// std::length_error naming `op`.
+void check_blas_sizes(const char* op, std::int64_t n, std::int64_t m, std::int64_t k);
+// dim in [-rank, rank) -> [0, rank); std::invalid_argument naming `op` otherwise.
+std::int64_t wrap_dim(const std::string& op, std::int64_t dim, std::int64_t rank);
+
+// The state of every op that picks elements (select, slice, gather, max,
+// max_pool2d): out[i] is a[from[i]].
+struct PickState {
+  KeptIndices from;  // for each element of out, where it came from in a
+};
+// Their shared backward: d(out[i])/d(a[from[i]]) = 1, added up where several
+// i share one.
+void scatter_back(Node& out);
+// And their replay: out[i] is a[from[i]], the same Value.
+void pick_replay(Replay& r);
+
+// An index given as a double: a whole number in [-size, size), wrapped to
+// [0, size); std::invalid_argument naming `op` otherwise.
+std::int64_t whole_number(const std::string& op, double x, std::int64_t size);
+
+// C (n, m) += A (n, k) @ B (k, m) through BLAS, with A and/or B read
+// transposed (ta: A is stored (k, n); tb: B is stored (m, k)). With
+// accumulate = false, C = A @ B: C's old numbers are not read.
+void gemm(bool ta, bool tb, std::int64_t n, std::int64_t m, std::int64_t k, const double* A,
+          const double* B, double* C, bool accumulate = true);
+
+// out = f(a) elementwise; its backward adds dout * f'(a) into a.
+template <class F>
+Tensor unary(const Tensor& a, const Op& op, F f) {
+  std::vector<double> out = detail::buffer_for_overwrite(a.data().size());
+  const std::vector<double>& x = a.data();
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = f(x[i]);
+  return make_result(a.shape(), std::move(out), op, {&a});
+}
+
+// The backward of a unary op: local(x, out) is d out/d x for one element.
+// The first gradient to reach a is written, later ones added.
+template <class L>
+void unary_backward(Node& n, L local) {
+  TensorNode& out = tnode(n);
+  TensorNode& a = operand(n, 0);
+  // Plain pointers that share no memory (__restrict says so) and a count
+  // read once: a loop the compiler vectorises.
+  const std::size_t count = a.data.size();
+  const double* __restrict dout = out.grad_buffer().data();
+  const double* __restrict x = a.data.data();
+  const double* __restrict y = out.data.data();
+  if (!a.has_grad()) {
+    double* __restrict da = a.grad_buffer_for_overwrite().data();
+    for (std::size_t i = 0; i < count; ++i) da[i] = dout[i] * local(x[i], y[i]);
+    return;
+  }
+  double* __restrict da = a.grad_buffer().data();
+  for (std::size_t i = 0; i < count; ++i) da[i] += dout[i] * local(x[i], y[i]);
+}
+
+// A tensor seen as (outer, n, inner) around dimension `dim`: element
+// (o, k, i) is at (o * n + k) * inner + i. Reductions, softmax, cat and the
+// indexing ops all walk a dimension this way.
+struct Around {
+  std::int64_t outer = 1, n = 1, inner = 1;
+};
+inline Around around(const Shape& shape, std::int64_t dim) {
+  Around r;
+  for (std::size_t d = 0; d < shape.size(); ++d) {
+    if (static_cast<std::int64_t>(d) < dim) r.outer *= shape[d];
+    else if (static_cast<std::int64_t>(d) == dim) r.n = shape[d];
+    else r.inner *= shape[d];
+  }
+  return r;
+}
+
+// Walks the elements of permute(a, perm) in order and calls f(i, src):
+// element i of the result is element src of a (a has shape `shape`).
+template <class F>
+void for_each_permuted(const Shape& shape, const std::vector<std::int64_t>& perm, F f) {
+  if (shape.size() == 2 && perm[0] == 1) {  // a matrix transpose: two plain loops
+    const std::int64_t rows = shape[0], cols = shape[1];
+    for (std::int64_t j = 0; j < cols; ++j)
+      for (std::int64_t i = 0; i < rows; ++i) f(j * rows + i, i * cols + j);
+    return;
+  }
+  std::vector<std::int64_t> a_strides = broadcast_strides(shape, shape);
+  Shape out(shape.size());
+  std::vector<std::int64_t> strides(shape.size());  // a's strides, in the result's order
+  for (std::size_t d = 0; d < perm.size(); ++d) {
+    out[d] = shape[static_cast<std::size_t>(perm[d])];
+    strides[d] = a_strides[static_cast<std::size_t>(perm[d])];
+  }
+  std::vector<std::int64_t> index(out.size(), 0);
+  std::int64_t src = 0, n = numel_of(out);
+  for (std::int64_t i = 0; i < n; ++i) {
+    f(i, src);
+    for (std::size_t d = out.size(); d-- > 0;) {  // advance like an odometer
+      src += strides[d];
+      if (++index[d] < out[d]) break;
+      src -= strides[d] * out[d];
+      index[d] = 0;
+    }
+  }
+}
+
+}  // namespace gradlab::detail

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: MIT
+// matmul through BLAS: its backward is two more matmuls, one per operand,
+// each reading the other operand transposed in place.
+
+#include <cblas.h>
+
+#include <algorithm>
+
+#include <stdexcept>
+
+#include "tensor/buffer_cache.hpp"
+#include "tensor/tensor_internal.hpp"
+
+namespace gradlab {
+
+using detail::make_result;
+using detail::operand;
+using detail::tnode;
+
+namespace detail {
+
+void gemm(bool ta, bool tb, std::int64_t n, std::int64_t m, std::int64_t k, const double* A,
+          const double* B, double* C, bool accumulate) {
+  if (n == 0 || m == 0) return;
+  if (k == 0) {  // an empty sum (and BLAS refuses leading dims of 0)
+    if (!accumulate) std::fill(C, C + n * m, 0.0);
+    return;
+  }
+  cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
+              static_cast<int>(n), static_cast<int>(m), static_cast<int>(k), 1.0, A,
+              static_cast<int>(ta ? n : k), B, static_cast<int>(tb ? k : m), accumulate ? 1.0 : 0.0, C,
+              static_cast<int>(m));
+}
+
+}  // namespace detail
+
+using detail::gemm;
+
+namespace {
+
+// Batched matmul: a is (..., N, K), b is (..., K, M), out is (..., N, M).
+// The leading "batch" dims broadcast like elementwise shapes, so the pairs of
+// matrices come from for_each_broadcast over the batch shapes (matrix
+// indices, not element indices).
+Shape batch_of(const Shape& s) { return Shape(s.begin(), s.end() - 2); }
+
+}  // namespace
+
+Tensor matmul(const Tensor& a, const Tensor& b) {
+  // 1-d operands become matrices, as in PyTorch: (K) is (1, K) on the left,
+  // (K, 1) on the right, and the extra dimension is dropped from the result.
+  if (a.dim() == 0 || b.dim() == 0)
+    throw std::invalid_argument("matmul: needs tensors of at least 1 dimension, got shapes " +
+                                to_string(a.shape()) + " and " + to_string(b.shape()));
+  if (a.dim() == 1 && b.dim() == 1)  // a dot product: (1, K) @ (K, 1), as a 0-d tensor
+    return reshape(matmul(reshape(a, {1, a.numel()}), reshape(b, {b.numel(), 1})), {});
+  if (a.dim() == 1) {
+    Tensor out = matmul(reshape(a, {1, a.numel()}), b);
+    Shape s = out.shape();
+    s.erase(s.end() - 2);
+    return reshape(out, s);
+  }
+  if (b.dim() == 1) {
+    Tensor out = matmul(a, reshape(b, {b.numel(), 1}));
+    Shape s = out.shape();
+    s.pop_back();
+    return reshape(out, s);
+  }
+  std::int64_t N = a.shape()[a.dim() - 2], K = a.shape()[a.dim() - 1];
+  std::int64_t K2 = b.shape()[b.dim() - 2], M = b.shape()[b.dim() - 1];
+  if (K != K2)
+    throw std::invalid_argument("matmul: shapes " + to_string(a.shape()) + " and " +
+                                to_string(b.shape()) + " are not aligned (" + std::to_string(K) +
+                                " != " + std::to_string(K2) + ")");
+  Shape batch = detail::broadcast_shape("matmul", batch_of(a.shape()), batch_of(b.shape()));
+  detail::check_blas_sizes("matmul", N, M, K);
+  static constexpr Op op{"matmul", [](Node& n) {
+    TensorNode& out = tnode(n);
+    TensorNode& a = operand(n, 0);
+    TensorNode& b = operand(n, 1);
+    std::int64_t N = out.shape[out.shape.size() - 2], M = out.shape.back();
+    std::int64_t K = a.shape.back();
+    if (!N || !M || !K) return;
+    const double* dout = out.grad_buffer().data();
+    double* da = a.requires_grad() ? a.grad_buffer().data() : nullptr;
+    double* db = b.requires_grad() ? b.grad_buffer().data() : nullptr;
+    // Per matrix: da = dout @ b^T and db = a^T @ dout; a matrix broadcast
+    // over several batches receives the sum of their shares.
+    detail::for_each_broadcast(batch_of(out.shape), batch_of(a.shape), batch_of(b.shape),
+                   [&](std::int64_t o, std::int64_t ia, std::int64_t ib) {
+                     if (da) gemm(false, true, N, K, M, dout + o * N * M, b.data.data() + ib * K * M, da + ia * N * K);
+                     if (db) gemm(true, false, K, M, N, a.data.data() + ia * N * K, dout + o * N * M, db + ib * K * M);
+                   });
+  }, &kTensorKind, [](Replay& r) {
+    // out[i][j] = sum_k a[i][k] * b[k][j], for two matrices.
+    const TensorNode& ta = r.operand_node(0);
+    if (ta.shape.size() != 2 || r.operand_node(1).shape.size() != 2)
+      throw std::invalid_argument("explode: only 2-d matmul has a scalar replay");
+    const std::vector<Value>& a = r.operand(0);
+    const std::vector<Value>& b = r.operand(1);
+    const std::int64_t N = ta.shape[0], K = ta.shape[1], M = r.node.shape[1];
+    auto at = [](const std::vector<Value>& m, std::int64_t i) { return m[static_cast<std::size_t>(i)]; };
+    for (std::int64_t i = 0; i < N; ++i)
+      for (std::int64_t j = 0; j < M; ++j) {
+        if (K == 0) {  // (N, 0) @ (0, M): every element is an empty sum, 0
+          r.out.push_back(Value::constant(0));
+          continue;
+        }
+        Value s = at(a, i * K) * at(b, j);
+        for (std::int64_t k = 1; k < K; ++k) s = s + at(a, i * K + k) * at(b, k * M + j);
+        r.out.push_back(s);
+      }
+  }};
+  Shape shape = batch;
+  shape.push_back(N);
+  shape.push_back(M);
+  detail::checked_numel("matmul", shape);  // (N, 1) @ (1, M) is N * M numbers
+  std::vector<double> out = detail::buffer_for_overwrite(static_cast<std::size_t>(detail::numel_of(shape)));
+  // Each output matrix is written once, so BLAS writes it (no zero fill, no add).
+  detail::for_each_broadcast(batch, batch_of(a.shape()), batch_of(b.shape()),
+                 [&](std::int64_t o, std::int64_t ia, std::int64_t ib) {
+                   gemm(false, false, N, M, K, a.data().data() + ia * N * K,
+                        b.data().data() + ib * K * M, out.data() + o * N * M, /*accumulate=*/false);
+                 });
+  return make_result(std::move(shape), std::move(out), op, {&a, &b});
+}
+
+Tensor Tensor::matmul(const Tensor& other) const { return gradlab::matmul(*this, other); }
+}  // namespace gradlab

@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: MIT
+// Elementwise tensor ops, forward and backward side by side: Value's ops,
+// applied to every element. Binary ops broadcast, and their backward sums
+// each gradient back over the dimensions its operand was stretched along.
+
+#include <cmath>
+#include <cstdio>
+#include <functional>
+#include <stdexcept>
+
+#include "tensor/buffer_cache.hpp"
+#include "tensor/tensor_internal.hpp"
+
+namespace gradlab {
+
+using detail::for_each_broadcast;
+using detail::make_result;
+using detail::operand;
+using detail::tnode;
+using detail::unary;
+using detail::unary_backward;
+
+namespace {
+
+// out = f(a, b) elementwise under broadcasting.
+template <class F>
+Tensor binary(const char* name, const Tensor& a, const Tensor& b, const Op& op, F f) {
+  Shape shape = detail::broadcast_shape(name, a.shape(), b.shape());
+  std::vector<double> out = detail::buffer_for_overwrite(static_cast<std::size_t>(detail::numel_of(shape)));
+  const double* x = a.data().data();
+  const double* y = b.data().data();
+  for_each_broadcast(shape, a.shape(), b.shape(),
+                     [&](std::int64_t i, std::int64_t ia, std::int64_t ib) { out[i] = f(x[ia], y[ib]); });
+  return make_result(std::move(shape), std::move(out), op, {&a, &b});
+}
+
+// The backward of a binary op: grad(dout, x, y, out) returns the pair
+// (d out/d x, d out/d y) times dout for one element; shares are added into
+// the operands that take a gradient, summed over broadcast elements.
+template <class G>
+void binary_backward(Node& n, G grad) {
+  TensorNode& out = tnode(n);
+  TensorNode& a = operand(n, 0);
+  TensorNode& b = operand(n, 1);
+  const bool ga = a.requires_grad(), gb = b.requires_grad();
+  double* da = ga ? a.grad_buffer().data() : nullptr;
+  double* db = gb ? b.grad_buffer().data() : nullptr;
+  const std::vector<double>& dout = out.grad_buffer();
+  for_each_broadcast(out.shape, a.shape, b.shape, [&](std::int64_t i, std::int64_t ia, std::int64_t ib) {
+    auto [gx, gy] = grad(dout[i], a.data[ia], b.data[ib], out.data[i]);
+    if (ga) da[ia] += gx;
+    if (gb) db[ib] += gy;
+  });
+}
+
+struct Pair {
+  double x, y;
+};
+
+// NaN is not a domain error: it passes through as NaN, as in PyTorch and in
+// Value's ops (value.hpp), so a run that diverged shows NaN where it began.
+template <class Check>
+void check_domain(const char* op, const Tensor& a, Check ok, const char* expected) {
+  for (double x : a.data())
+    if (!ok(x) && x == x)  // the number printed as Value's ops print it
+      throw std::domain_error(std::string(op) + ": input must be " + expected + ", got " +
+                              detail::number_text(x));
+}
+
+}  // namespace
+
+Tensor operator+(const Tensor& a, const Tensor& b) {
+  static constexpr Op op{"+", [](Node& n) {
+    binary_backward(n, [](double dout, double, double, double) {
+      return Pair{dout, dout};  // d(a+b)/da = 1, d(a+b)/db = 1
+    });
+  }, &kTensorKind, [](Replay& r) {
+    r.each_pair([](const Value& x, const Value& y) { return x + y; });
+  }};
+  return binary("add", a, b, op, [](double x, double y) { return x + y; });
+}
+
+Tensor operator-(const Tensor& a, const Tensor& b) {
+  static constexpr Op op{"-", [](Node& n) {
+    binary_backward(n, [](double dout, double, double, double) {
+      return Pair{dout, -dout};  // d(a-b)/da = 1, d(a-b)/db = -1
+    });
+  }, &kTensorKind, [](Replay& r) {
+    r.each_pair([](const Value& x, const Value& y) { return x - y; });
+  }};
+  return binary("sub", a, b, op, [](double x, double y) { return x - y; });
+}
+
+Tensor operator*(const Tensor& a, const Tensor& b) {
+  static constexpr Op op{"*", [](Node& n) {
+    binary_backward(n, [](double dout, double x, double y, double) {
+      return Pair{dout * y, dout * x};  // d(a*b)/da = b, d(a*b)/db = a
+    });
+  }, &kTensorKind, [](Replay& r) {
+    r.each_pair([](const Value& x, const Value& y) { return x * y; });
+  }};
+  return binary("mul", a, b, op, [](double x, double y) { return x * y; });
+}
+
+Tensor operator/(const Tensor& a, const Tensor& b) {
+  for (double y : b.data())
+    if (y == 0) throw std::domain_error("div: division by zero");
+  static constexpr Op op{"/", [](Node& n) {
+    binary_backward(n, [](double dout, double x, double y, double) {
+      return Pair{dout / y, -dout * x / (y * y)};  // d(a/b)/da = 1/b, d(a/b)/db = -a/b^2
+    });
+  }, &kTensorKind, [](Replay& r) {
+    r.each_pair([](const Value& x, const Value& y) { return x / y; });
+  }};
+  return binary("div", a, b, op, [](double x, double y) { return x / y; });
+}
+
+Tensor operator-(const Tensor& a) {
+  static constexpr Op op{"neg", [](Node& n) {
+    unary_backward(n, [](double, double) { return -1.0; });  // d(-a)/da = -1
+  }, &kTensorKind, [](Replay& r) {
+    r.each([](const Value& x) { return -x; });
+  }};
+  return unary(a, op, [](double x) { return -x; });
+}
+
+// A number joins the graph as a constant 0-d tensor, broadcast to any shape.
+Tensor operator+(const Tensor& a, double b) { return a + scalar_tensor(b); }
+Tensor operator+(double a, const Tensor& b) { return scalar_tensor(a) + b; }
+Tensor operator-(const Tensor& a, double b) { return a - scalar_tensor(b); }
+Tensor operator-(double a, const Tensor& b) { return scalar_tensor(a) - b; }
+Tensor operator*(const Tensor& a, double b) { return a * scalar_tensor(b); }
+Tensor operator*(double a, const Tensor& b) { return scalar_tensor(a) * b; }
+Tensor operator/(const Tensor& a, double b) { return a / scalar_tensor(b); }
+Tensor operator/(double a, const Tensor& b) { return scalar_tensor(a) / b; }
+
+Tensor exp(const Tensor& a) {
+  static constexpr Op op{"exp", [](Node& n) {
+    unary_backward(n, [](double, double out) { return out; });  // d(e^a)/da = e^a
+  }, &kTensorKind, [](Replay& r) {
+    r.each([](const Value& x) { return exp(x); });
+  }};
+  return unary(a, op, [](double x) { return std::exp(x); });
+}
+
+Tensor log(const Tensor& a) {
+  check_domain("log", a, [](double x) { return x > 0; }, "positive");
+  static constexpr Op op{"log", [](Node& n) {
+    unary_backward(n, [](double x, double) { return 1 / x; });  // d(ln a)/da = 1/a
+  }, &kTensorKind, [](Replay& r) {
+    r.each([](const Value& x) { return log(x); });
+  }};
+  return unary(a, op, [](double x) { return std::log(x); });
+}
+
+Tensor tanh(const Tensor& a) {
+  static constexpr Op op{"tanh", [](Node& n) {
+    unary_backward(n, [](double, double out) { return 1 - out * out; });  // 1 - tanh(a)^2
+  }, &kTensorKind, [](Replay& r) {
+    r.each([](const Value& x) { return tanh(x); });
+  }};
+  return unary(a, op, [](double x) { return std::tanh(x); });
+}
+
+Tensor relu(const Tensor& a) {
+  static constexpr Op op{"relu", [](Node& n) {
+    // 1 if a > 0, else 0 (written as a conversion, so no branch to mispredict)
+    unary_backward(n, [](double, double out) { return static_cast<double>(out > 0); });
+  }, &kTensorKind, [](Replay& r) {
+    r.each([](const Value& x) { return relu(x); });
+  }};
+  return unary(a, op, [](double x) { return x > 0 ? x : 0.0; });
+}
+
+Tensor sigmoid(const Tensor& a) {
+  static constexpr Op op{"sigmoid", [](Node& n) {
+    unary_backward(n, [](double, double out) { return out * (1 - out); });  // s(a)(1 - s(a))
+  }, &kTensorKind, [](Replay& r) {
+    r.each([](const Value& x) { return sigmoid(x); });
+  }};
+  return unary(a, op, [](double x) {  // two forms, so that e^(large) never overflows
+    return x >= 0 ? 1 / (1 + std::exp(-x)) : std::exp(x) / (1 + std::exp(x));
+  });
+}
+
+Tensor sqrt(const Tensor& a) {
+  check_domain("sqrt", a, [](double x) { return x >= 0; }, "non-negative");
+  static constexpr Op op{"sqrt", [](Node& n) {
+    unary_backward(n, [](double, double out) { return 1 / (2 * out); });  // 1 / (2 sqrt a)
+  }, &kTensorKind, [](Replay& r) {
+    r.each([](const Value& x) { return sqrt(x); });
+  }};
+  return unary(a, op, [](double x) { return std::sqrt(x); });
+}
+
+Tensor abs(const Tensor& a) {
+  static constexpr Op op{"abs", [](Node& n) {
+    unary_backward(n, [](double x, double) { return x > 0 ? 1.0 : x < 0 ? -1.0 : 0.0; });  // sign(a)
+  }, &kTensorKind, [](Replay& r) {
+    r.each([](const Value& x) { return relu(x) + relu(-x); });  // |x|, with slope 0 at 0 as above
+  }};
+  return unary(a, op, [](double x) { return std::abs(x); });
+}
+
+namespace {
+struct PowState {
+  double exponent;
+};
+}  // namespace
+
+Tensor pow(const Tensor& a, double exponent) {
+  if (exponent != std::floor(exponent))
+    check_domain("pow", a, [](double x) { return x >= 0; }, "non-negative for a non-integer exponent");
+  if (exponent < 0) check_domain("pow", a, [](double x) { return x != 0; }, "non-zero for a negative exponent");
+  static constexpr Op op{"pow", [](Node& n) {
+    const double p = state<PowState>(n).exponent;
+    unary_backward(n, [p](double x, double) { return p == 0 ? 0.0 : p * std::pow(x, p - 1); });  // p a^(p-1)
+  }, &kTensorKind, [](Replay& r) {
+    const double p = state<PowState>(r.node).exponent;
+    r.each([p](const Value& x) { return pow(x, p); });
+  }};
+  Tensor out = unary(a, op, [exponent](double x) { return std::pow(x, exponent); });
+  keep(out, PowState{exponent});
+  return out;
+}
+
+Tensor clamp(const Tensor& a, double low, double high) {
+  if (!(low <= high))
+    throw std::invalid_argument("clamp: low " + std::to_string(low) + " is above high " +
+                                std::to_string(high));
+  static constexpr Op op{"clamp", [](Node& n) {
+    // out == a exactly where a was inside [low, high]: d(clamp a)/da = 1 there, else 0.
+    unary_backward(n, [](double x, double out) { return x == out ? 1.0 : 0.0; });
+  }, &kTensorKind, [](Replay& r) {
+    // a itself where it was inside [low, high], else the bound, a constant.
+    const std::vector<Value>& a = r.operand(0);
+    for (std::size_t i = 0; i < a.size(); ++i)
+      r.out.push_back(a[i].data() == r.node.data[i] ? a[i] : Value::constant(r.node.data[i]));
+  }};
+  return unary(a, op, [low, high](double x) { return x < low ? low : x > high ? high : x; });
+}
+
+// A mask is data, not a function of a and b: no gradient flows through it.
+template <class C>
+Tensor compare(const char* name, const Tensor& a, const Tensor& b, C c) {
+  Shape shape = detail::broadcast_shape(name, a.shape(), b.shape());
+  std::vector<double> out = detail::buffer_for_overwrite(static_cast<std::size_t>(detail::numel_of(shape)));
+  for_each_broadcast(shape, a.shape(), b.shape(), [&](std::int64_t i, std::int64_t ia, std::int64_t ib) {
+    out[i] = c(a.data()[ia], b.data()[ib]) ? 1.0 : 0.0;
+  });
+  return tensor(std::move(out), std::move(shape));
+}
+Tensor gt(const Tensor& a, const Tensor& b) { return compare("gt", a, b, std::greater<>()); }
+Tensor lt(const Tensor& a, const Tensor& b) { return compare("lt", a, b, std::less<>()); }
+Tensor ge(const Tensor& a, const Tensor& b) { return compare("ge", a, b, std::greater_equal<>()); }
+Tensor le(const Tensor& a, const Tensor& b) { return compare("le", a, b, std::less_equal<>()); }
+Tensor eq(const Tensor& a, const Tensor& b) { return compare("eq", a, b, std::equal_to<>()); }
+
+namespace {
+struct MaskedFillState {
+  double value;  // what the mask's elements are replaced by
+};
+}  // namespace
+
+Tensor masked_fill(const Tensor& a, const Tensor& mask, double value) {
+  if (detail::broadcast_shape("masked_fill", a.shape(), mask.shape()) != a.shape())
+    throw std::invalid_argument("masked_fill: mask of shape " + to_string(mask.shape()) +
+                                " does not broadcast to shape " + to_string(a.shape()));
+  static constexpr Op op{"masked_fill", [](Node& n) {
+    // d(out)/da = 1 where the mask is 0, 0 where it filled in the value.
+    binary_backward(n, [](double dout, double, double m, double) {
+      return Pair{m != 0 ? 0.0 : dout, 0.0};
+    });
+  }, &kTensorKind, [](Replay& r) {
+    const double fill = state<MaskedFillState>(r.node).value;  // a constant where the mask is set
+    r.each_pair([fill](const Value& x, const Value& m) { return m.data() != 0 ? Value::constant(fill) : x; });
+  }};
+  Tensor out = binary("masked_fill", a, mask.detach(), op,
+                      [value](double x, double m) { return m != 0 ? value : x; });
+  keep(out, MaskedFillState{value});
+  return out;
+}
+
+Tensor Tensor::clamp(double low, double high) const { return gradlab::clamp(*this, low, high); }
+Tensor Tensor::masked_fill(const Tensor& mask, double value) const {
+  return gradlab::masked_fill(*this, mask, value);
+}
+Tensor Tensor::exp() const { return gradlab::exp(*this); }
+Tensor Tensor::log() const { return gradlab::log(*this); }
+Tensor Tensor::tanh() const { return gradlab::tanh(*this); }
+Tensor Tensor::relu() const { return gradlab::relu(*this); }
+Tensor Tensor::sigmoid() const { return gradlab::sigmoid(*this); }
+Tensor Tensor::sqrt() const { return gradlab::sqrt(*this); }
+Tensor Tensor::abs() const { return gradlab::abs(*this); }
+Tensor Tensor::pow(double exponent) const { return gradlab::pow(*this, exponent); }
+
+}  // namespace gradlab

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+// Sizes, checked: the overflow-checked products and sums every op computes
+// its shapes with, and the size limit (kMaxTensorBytes). Checks run once per
+// op on shapes, never per element. A newcomer may skip this file.
+
+#include <climits>
+#include <functional>
+#include <numeric>
+#include <stdexcept>
+#include <string>
+
+#include "tensor/tensor_internal.hpp"
+
+namespace gradlab::detail {
+
+namespace {
+
+const std::string kLimit = "the limit of " + std::to_string(kMaxTensorElements) +
+                           " numbers (2^40 bytes, gradlab::kMaxTensorBytes)";
+
+[[noreturn, gnu::cold, gnu::noinline]] void overflows(const char* op, const std::string& what) {
+  throw std::length_error(std::string(op) + ": " + what +
+                          " overflows 64-bit size arithmetic (too large for any tensor)");
+}
+
+[[noreturn, gnu::cold, gnu::noinline]] void too_many(const char* op, const std::string& what,
+                                                    std::int64_t count) {
+  throw std::length_error(std::string(op) + ": " + what + " spans " + std::to_string(count) +
+                          " numbers, more than " + kLimit);
+}
+
+[[noreturn, gnu::cold, gnu::noinline]] void negative_dim(const char* op, const Shape& shape) {
+  throw std::invalid_argument(std::string(op) + ": negative dimension in shape " + to_string(shape));
+}
+
+}  // namespace
+
+std::int64_t checked_numel(const char* op, const Shape& shape) {
+  // The product of the non-zero dims is what is checked: a shape with a 0 in
+  // it holds nothing, but its other dims still give the strides and loop
+  // counts that ops walk (zeros({2^62, 4, 0}).sum(2) is [2^62, 4]).
+  std::int64_t walked = 1;
+  bool empty = false, overflow = false;
+  for (std::int64_t d : shape) {
+    if (d < 0) negative_dim(op, shape);
+    if (d == 0) empty = true;
+    else overflow |= __builtin_mul_overflow(walked, d, &walked);
+  }
+  if (overflow) overflows(op, "shape " + to_string(shape));
+  if (walked > kMaxTensorElements) too_many(op, "shape " + to_string(shape), walked);
+  return empty ? 0 : walked;
+}
+
+std::int64_t checked_mul(const char* op, std::int64_t a, std::int64_t b, const char* what) {
+  std::int64_t out;
+  if (__builtin_mul_overflow(a, b, &out)) overflows(op, what);
+  return out;
+}
+
+std::int64_t checked_add(const char* op, std::int64_t a, std::int64_t b, const char* what) {
+  std::int64_t out;
+  if (__builtin_add_overflow(a, b, &out)) overflows(op, what);
+  return out;
+}
+
+void check_count(const char* op, std::int64_t count, const char* what) {
+  if (count < 0 || count > kMaxTensorElements) too_many(op, what, count);
+}
+
+void check_blas_sizes(const char* op, std::int64_t n, std::int64_t m, std::int64_t k) {
+  for (std::int64_t s : {n, m, k})
+    if (s > INT_MAX)
+      throw std::length_error(std::string(op) + ": a matrix size of " + std::to_string(s) +
+                              " is more than BLAS's 32-bit sizes take (" + std::to_string(INT_MAX) + ")");
+}
+
+std::int64_t numel_of(const Shape& shape) {
+  return std::accumulate(shape.begin(), shape.end(), std::int64_t{1}, std::multiplies<>());
+}
+
+}  // namespace gradlab::detail
