@@ -330,3 +330,29 @@ BOOST_AUTO_TEST_CASE(backward_twice_in_creation_order_keeps_leaves_accumulating)
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// The creation-order sweep clears an inner gradient only when something may
+// have set it: a backward before, or a hand through Value::grad().
+BOOST_AUTO_TEST_CASE(an_inner_gradient_set_by_hand_is_cleared_by_backward) {
+  gl::Value a(2.0), b(3.0);
+  gl::Value c = a * b;
+  gl::Value d = c + a;
+  c.grad() = 100.0;  // as a learner backpropagating by hand might leave it
+  d.backward();
+  BOOST_TEST(c.grad() == 1.0);
+  BOOST_TEST(a.grad() == 4.0);  // b + 1
+  BOOST_TEST(b.grad() == 2.0);
+}
+
+BOOST_AUTO_TEST_CASE(a_second_root_clears_the_inner_nodes_the_first_one_swept) {
+  gl::Value a(2.0), b(3.0);
+  gl::Value c = a * b;
+  gl::Value d = c + a;
+  gl::Value e = c * 5.0;  // shares c with d
+  d.backward();
+  BOOST_TEST(c.grad() == 1.0);
+  e.backward();
+  BOOST_TEST(c.grad() == 5.0);           // the latest backward's, not 1 + 5
+  BOOST_TEST(a.grad() == 4.0 + 15.0);    // leaves accumulate: (b + 1) + 5b
+  BOOST_TEST(b.grad() == 2.0 + 10.0);    // a + 5a
+}

@@ -45,7 +45,8 @@ enum NodeFlag : std::uint16_t {
   kParameter = 1 << 5,     // a leaf a model learns (pictures colour it apart from inputs)
   kInArena = 1 << 6,       // made in creation order by a node arena (node_arena.hpp)
   kUnordered = 1 << 7,     // its graph holds a node made out of creation order: sort it
-  kKindFlag0 = 1 << 8,     // bits 8-15 are free for the node kinds
+  kGradSet = 1 << 8,       // its gradient may not be 0: a backward or a hand wrote it
+  kKindFlag0 = 1 << 9,     // bits 9-15 are free for the node kinds
 };
 
 // A node is shared by the handles (Value, Tensor) and the child nodes that

@@ -39,7 +39,10 @@ class Value : public Handle<ScalarNode> {
   double data() const { return node_->data; }
   double& data() { return node_->data; }  // p.data() -= lr * p.grad();
   double grad() const { return node_->grad; }
-  double& grad() { return node_->grad; }
+  double& grad() {  // written by hand: the next backward must clear it first
+    node_->flags |= kGradSet;
+    return node_->grad;
+  }
   void zero_grad() { node_->grad = 0.0; }
 
   std::string label() const { return node_label(*node_); }

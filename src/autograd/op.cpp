@@ -6,7 +6,7 @@
 
 #include <gradlab/grad_mode.hpp>
 
-#include "core/node_arena.hpp"
+#include "scalar/scalar_node.hpp"
 #include "tensor/tensor_internal.hpp"
 
 namespace gradlab {

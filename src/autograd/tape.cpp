@@ -73,6 +73,7 @@ std::vector<double> local_derivatives(const Node& out) {
   auto restore = [&] {
     for (std::size_t i = 0; i < kept.size(); ++i) slots[i] = kept[i];
     scalar(out).grad = kept_out;
+    n.flags |= kGradSet;
   };
   for (std::size_t i = 0; i < kept.size(); ++i) slots[i] = stand_ins[i].get();
   scalar(out).grad = 1.0;

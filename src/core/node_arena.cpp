@@ -16,11 +16,11 @@ namespace gradlab::detail {
 
 const char NodeArena::kDeadMark = 0;
 
-constinit thread_local NodeArena scalar_arena(sizeof(ScalarNode));
+constinit thread_local NodeArena node_arena(kArenaNodeBytes);
 
 namespace {
 struct ReleaseAtThreadEnd {
-  ~ReleaseAtThreadEnd() { scalar_arena.release(); }
+  ~ReleaseAtThreadEnd() { node_arena.release(); }
 };
 thread_local ReleaseAtThreadEnd release_at_thread_end;  // made on a thread's first page
 }  // namespace
@@ -77,7 +77,7 @@ PageSupply& supply() {
 }  // namespace
 
 NodeArena::Page* NodeArena::new_top_page() {
-  if (this == &scalar_arena) (void)&release_at_thread_end;
+  if (this == &node_arena) (void)&release_at_thread_end;
   take_back_remote();
   if (top_ && top_->top != top_->end) return top_;  // the tail came back meanwhile
   Page* p = spare_;

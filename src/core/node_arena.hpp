@@ -142,44 +142,23 @@ inline void NodeArena::bury(Page* p, void* block) noexcept {
 
 }  // namespace gradlab::detail
 
-namespace gradlab::detail {
-// The arena scalar nodes come from on this thread.
-extern constinit thread_local NodeArena scalar_arena;
-}  // namespace gradlab::detail
-
-// Under AddressSanitizer scalar nodes are each their own allocation, so that
-// the sanitizer sees every use after free and every leaked node (the engine
-// then sorts every graph).
-#if defined(__SANITIZE_ADDRESS__)
-#define GRADLAB_NO_ARENA 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define GRADLAB_NO_ARENA 1
-#endif
-#endif
-
-#include <gradlab/value.hpp>
+#include <gradlab/node.hpp>
 
 namespace gradlab::detail {
+
+// The arena this thread's small nodes come from, in creation order: a block
+// holds a node of up to kArenaNodeBytes (a scalar node is 48). A kind that
+// makes its nodes here adds to Node only members with trivial destructors
+// (numbers), so that freeing a graph down the arena destroys each as a Node
+// and never calls through its kind (node_free.cpp).
+inline constexpr std::size_t kArenaNodeBytes = 48;
+extern constinit thread_local NodeArena node_arena;
+
 // Whether n was made by this thread's arena (and so lies in creation order).
-inline bool made_here(const Node& n) { return (n.flags & kInArena) && scalar_arena.holds(&n); }
+inline bool made_here(const Node& n) { return (n.flags & kInArena) && node_arena.holds(&n); }
 
-// A new scalar node, from this thread's arena.
-inline ScalarNode* new_scalar_node(double data, const Op* op) {
-#ifdef GRADLAB_NO_ARENA
-  return new ScalarNode(data, op);
-#else
-  auto* node = new (scalar_arena.allocate()) ScalarNode(data, op);
-  node->flags = kInArena;
-  return node;
-#endif
-}
+// The node made just before n in this thread's arena, dead ones included
+// (n must be one of its nodes, and not the oldest).
+inline Node* older(const Node* n) { return static_cast<Node*>(node_arena.older(n)); }
 
-// Frees a scalar node (the kind's destroy).
-inline void delete_scalar_node(Node* n) {
-  auto* s = static_cast<ScalarNode*>(n);
-  if (!(n->flags & kInArena)) return delete s;
-  s->~ScalarNode();
-  scalar_arena.deallocate(s);
-}
 }  // namespace gradlab::detail

@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: MIT
 // A newcomer may skip this file: freeing graphs. A node whose count reaches
 // zero is freed with every parent whose last reference it held, and
-// backward(retain_graph=false) drops a graph's links; neither recurses.
+// backward(retain_graph=false) drops a graph's links (free_graph in
+// engine.cpp, through detach_parents here); neither recurses.
 
-#include <gradlab/engine.hpp>
 #include <gradlab/node.hpp>
 
 #include <atomic>
 #include <vector>
 
 #include "core/node_arena.hpp"
-#include "core/topological_order.hpp"
+#include "core/node_free.hpp"
 
 namespace gradlab {
 
@@ -22,7 +22,7 @@ namespace {
 std::atomic<std::int64_t> freed_nodes{0};  // nodes marked kGraphFreed, alive
 }
 
-std::int64_t engine::detail::freed_nodes_alive() {
+std::int64_t detail::freed_nodes_alive() {
   return freed_nodes.load(std::memory_order_relaxed);
 }
 
@@ -43,22 +43,24 @@ thread_local std::vector<Node*> dying;  // counts at zero, waiting to be freed
 // its way down. Nodes made elsewhere, and the parents of a node that may be
 // older than they are (kUnordered), go to `dying` instead.
 void free_in_creation_order(Node* node) {
-  auto& arena = gradlab::detail::scalar_arena;
+  auto& arena = gradlab::detail::node_arena;
   arena.hold();
   node->flags |= kVisited;
   std::size_t waiting = 1;  // marked and not yet met
-  for (Node* n = node;; n = static_cast<Node*>(arena.older(n))) {
+  for (Node* n = node;; n = gradlab::detail::older(n)) {
     if (!(n->flags & kVisited)) continue;
     for (Node* p : n->parents()) {
       if (--p->refs != 0) continue;
-      if (gradlab::detail::made_here(*p) && !(n->flags & kUnordered))
-        p->flags |= kVisited, ++waiting;
-      else
+      if (gradlab::detail::made_here(*p) && !(n->flags & kUnordered)) {
+        p->flags |= kVisited;
+        ++waiting;
+      } else {
         dying.push_back(p);
+      }
     }
     n->flags &= ~kVisited;
-    static_cast<ScalarNode*>(n)->~ScalarNode();  // the arena holds only scalar nodes
-    arena.deallocate_own(n);
+    n->~Node();  // an arena node is destroyed as a Node (node_arena.hpp)
+    arena.deallocate_own(n);  // marked dead; its memory stays until let_go()
     if (--waiting == 0) break;
   }
   arena.let_go();
@@ -104,30 +106,14 @@ void free_node(Node* node) {
   freeing = false;
 }
 
-namespace engine {
-
-void free_graph(Node& root) {
-  // Each detached parent link moves to the stack with the reference it held;
-  // releasing that reference afterwards may free the parent.
-  std::vector<Node*> stack;
-  auto detach = [&](Node& n) {
-    if (n.is_leaf() || (n.flags & kGraphFreed)) return;
-    for (Node* p : n.parents()) stack.push_back(p);
-    if (n.nparents > 2) delete[] n.parent_array;
-    n.inline_parents[0] = n.inline_parents[1] = nullptr;
-    n.nparents = 0;
-    n.flags |= kGraphFreed;
-    freed_nodes.fetch_add(1, std::memory_order_relaxed);
-  };
-  detach(root);
-  while (!stack.empty()) {
-    Node* n = stack.back();
-    stack.pop_back();
-    detach(*n);
-    release(n);
-  }
+void detail::detach_parents(Node& n, std::vector<Node*>& released) {
+  if (n.is_leaf() || (n.flags & kGraphFreed)) return;
+  for (Node* p : n.parents()) released.push_back(p);
+  if (n.nparents > 2) delete[] n.parent_array;
+  n.inline_parents[0] = n.inline_parents[1] = nullptr;
+  n.nparents = 0;
+  n.flags |= kGraphFreed;
+  freed_nodes.fetch_add(1, std::memory_order_relaxed);
 }
-
-}  // namespace engine
 
 }  // namespace gradlab

@@ -9,7 +9,7 @@
 
 #include <gradlab/engine.hpp>
 
-#include "core/node_arena.hpp"
+#include "scalar/scalar_node.hpp"
 
 #include "core/number_text.hpp"
 
@@ -21,7 +21,7 @@ using detail::four_decimals;
 
 const NodeKind kScalarKind{
     "scalar",
-    detail::delete_scalar_node,  // back to its arena (node_arena.hpp)
+    detail::delete_scalar_node,  // back to its arena (scalar_node.hpp)
     [](Node& n) { static_cast<ScalarNode&>(n).grad = 0.0; },
     [](const Node& n) { return four_decimals(static_cast<const ScalarNode&>(n).data); },
     [](const Node& n) { return four_decimals(static_cast<const ScalarNode&>(n).grad); },
