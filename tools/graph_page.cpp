@@ -15,16 +15,9 @@
 #include <gradlab/viz/lesson_page.hpp>
 #include <gradlab/viz/render.hpp>
 #include <gradlab/viz/tape.hpp>
+#include <gradlab/number_text.hpp>
 
 namespace gradlab::cli {
-
-namespace {
-std::string four(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4f", x);
-  return buf;
-}
-}  // namespace
 
 void write_graph_page(const Value& root, const std::string& expression, const std::string& path,
                       viz::RankDir rankdir) {
@@ -47,20 +40,20 @@ void write_graph_page(const Value& root, const std::string& expression, const st
   std::vector<viz::Frame> frames;
   std::vector<std::string> dots;  // one per frame, drawn on one layout at the end
 
-  frames.push_back({.text = "forward: " + expression + " = " + four(root.data()) +
+  frames.push_back({.text = "forward: " + expression + " = " + four_decimals(root.data()) +
                             ". Every gradient is still 0; → steps backward one node at a time."});
   dots.push_back(viz::to_dot(root, {.rankdir = rankdir, .title = title, .note = note_of}));
 
   viz::backward_with_tape(root, [&](const viz::TapeStep& s) {
     note.clear();
-    note[s.node] = "upstream " + four(s.upstream);
+    note[s.node] = "upstream " + four_decimals(s.upstream);
     std::vector<const Node*> updated;
     for (const viz::TapeEdge& e : s.edges) {
-      note[e.operand] = "+= " + four(s.upstream) + " × " + four(e.local);
+      note[e.operand] = "+= " + four_decimals(s.upstream) + " × " + four_decimals(e.local);
       updated.push_back(e.operand);
     }
     std::ostringstream text;
-    text << "backward through " << s.name << " (" << s.op << "): upstream gradient " << four(s.upstream)
+    text << "backward through " << s.name << " (" << s.op << "): upstream gradient " << four_decimals(s.upstream)
          << ", times each local derivative, is added to each operand's gradient.";
     frames.push_back({.text = text.str(), .tape = viz::tape_table(s), .highlight = s.name});
     dots.push_back(viz::to_dot(root, {.rankdir = rankdir, .title = title, .highlight = s.node, .updated = updated, .note = note_of}));
@@ -71,7 +64,7 @@ void write_graph_page(const Value& root, const std::string& expression, const st
   done << "done: every gradient is complete.";
   for (const Node* n : order)
     if (n->is_leaf() && n->requires_grad())
-      done << "\n  d(result)/d" << node_label(*n) << " = " << four(static_cast<const ScalarNode*>(n)->grad);
+      done << "\n  d(result)/d" << node_label(*n) << " = " << four_decimals(static_cast<const ScalarNode*>(n)->grad);
   frames.push_back({.text = done.str()});
   dots.push_back(viz::to_dot(root, {.rankdir = rankdir, .title = title, .note = note_of}));
 

@@ -15,13 +15,13 @@
 #include <gradlab/viz/render.hpp>
 
 #include "heatmap_tiles.hpp"
-#include "core/number_text.hpp"
+#include <gradlab/number_text.hpp>
 
 namespace gradlab::viz {
 
 namespace {
 
-std::string fixed(double x) { return gradlab::detail::four_decimals(x); }  // as the pictures print numbers
+std::string fixed(double x) { return gradlab::four_decimals(x); }  // as the pictures print numbers
 
 }  // namespace
 

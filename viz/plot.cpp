@@ -18,6 +18,8 @@
 #include <numbers>
 #include <stdexcept>
 
+#include <gradlab/number_text.hpp>
+
 namespace gradlab::viz {
 
 namespace {
@@ -43,11 +45,6 @@ constexpr double kNegative[3] = {0.90, 0.33, 0.13};
   throw std::invalid_argument(what + ": " + problem);
 }
 
-std::string number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
 
 void check_size(const std::string& what, int width, int height) {
   auto check = [&](const char* name, int v) {
@@ -89,7 +86,7 @@ void check_series(const std::vector<Series>& series, const LinePlotOptions& opti
       if (!std::isfinite(s.y[j]))
         invalid(what, label + " has a non-finite y at index " + std::to_string(j));
       if (options.log_y && s.y[j] <= 0) {
-        invalid(what, "log_y needs y > 0, but " + label + " has y = " + number(s.y[j]) +
+        invalid(what, "log_y needs y > 0, but " + label + " has y = " + number_text(s.y[j]) +
                           " at index " + std::to_string(j));
       }
     }
@@ -201,7 +198,7 @@ void check_boundary_input(const std::vector<std::vector<double>>& points,
     invalid(what, "resolution " + std::to_string(options.resolution) + " is outside [2, 2000]");
   }
   if (!std::isfinite(options.margin) || options.margin < 0) {
-    invalid(what, "margin " + number(options.margin) + " must be finite and >= 0");
+    invalid(what, "margin " + number_text(options.margin) + " must be finite and >= 0");
   }
 }
 
@@ -304,7 +301,7 @@ void plot_decision_boundary(const std::string& path, const std::vector<std::vect
       double v = score(gx, gy);
       if (!std::isfinite(v)) {
         invalid(what,
-                "score(" + number(gx) + ", " + number(gy) + ") = " + number(v) + " is not finite");
+                "score(" + number_text(gx) + ", " + number_text(gy) + ") = " + number_text(v) + " is not finite");
       }
       s[j * n + i] = v;
     }

@@ -5,24 +5,17 @@
 #include <cstdio>
 
 #include <gradlab/viz/lesson_page.hpp>
+#include <gradlab/number_text.hpp>
 
 namespace gradlab::viz {
-
-namespace {
-std::string four(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4f", x);
-  return buf;
-}
-}  // namespace
 
 // One row per operand and per use (tape_rows), as print_tape_step prints them.
 TapeTable tape_table(const TapeStep& step) {
   TapeTable t{{"node", "op", "upstream", "operand", "local d", "contribution", "accumulated"}, {}};
   for (const TapeRow& r : tape_rows(step)) {
     bool first = t.rows.empty();
-    t.rows.push_back({first ? step.name : "", first ? step.op : "", first ? four(step.upstream) : "", r.operand,
-                      four(r.local), four(r.contribution), four(r.accumulated)});
+    t.rows.push_back({first ? step.name : "", first ? step.op : "", first ? four_decimals(step.upstream) : "", r.operand,
+                      four_decimals(r.local), four_decimals(r.contribution), four_decimals(r.accumulated)});
   }
   return t;
 }

@@ -13,6 +13,7 @@
 #include <gradlab/mnist.hpp>
 #include <gradlab/nn/nn.hpp>
 #include <gradlab/node.hpp>
+#include <gradlab/number_text.hpp>
 #include <gradlab/op.hpp>
 #include <gradlab/optim.hpp>
 #include <gradlab/random.hpp>

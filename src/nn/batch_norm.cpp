@@ -11,7 +11,7 @@
 #include <gradlab/nn/functional.hpp>
 #include <gradlab/nn/layers.hpp>
 
-#include "core/number_text.hpp"
+#include <gradlab/number_text.hpp>
 
 namespace gradlab::nn {
 
@@ -63,9 +63,9 @@ Tensor batch_norm(const Tensor& x, const Tensor& running_mean, const Tensor& run
   check_channel_tensor("bias", bias, C);
   if ((running_mean.numel() == 0) != (running_var.numel() == 0))
     throw std::invalid_argument("batch_norm: give both running_mean and running_var, or neither");
-  if (!(eps > 0)) throw std::invalid_argument("batch_norm: eps must be > 0, got " + detail::number_text(eps));
+  if (!(eps > 0)) throw std::invalid_argument("batch_norm: eps must be > 0, got " + number_text(eps));
   if (!(momentum >= 0 && momentum <= 1))
-    throw std::invalid_argument("batch_norm: momentum must be in [0, 1], got " + detail::number_text(momentum));
+    throw std::invalid_argument("batch_norm: momentum must be in [0, 1], got " + number_text(momentum));
   const bool batch_stats = training || running_mean.numel() == 0;
   Tensor rows = to_rows(x);  // (M, C): M = N * (the sizes after C)
   const std::int64_t M = rows.shape()[0];
@@ -103,10 +103,10 @@ BatchNormBase::BatchNormBase(const char* name, std::int64_t num_features, double
   if (num_features < 1)
     throw std::invalid_argument(std::string(name) + ": num_features must be at least 1, got " +
                                 std::to_string(num_features));
-  if (!(eps > 0)) throw std::invalid_argument(std::string(name) + ": eps must be > 0, got " + detail::number_text(eps));
+  if (!(eps > 0)) throw std::invalid_argument(std::string(name) + ": eps must be > 0, got " + number_text(eps));
   if (!(momentum >= 0 && momentum <= 1))
     throw std::invalid_argument(std::string(name) + ": momentum must be in [0, 1], got " +
-                                detail::number_text(momentum));
+                                number_text(momentum));
   if (affine) {
     weight = register_parameter("weight", ones({num_features}));
     bias = register_parameter("bias", zeros({num_features}));

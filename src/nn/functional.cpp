@@ -35,6 +35,15 @@ Tensor linear_op(const Tensor& x, const Tensor& w, const Tensor* b) {
                                 " does not fit weight of shape " + to_string(w.shape()) +
                                 " (expected [" + std::to_string(O) + "])");
   // out = x @ w^T (+ b). x is (N, I), w is (O, I), out is (N, O).
+  Shape shape = x.shape();
+  shape.back() = O;
+  detail::checked_numel("linear", shape);
+  detail::check_blas_sizes("linear", N, O, I);
+  std::vector<double> out = detail::buffer_for_overwrite(static_cast<std::size_t>(N * O));
+  if (b)  // each row starts as b, then the GEMM adds x @ w^T into it
+    for (std::int64_t r = 0; r < N; ++r) std::copy(b->data().begin(), b->data().end(), out.begin() + r * O);
+  gemm(false, true, N, O, I, x.data().data(), w.data().data(), out.data(), /*accumulate=*/b != nullptr);
+  // Backward: dx = dout @ w, dw = dout^T @ x, db = the sum of dout's rows.
   static constexpr Op op{"linear", [](Node& n) {
     TensorNode& out = tnode(n);
     TensorNode& x = operand(n, 0);
@@ -76,14 +85,6 @@ Tensor linear_op(const Tensor& x, const Tensor& w, const Tensor* b) {
         r.out.push_back(s);
       }
   }};
-  Shape shape = x.shape();
-  shape.back() = O;
-  detail::checked_numel("linear", shape);
-  detail::check_blas_sizes("linear", N, O, I);
-  std::vector<double> out = detail::buffer_for_overwrite(static_cast<std::size_t>(N * O));
-  if (b)  // each row starts as b, then the GEMM adds x @ w^T into it
-    for (std::int64_t r = 0; r < N; ++r) std::copy(b->data().begin(), b->data().end(), out.begin() + r * O);
-  gemm(false, true, N, O, I, x.data().data(), w.data().data(), out.data(), /*accumulate=*/b != nullptr);
   if (b) return make_result(std::move(shape), std::move(out), op, {&x, &w, b});
   return make_result(std::move(shape), std::move(out), op, {&x, &w});
 }
@@ -92,7 +93,7 @@ Tensor linear_op(const Tensor& x, const Tensor& w, const Tensor* b) {
 // so that one draw serves a whole channel when keep < rank.
 Tensor dropout_mask(const char* op, const Tensor& x, double p, std::size_t keep) {
   if (!(p >= 0 && p <= 1))
-    throw std::invalid_argument(std::string(op) + ": p must be in [0, 1], got " + detail::number_text(p));
+    throw std::invalid_argument(std::string(op) + ": p must be in [0, 1], got " + number_text(p));
   Shape shape = x.shape();
   for (std::size_t d = keep; d < shape.size(); ++d) shape[d] = 1;
   Tensor mask = rand(shape);
@@ -149,7 +150,27 @@ Tensor layer_norm(const Tensor& x, std::int64_t normalized_dims, const Tensor& w
   // layer_norm runs in every transformer block, twice. x is seen as rows of
   // D = the normalised dims' size: xhat = (x - mean) / sqrt(var + eps) per
   // row, out = xhat * w + b.
-  //
+  if (w.numel() == 0)
+    throw std::invalid_argument("layer_norm: nothing to normalise over (normalized shape " +
+                                to_string(w.shape()) + ")");
+  const std::size_t D = w.data().size(), rows = x.data().size() / D;  // an empty batch: no rows
+  std::vector<double> out = detail::buffer_for_overwrite(x.data().size());
+  std::vector<double> xhats = detail::buffer_for_overwrite(rows * D), rstds(rows);
+  const double* xs = x.data().data();
+  for (std::size_t r = 0; r < rows; ++r) {
+    const double* row = xs + r * D;
+    double mean = 0, var = 0;
+    for (std::size_t j = 0; j < D; ++j) mean += row[j];
+    mean /= static_cast<double>(D);
+    for (std::size_t j = 0; j < D; ++j) var += (row[j] - mean) * (row[j] - mean);
+    double rstd = 1 / std::sqrt(var / static_cast<double>(D) + eps);  // the biased variance, as PyTorch
+    rstds[r] = rstd;
+    for (std::size_t j = 0; j < D; ++j) {
+      double xhat = (row[j] - mean) * rstd;
+      xhats[r * D + j] = xhat;
+      out[r * D + j] = xhat * w.data()[j] + b.data()[j];
+    }
+  }
   // Backward, per row (sums over the row's D elements j; r = 1 / sqrt(var + eps)):
   //   dw_j += dout_j xhat_j,  db_j += dout_j,  g_j = dout_j w_j (= dL/dxhat_j)
   //   xhat_j = (x_j - mean) r, with d(mean)/dx_k = 1/D and d(r)/dx_k = -r^3 (x_k - mean) / D,
@@ -185,27 +206,6 @@ Tensor layer_norm(const Tensor& x, std::int64_t normalized_dims, const Tensor& w
       for (std::size_t j = 0; j < D; ++j) dxr[j] += rstd[r] * (dy[j] * w.data[j] - mean_g - xh[j] * mean_gx);
     }
   }, &kTensorKind};
-  if (w.numel() == 0)
-    throw std::invalid_argument("layer_norm: nothing to normalise over (normalized shape " +
-                                to_string(w.shape()) + ")");
-  const std::size_t D = w.data().size(), rows = x.data().size() / D;  // an empty batch: no rows
-  std::vector<double> out = detail::buffer_for_overwrite(x.data().size());
-  std::vector<double> xhats = detail::buffer_for_overwrite(rows * D), rstds(rows);
-  const double* xs = x.data().data();
-  for (std::size_t r = 0; r < rows; ++r) {
-    const double* row = xs + r * D;
-    double mean = 0, var = 0;
-    for (std::size_t j = 0; j < D; ++j) mean += row[j];
-    mean /= static_cast<double>(D);
-    for (std::size_t j = 0; j < D; ++j) var += (row[j] - mean) * (row[j] - mean);
-    double rstd = 1 / std::sqrt(var / static_cast<double>(D) + eps);  // the biased variance, as PyTorch
-    rstds[r] = rstd;
-    for (std::size_t j = 0; j < D; ++j) {
-      double xhat = (row[j] - mean) * rstd;
-      xhats[r * D + j] = xhat;
-      out[r * D + j] = xhat * w.data()[j] + b.data()[j];
-    }
-  }
   Tensor result = make_result(x.shape(), std::move(out), op, {&x, &w, &b});
   keep(result, LayerNormState{detail::KeptNumbers(std::move(xhats)), detail::KeptNumbers(std::move(rstds))});
   return result;
@@ -218,7 +218,7 @@ Tensor embedding(const Tensor& index, const Tensor& weight) {
   const std::int64_t V = weight.shape()[0];
   for (double i : index.data())  // rows count from 0; no negative indices, as in PyTorch
     if (!(i >= 0 && i < static_cast<double>(V)) || i != static_cast<double>(static_cast<std::int64_t>(i)))
-      throw std::invalid_argument("embedding: index " + detail::number_text(i) + " is not a row of the " +
+      throw std::invalid_argument("embedding: index " + number_text(i) + " is not a row of the " +
                                   std::to_string(V) + "-row table (0.." + std::to_string(V - 1) + ")");
   Shape shape = index.shape();
   shape.push_back(weight.shape()[1]);

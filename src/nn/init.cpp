@@ -9,7 +9,7 @@
 
 #include <gradlab/random.hpp>
 
-#include "core/number_text.hpp"
+#include <gradlab/number_text.hpp>
 
 namespace gradlab::nn::init {
 
@@ -55,13 +55,13 @@ double calculate_gain(const std::string& nonlinearity, std::optional<double> par
 
 Tensor& uniform_(Tensor& t, double a, double b) {
   if (!(a <= b))
-    throw std::invalid_argument("uniform_: a " + detail::number_text(a) + " is above b " + detail::number_text(b));
+    throw std::invalid_argument("uniform_: a " + number_text(a) + " is above b " + number_text(b));
   for (double& x : t.data()) x = uniform(a, b);
   return t;
 }
 
 Tensor& normal_(Tensor& t, double mean, double std) {
-  if (!(std >= 0)) throw std::invalid_argument("normal_: std must be >= 0, got " + detail::number_text(std));
+  if (!(std >= 0)) throw std::invalid_argument("normal_: std must be >= 0, got " + number_text(std));
   for (double& x : t.data()) x = normal(mean, std);
   return t;
 }

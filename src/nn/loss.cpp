@@ -45,7 +45,7 @@ std::vector<std::int64_t> classes(const char* op, const Tensor& scores, const Te
     const bool in_range = c >= 0 && c < static_cast<double>(C);  // NaN and 1e300 have no int64
     const auto i = in_range ? static_cast<std::int64_t>(c) : 0;
     if (!in_range || static_cast<double>(i) != c)
-      throw std::invalid_argument(std::string(op) + ": target class " + detail::number_text(c) +
+      throw std::invalid_argument(std::string(op) + ": target class " + number_text(c) +
                                   " is not one of the " + std::to_string(C) + " classes 0.." +
                                   std::to_string(C - 1));
     t.push_back(i);
@@ -99,7 +99,7 @@ void check_same_shape(const char* op, const Tensor& input, const Tensor& target)
 void check_unit_interval(const char* op, const char* what, const Tensor& t) {
   for (double v : t.data())
     if (!(v >= 0 && v <= 1))
-      throw std::domain_error(std::string(op) + ": " + what + " must be in [0, 1], got " + detail::number_text(v));
+      throw std::domain_error(std::string(op) + ": " + what + " must be in [0, 1], got " + number_text(v));
 }
 
 // What cross_entropy keeps: each row's target class, -1 for an ignored row,

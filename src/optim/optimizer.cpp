@@ -11,14 +11,13 @@
 #include <set>
 #include <stdexcept>
 
-#include "core/number_text.hpp"
+#include <gradlab/number_text.hpp>
 #include "tensor/tensor_internal.hpp"
 
 namespace gradlab::optim {
 
 namespace {
 
-using detail::number_text;
 
 }  // namespace
 

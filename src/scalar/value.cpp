@@ -11,12 +11,11 @@
 
 #include "scalar/scalar_node.hpp"
 
-#include "core/number_text.hpp"
+#include <gradlab/number_text.hpp>
 
 namespace gradlab {
 
 namespace {
-using detail::four_decimals;
 }  // namespace
 
 const NodeKind kScalarKind{

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Every scalar op, forward and backward side by side as in micrograd's
+// Every scalar op, forward then backward, side by side as in micrograd's
 // engine.py. A backward reads out, a and b from the node and adds
 // out.grad times the local derivative into each operand's grad. The helpers
 // they use (make_result, unary_slots, binary_slots) are public: op.hpp.
@@ -8,64 +8,60 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include <gradlab/number_text.hpp>
 #include <gradlab/op.hpp>
 #include <gradlab/value.hpp>
 
 namespace gradlab {
 
-namespace {
-
-std::string num(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", x);
-  return buf;
-}
-
-}  // namespace
-
 Value operator+(const Value& a, const Value& b) {
-  static constexpr Op op{"+", [](Node& n) {
+  double data = a.data() + b.data();  // forward
+  static constexpr Op op{"+", [](Node& n) {  // backward
     auto [out, a, b] = binary_slots(n);
     a.grad += out.grad;  // d(a+b)/da = 1
     b.grad += out.grad;  // d(a+b)/db = 1
   }, &kScalarKind};
-  return make_result(a.data() + b.data(), op, a, b);
+  return make_result(data, op, a, b);
 }
 
 Value operator-(const Value& a, const Value& b) {
-  static constexpr Op op{"-", [](Node& n) {
+  double data = a.data() - b.data();  // forward
+  static constexpr Op op{"-", [](Node& n) {  // backward
     auto [out, a, b] = binary_slots(n);
     a.grad += out.grad;  // d(a-b)/da = 1
     b.grad -= out.grad;  // d(a-b)/db = -1
   }, &kScalarKind};
-  return make_result(a.data() - b.data(), op, a, b);
+  return make_result(data, op, a, b);
 }
 
 Value operator*(const Value& a, const Value& b) {
-  static constexpr Op op{"*", [](Node& n) {
+  double data = a.data() * b.data();  // forward
+  static constexpr Op op{"*", [](Node& n) {  // backward
     auto [out, a, b] = binary_slots(n);
     a.grad += b.data * out.grad;  // d(a*b)/da = b
     b.grad += a.data * out.grad;  // d(a*b)/db = a
   }, &kScalarKind};
-  return make_result(a.data() * b.data(), op, a, b);
+  return make_result(data, op, a, b);
 }
 
 Value operator/(const Value& a, const Value& b) {
-  if (b.data() == 0.0) throw std::domain_error("div: division by zero (" + num(a.data()) + " / 0)");
-  static constexpr Op op{"/", [](Node& n) {
+  if (b.data() == 0.0) throw std::domain_error("div: division by zero (" + number_text(a.data()) + " / 0)");
+  double data = a.data() / b.data();  // forward
+  static constexpr Op op{"/", [](Node& n) {  // backward
     auto [out, a, b] = binary_slots(n);
     a.grad += out.grad / b.data;                       // d(a/b)/da = 1/b
     b.grad -= out.grad * a.data / (b.data * b.data);  // d(a/b)/db = -a/b^2
   }, &kScalarKind};
-  return make_result(a.data() / b.data(), op, a, b);
+  return make_result(data, op, a, b);
 }
 
 Value operator-(const Value& a) {
-  static constexpr Op op{"neg", [](Node& n) {
+  double data = -a.data();  // forward
+  static constexpr Op op{"neg", [](Node& n) {  // backward
     auto [out, a] = unary_slots(n);
     a.grad -= out.grad;  // d(-a)/da = -1
   }, &kScalarKind};
-  return make_result(-a.data(), op, a);
+  return make_result(data, op, a);
 }
 
 // A plain number joins the graph as a constant leaf, as micrograd wraps it.
@@ -81,11 +77,12 @@ Value operator/(double a, const Value& b) { return Value::constant(a) / b; }
 Value pow(const Value& a, const Value& b) {
   double x = a.data(), y = b.data();
   if (x < 0 && y != std::floor(y))
-    throw std::domain_error("pow: negative base " + num(x) + " with non-integer exponent " +
-                            num(y));
+    throw std::domain_error("pow: negative base " + number_text(x) + " with non-integer exponent " +
+                            number_text(y));
   if (x == 0 && y < 0)
-    throw std::domain_error("pow: 0 to the negative power " + num(y) + " (division by zero)");
-  static constexpr Op op{"pow", [](Node& n) {
+    throw std::domain_error("pow: 0 to the negative power " + number_text(y) + " (division by zero)");
+  double data = std::pow(x, y);  // forward
+  static constexpr Op op{"pow", [](Node& n) {  // backward
     auto [out, a, b] = binary_slots(n);
     // d(a^b)/da = b a^(b-1), which is 0 for b = 0 (where 0 * 0^-1 would be NaN)
     if (b.data != 0) a.grad += b.data * std::pow(a.data, b.data - 1) * out.grad;
@@ -94,80 +91,87 @@ Value pow(const Value& a, const Value& b) {
     double dlog = a.data > 0 ? out.data * std::log(a.data) : a.data == 0 ? 0.0 : std::nan("");
     b.grad += dlog * out.grad;
   }, &kScalarKind};
-  return make_result(std::pow(x, y), op, a, b);
+  return make_result(data, op, a, b);
 }
 Value pow(const Value& a, double b) { return pow(a, Value::constant(b)); }
 Value pow(double a, const Value& b) { return pow(Value::constant(a), b); }
 
 Value exp(const Value& a) {
-  static constexpr Op op{"exp", [](Node& n) {
+  double data = std::exp(a.data());  // forward
+  static constexpr Op op{"exp", [](Node& n) {  // backward
     auto [out, a] = unary_slots(n);
     a.grad += out.data * out.grad;  // d(e^a)/da = e^a
   }, &kScalarKind};
-  return make_result(std::exp(a.data()), op, a);
+  return make_result(data, op, a);
 }
 
 Value log(const Value& a) {
   if (a.data() <= 0)
-    throw std::domain_error("log: input must be positive, got " + num(a.data()));
-  static constexpr Op op{"log", [](Node& n) {
+    throw std::domain_error("log: input must be positive, got " + number_text(a.data()));
+  double data = std::log(a.data());  // forward
+  static constexpr Op op{"log", [](Node& n) {  // backward
     auto [out, a] = unary_slots(n);
     a.grad += out.grad / a.data;  // d(ln a)/da = 1/a
   }, &kScalarKind};
-  return make_result(std::log(a.data()), op, a);
+  return make_result(data, op, a);
 }
 
 Value tanh(const Value& a) {
-  static constexpr Op op{"tanh", [](Node& n) {
+  double data = std::tanh(a.data());  // forward
+  static constexpr Op op{"tanh", [](Node& n) {  // backward
     auto [out, a] = unary_slots(n);
     a.grad += (1 - out.data * out.data) * out.grad;  // d(tanh a)/da = 1 - tanh(a)^2
   }, &kScalarKind};
-  return make_result(std::tanh(a.data()), op, a);
+  return make_result(data, op, a);
 }
 
 Value relu(const Value& a) {
-  static constexpr Op op{"relu", [](Node& n) {
+  double data = a.data() > 0 ? a.data() : 0.0;  // forward
+  static constexpr Op op{"relu", [](Node& n) {  // backward
     auto [out, a] = unary_slots(n);
     if (out.data > 0) a.grad += out.grad;  // d(relu a)/da = 1 if a > 0 else 0
   }, &kScalarKind};
-  return make_result(a.data() > 0 ? a.data() : 0.0, op, a);
+  return make_result(data, op, a);
 }
 
 Value sigmoid(const Value& a) {
-  static constexpr Op op{"sigmoid", [](Node& n) {
-    auto [out, a] = unary_slots(n);
-    a.grad += out.data * (1 - out.data) * out.grad;  // d(s(a))/da = s(a) (1 - s(a))
-  }, &kScalarKind};
   // Two forms of 1/(1+e^-a), so that e^(large) never overflows.
   double x = a.data();
   double s = x >= 0 ? 1 / (1 + std::exp(-x)) : std::exp(x) / (1 + std::exp(x));
+  static constexpr Op op{"sigmoid", [](Node& n) {  // backward
+    auto [out, a] = unary_slots(n);
+    a.grad += out.data * (1 - out.data) * out.grad;  // d(s(a))/da = s(a) (1 - s(a))
+  }, &kScalarKind};
   return make_result(s, op, a);
 }
 
 Value sqrt(const Value& a) {
   if (a.data() < 0)
-    throw std::domain_error("sqrt: input must not be negative, got " + num(a.data()));
-  static constexpr Op op{"sqrt", [](Node& n) {
+    throw std::domain_error("sqrt: input must not be negative, got " + number_text(a.data()));
+  double data = std::sqrt(a.data());  // forward
+  static constexpr Op op{"sqrt", [](Node& n) {  // backward
     auto [out, a] = unary_slots(n);
     a.grad += out.grad / (2 * out.data);  // d(sqrt a)/da = 1 / (2 sqrt a)
   }, &kScalarKind};
-  return make_result(std::sqrt(a.data()), op, a);
+  return make_result(data, op, a);
 }
 
 Value sin(const Value& a) {
-  static constexpr Op op{"sin", [](Node& n) {
+  double data = std::sin(a.data());  // forward
+  static constexpr Op op{"sin", [](Node& n) {  // backward
     auto [out, a] = unary_slots(n);
     a.grad += std::cos(a.data) * out.grad;  // d(sin a)/da = cos a
   }, &kScalarKind};
-  return make_result(std::sin(a.data()), op, a);
+  return make_result(data, op, a);
 }
 
 Value cos(const Value& a) {
-  static constexpr Op op{"cos", [](Node& n) {
+  double data = std::cos(a.data());  // forward
+  static constexpr Op op{"cos", [](Node& n) {  // backward
     auto [out, a] = unary_slots(n);
     a.grad -= std::sin(a.data) * out.grad;  // d(cos a)/da = -sin a
   }, &kScalarKind};
-  return make_result(std::cos(a.data()), op, a);
+  return make_result(data, op, a);
 }
 
 // Members and compound assignment, all in terms of the free functions.

@@ -96,15 +96,15 @@ Tensor ones(const Shape& shape) { return filled("ones", shape, [] { return 1.0; 
 Tensor arange(double start, double end, double step) {
   if (step == 0 || !std::isfinite(start) || !std::isfinite(end) || !std::isfinite(step))
     throw std::invalid_argument("arange: step must be non-zero and all bounds finite, got start " +
-                                detail::number_text(start) + ", end " + detail::number_text(end) +
-                                ", step " + detail::number_text(step));
+                                number_text(start) + ", end " + number_text(end) +
+                                ", step " + number_text(step));
   // How many numbers, counted before any is made (as a double: end - start
   // may be past any integer). The loop below then makes at most that many.
   double count = std::max(0.0, std::ceil((end - start) / step));
   if (!(count <= static_cast<double>(kMaxTensorElements)))
-    throw std::length_error("arange: from " + detail::number_text(start) + " to " +
-                            detail::number_text(end) + " in steps of " + detail::number_text(step) +
-                            " is " + detail::number_text(count) + " numbers, more than the limit of " +
+    throw std::length_error("arange: from " + number_text(start) + " to " +
+                            number_text(end) + " in steps of " + number_text(step) +
+                            " is " + number_text(count) + " numbers, more than the limit of " +
                             std::to_string(kMaxTensorElements) + " (2^40 bytes, kMaxTensorBytes)");
   std::vector<double> v;
   v.reserve(static_cast<std::size_t>(count));

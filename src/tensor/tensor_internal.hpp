@@ -8,7 +8,7 @@
 
 #include "tensor/buffer_cache.hpp"
 #include "tensor/tensor_broadcast.hpp"
-#include "core/number_text.hpp"
+#include <gradlab/number_text.hpp>
 
 #include <cstdio>
 #include <initializer_list>

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Elementwise tensor ops, forward and backward side by side: Value's ops,
-// applied to every element. Binary ops broadcast, and their backward sums
+// Elementwise tensor ops, forward then backward, side by side: Value's ops,
+// applied to every element. One forward serves the numbers and the scalar
+// replay (explode.hpp) alike. Binary ops broadcast, and their backward sums
 // each gradient back over the dimensions its operand was stretched along.
 
 #include <cmath>
@@ -64,64 +65,66 @@ void check_domain(const char* op, const Tensor& a, Check ok, const char* expecte
   for (double x : a.data())
     if (!ok(x) && x == x)  // the number printed as Value's ops print it
       throw std::domain_error(std::string(op) + ": input must be " + expected + ", got " +
-                              detail::number_text(x));
+                              number_text(x));
+}
+
+// relu and sigmoid of a number, beside Value's (value_ops.cpp), so that one
+// forward serves a tensor's numbers and its replay's Values.
+double relu(double x) { return x > 0 ? x : 0.0; }
+double sigmoid(double x) {  // two forms, so that e^(large) never overflows
+  return x >= 0 ? 1 / (1 + std::exp(-x)) : std::exp(x) / (1 + std::exp(x));
 }
 
 }  // namespace
 
 Tensor operator+(const Tensor& a, const Tensor& b) {
-  static constexpr Op op{"+", [](Node& n) {
+  static constexpr auto f = [](const auto& x, const auto& y) { return x + y; };  // forward: numbers, Values
+  static constexpr Op op{"+", [](Node& n) {  // backward
     binary_backward(n, [](double dout, double, double, double) {
       return Pair{dout, dout};  // d(a+b)/da = 1, d(a+b)/db = 1
     });
-  }, &kTensorKind, [](Replay& r) {
-    r.each_pair([](const Value& x, const Value& y) { return x + y; });
-  }};
-  return binary("add", a, b, op, [](double x, double y) { return x + y; });
+  }, &kTensorKind, [](Replay& r) { r.each_pair(f); }};
+  return binary("add", a, b, op, f);
 }
 
 Tensor operator-(const Tensor& a, const Tensor& b) {
-  static constexpr Op op{"-", [](Node& n) {
+  static constexpr auto f = [](const auto& x, const auto& y) { return x - y; };  // forward: numbers, Values
+  static constexpr Op op{"-", [](Node& n) {  // backward
     binary_backward(n, [](double dout, double, double, double) {
       return Pair{dout, -dout};  // d(a-b)/da = 1, d(a-b)/db = -1
     });
-  }, &kTensorKind, [](Replay& r) {
-    r.each_pair([](const Value& x, const Value& y) { return x - y; });
-  }};
-  return binary("sub", a, b, op, [](double x, double y) { return x - y; });
+  }, &kTensorKind, [](Replay& r) { r.each_pair(f); }};
+  return binary("sub", a, b, op, f);
 }
 
 Tensor operator*(const Tensor& a, const Tensor& b) {
-  static constexpr Op op{"*", [](Node& n) {
+  static constexpr auto f = [](const auto& x, const auto& y) { return x * y; };  // forward: numbers, Values
+  static constexpr Op op{"*", [](Node& n) {  // backward
     binary_backward(n, [](double dout, double x, double y, double) {
       return Pair{dout * y, dout * x};  // d(a*b)/da = b, d(a*b)/db = a
     });
-  }, &kTensorKind, [](Replay& r) {
-    r.each_pair([](const Value& x, const Value& y) { return x * y; });
-  }};
-  return binary("mul", a, b, op, [](double x, double y) { return x * y; });
+  }, &kTensorKind, [](Replay& r) { r.each_pair(f); }};
+  return binary("mul", a, b, op, f);
 }
 
 Tensor operator/(const Tensor& a, const Tensor& b) {
   for (double y : b.data())
     if (y == 0) throw std::domain_error("div: division by zero");
-  static constexpr Op op{"/", [](Node& n) {
+  static constexpr auto f = [](const auto& x, const auto& y) { return x / y; };  // forward: numbers, Values
+  static constexpr Op op{"/", [](Node& n) {  // backward
     binary_backward(n, [](double dout, double x, double y, double) {
       return Pair{dout / y, -dout * x / (y * y)};  // d(a/b)/da = 1/b, d(a/b)/db = -a/b^2
     });
-  }, &kTensorKind, [](Replay& r) {
-    r.each_pair([](const Value& x, const Value& y) { return x / y; });
-  }};
-  return binary("div", a, b, op, [](double x, double y) { return x / y; });
+  }, &kTensorKind, [](Replay& r) { r.each_pair(f); }};
+  return binary("div", a, b, op, f);
 }
 
 Tensor operator-(const Tensor& a) {
-  static constexpr Op op{"neg", [](Node& n) {
+  static constexpr auto f = [](const auto& x) { return -x; };  // forward: numbers, Values
+  static constexpr Op op{"neg", [](Node& n) {  // backward
     unary_backward(n, [](double, double) { return -1.0; });  // d(-a)/da = -1
-  }, &kTensorKind, [](Replay& r) {
-    r.each([](const Value& x) { return -x; });
-  }};
-  return unary(a, op, [](double x) { return -x; });
+  }, &kTensorKind, [](Replay& r) { r.each(f); }};
+  return unary(a, op, f);
 }
 
 // A number joins the graph as a constant 0-d tensor, broadcast to any shape.
@@ -135,71 +138,64 @@ Tensor operator/(const Tensor& a, double b) { return a / scalar_tensor(b); }
 Tensor operator/(double a, const Tensor& b) { return scalar_tensor(a) / b; }
 
 Tensor exp(const Tensor& a) {
-  static constexpr Op op{"exp", [](Node& n) {
+  static constexpr auto f = [](const auto& x) { using std::exp; return exp(x); };  // forward: numbers, Values
+  static constexpr Op op{"exp", [](Node& n) {  // backward
     unary_backward(n, [](double, double out) { return out; });  // d(e^a)/da = e^a
-  }, &kTensorKind, [](Replay& r) {
-    r.each([](const Value& x) { return exp(x); });
-  }};
-  return unary(a, op, [](double x) { return std::exp(x); });
+  }, &kTensorKind, [](Replay& r) { r.each(f); }};
+  return unary(a, op, f);
 }
 
 Tensor log(const Tensor& a) {
   check_domain("log", a, [](double x) { return x > 0; }, "positive");
-  static constexpr Op op{"log", [](Node& n) {
+  static constexpr auto f = [](const auto& x) { using std::log; return log(x); };  // forward: numbers, Values
+  static constexpr Op op{"log", [](Node& n) {  // backward
     unary_backward(n, [](double x, double) { return 1 / x; });  // d(ln a)/da = 1/a
-  }, &kTensorKind, [](Replay& r) {
-    r.each([](const Value& x) { return log(x); });
-  }};
-  return unary(a, op, [](double x) { return std::log(x); });
+  }, &kTensorKind, [](Replay& r) { r.each(f); }};
+  return unary(a, op, f);
 }
 
 Tensor tanh(const Tensor& a) {
-  static constexpr Op op{"tanh", [](Node& n) {
+  static constexpr auto f = [](const auto& x) { using std::tanh; return tanh(x); };  // forward: numbers, Values
+  static constexpr Op op{"tanh", [](Node& n) {  // backward
     unary_backward(n, [](double, double out) { return 1 - out * out; });  // 1 - tanh(a)^2
-  }, &kTensorKind, [](Replay& r) {
-    r.each([](const Value& x) { return tanh(x); });
-  }};
-  return unary(a, op, [](double x) { return std::tanh(x); });
+  }, &kTensorKind, [](Replay& r) { r.each(f); }};
+  return unary(a, op, f);
 }
 
 Tensor relu(const Tensor& a) {
-  static constexpr Op op{"relu", [](Node& n) {
+  static constexpr auto f = [](const auto& x) { return relu(x); };  // forward: numbers, Values
+  static constexpr Op op{"relu", [](Node& n) {  // backward
     // 1 if a > 0, else 0 (written as a conversion, so no branch to mispredict)
     unary_backward(n, [](double, double out) { return static_cast<double>(out > 0); });
-  }, &kTensorKind, [](Replay& r) {
-    r.each([](const Value& x) { return relu(x); });
-  }};
-  return unary(a, op, [](double x) { return x > 0 ? x : 0.0; });
+  }, &kTensorKind, [](Replay& r) { r.each(f); }};
+  return unary(a, op, f);
 }
 
 Tensor sigmoid(const Tensor& a) {
-  static constexpr Op op{"sigmoid", [](Node& n) {
+  static constexpr auto f = [](const auto& x) { return sigmoid(x); };  // forward: numbers, Values
+  static constexpr Op op{"sigmoid", [](Node& n) {  // backward
     unary_backward(n, [](double, double out) { return out * (1 - out); });  // s(a)(1 - s(a))
-  }, &kTensorKind, [](Replay& r) {
-    r.each([](const Value& x) { return sigmoid(x); });
-  }};
-  return unary(a, op, [](double x) {  // two forms, so that e^(large) never overflows
-    return x >= 0 ? 1 / (1 + std::exp(-x)) : std::exp(x) / (1 + std::exp(x));
-  });
+  }, &kTensorKind, [](Replay& r) { r.each(f); }};
+  return unary(a, op, f);
 }
 
 Tensor sqrt(const Tensor& a) {
   check_domain("sqrt", a, [](double x) { return x >= 0; }, "non-negative");
-  static constexpr Op op{"sqrt", [](Node& n) {
+  static constexpr auto f = [](const auto& x) { using std::sqrt; return sqrt(x); };  // forward: numbers, Values
+  static constexpr Op op{"sqrt", [](Node& n) {  // backward
     unary_backward(n, [](double, double out) { return 1 / (2 * out); });  // 1 / (2 sqrt a)
-  }, &kTensorKind, [](Replay& r) {
-    r.each([](const Value& x) { return sqrt(x); });
-  }};
-  return unary(a, op, [](double x) { return std::sqrt(x); });
+  }, &kTensorKind, [](Replay& r) { r.each(f); }};
+  return unary(a, op, f);
 }
 
 Tensor abs(const Tensor& a) {
-  static constexpr Op op{"abs", [](Node& n) {
+  static constexpr auto f = [](double x) { return std::abs(x); };  // forward
+  static constexpr Op op{"abs", [](Node& n) {  // backward
     unary_backward(n, [](double x, double) { return x > 0 ? 1.0 : x < 0 ? -1.0 : 0.0; });  // sign(a)
   }, &kTensorKind, [](Replay& r) {
     r.each([](const Value& x) { return relu(x) + relu(-x); });  // |x|, with slope 0 at 0 as above
   }};
-  return unary(a, op, [](double x) { return std::abs(x); });
+  return unary(a, op, f);
 }
 
 namespace {
@@ -212,14 +208,15 @@ Tensor pow(const Tensor& a, double exponent) {
   if (exponent != std::floor(exponent))
     check_domain("pow", a, [](double x) { return x >= 0; }, "non-negative for a non-integer exponent");
   if (exponent < 0) check_domain("pow", a, [](double x) { return x != 0; }, "non-zero for a negative exponent");
-  static constexpr Op op{"pow", [](Node& n) {
+  auto f = [exponent](double x) { return std::pow(x, exponent); };  // forward
+  static constexpr Op op{"pow", [](Node& n) {  // backward
     const double p = state<PowState>(n).exponent;
     unary_backward(n, [p](double x, double) { return p == 0 ? 0.0 : p * std::pow(x, p - 1); });  // p a^(p-1)
   }, &kTensorKind, [](Replay& r) {
     const double p = state<PowState>(r.node).exponent;
     r.each([p](const Value& x) { return pow(x, p); });
   }};
-  Tensor out = unary(a, op, [exponent](double x) { return std::pow(x, exponent); });
+  Tensor out = unary(a, op, f);
   keep(out, PowState{exponent});
   return out;
 }
@@ -228,7 +225,8 @@ Tensor clamp(const Tensor& a, double low, double high) {
   if (!(low <= high))
     throw std::invalid_argument("clamp: low " + std::to_string(low) + " is above high " +
                                 std::to_string(high));
-  static constexpr Op op{"clamp", [](Node& n) {
+  auto f = [low, high](double x) { return x < low ? low : x > high ? high : x; };  // forward
+  static constexpr Op op{"clamp", [](Node& n) {  // backward
     // out == a exactly where a was inside [low, high]: d(clamp a)/da = 1 there, else 0.
     unary_backward(n, [](double x, double out) { return x == out ? 1.0 : 0.0; });
   }, &kTensorKind, [](Replay& r) {
@@ -237,7 +235,7 @@ Tensor clamp(const Tensor& a, double low, double high) {
     for (std::size_t i = 0; i < a.size(); ++i)
       r.out.push_back(a[i].data() == r.node.data[i] ? a[i] : Value::constant(r.node.data[i]));
   }};
-  return unary(a, op, [low, high](double x) { return x < low ? low : x > high ? high : x; });
+  return unary(a, op, f);
 }
 
 // A mask is data, not a function of a and b: no gradient flows through it.
@@ -266,7 +264,8 @@ Tensor masked_fill(const Tensor& a, const Tensor& mask, double value) {
   if (detail::broadcast_shape("masked_fill", a.shape(), mask.shape()) != a.shape())
     throw std::invalid_argument("masked_fill: mask of shape " + to_string(mask.shape()) +
                                 " does not broadcast to shape " + to_string(a.shape()));
-  static constexpr Op op{"masked_fill", [](Node& n) {
+  auto f = [value](double x, double m) { return m != 0 ? value : x; };  // forward
+  static constexpr Op op{"masked_fill", [](Node& n) {  // backward
     // d(out)/da = 1 where the mask is 0, 0 where it filled in the value.
     binary_backward(n, [](double dout, double, double m, double) {
       return Pair{m != 0 ? 0.0 : dout, 0.0};
@@ -275,8 +274,7 @@ Tensor masked_fill(const Tensor& a, const Tensor& mask, double value) {
     const double fill = state<MaskedFillState>(r.node).value;  // a constant where the mask is set
     r.each_pair([fill](const Value& x, const Value& m) { return m.data() != 0 ? Value::constant(fill) : x; });
   }};
-  Tensor out = binary("masked_fill", a, mask.detach(), op,
-                      [value](double x, double m) { return m != 0 ? value : x; });
+  Tensor out = binary("masked_fill", a, mask.detach(), op, f);
   keep(out, MaskedFillState{value});
   return out;
 }

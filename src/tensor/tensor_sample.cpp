@@ -14,7 +14,6 @@
 
 namespace gradlab {
 
-using detail::number_text;
 
 Histogram histogram(const Tensor& a, std::int64_t bins, double min, double max) {
   if (bins < 1) throw std::invalid_argument("histogram: bins must be at least 1, got " + std::to_string(bins));

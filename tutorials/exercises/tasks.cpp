@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include <gradlab/gradlab.hpp>
+#include <gradlab/number_text.hpp>
 
 #include "checker.hpp"
 
@@ -21,11 +22,6 @@ std::vector<std::string> names_of(const std::string& base, std::size_t rows, std
   return names;
 }
 
-std::string number(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", x);
-  return buf;
-}
 
 std::string dims(std::size_t a) { return "(" + std::to_string(a) + ")"; }
 std::string dims(std::size_t a, std::size_t b) {
@@ -214,7 +210,7 @@ Exercise softplus(const Answers& answers, Numbers& rnd) {
   };
   for (double x0 : {0.5, -3.0, rnd.one()}) {
     double g = 1.7;  // not 1: a backward must use out.grad
-    ex.cases.push_back({"Value x = " + number(x0), [=] {
+    ex.cases.push_back({"Value x = " + gradlab::number_text(x0), [=] {
                           gl::Value x(x0, "x");
                           gl::Value y = answers.softplus_value(x);
                           std::vector<gl::Node*> parents(y.node()->parents().begin(), y.node()->parents().end());
