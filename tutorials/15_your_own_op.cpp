@@ -20,28 +20,32 @@ double sigmoid(double a) { return 1 / (1 + std::exp(-a)); }
 
 // silu(a) = a s(a) with s = sigmoid: d silu/da = s + a s (1 - s).
 gl::Value silu(const gl::Value& a) {
-  static constexpr gl::Op op{"silu", [](gl::Node& n) {
+  double data = a.data() * sigmoid(a.data());  // forward
+  static constexpr gl::Op op{"silu", [](gl::Node& n) {  // backward
     auto [out, a] = gl::unary_slots(n);
     double s = sigmoid(a.data);
     a.grad += (s + a.data * s * (1 - s)) * out.grad;  // d silu(a)/da = s + a s (1 - s)
   }, &gl::kScalarKind};
-  return gl::make_result(a.data() * sigmoid(a.data()), op, a);
+  return gl::make_result(data, op, a);
 }
 
 // The same op with a classic slip: only the derivative of the sigmoid
 // factor is kept, the product rule's other term is lost.
 gl::Value silu_wrong(const gl::Value& a) {
-  static constexpr gl::Op op{"silu", [](gl::Node& n) {
+  double data = a.data() * sigmoid(a.data());  // forward
+  static constexpr gl::Op op{"silu", [](gl::Node& n) {  // backward
     auto [out, a] = gl::unary_slots(n);
     double s = sigmoid(a.data);
     a.grad += s * out.grad;  // wrong: "+ a s (1 - s)" is missing
   }, &gl::kScalarKind};
-  return gl::make_result(a.data() * sigmoid(a.data()), op, a);
+  return gl::make_result(data, op, a);
 }
 
 // silu for every element of a tensor: the same derivative, once per element.
 gl::Tensor silu(const gl::Tensor& a) {
-  static constexpr gl::Op op{"silu", [](gl::Node& n) {
+  std::vector<double> out;  // forward
+  for (double x : a.data()) out.push_back(x * sigmoid(x));
+  static constexpr gl::Op op{"silu", [](gl::Node& n) {  // backward
     gl::TensorSlot out = gl::tensor_slot(n), x = gl::tensor_slot(n.parent(0));
     if (!x.grad) return;  // a constant takes no gradient
     for (std::size_t i = 0; i < x.data.size(); ++i) {
@@ -52,8 +56,6 @@ gl::Tensor silu(const gl::Tensor& a) {
     // Its replay, for explode(): the same function on each element, as Values.
     r.each([](const gl::Value& v) { return v * gl::sigmoid(v); });
   }};
-  std::vector<double> out;
-  for (double x : a.data()) out.push_back(x * sigmoid(x));
   return gl::make_result(a.shape(), std::move(out), op, {a});
 }
 
@@ -98,15 +100,16 @@ int main(int argc, char** argv) {
     y.backward();
     double s = sigmoid(1.5);
     std::snprintf(text, sizeof text,
-                  "An op is a static Op (its name, its backward, its node kind) and a function\n"
-                  "that computes the forward and makes the result node (<gradlab/op.hpp>):\n\n"
+                  "An op is a function that computes the forward, a static Op (its name, its\n"
+                  "backward, its node kind) and the result node made of both (<gradlab/op.hpp>):\n\n"
                   "  gl::Value silu(const gl::Value& a) {\n"
-                  "    static constexpr gl::Op op{\"silu\", [](gl::Node& n) {\n"
+                  "    double data = a.data() * sigmoid(a.data());  // forward\n"
+                  "    static constexpr gl::Op op{\"silu\", [](gl::Node& n) {  // backward\n"
                   "      auto [out, a] = gl::unary_slots(n);\n"
                   "      double s = sigmoid(a.data);\n"
                   "      a.grad += (s + a.data * s * (1 - s)) * out.grad;  // d silu/da\n"
                   "    }, &gl::kScalarKind};\n"
-                  "    return gl::make_result(a.data() * sigmoid(a.data()), op, a);\n"
+                  "    return gl::make_result(data, op, a);\n"
                   "  }\n\n"
                   "The product rule gives d(a s(a))/da = s + a s (1 - s). The backward ADDS\n"
                   "out.grad times it (tutorial 05: uses add up). One node now: y = %.4f,\n"

@@ -1,17 +1,18 @@
 // SPDX-License-Identifier: MIT
 // Defining an op: what every scalar op in value_ops.cpp is made of, public,
 // so that a new op is written outside the library the same way. An op is a
-// static `Op` (node.hpp: its name, its backward step, its node kind) and a
-// function that computes the forward and makes the result node. The
+// function that computes the forward, a static `Op` (node.hpp: its name, its
+// backward step, its node kind) and the result node made of the two. The
 // backward reads the numbers it needs from the node and its operands, and
 // adds out.grad times the local derivative into each operand's grad:
 //
 //   Value softplus(const Value& a) {  // log(1 + e^a)
-//     static constexpr Op op{"softplus", [](Node& n) {
+//     double data = std::log1p(std::exp(a.data()));  // forward
+//     static constexpr Op op{"softplus", [](Node& n) {  // backward
 //       auto [out, a] = unary_slots(n);
 //       a.grad += out.grad / (1 + std::exp(-a.data));  // d softplus(a)/da = sigmoid(a)
 //     }, &kScalarKind};
-//     return make_result(std::log1p(std::exp(a.data())), op, a);
+//     return make_result(data, op, a);
 //   }
 //
 // A Tensor op is the same with whole arrays (tensor_slot); the course's

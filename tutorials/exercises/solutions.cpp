@@ -16,22 +16,23 @@ namespace gl = gradlab;
 double softplus(double a) { return a > 0 ? a + std::log1p(std::exp(-a)) : std::log1p(std::exp(a)); }
 
 gl::Value softplus(const gl::Value& a) {
-  static constexpr gl::Op op{"softplus", [](gl::Node& n) {
+  double data = softplus(a.data());  // forward
+  static constexpr gl::Op op{"softplus", [](gl::Node& n) {  // backward
     auto [out, a] = gl::unary_slots(n);
     a.grad += out.grad / (1 + std::exp(-a.data));  // d softplus(a)/da = sigmoid(a)
   }, &gl::kScalarKind};
-  return gl::make_result(softplus(a.data()), op, a);
+  return gl::make_result(data, op, a);
 }
 
 gl::Tensor softplus(const gl::Tensor& a) {
-  static constexpr gl::Op op{"softplus", [](gl::Node& n) {
+  std::vector<double> out;  // forward
+  for (double x : a.data()) out.push_back(softplus(x));
+  static constexpr gl::Op op{"softplus", [](gl::Node& n) {  // backward
     gl::TensorSlot out = gl::tensor_slot(n), x = gl::tensor_slot(n.parent(0));
     if (!x.grad) return;  // a constant input takes no gradient
     for (std::size_t i = 0; i < x.data.size(); ++i)
       x.grad[i] += out.grad[i] / (1 + std::exp(-x.data[i]));  // d softplus(a)/da = sigmoid(a)
   }, &gl::kTensorKind};
-  std::vector<double> out;
-  for (double x : a.data()) out.push_back(softplus(x));
   return gl::make_result(a.shape(), std::move(out), op, {a});
 }
 

@@ -15,11 +15,12 @@ namespace exercises {
 namespace gl = gradlab;
 
 gl::Value softplus_forgetting_out_grad(const gl::Value& a) {
-  static constexpr gl::Op op{"softplus", [](gl::Node& n) {
+  double data = std::log1p(std::exp(a.data()));  // forward
+  static constexpr gl::Op op{"softplus", [](gl::Node& n) {  // backward
     auto [out, a] = gl::unary_slots(n);
     a.grad += 1 / (1 + std::exp(-a.data));  // wrong: "* out.grad" is missing
   }, &gl::kScalarKind};
-  return gl::make_result(std::log1p(std::exp(a.data())), op, a);
+  return gl::make_result(data, op, a);
 }
 
 Answers wrong_answers() {
