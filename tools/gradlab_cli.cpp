@@ -141,9 +141,7 @@ void write_page(const Evaluated& e, const std::string& expression, const std::st
   try {
     gl::cli::write_graph_page(e.result, expression, path,
                               rankdir == "TB" ? gl::viz::RankDir::TB : gl::viz::RankDir::LR);
-  } catch (const std::length_error& err) {
-    throw Failure{err.what(), kUsageError};
-  } catch (const std::exception& err) {  // unwritable path
+  } catch (const std::exception& err) {  // too big to lay out (as a picture would be), an unwritable path
     throw Failure{err.what(), kEvaluationError};
   }
   std::cout << "wrote " << path << " (" << gl::engine::topological_order(*e.result.node()).size()
