@@ -8,6 +8,8 @@
 #include <gradlab/gradlab.hpp>
 #include <gradlab/viz/dot.hpp>
 
+#include "escape.hpp"  // viz/: the one escaper
+
 namespace gl = gradlab;
 using gl::Value;
 
@@ -86,7 +88,7 @@ BOOST_AUTO_TEST_CASE(options) {
   BOOST_TEST(has(tb, "rankdir=TB"));
   BOOST_TEST(!has(tb, "grad "));
   BOOST_TEST(has(tb, "label=\"a | data 1.5000\""));  // no braces when top to bottom
-  BOOST_TEST(has(tb, "label=\"tanh \\\"demo\\\"\", labelloc=t"));
+  BOOST_TEST(has(tb, "label=\"tanh &quot;demo&quot;\", labelloc=t"));  // the one escaper's quotes
 }
 
 BOOST_AUTO_TEST_CASE(highlight_and_notes_for_stepping) {
@@ -108,7 +110,41 @@ BOOST_AUTO_TEST_CASE(highlight_and_notes_for_stepping) {
 BOOST_AUTO_TEST_CASE(labels_are_escaped) {
   Value a(1.0, "{a|b} <c>");
   std::string dot = gl::viz::to_dot(a);
-  BOOST_TEST(has(dot, "\\{a\\|b\\} \\<c\\>"));
+  BOOST_TEST(has(dot, "\\{a\\|b\\} &lt;c&gt;"));  // Graphviz reads the entities back
+}
+
+BOOST_AUTO_TEST_CASE(one_escaper_for_every_text_on_a_page) {
+  using gl::viz::detail::escape_html;
+  BOOST_TEST(escape_html("a&b<c>\"d'") == "a&amp;b&lt;c&gt;&quot;d'");
+  BOOST_TEST(escape_html("&amp;") == "&amp;amp;");  // shown as typed, not as "&"
+  BOOST_TEST(escape_html("λ é ✓ 😀\nline") == "λ é ✓ 😀\nline");
+  // Ill-formed UTF-8: one U+FFFD for each maximal ill-formed part, as browsers decode it.
+  const std::string r = "\xef\xbf\xbd";
+  BOOST_TEST(escape_html("ok\xff\xfe") == "ok" + r + r);             // bytes that never start a character
+  BOOST_TEST(escape_html("\xe2\x82x") == r + "x");                  // a character cut short
+  BOOST_TEST(escape_html("\xe2\x82") == r);                         // ... at the end
+  BOOST_TEST(escape_html("\xc0\xaf") == r + r);                     // an overlong '/'
+  BOOST_TEST(escape_html("\xed\xa0\x80") == r + r + r);             // a surrogate
+  BOOST_TEST(escape_html("\xf4\x90\x80\x80") == r + r + r + r);     // past U+10FFFF
+  BOOST_TEST(escape_html("\x80<") == r + "&lt;");                   // a stray continuation byte
+  // Controls as the C++ escapes a learner types (Graphviz would stop at a NUL).
+  BOOST_TEST(escape_html(std::string("a\0b\x01\x7f", 5)) == "a\\0b\\x01\\x7f");
+}
+
+BOOST_AUTO_TEST_CASE(labels_titles_and_notes_all_go_through_the_one_escaper) {
+  Value a(1.0, "&amp;"), b(2.0, "bad \xff byte");
+  Value y = (a * b).set_label("y");
+  gl::viz::DotOptions o;
+  o.show_grad = false;
+  o.title = "x & <y>";
+  o.note = [&](const gl::Node& n) { return &n == y.node() ? std::string("note \xc3") : std::string(); };
+  std::string dot = gl::viz::to_dot(y, o);
+  BOOST_TEST(has(dot, "label=\"{ &amp;amp; | data 1.0000 }\""));
+  BOOST_TEST(has(dot, "label=\"{ bad \xef\xbf\xbd byte | data 2.0000 }\""));
+  BOOST_TEST(has(dot, "note \xef\xbf\xbd }"));
+  BOOST_TEST(has(dot, "label=\"x &amp; &lt;y&gt;\", labelloc=t"));
+  BOOST_TEST(!has(dot, "\xff"));
+  BOOST_TEST(!has(dot, "\xc3 "));
 }
 
 BOOST_AUTO_TEST_CASE(spaces_non_ascii_and_control_characters_in_labels) {

@@ -3,6 +3,7 @@
 // every bad input with its message, exit status and empty stdout.
 #include <boost/test/unit_test.hpp>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -27,8 +28,15 @@ std::string read(const fs::path& p) {
   return {std::istreambuf_iterator<char>(in), {}};
 }
 
+// Where the command's stdout goes: a file of the test's (captured), another
+// path (as "/dev/full"), or nowhere (a closed descriptor).
+struct Stdout {
+  enum { captured, path, closed } to = captured;
+  std::string file = {};
+};
+
 // Runs the command with `args`, no shell in between, and captures both streams.
-Result run(const std::vector<std::string>& args) {
+Result run(const std::vector<std::string>& args, const Stdout& stdout_to = {}) {
   fs::path dir = fs::temp_directory_path() / ("gradlab_cli_test_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   fs::path out = dir / "out", err = dir / "err";
@@ -36,7 +44,8 @@ Result run(const std::vector<std::string>& args) {
   std::fflush(nullptr);
   pid_t pid = ::fork();
   if (pid == 0) {
-    std::freopen(out.c_str(), "w", stdout);
+    if (stdout_to.to == Stdout::closed) ::close(1);
+    else std::freopen(stdout_to.to == Stdout::path ? stdout_to.file.c_str() : out.c_str(), "w", stdout);
     std::freopen(err.c_str(), "w", stderr);
     std::vector<char*> argv{const_cast<char*>(GRADLAB_CLI)};
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
@@ -213,6 +222,65 @@ BOOST_AUTO_TEST_CASE(bad_command_lines) {
   BOOST_TEST(failure({"graph", fanout, "x=1", "-o", "g.png"}, 1).find("max_skipped_layers") !=
              std::string::npos);
   BOOST_TEST(!fs::exists("g.png"));
+}
+
+BOOST_AUTO_TEST_CASE(an_answer_that_cannot_be_written_is_a_failure) {
+  // A full disk, or a closed stdout: exit 1 with a message, never 0 with the answer lost.
+  const std::string lost = "gradlab: cannot write to standard output (No space left on device); the answer is lost\n";
+  const std::string closed = "gradlab: standard output is closed; nothing was done (the answer would be lost)\n";
+  for (auto args : {std::vector<std::string>{"grad", "x*y", "x=1", "y=2", "--json"},
+                    std::vector<std::string>{"grad", "x*y", "x=1", "y=2"}, std::vector<std::string>{"--help"},
+                    std::vector<std::string>{"--version"}}) {
+    Result full = run(args, {Stdout::path, "/dev/full"});
+    BOOST_TEST(full.code == 1, args[0]);
+    // The reason, when the last write saw it (CLI11 flushes --version's line itself).
+    BOOST_TEST((full.err == lost || full.err == "gradlab: cannot write to standard output; the answer is lost\n"),
+               full.err);
+    Result none = run(args, {Stdout::closed});
+    BOOST_TEST(none.code == 1, args[0]);
+    BOOST_TEST(none.err == closed);
+  }
+  // The picture is written, but its report is lost: still a failure; with
+  // stdout closed nothing is written (a file opened there would get the report).
+  fs::path dir = fs::temp_directory_path() / ("gradlab_cli_stdout_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  Result full = run({"graph", "x*x", "x=3", "-o", (dir / "g.svg").string()}, {Stdout::path, "/dev/full"});
+  BOOST_TEST(full.code == 1);
+  BOOST_TEST(full.err == lost);
+  BOOST_TEST(read(dir / "g.svg").find("<svg") != std::string::npos);
+  Result none = run({"graph", "x*x", "x=3", "-o", (dir / "h.svg").string()}, {Stdout::closed});
+  BOOST_TEST(none.code == 1);
+  BOOST_TEST(!fs::exists(dir / "h.svg"));
+  fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(an_option_without_its_value_is_named) {
+  BOOST_TEST(failure({"graph", "x", "x=1", "-o", "g.png", "--rankdir="}, 2) ==
+             "gradlab: --rankdir is given no value after '='; write --rankdir=VALUE (see gradlab graph --help)");
+  BOOST_TEST(failure({"graph", "x", "x=1", "--rankdir=", "-o", "g.png"}, 2) ==
+             "gradlab: --rankdir is given no value after '='; write --rankdir=VALUE (see gradlab graph --help)");
+  BOOST_TEST(failure({"graph", "x", "x=1", "--rankdir", "-o", "g.png"}, 2) ==
+             "gradlab: --rankdir needs a value, but the option -o follows it (see gradlab graph --help)");
+  BOOST_TEST(failure({"graph", "x", "--output=", "x=1"}, 2) ==
+             "gradlab: --output is given no value after '='; write --output=VALUE (see gradlab graph --help)");
+  BOOST_TEST(!fs::exists("g.png"));
+}
+
+BOOST_AUTO_TEST_CASE(a_page_too_big_to_lay_out_is_refused_at_once) {
+  // x + x + ... + x, 50 terms, as a page: 51 frames of one picture that is
+  // itself too big; it ran past 120 s, as .svg it was refused at once.
+  std::string sum = "x";
+  for (int i = 1; i < 50; ++i) sum += "+x";
+  for (const char* file : {"p.html", "p.svg"}) {
+    auto start = std::chrono::steady_clock::now();
+    std::string msg = failure({"graph", sum, "x=1", "-o", file}, 1);  // too big to draw, page or picture alike
+    BOOST_TEST(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < 2.0, file);
+    BOOST_TEST(!fs::exists(file));
+    if (std::string(file) == "p.html") {
+      BOOST_TEST(msg.find("which the frames of a page share") != std::string::npos, msg);
+      BOOST_TEST(msg.find("write -o FILE.svg or -o FILE.png for one picture") != std::string::npos, msg);
+    }
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -235,6 +235,42 @@ BOOST_AUTO_TEST_CASE(a_gradlab_graph_page_steps_forward_and_back) {
   BOOST_TEST(highlight_pixels(png) > 100);
 }
 
+// One escaper for every text on a page: a label that looks like an entity,
+// a label with a byte that is not UTF-8, and a title with both read the same
+// in the picture (SVG), the tape's table and the title, as typed, with the
+// bad byte as U+FFFD everywhere.
+BOOST_AUTO_TEST_CASE(a_label_reads_the_same_in_the_picture_the_table_and_the_title) {
+  fs::path dir = fresh_dir("escaping");
+  std::ostringstream out;
+  gl::viz::Lesson lesson({.dir = dir.string(), .out = &out, .title = "&amp; <b> \xff"});
+  Value a(2.0, "&amp;"), b(3.0, "bad \xff byte");
+  Value y = (a * b).set_label("<y>");
+  lesson.backward(y);
+  std::string page = lesson.write_page();
+  HeadlessBrowser browser;
+  browser.open(file_url(page));
+  json seen = browser.evaluate(R"((() => {
+    const f = document.querySelector('section.frame:not([hidden])');
+    return { title: document.title, h1: document.querySelector('h1').textContent,
+             svg: [...f.querySelectorAll('svg text')].map((t) => t.textContent),
+             table: [...f.querySelectorAll('table td')].map((t) => t.textContent) };
+  })())");
+  auto holds = [&](const char* where, const std::string& text) {
+    for (const json& t : seen[where])
+      if (t.get<std::string>() == text) return true;
+    return false;
+  };
+  const std::string fffd = "\xef\xbf\xbd";
+  BOOST_TEST(seen["title"].get<std::string>() == "&amp; <b> " + fffd);
+  BOOST_TEST(seen["h1"].get<std::string>() == "&amp; <b> " + fffd);
+  for (const char* where : {"svg", "table"}) {
+    BOOST_TEST(holds(where, "&amp;"), where << ": " << seen[where].dump());
+    BOOST_TEST(holds(where, "bad " + fffd + " byte"), where << ": " << seen[where].dump());
+    BOOST_TEST(holds(where, "<y>"), where << ": " << seen[where].dump());
+  }
+  BOOST_TEST(problems(browser, file_url(page)) == std::vector<std::string>{});
+}
+
 // Pages named in GRADLAB_PAGES: each loads in under a second, under 5 MB,
 // without errors (for measuring the course's own pages).
 BOOST_AUTO_TEST_CASE(named_pages_load_quickly) {

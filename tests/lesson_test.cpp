@@ -3,8 +3,21 @@
 // input, the command line, checks, and backward one node at a time.
 #include <boost/test/unit_test.hpp>
 
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 #include <gradlab/gradlab.hpp>
@@ -25,6 +38,51 @@ fs::path fresh_dir(const std::string& name) {
   return dir;
 }
 bool is_png(const fs::path& p) { return gradlab::testing::png_size(p.string()).first > 0; }
+using gradlab::testing::error_of;
+using gradlab::testing::read_bytes;
+using gradlab::testing::write_bytes;
+
+// A program's end as the shell reports it, and what it wrote to stderr.
+struct Ended {
+  int status;  // waitpid's
+  std::string err;
+};
+
+// Runs body() in a child process with stdout redirected (`out`: a file's
+// path, or "" for a closed stdout) and returns its exit: body's return
+// value as the exit status.
+Ended in_child(const std::string& out, const std::function<int()>& body, const std::function<void()>& setup = {}) {
+  const fs::path err = fs::temp_directory_path() / ("gradlab_lesson_test_err_" + std::to_string(::getpid()));
+  std::cout.flush();
+  std::fflush(nullptr);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    std::freopen(err.c_str(), "w", stderr);
+    if (out.empty()) {
+      ::close(1);
+    } else {
+      int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      ::dup2(fd, 1);
+      ::close(fd);
+    }
+    if (setup) setup();
+    ::_exit(body());
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  Ended e{status, read_bytes(err.string())};
+  fs::remove(err);
+  return e;
+}
+
+// The FNV-1a hash a lesson's record gives a file, for forging records.
+std::string fnv1a(const std::string& bytes) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : bytes) h = (h ^ c) * 0x100000001b3ULL;
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(lesson_test)
@@ -242,14 +300,218 @@ BOOST_AUTO_TEST_CASE(the_page_holds_every_step) {
   BOOST_TEST(frames[2].svg != frames[3].svg);  // but other gradients
 }
 
-BOOST_AUTO_TEST_CASE(a_new_run_clears_old_pictures) {
-  fs::path dir = fresh_dir("stale");
+BOOST_AUTO_TEST_CASE(a_lesson_touches_only_its_own_files) {
+  fs::path dir = fresh_dir("own_files");
   fs::create_directories(dir);
-  std::ofstream(dir / "step_07.png") << "from a longer run";
-  std::ofstream(dir / "notes.png") << "not a step";
-  Lesson lesson({.dir = dir.string()});
-  BOOST_TEST(!fs::exists(dir / "step_07.png"));
-  BOOST_TEST(fs::exists(dir / "notes.png"));
+  // A learner's files, two of them with the names a lesson writes.
+  write_bytes((dir / "step_01.png").string(), "my own picture");
+  write_bytes((dir / "index.html").string(), "<p>my own page</p>");
+  write_bytes((dir / "notes.txt").string(), "my notes");
+  std::ostringstream out;
+  Value a(2.0, "a");
+  Value b = (a * 3.0).set_label("b");
+  std::string msg = error_of<std::runtime_error>([&] { Lesson lesson({.dir = dir.string(), .out = &out}); });
+  BOOST_TEST(msg.find("Lesson: the folder '" + dir.string() + "' already holds ") == 0u, msg);
+  BOOST_TEST(msg.find("which no lesson wrote there") != std::string::npos, msg);
+  BOOST_TEST(msg.find("give it a new or empty folder") != std::string::npos, msg);
+  BOOST_TEST(read_bytes((dir / "step_01.png").string()) == "my own picture");
+  BOOST_TEST(read_bytes((dir / "index.html").string()) == "<p>my own page</p>");
+  BOOST_TEST(read_bytes((dir / "notes.txt").string()) == "my notes");
+  BOOST_TEST(!fs::exists(dir / ".gradlab_lesson"));
+  // Without those two, the lesson runs beside the learner's other files.
+  fs::remove(dir / "step_01.png");
+  fs::remove(dir / "index.html");
+  {
+    Lesson lesson({.dir = dir.string(), .out = &out});
+    lesson.step("one", b);
+    lesson.step("two", b);
+    lesson.step("three", b);
+    lesson.write_page();
+  }
+  BOOST_TEST(is_png(dir / "step_03.png"));
+  // A record that names other files (the learner's notes, one outside the
+  // folder) with their true sizes and hashes: a lesson removes only names
+  // it writes, in its own folder.
+  fs::path outside = fresh_dir("own_files_outside");
+  fs::create_directories(outside);
+  write_bytes((outside / "step_01.png").string(), "outside");
+  {
+    std::ofstream record(dir / ".gradlab_lesson", std::ios::app);
+    record << "8 " << fnv1a("my notes") << " notes.txt\n"
+           << "7 " << fnv1a("outside") << " ../" << outside.filename().string() << "/step_01.png\n";
+  }
+  // A second, shorter run: the first run's pictures go (they would pass for
+  // this run's), the learner's files stay.
+  {
+    Lesson lesson({.dir = dir.string(), .out = &out});
+    lesson.step("only one", b);
+  }
+  BOOST_TEST(is_png(dir / "step_01.png"));
+  BOOST_TEST(!fs::exists(dir / "step_02.png"));
+  BOOST_TEST(!fs::exists(dir / "step_03.png"));
+  BOOST_TEST(!fs::exists(dir / "index.html"));
+  BOOST_TEST(read_bytes((dir / "notes.txt").string()) == "my notes");
+  BOOST_TEST(read_bytes((outside / "step_01.png").string()) == "outside");
+  // A picture the learner changed since is theirs: kept, and the folder refused.
+  write_bytes((dir / "step_01.png").string(), "edited");
+  msg = error_of<std::runtime_error>([&] { Lesson lesson({.dir = dir.string(), .out = &out}); });
+  BOOST_TEST(msg.find("already holds step_01.png") != std::string::npos, msg);
+  BOOST_TEST(read_bytes((dir / "step_01.png").string()) == "edited");
+  // Not a lesson's record: the lesson cannot tell its files, so touches none.
+  fs::remove(dir / "step_01.png");
+  write_bytes((dir / ".gradlab_lesson").string(), "something else\n");
+  msg = error_of<std::runtime_error>([&] { Lesson lesson({.dir = dir.string(), .out = &out}); });
+  BOOST_TEST(msg.find("is not a lesson's record of its files") != std::string::npos, msg);
+  fs::remove_all(outside);
+}
+
+BOOST_AUTO_TEST_CASE(a_pages_picture_that_is_a_fifo_is_refused_not_waited_on) {
+  fs::path dir = fresh_dir("fifo");
+  fs::create_directories(dir);
+  const fs::path fifo = dir / "plot.png";
+  std::string msg = gradlab::testing::error_reading_fifo(
+      fifo, [&] { gl::viz::lesson_page("t", {{.text = "a plot", .png = fifo.string()}}); });
+  BOOST_TEST(msg == "lesson_page: the picture: " + fifo.string() + ": is not a regular file (it is a FIFO)");
+}
+
+BOOST_AUTO_TEST_CASE(backward_of_a_big_sum_is_refused_at_once) {
+  // x + x + ... + x, 40 terms: 39 steps, each a PNG and a frame of the
+  // page of 79 nodes; it used to run past 30 s.
+  Value x(1.0, "x");
+  Value y = x;
+  for (int i = 1; i < 40; ++i) y = y + x;
+  fs::path dir = fresh_dir("big_sum");
+  std::ostringstream out;
+  Lesson lesson({.dir = dir.string(), .out = &out});
+  auto start = std::chrono::steady_clock::now();
+  std::string msg = error_of<std::length_error>([&] { lesson.backward(y); });
+  BOOST_TEST(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < 1.0);
+  BOOST_TEST(msg.rfind("Lesson::backward (39 steps, each with a PNG and a frame of the page): 78 pictures of a "
+                       "graph of 79 nodes are 6162 nodes in all, more than the 5000 of one picture",
+                       0) == 0u, msg);
+  BOOST_TEST(msg.find("call root.backward(), then step(text, root) for one picture") != std::string::npos, msg);
+  BOOST_TEST(x.grad() == 0.0);  // before any gradient changed
+  BOOST_TEST(lesson.steps() == 0);
+  BOOST_TEST(!fs::exists(dir / "step_01.png"));
+  // Few nodes, but edges that skip many layers, 40 pictures' worth.
+  Value z = x;
+  for (int i = 1; i < 20; ++i) z = z + x;
+  msg = error_of<std::length_error>([&] { lesson.backward(z); });
+  BOOST_TEST(msg.find("pictures of a graph whose edges skip") != std::string::npos, msg);
+}
+
+BOOST_AUTO_TEST_CASE(a_signal_while_paused_puts_the_terminal_back) {
+  for (int sig : {SIGTERM, SIGINT, SIGHUP, SIGQUIT}) {
+    BOOST_TEST_CONTEXT("signal " << sig) {
+      // A terminal of our own: the lesson reads keys from its slave side.
+      int master = ::posix_openpt(O_RDWR | O_NOCTTY);
+      BOOST_REQUIRE(master >= 0);
+      BOOST_REQUIRE(::grantpt(master) == 0 && ::unlockpt(master) == 0);
+      int slave = ::open(::ptsname(master), O_RDWR | O_NOCTTY);
+      BOOST_REQUIRE(slave >= 0);
+      termios before{};
+      BOOST_REQUIRE(::tcgetattr(slave, &before) == 0);
+      const tcflag_t kept = ECHO | ICANON | ISIG;
+      BOOST_REQUIRE((before.c_lflag & kept) == kept);
+      fs::path dir = fresh_dir("signal_" + std::to_string(sig));
+      std::cout.flush();
+      std::fflush(nullptr);
+      pid_t pid = ::fork();
+      if (pid == 0) {
+        for (int s : {SIGTERM, SIGINT, SIGHUP, SIGQUIT}) ::signal(s, SIG_DFL);  // as in a program of its own
+        rlimit no_core{0, 0};
+        ::setrlimit(RLIMIT_CORE, &no_core);  // SIGQUIT dumps core by default
+        ::dup2(slave, 0);
+        ::dup2(slave, 1);
+        ::dup2(slave, 2);
+        ::close(master);
+        Lesson lesson({.dir = dir.string(), .pause = true});  // keys from std::cin, now a terminal
+        lesson.step("waiting for a key");
+        lesson.finish();
+        ::_exit(0);
+      }
+      // Paused: the terminal hands over single keys (no echo, no line editing).
+      termios paused{};
+      auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+      std::string shown;
+      while (std::chrono::steady_clock::now() < deadline) {
+        pollfd p{master, POLLIN, 0};
+        if (::poll(&p, 1, 50) > 0) {
+          char buf[512];
+          ssize_t n = ::read(master, buf, sizeof buf);
+          if (n > 0) shown.append(buf, static_cast<std::size_t>(n));
+        }
+        ::tcgetattr(slave, &paused);
+        if (!(paused.c_lflag & ICANON) && shown.find("[Enter or") != std::string::npos) break;
+      }
+      BOOST_TEST(shown.find("waiting for a key") != std::string::npos);
+      BOOST_TEST(!(paused.c_lflag & ECHO));
+      BOOST_TEST(!(paused.c_lflag & ICANON));
+      BOOST_TEST(!(paused.c_lflag & ISIG));
+      ::kill(pid, sig);
+      int status = 0;
+      ::waitpid(pid, &status, 0);
+      BOOST_TEST(WIFSIGNALED(status));  // ended by that signal, as without the lesson
+      BOOST_TEST(WTERMSIG(status) == sig);
+      termios after{};
+      BOOST_REQUIRE(::tcgetattr(slave, &after) == 0);
+      BOOST_TEST((after.c_lflag & kept) == kept);
+      BOOST_TEST(after.c_lflag == before.c_lflag);
+      BOOST_TEST(after.c_cc[VMIN] == before.c_cc[VMIN]);
+      ::close(slave);
+      ::close(master);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(run_checks_stdout) {
+  fs::path dir = fresh_dir("stdout");
+  std::string d = dir.string();
+  char name[] = "01_x", no_pause[] = "--no-pause";
+  char* argv[] = {name, no_pause, d.data()};
+  auto lesson = [&] {
+    return Lesson::run("01_x", 3, argv, [](Lesson& l) {
+      l.step("words");
+      l.check(true, "one is one");
+    });
+  };
+  BOOST_TEST(WEXITSTATUS(in_child(fresh_dir("stdout_file").string() + ".txt", lesson).status) == 0);
+  Ended full = in_child("/dev/full", lesson);
+  BOOST_TEST(WEXITSTATUS(full.status) == 1);
+  BOOST_TEST(full.err == "01_x: cannot write to standard output (No space left on device); the lesson's report is lost\n");
+  Ended closed = in_child("", lesson);
+  BOOST_TEST(WEXITSTATUS(closed.status) == 1);
+  BOOST_TEST(closed.err == "01_x: standard output is closed; nothing was done (the lesson's report would be lost)\n");
+}
+
+BOOST_AUTO_TEST_CASE(run_into_a_read_only_folder_names_the_first_picture) {
+  fs::path dir = fresh_dir("read_only");
+  fs::create_directories(dir);
+  fs::permissions(dir, fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read |
+                           fs::perms::group_exec | fs::perms::others_read | fs::perms::others_exec);
+  std::string d = dir.string();
+  char name[] = "01_x", no_pause[] = "--no-pause";
+  char* argv[] = {name, no_pause, d.data()};
+  Ended e = in_child(
+      "/dev/null",
+      [&] {
+        return Lesson::run("01_x", 3, argv, [](Lesson& l) {
+          Value a(2.0, "a");
+          l.step("a graph", (a * a).set_label("b"));
+        });
+      },
+      [] {
+        // root writes anywhere: as nobody, or failing that with no room for a byte.
+        if (::geteuid() == 0 && ::setuid(65534) != 0) {
+          ::signal(SIGXFSZ, SIG_IGN);
+          rlimit none{0, 0};
+          ::setrlimit(RLIMIT_FSIZE, &none);
+        }
+      });
+  BOOST_TEST(WEXITSTATUS(e.status) == 1);
+  BOOST_TEST(e.err.rfind("01_x: render: cannot write '" + (dir / "step_01.png").string() + "': ", 0) == 0u, e.err);
+  BOOST_TEST(e.err.find("index.html") == std::string::npos, e.err);
+  fs::permissions(dir, fs::perms::owner_all);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

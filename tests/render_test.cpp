@@ -227,6 +227,86 @@ BOOST_AUTO_TEST_CASE(frames_share_one_layout) {
   BOOST_TEST(gl::viz::render_frames_svg({}).empty());
 }
 
+namespace {
+// x + x + ... + x, `terms` of them: x is used by ops far apart.
+Value sum_of_x(int terms) {
+  Value x(1.0, "x");
+  Value y = x;
+  for (int i = 1; i < terms; ++i) y = y + x;
+  return y;
+}
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(frames_share_one_pictures_limits_and_are_refused_at_once) {
+  // The 50-term sum: one picture of it is refused (2,352 skipped layers);
+  // 51 frames of it were laid out 52 times (>120 s). Now refused at once,
+  // saying what to do instead.
+  Value y = sum_of_x(50);
+  std::vector<std::string> dots(51, gl::viz::to_dot(y));
+  auto start = std::chrono::steady_clock::now();
+  std::string msg = error_of([&] { gl::viz::render_frames_svg(dots); });
+  BOOST_TEST(seconds_since(start) < 1.0);
+  BOOST_TEST(msg.rfind("render_frames_svg: 51 pictures of a graph of 99 nodes are 5049 nodes in all, more than "
+                       "the 5000 of one picture (max_nodes), which the frames of a page share; draw one picture",
+                       0) == 0u, msg);
+  // The layers its edges skip, for one layout: over one picture's limit.
+  msg = error_of([&] { gl::viz::render_frames_svg({dots[0], dots[0]}); });
+  BOOST_TEST(msg.find("skip 2352 layers in all") != std::string::npos, msg);
+  BOOST_TEST(msg.find("more than max_skipped_layers = 2000") != std::string::npos, msg);
+  // The limits are counted for all frames together: 40 frames of a graph
+  // of 99 nodes pass one picture's 5000 nodes; lower limits refuse fewer.
+  Value small = sum_of_x(5);  // 9 nodes
+  std::vector<std::string> few(3, gl::viz::to_dot(small));
+  BOOST_TEST(gl::viz::render_frames_svg(few).size() == 3u);
+  msg = error_of([&] { gl::viz::render_frames_svg(few, {.max_nodes = 26}); });
+  BOOST_TEST(msg.find("3 pictures of a graph of 9 nodes are 27 nodes in all") != std::string::npos, msg);
+  BOOST_TEST(error_of([&] { gl::viz::render_frames_svg(few, {.max_nodes = 27}); }) == "(no error)");
+  // A frame with more edges than the last one is counted as it comes,
+  // never laid out in full: its edges are not what the layout is made of.
+  // And 35 terms, under the limits, now take one full layout, not 36.
+  Value mid = sum_of_x(35);
+  std::vector<std::string> frames(36, gl::viz::to_dot(mid));
+  start = std::chrono::steady_clock::now();
+  BOOST_TEST(gl::viz::render_frames_svg(frames).size() == 36u);
+  BOOST_TEST_MESSAGE("36 frames of the 35-term sum: " << seconds_since(start) << " s");
+  BOOST_TEST(seconds_since(start) < 10.0);  // 24 s when every frame was laid out in full
+}
+
+BOOST_AUTO_TEST_CASE(skipped_layers_are_counted_as_dot_ranks) {
+  // A constant used late is drawn just above its op, so it skips nothing:
+  // a chain of 60 ops with a constant each is one picture, not refused.
+  Value x(1.0, "x");
+  Value y = x;
+  for (int i = 0; i < 60; ++i) y = y * 1.01;
+  TempDir dir;
+  gl::viz::render(y, (dir.path / "chain.svg").string());
+  BOOST_TEST(fs::exists(dir.path / "chain.svg"));
+  // The same count refuses DOT text handed to render_dot and render_svg.
+  std::string dot = gl::viz::to_dot(sum_of_x(50));
+  std::string msg = error_of([&] { gl::viz::render_dot(dot, (dir.path / "sum.svg").string()); });
+  BOOST_TEST(msg.find("the graph's edges skip 2352 layers in all") != std::string::npos, msg);
+  BOOST_CHECK_THROW(gl::viz::render_svg(dot), std::length_error);
+  BOOST_TEST(!fs::exists(dir.path / "sum.svg"));
+}
+
+BOOST_AUTO_TEST_CASE(a_picture_that_is_a_fifo_is_refused_not_waited_on) {
+  // Graphviz opens a node's picture to measure it: a FIFO would block it.
+  TempDir dir;
+  const fs::path fifo = dir.path / "tile.png";
+  std::string msg = gradlab::testing::error_reading_fifo(fifo, [&] {
+    gl::viz::render_svg("digraph { a [image=\"" + fifo.string() + "\"]; }");
+  });
+  BOOST_TEST(msg.find("node 'a' shows the picture '" + fifo.string() + "', which is a FIFO") != std::string::npos, msg);
+  msg = error_of([&] {
+    gl::viz::render_svg("digraph { a [shape=none, label=<<TABLE><TR><TD><IMG SRC=\"" + fifo.string() +
+                        "\"/></TD></TR></TABLE>>]; }");
+  });
+  BOOST_TEST(msg.find("which is a FIFO") != std::string::npos, msg);
+}
+
 BOOST_AUTO_TEST_CASE(tensor_heat_maps_are_inlined_in_svg) {
   fs::path dir = fs::temp_directory_path() / ("gradlab_render_heat_" + std::to_string(::getpid()));
   fs::create_directories(dir);

@@ -33,9 +33,22 @@ SplitArguments take_expression(const std::vector<std::string>& args,
   std::size_t i = 0;
   while (i < args.size() && !contains(subcommands, args[i])) out.rest.push_back(args[i++]);
   if (i == args.size()) return out;
-  out.rest.push_back(args[i++]);  // the subcommand
+  const std::string subcommand = args[i];
+  out.rest.push_back(args[i++]);
+  const std::string help = " (see gradlab " + subcommand + " --help)";
   for (; i < args.size(); ++i) {
     const std::string& a = args[i];
+    if (out.has_expression && a != "--" && !is_option(a, options_with_value, flags)) {
+      out.rest.push_back(a);
+      continue;
+    }
+    // An option's value is checked here, where it is still clear whose it is:
+    // CLI11 takes "--rankdir=" as --rankdir wanting the next argument.
+    if (auto eq = a.find('='); a.rfind("--", 0) == 0 && eq == a.size() - 1 &&
+                               contains(options_with_value, a.substr(0, eq)))
+      throw std::invalid_argument(a.substr(0, eq) + " is given no value after '='; write " + a + "VALUE" + help);
+    if (contains(options_with_value, a) && i + 1 < args.size() && is_option(args[i + 1], options_with_value, flags))
+      throw std::invalid_argument(a + " needs a value, but the option " + args[i + 1] + " follows it" + help);
     if (out.has_expression) {
       out.rest.push_back(a);
     } else if (a == "--" && i + 1 < args.size()) {

@@ -4,8 +4,13 @@
 //   gradlab grad  "<expr>" NAME=VALUE ... [--json]
 //   gradlab graph "<expr>" NAME=VALUE ... -o FILE.png|FILE.svg|FILE.dot|FILE.html
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <map>
 #include <string>
@@ -35,6 +40,29 @@ struct Failure {
   std::string message;
   int code;
 };
+
+// Every answer goes to stdout, so a write that fails there (a full disk,
+// a closed pipe or descriptor) is a failure of the command: exit 1 with a
+// message, never 0 with the answer lost. Returns `code` when all is well.
+int finish_stdout(int code) {
+  errno = 0;
+  std::cout.flush();
+  if (std::cout && std::fflush(stdout) == 0 && !std::ferror(stdout)) return code;
+  const int err = errno;
+  std::cerr << "gradlab: cannot write to standard output" << (err ? std::string(" (") + std::strerror(err) + ")" : "")
+            << "; the answer is lost\n";
+  return code == 0 ? kEvaluationError : code;
+}
+
+// The three standard descriptors must be open before any file is: a file
+// opened on a closed one would receive what is printed there. A closed
+// stdout is refused (the answer would be lost); closed stdin or stderr are
+// given /dev/null. False when stdout is closed.
+bool standard_descriptors_open() {
+  for (int fd : {0, 2})
+    if (::fcntl(fd, F_GETFD) == -1 && errno == EBADF) ::open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+  return !(::fcntl(1, F_GETFD) == -1 && errno == EBADF);
+}
 
 struct Evaluated {
   gl::Value result;
@@ -114,9 +142,7 @@ void write_page(const Evaluated& e, const std::string& expression, const std::st
   try {
     gl::cli::write_graph_page(e.result, expression, path,
                               rankdir == "TB" ? gl::viz::RankDir::TB : gl::viz::RankDir::LR);
-  } catch (const std::length_error& err) {
-    throw Failure{err.what(), kUsageError};
-  } catch (const std::exception& err) {  // unwritable path
+  } catch (const std::exception& err) {  // too big to lay out (as a picture would be), an unwritable path
     throw Failure{err.what(), kEvaluationError};
   }
   std::cout << "wrote " << path << " (" << gl::engine::topological_order(*e.result.node()).size()
@@ -143,6 +169,10 @@ void write_graph(const Evaluated& e, const std::string& path, const std::string&
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (!standard_descriptors_open()) {
+    std::cerr << "gradlab: standard output is closed; nothing was done (the answer would be lost)\n";
+    return kEvaluationError;
+  }
   CLI::App app{"gradlab: the value, the gradients and the graph of an expression.\n"
                "Grammar: numbers, variables, + - * / ^ (right-associative; -x^2 is -(x^2)),\n"
                "unary -, parentheses, exp log tanh relu sigmoid sqrt sin cos.",
@@ -175,18 +205,23 @@ int main(int argc, char** argv) {
                 "         gradlab graph \"tanh(x*w + b)\" x=2 w=-3 b=6.88 -o neuron.html");
 
   // The expression is taken out first: it may begin with '-' like an option.
-  gl::cli::SplitArguments split =
-      gl::cli::take_expression({argv + 1, argv + argc}, {"grad", "graph"},
-                               {"-o", "--output", "--rankdir"}, {"--json", "--no-grad"});
+  gl::cli::SplitArguments split;
+  try {
+    split = gl::cli::take_expression({argv + 1, argv + argc}, {"grad", "graph"}, {"-o", "--output", "--rankdir"},
+                                     {"--json", "--no-grad"});
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "gradlab: " << e.what() << "\n";
+    return kUsageError;
+  }
   std::vector<std::string> args(split.rest.rbegin(), split.rest.rend());  // CLI11 takes them last first
   try {
     app.parse(args);
   } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
+    return finish_stdout(app.exit(e));
   } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
+    return finish_stdout(app.exit(e));
   } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
+    return finish_stdout(app.exit(e));
   } catch (const CLI::ParseError& e) {
     std::cerr << "gradlab: " << e.what() << " (see gradlab --help)\n";
     return kUsageError;
@@ -204,7 +239,7 @@ int main(int argc, char** argv) {
     if (grad->parsed()) print_grad(e, json);
     else if (page) write_page(e, split.expression, output, rankdir);
     else write_graph(e, output, rankdir, no_grad);
-    return 0;
+    return finish_stdout(0);
   } catch (const Failure& f) {
     std::cerr << "gradlab: " << f.message << "\n";
     return f.code;

@@ -68,7 +68,12 @@ void write_graph_page(const Value& root, const std::string& expression, const st
   frames.push_back({.text = done.str()});
   dots.push_back(viz::to_dot(root, {.rankdir = rankdir, .title = title, .note = note_of}));
 
-  std::vector<std::string> svgs = viz::render_frames_svg(dots);
+  std::vector<std::string> svgs;
+  try {
+    svgs = viz::render_frames_svg(dots);  // refused at once past one picture's limits, for all frames together
+  } catch (const std::length_error& e) {
+    throw std::length_error(std::string(e.what()) + " (here: write -o FILE.svg or -o FILE.png for one picture)");
+  }
   for (std::size_t k = 0; k < frames.size(); ++k) frames[k].svg = std::move(svgs[k]);
   viz::write_lesson_page(path, "gradlab graph: " + expression, frames);
 }

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "io/atomic_file.hpp"
+#include "escape.hpp"
 
 namespace gradlab::viz::detail {
 
@@ -42,5 +43,11 @@ void save_png(const std::string& path, const std::string& what, cairo_t* cr,
                              cairo_status_to_string(status));
   gradlab::detail::write_file_atomically(path, what, png);
 }
+
+void text_extents(cairo_t* cr, const std::string& text, cairo_text_extents_t* extents) {
+  cairo_text_extents(cr, shown_text(text).c_str(), extents);
+}
+
+void show_text(cairo_t* cr, const std::string& text) { cairo_show_text(cr, shown_text(text).c_str()); }
 
 }  // namespace gradlab::viz::detail

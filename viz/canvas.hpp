@@ -27,4 +27,10 @@ std::pair<Surface, Context> make_canvas(int width, int height);
 // std::runtime_error names `what`, the path and the reason on failure.
 void save_png(const std::string& path, const std::string& what, cairo_t* cr, cairo_surface_t* surface);
 
+// cairo's text calls, with the text as every page shows it (escape.hpp's
+// shown_text: invalid UTF-8 as U+FFFD), which cairo would otherwise refuse,
+// leaving the rest of the picture blank.
+void text_extents(cairo_t* cr, const std::string& text, cairo_text_extents_t* extents);
+void show_text(cairo_t* cr, const std::string& text);
+
 }  // namespace gradlab::viz::detail

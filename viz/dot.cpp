@@ -17,46 +17,32 @@
 #include <gradlab/engine.hpp>
 #include <gradlab/tensor.hpp>
 
+#include "escape.hpp"
+
 namespace gradlab::viz {
 
 namespace {
 
-// A control character as the C++ escape a learner would type, "\0" for NUL,
-// "\x01" and so on: Graphviz reads text only up to a NUL, so a NUL in a
-// label would cut the DOT text short, and the other controls draw as
-// nothing. The backslash is doubled, as any backslash in a label is.
-void put_control(std::string& out, unsigned char c) {
-  static const char kHex[] = "0123456789abcdef";
-  out += "\\\\";
-  if (c == 0) {
-    out += '0';
-  } else {
-    out += 'x';
-    out += kHex[c >> 4];
-    out += kHex[c & 15];
-  }
-}
-bool is_control(unsigned char c) { return (c < 0x20 && c != '\n') || c == 0x7f; }
-
-// Escapes text for one field of a DOT record label. Graphviz drops a field's
-// leading and trailing spaces and draws a run of spaces as one, unless each
-// after the first is a hard space ("\ "), so runs are written that way.
-std::string record_escape(const std::string& text) {
+// Escapes text for one field of a DOT record label, from the one escaper
+// (escape.hpp: invalid UTF-8 as U+FFFD, controls as "\x01", & < > " as
+// entities that Graphviz reads back). Graphviz drops a field's leading and
+// trailing spaces and draws a run of spaces as one, unless each after the
+// first is a hard space ("\ "), so runs are written that way.
+std::string record_escape(const std::string& raw) {
+  const std::string text = detail::escape_html(raw);
   std::size_t begin = text.find_first_not_of(' '), end = text.find_last_not_of(' ');
   if (begin == std::string::npos) return "";
   std::string out;
   for (std::size_t i = begin; i <= end; ++i) {
-    auto c = static_cast<unsigned char>(text[i]);
+    const char c = text[i];
     switch (c) {
-      case '{': case '}': case '|': case '<': case '>': case '"': case '\\':
+      case '{': case '}': case '|': case '\\':
         out += '\\';
-        out += static_cast<char>(c);
+        out += c;
         break;
       case '\n': out += "\\n"; break;
       case ' ': out += i > begin && text[i - 1] == ' ' ? "\\ " : " "; break;
-      default:
-        if (is_control(c)) put_control(out, c);
-        else out += static_cast<char>(c);
+      default: out += c;
     }
   }
   return out;
@@ -72,17 +58,13 @@ void add_field(std::string& fields, const std::string& field) {
   fields += field;
 }
 
-// Escapes text for a quoted DOT string.
-std::string quote(const std::string& s) {
+// A label as a quoted DOT string, from the one escaper (escape.hpp).
+std::string quote(const std::string& raw) {
   std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
+  for (char c : detail::escape_html(raw)) {
+    if (c == '\\') out += '\\';
     if (c == '\n') {
       out += "\\n";
-      continue;
-    }
-    if (is_control(static_cast<unsigned char>(c))) {
-      put_control(out, static_cast<unsigned char>(c));
       continue;
     }
     out += c;
@@ -151,15 +133,11 @@ std::string data_and_grad(const Node& n, bool show_grad, RankDir dir) {
 // --- heat maps: a box drawn as a Graphviz HTML-like table, since record
 // labels hold no pictures.
 
+// Text in a Graphviz HTML-like label: the one escaper, lines as <BR/>.
 std::string html_escape(const std::string& text) {
   std::string out;
-  for (char c : text) {
-    if (c == '&') out += "&amp;";
-    else if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else if (c == '"') out += "&quot;";
-    else if (c == '\n') out += "<BR/>";
-    else if (is_control(static_cast<unsigned char>(c))) continue;
+  for (char c : detail::escape_html(text)) {
+    if (c == '\n') out += "<BR/>";
     else out += c;
   }
   return out;

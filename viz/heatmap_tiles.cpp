@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <stdexcept>
 
@@ -18,6 +17,7 @@
 
 #include "canvas.hpp"
 #include "colormap.hpp"
+#include "io/input_file.hpp"
 
 namespace gradlab::viz::detail {
 
@@ -109,11 +109,11 @@ std::string embed_images(const std::string& svg) {
     if (end == std::string::npos) break;
     std::string file = svg.substr(start, end - start);
     out.append(svg, at, start - at);
-    std::ifstream in(file, std::ios::binary);
-    if (file.ends_with(".png") && in) {
-      std::ostringstream bytes;
-      bytes << in.rdbuf();
-      out += "data:image/png;base64," + base64(bytes.str());
+    std::error_code missing;
+    if (file.ends_with(".png") && std::filesystem::exists(file, missing)) {
+      // Through the library's checked opener: a FIFO or a device is refused, never waited on.
+      gradlab::detail::InputFile in(file, "render: the picture in the graph", kMaxPictureBytes);
+      out += "data:image/png;base64," + base64(in.read_rest());
     } else {
       out += file;  // a link, not a picture of ours
     }

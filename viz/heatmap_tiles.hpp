@@ -5,6 +5,7 @@
 // inlining the tiles. Internal to gradlab::viz.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -29,7 +30,13 @@ bool has_heatmaps(const Node& root);
 // The bytes as base64, for data URIs.
 std::string base64(const std::string& bytes);
 
-// svg with every <image xlink:href="FILE"> turned into a data URI of FILE.
+// The largest picture file viz reads back to put in a page or an SVG
+// (render's PNGs stop at kMaxPngPixels, far below it).
+inline constexpr std::uint64_t kMaxPictureBytes = std::uint64_t{256} << 20;
+
+// svg with every <image xlink:href="FILE.png"> turned into a data URI of
+// FILE, read through the library's checked opener (input_file.hpp); a FILE
+// that is not there stays a link.
 std::string embed_images(const std::string& svg);
 
 // A fresh folder under the system's temporary one, removed with everything

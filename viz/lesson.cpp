@@ -5,20 +5,26 @@
 
 #include <gradlab/viz/lesson.hpp>
 
+#include <fcntl.h>
+#include <signal.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include <cctype>
-
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <iterator>
 #include <sstream>
 #include <stdexcept>
 #include <unordered_map>
 
 #include <gradlab/viz/render.hpp>
+
+#include "lesson_files.hpp"
 
 namespace gradlab::viz {
 
@@ -45,13 +51,41 @@ LessonOptions from_command_line(const std::string& name, int argc, char** argv) 
   return options;
 }
 
+// The terminal as it was, for a signal that ends the program while it is
+// changed: the handler can only reach what is global (and it may call only
+// async-signal-safe functions: tcsetattr, sigaction, raise).
+termios terminal_before{};
+volatile sig_atomic_t terminal_changed = 0;
+const int kEndingSignals[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT};
+struct sigaction handler_before[std::size(kEndingSignals)];
+
+extern "C" void put_terminal_back_and_end(int sig) {
+  if (terminal_changed) tcsetattr(0, TCSANOW, &terminal_before);
+  for (std::size_t i = 0; i < std::size(kEndingSignals); ++i)
+    if (kEndingSignals[i] == sig) sigaction(sig, &handler_before[i], nullptr);
+  raise(sig);  // delivered as it would have been (the default: the program ends) once this returns
+}
+
 // A terminal that hands over each key as it is typed: no line editing, no
 // echo, and Ctrl-C arrives as a key (it quits) rather than as a signal, so
-// the terminal is always put back as it was.
+// the terminal is always put back as it was: by the destructor, and by a
+// handler for the signals that end a program (kill's SIGTERM, SIGINT,
+// SIGHUP, SIGQUIT), which then ends it by the same signal.
 class SingleKeys {
  public:
   explicit SingleKeys(bool on) {
     if (!on || tcgetattr(0, &saved_) != 0) return;
+    terminal_before = saved_;
+    for (std::size_t i = 0; i < std::size(kEndingSignals); ++i) {
+      struct sigaction now {};
+      sigaction(kEndingSignals[i], nullptr, &handler_before[i]);
+      if (handler_before[i].sa_handler == SIG_IGN) continue;  // ignored stays ignored
+      now.sa_handler = put_terminal_back_and_end;
+      sigemptyset(&now.sa_mask);
+      now.sa_flags = SA_RESTART;
+      handlers_[i] = sigaction(kEndingSignals[i], &now, nullptr) == 0;
+    }
+    terminal_changed = 1;
     termios raw = saved_;
     raw.c_lflag &= ~static_cast<tcflag_t>(ICANON | ECHO | ISIG);
     raw.c_cc[VMIN] = 1;
@@ -60,6 +94,9 @@ class SingleKeys {
   }
   ~SingleKeys() {
     if (active_) tcsetattr(0, TCSANOW, &saved_);
+    terminal_changed = 0;
+    for (std::size_t i = 0; i < std::size(kEndingSignals); ++i)
+      if (handlers_[i]) sigaction(kEndingSignals[i], &handler_before[i], nullptr);
   }
   SingleKeys(const SingleKeys&) = delete;
   SingleKeys& operator=(const SingleKeys&) = delete;
@@ -67,7 +104,21 @@ class SingleKeys {
  private:
   termios saved_{};
   bool active_ = false;
+  bool handlers_[std::size(kEndingSignals)] = {};
 };
+
+// Standard output, checked: a closed or full stdout must not pass for a
+// lesson whose report was read. Returns `code`, or 1 with a message.
+int checked_stdout(const std::string& name, int code) {
+  errno = 0;
+  std::cout.flush();
+  const bool failed = !std::cout || std::fflush(stdout) != 0 || std::ferror(stdout);
+  if (!failed) return code;
+  const int err = errno;
+  std::cerr << name << ": cannot write to standard output" << (err ? std::string(" (") + std::strerror(err) + ")" : "")
+            << "; the lesson's report is lost\n";
+  return 1;
+}
 
 }  // namespace
 
@@ -82,16 +133,19 @@ Lesson::Lesson(LessonOptions options)
       title_(options.title) {
   if (title_.empty()) title_ = std::filesystem::path(dir_).lexically_normal().filename().string();
   if (title_.empty() || title_ == ".") title_ = "lesson";
-  std::filesystem::create_directories(dir_);
-  // Pictures of an earlier, longer run would pass for this one's: removed.
-  for (const auto& entry : std::filesystem::directory_iterator(dir_)) {
-    std::string name = entry.path().filename().string();
-    if (name.size() == 11 && name.rfind("step_", 0) == 0 && name.ends_with(".png")) std::filesystem::remove(entry.path());
-  }
+  // Pictures of an earlier, longer run would pass for this one's: the files
+  // a lesson wrote there are removed, and only those (lesson_files.hpp).
+  files_ = std::make_shared<detail::LessonFiles>(dir_);
 }
 
 int Lesson::run(const std::string& name, int argc, char** argv,
                 const std::function<void(Lesson&)>& body) {
+  // A closed stdout: the first file opened would take its place, and the
+  // report would be written into a picture.
+  if (::fcntl(1, F_GETFD) == -1 && errno == EBADF) {
+    std::cerr << name << ": standard output is closed; nothing was done (the lesson's report would be lost)\n";
+    return 1;
+  }
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
@@ -99,7 +153,7 @@ int Lesson::run(const std::string& name, int argc, char** argv,
                 << "  Steps through the lesson: Enter, space or -> goes on, b or <- back, q quits.\n"
                 << "  --no-pause  run straight through (as when stdin is not a terminal)\n"
                 << "  folder      where the pictures and the page go (default out/" << name << ")\n";
-      return std::cout.flush() ? 0 : 1;
+      return checked_stdout(name, 0);
     }
   }
   try {
@@ -112,22 +166,29 @@ int Lesson::run(const std::string& name, int argc, char** argv,
       lesson.write_page();
       lesson.out() << "\nstopped at step " << lesson.steps() << " (q); the pictures so far are in "
                    << lesson.dir() << "/\n";
-      return 0;
+      return checked_stdout(name, 0);
     } catch (...) {
-      lesson.write_page();  // the steps up to the failure, to look at
+      // The steps up to the failure, to look at; but the failure to report
+      // is the first one (the picture that could not be written, say), not
+      // the page that then could not be written either.
+      try {
+        lesson.write_page();
+      } catch (const std::exception&) {
+      }
       throw;
     }
     lesson.write_page();
     if (lesson.failures() > 0) {
       lesson.out() << "\n" << name << ": " << lesson.failures() << " of " << lesson.checks()
                    << " checks FAILED\n";
-      return 1;
+      return checked_stdout(name, 1);
     }
     lesson.out() << "\n" << name << ": all " << lesson.checks() << " checks passed; "
                  << lesson.steps() << " steps, pictures in " << lesson.dir() << "/\n";
-    return 0;
+    return checked_stdout(name, 0);
   } catch (const std::exception& e) {
     std::cerr << name << ": " << e.what() << "\n";
+    checked_stdout(name, 1);
     return 1;
   }
 }
@@ -136,11 +197,14 @@ std::string Lesson::path(const std::string& file) const {
   return (std::filesystem::path(dir_) / file).string();
 }
 
-std::string Lesson::next_picture() const {
+std::string Lesson::picture_name() const {
   char file[32];
   std::snprintf(file, sizeof file, "step_%02d.png", steps() + 1);
-  return path(file);
+  return file;
 }
+
+// The path of the next step's picture, once it is sure to be the lesson's to write.
+std::string Lesson::next_picture() const { return files_->claim(picture_name()); }
 
 void Lesson::step(const std::string& text) { record(text, "", {.text = text}); }
 
@@ -161,6 +225,7 @@ void Lesson::step(const std::string& text, const Node& root, const DotOptions& d
 void Lesson::graph_step(const std::string& text, const Node& root, const DotOptions& dot, Frame frame, bool svg) {
   std::string png = next_picture();
   render(root, png, {.dot = dot});
+  files_->wrote(picture_name());
   if (svg) frame.svg = render_svg(root, dot);
   record(text, png, std::move(frame));
 }
@@ -168,12 +233,14 @@ void Lesson::graph_step(const std::string& text, const Node& root, const DotOpti
 void Lesson::step(const std::string& text, const std::function<void(const std::string&)>& draw) {
   std::string png = next_picture();
   draw(png);
+  files_->wrote(picture_name());
   record(text, png, {.text = text, .png = png});
 }
 
 std::string Lesson::write_page() const {
-  std::string page = path("index.html");
+  std::string page = files_->claim("index.html");
   write_lesson_page(page, title_, frames_);
+  files_->wrote("index.html");
   return page;
 }
 

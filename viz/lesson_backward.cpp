@@ -17,6 +17,8 @@
 #include "heatmap_tiles.hpp"
 #include <gradlab/number_text.hpp>
 
+#include "render_limits.hpp"
+
 namespace gradlab::viz {
 
 namespace {
@@ -27,16 +29,26 @@ std::string fixed(double x) { return gradlab::four_decimals(x); }  // as the pic
 
 namespace {
 
-// Each backward step renders the whole graph, so stepping suits small graphs
-// only; a big one is refused before any gradient changes.
+// Each backward step draws the whole graph twice: its PNG, laid out on its
+// own, and its frame of the page (render_frames_svg: every frame sized and
+// drawn, one of them laid out). All those pictures together share one
+// picture's limits (render.hpp), so a big graph is refused before any
+// gradient changes: at once by its ops, then by the work of its pictures.
 constexpr std::size_t kMaxSteppedOps = 60;
-void check_small_enough(const Node& root) {
+const char* kInstead = "call root.backward(), then step(text, root) for one picture of the result, or step "
+                       "through a smaller graph";
+void check_small_enough(const Node& root, RankDir rankdir) {
   std::size_t ops = 0;
   for (const Node* n : engine::topological_order(root)) ops += !n->is_leaf();
   if (ops > kMaxSteppedOps)
     throw std::length_error("Lesson::backward: the graph has " + std::to_string(ops) + " ops (at most " +
-                            std::to_string(kMaxSteppedOps) + " are stepped, one picture each); call "
-                            "root.backward(), then step(text, root) for one picture of the result");
+                            std::to_string(kMaxSteppedOps) + " are stepped, one picture each); " + kInstead);
+  DotOptions plain;
+  plain.rankdir = rankdir;
+  const detail::LayoutWork work = detail::layout_work(to_dot(root, plain));
+  const std::string who = "Lesson::backward (" + std::to_string(ops) + " steps, each with a PNG and a frame of the page)";
+  detail::check_work({.nodes = work.nodes}, 2 * ops, kMaxNodes, kMaxSkippedLayers, who, kInstead);
+  detail::check_work({.skipped_layers = work.skipped_layers}, ops + 1, kMaxNodes, kMaxSkippedLayers, who, kInstead);
 }
 
 // The tape names a node without a label v<N>, as to_dot numbers it; the
@@ -79,7 +91,7 @@ void draw_on_one_layout(std::vector<Frame>& frames, std::size_t first, const std
 }  // namespace
 
 std::vector<TapeStep> Lesson::backward(const Value& root, const std::string& title) {
-  check_small_enough(*root.node());
+  check_small_enough(*root.node(), RankDir::LR);
   std::unordered_map<const Node*, std::string> note;
   const std::unordered_map<const Node*, std::string> names = unlabelled_names(*root.node());
   bool first = true;
@@ -126,7 +138,7 @@ std::vector<TapeStep> Lesson::backward(const Value& root, const std::string& tit
 }
 
 std::vector<TensorTapeStep> Lesson::backward(const Tensor& root, const std::string& title) {
-  check_small_enough(*root.node());
+  check_small_enough(*root.node(), RankDir::TB);
   std::unordered_map<const Node*, std::string> note;
   const std::unordered_map<const Node*, std::string> names = unlabelled_names(*root.node());
   const std::size_t first_frame = frames_.size();

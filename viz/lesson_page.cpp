@@ -6,37 +6,25 @@
 
 #include <gradlab/viz/lesson_page.hpp>
 
-#include <fstream>
 #include <sstream>
 #include <stdexcept>
 
 #include "io/atomic_file.hpp"
+#include "io/input_file.hpp"
+#include "escape.hpp"
 #include "heatmap_tiles.hpp"
 
 namespace gradlab::viz {
 
 namespace {
 
-std::string escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string escape(const std::string& s) { return detail::escape_html(s); }  // the one escaper
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("lesson_page: cannot read the picture '" + path + "'");
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
+// A frame's PNG, through the library's checked opener: a FIFO, a device or a
+// file bigger than any picture render draws is refused, never waited on.
+std::string read_picture(const std::string& path) {
+  gradlab::detail::InputFile in(path, "lesson_page: the picture", detail::kMaxPictureBytes);
+  return in.read_rest();
 }
 
 // Graphviz's SVG starts with an XML declaration and a DOCTYPE, which HTML
@@ -156,7 +144,7 @@ std::string lesson_page(const std::string& title, const std::vector<Frame>& fram
     if (!f.svg.empty()) os << "<div class=\"picture\">\n" << inline_svg(f.svg) << "</div>\n";
     else if (!f.png.empty())
       os << "<div class=\"picture\"><img alt=\"step " << k + 1 << "\" src=\"data:image/png;base64,"
-         << detail::base64(read_file(f.png)) << "\"></div>\n";
+         << detail::base64(read_picture(f.png)) << "\"></div>\n";
     os << "</section>\n";
   }
   os << "</main>\n<script>" << kScript << "</script>\n</body>\n</html>\n";

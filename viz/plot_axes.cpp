@@ -3,6 +3,7 @@
 // axis), margins sized from the real text extents, axes, grid and legend.
 
 #include "plot_axes.hpp"
+#include "canvas.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -22,7 +23,7 @@ void set_font(cairo_t* cr, double size, bool bold = false) {
 
 double text_width(cairo_t* cr, const std::string& s) {
   cairo_text_extents_t e;
-  cairo_text_extents(cr, s.c_str(), &e);
+  detail::text_extents(cr, s, &e);
   return e.x_advance;
 }
 
@@ -49,7 +50,7 @@ void draw_text(cairo_t* cr, const std::string& s, double x, double y, double ha,
   cairo_translate(cr, x, y);
   cairo_rotate(cr, angle);
   cairo_move_to(cr, -ha * text_width(cr, s), fe.ascent - va * (fe.ascent + fe.descent));
-  cairo_show_text(cr, s.c_str());
+  detail::show_text(cr, s);
   cairo_restore(cr);
 }
 

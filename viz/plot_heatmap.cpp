@@ -43,7 +43,7 @@ std::vector<std::string> lines_of(const std::string& s) {
 
 double text_width(cairo_t* cr, const std::string& s) {
   cairo_text_extents_t e;
-  cairo_text_extents(cr, s.c_str(), &e);
+  detail::text_extents(cr, s, &e);
   return e.x_advance;
 }
 
@@ -55,7 +55,7 @@ void centred_text(cairo_t* cr, const std::string& s, double x, double y, double 
   cairo_translate(cr, x, y);
   cairo_rotate(cr, angle);
   cairo_move_to(cr, -text_width(cr, s) / 2, (fe.ascent - fe.descent) / 2);
-  cairo_show_text(cr, s.c_str());
+  detail::show_text(cr, s);
   cairo_restore(cr);
 }
 

@@ -20,9 +20,9 @@ namespace {
 
 void centered(cairo_t* cr, const std::string& text, double x, double y) {
   cairo_text_extents_t e;
-  cairo_text_extents(cr, text.c_str(), &e);
+  detail::text_extents(cr, text, &e);
   cairo_move_to(cr, x - e.width / 2 - e.x_bearing, y - e.height / 2 - e.y_bearing);
-  cairo_show_text(cr, text.c_str());
+  detail::show_text(cr, text);
 }
 
 }  // namespace
@@ -58,7 +58,7 @@ void plot_heatmaps(const std::string& path, const Tensor& maps, const std::vecto
     cairo_set_font_size(scratch.get(), label_font);
     for (const std::string& l : row_labels) {
       cairo_text_extents_t e;
-      cairo_text_extents(scratch.get(), l.c_str(), &e);
+      detail::text_extents(scratch.get(), l, &e);
       widest = std::max(widest, e.x_advance);
     }
   }

@@ -44,10 +44,10 @@ void plot_images(const std::string& path, const Tensor& images, const std::vecto
   if (top) {
     cairo_set_font_size(cr, 15);
     cairo_text_extents_t e;
-    cairo_text_extents(cr, options.title.c_str(), &e);
+    detail::text_extents(cr, options.title, &e);
     cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
     cairo_move_to(cr, (width - e.width) / 2 - e.x_bearing, 20);
-    cairo_show_text(cr, options.title.c_str());
+    detail::show_text(cr, options.title);
   }
   const std::vector<double>& px = images.data();
   cairo_set_font_size(cr, 12);
@@ -68,11 +68,11 @@ void plot_images(const std::string& path, const Tensor& images, const std::vecto
     if (caption) {
       const std::string& text = captions[static_cast<std::size_t>(i)];
       cairo_text_extents_t e;
-      cairo_text_extents(cr, text.c_str(), &e);
+      detail::text_extents(cr, text, &e);
       cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
       cairo_move_to(cr, x0 + (static_cast<double>(w * s) - e.width) / 2 - e.x_bearing,
                     y0 + static_cast<double>(h * s) + 13);
-      cairo_show_text(cr, text.c_str());
+      detail::show_text(cr, text);
     }
   }
   detail::save_png(path, what, cr, surface.get());

@@ -54,12 +54,12 @@ void plot_scatter(const std::string& path, const std::vector<double>& x, const s
     // The label in white, shrunk to fit the disc, centred on the point.
     cairo_set_font_size(cr, c.font * 1.05);
     cairo_text_extents_t e;
-    cairo_text_extents(cr, labels[i].c_str(), &e);
+    detail::text_extents(cr, labels[i], &e);
     if (e.width > 1.6 * radius) cairo_set_font_size(cr, c.font * 1.05 * 1.6 * radius / e.width);
-    cairo_text_extents(cr, labels[i].c_str(), &e);
+    detail::text_extents(cr, labels[i], &e);
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_move_to(cr, px - e.width / 2 - e.x_bearing, py - e.height / 2 - e.y_bearing);
-    cairo_show_text(cr, labels[i].c_str());
+    detail::show_text(cr, labels[i]);
   }
   cairo_restore(cr);
   detail::draw_axes(cr, c, options.title, ax, ay);

@@ -8,6 +8,7 @@
 #include <gradlab/viz/render.hpp>
 
 #include <algorithm>
+#include <limits>
 #include <string>
 #include <utility>
 #include <mutex>
@@ -73,34 +74,17 @@ std::size_t count_nodes(const Node& root, std::size_t limit) {
   return seen.size();
 }
 
-// Graphviz's dot puts every value and op on a layer and threads an edge that
-// skips layers through one hidden node per layer it skips; with many of those
-// (a value used by ops far apart, as x in x+x+...+x) its layout takes minutes.
-// This counts them the way dot will: an op one layer below its last operand,
-// its result one below the op.
-std::size_t skipped_layers(const Node& root) {
-  std::unordered_map<const Node*, std::size_t> layer;
-  std::size_t skipped = 0;
-  for (const Node* n : engine::topological_order(root)) {
-    if (n->is_leaf()) {
-      layer[n] = 0;
-      continue;
-    }
-    std::size_t op_layer = 0;
-    for (const Node* p : n->parents()) op_layer = std::max(op_layer, layer[p] + 1);
-    std::unordered_set<const Node*> operands(n->parents().begin(), n->parents().end());
-    for (const Node* p : operands) skipped += op_layer - layer[p] - 1;
-    layer[n] = op_layer + 1;
-  }
-  return skipped;
-}
-
 }  // namespace
 
 namespace {
 
-// DOT text drawn as `format` (png or svg), in memory; path only names it in errors.
-std::string draw(const std::string& dot, const std::string& format, const std::string& path) {
+// What render_dot says to do instead of a layout too big for one picture.
+const char* kSmallerGraph = "draw a smaller graph, or one whose values are used by ops closer together";
+
+// DOT text drawn as `format` (png or svg), in memory; path only names it in
+// errors. Layouts over max_skipped_layers are refused, saying `instead`.
+std::string draw(const std::string& dot, const std::string& format, const std::string& path,
+                 std::size_t max_skipped_layers = kMaxSkippedLayers, const std::string& instead = kSmallerGraph) {
 
   // Graphviz reads C strings: text after a NUL would vanish, or leave a
   // syntax error that points nowhere near the cause.
@@ -126,6 +110,8 @@ std::string draw(const std::string& dot, const std::string& format, const std::s
       }
     } close{gvc, g};
     detail::check_attributes(g);
+    detail::check_work(detail::layout_work(g), 1, std::numeric_limits<std::size_t>::max(), max_skipped_layers,
+                       "render", instead);
     if (gvLayout(gvc, g, "dot") != 0)
       throw std::runtime_error("render: Graphviz could not lay out the graph: " +
                                trimmed(graphviz_errors));
@@ -216,15 +202,44 @@ std::string edge_key(Agedge_t* e) { return std::string(agnameof(agtail(e))) + "-
 
 }  // namespace
 
-std::vector<std::string> render_frames_svg(const std::vector<std::string>& dots) {
+std::vector<std::string> render_frames_svg(const std::vector<std::string>& dots, const FrameLimits& limits) {
   std::vector<std::string> svgs;
   if (dots.empty()) return svgs;
   std::lock_guard lock(graphviz_mutex);
   GVC_t* gvc = context();
-  // Each node's largest size over the frames, in inches.
+  // The frames draw one graph: every frame's nodes are sized and drawn, but
+  // only the last frame is laid out with its edges (the costly part, with
+  // the layers they skip). That work, counted for all the frames together,
+  // must fit one picture's limits, or the frames are refused at once.
+  const std::string instead = "draw one picture of the graph instead (render), or fewer frames of a smaller graph";
+  std::unordered_set<std::string> names;
+  {
+    Parsed last(gvc, dots.back(), dots.size() - 1);
+    const detail::LayoutWork work = detail::layout_work(last.g);
+    detail::check_work({.nodes = work.nodes}, dots.size(), limits.max_nodes, limits.max_skipped_layers,
+                       "render_frames_svg", instead);
+    detail::check_work({.skipped_layers = work.skipped_layers}, 1, limits.max_nodes, limits.max_skipped_layers,
+                       "render_frames_svg", instead);
+    for (Agnode_t* n = agfstnode(last.g); n; n = agnxtnode(last.g, n)) names.insert(agnameof(n));
+  }
+  auto same_graph = [&](Parsed& p, std::size_t k) {
+    for (Agnode_t* n = agfstnode(p.g); n; n = agnxtnode(p.g, n))
+      if (!names.count(agnameof(n)))
+        throw std::invalid_argument("render_frames: frame " + std::to_string(k) + " has node '" + agnameof(n) +
+                                    "' that the last frame lacks; the frames must draw one graph");
+  };
+  // Each node's largest size over the frames, in inches: dot sizes a node
+  // by its label alone, so each frame is laid out without its edges, which
+  // costs next to nothing.
   std::unordered_map<std::string, std::pair<double, double>> size;
   for (std::size_t k = 0; k < dots.size(); ++k) {
     Parsed p(gvc, dots[k], k);
+    same_graph(p, k);
+    for (Agnode_t* n = agfstnode(p.g); n; n = agnxtnode(p.g, n))
+      for (Agedge_t* e = agfstout(p.g, n), *next; e; e = next) {
+        next = agnxtout(p.g, e);
+        agdeledge(p.g, e);
+      }
     p.layout("dot");
     for (Agnode_t* n = agfstnode(p.g); n; n = agnxtnode(p.g, n)) {
       auto& [w, h] = size[agnameof(n)];
@@ -279,9 +294,17 @@ std::vector<std::string> render_frames_svg(const std::vector<std::string>& dots)
   return svgs;
 }
 
+detail::LayoutWork detail::layout_work(const std::string& dot) {
+  std::lock_guard lock(graphviz_mutex);
+  Parsed p(context(), dot, 0);
+  return layout_work(p.g);
+}
+
 std::string render_svg(const std::string& dot) {
   std::lock_guard lock(graphviz_mutex);
   Parsed p(context(), dot, 0);
+  detail::check_work(detail::layout_work(p.g), 1, std::numeric_limits<std::size_t>::max(), kMaxSkippedLayers,
+                     "render_svg", kSmallerGraph);
   p.layout("dot");
   return detail::embed_images(p.render("svg"));
 }
@@ -293,28 +316,27 @@ void render(const Node& root, const std::string& path, const RenderOptions& opti
     throw std::length_error("render: the graph has more than " + std::to_string(options.max_nodes) +
                             " nodes (max_nodes), too many for a readable picture; raise "
                             "RenderOptions::max_nodes to draw it anyway");
-  if (std::size_t skipped = skipped_layers(root); skipped > options.max_skipped_layers)
-    throw std::length_error(
-        "render: the graph's edges skip " + std::to_string(skipped) +
-        " layers in all (values used by ops far apart), more than max_skipped_layers = " +
-        std::to_string(options.max_skipped_layers) +
-        " that Graphviz lays out in reasonable time; raise RenderOptions::max_skipped_layers "
-        "to draw it anyway");
   std::string format = format_of(path);
-  if (format == "dot" || !options.dot.heatmap_dir.empty() || !detail::has_heatmaps(root))
-    return render_dot(to_dot(root, options.dot), path);
+  if (format == "dot") return render_dot(to_dot(root, options.dot), path);  // text: no layout to limit
+  const std::string instead = "raise RenderOptions::max_skipped_layers to draw it anyway";
+  if (!options.dot.heatmap_dir.empty() || !detail::has_heatmaps(root))
+    return gradlab::detail::write_file_atomically(
+        path, "render", draw(to_dot(root, options.dot), format, path, options.max_skipped_layers, instead));
   // Big tensors as heat maps: the tiles drawn in a folder of their own,
   // then (SVG) inlined, so the picture stands alone.
   detail::TempDir tiles;
   detail::write_heatmap_tiles(root, tiles.path());
   DotOptions dot = options.dot;
   dot.heatmap_dir = tiles.path();
-  std::string bytes = draw(to_dot(root, dot), format, path);
+  std::string bytes = draw(to_dot(root, dot), format, path, options.max_skipped_layers, instead);
   if (format == "svg") bytes = detail::embed_images(bytes);
   gradlab::detail::write_file_atomically(path, "render", bytes);
 }
 
 std::string render_svg(const Node& root, const DotOptions& options) {
+  if (count_nodes(root, kMaxNodes) > kMaxNodes)
+    throw std::length_error("render_svg: the graph has more than " + std::to_string(kMaxNodes) +
+                            " nodes (kMaxNodes), too many for a readable picture; draw a smaller graph");
   if (!options.heatmap_dir.empty() || !detail::has_heatmaps(root)) return render_svg(to_dot(root, options));
   detail::TempDir tiles;
   detail::write_heatmap_tiles(root, tiles.path());

@@ -4,11 +4,15 @@
 // of its numbers; all the steps also make one page, <folder>/index.html,
 // that a browser steps through (lesson_page.hpp); in a terminal it then waits for one key: Enter, space or →
 // goes on, b or ← looks back one step, q quits. A lesson checks its own
-// numbers, so a tutorial doubles as a test.
+// numbers, so a tutorial doubles as a test. It never touches a file it did
+// not write: it keeps a record of its own files (<folder>/.gradlab_lesson),
+// replaces or removes only those, and refuses a folder where someone else's
+// file has one of its names.
 #pragma once
 
 #include <functional>
 #include <iosfwd>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,6 +23,10 @@
 #include <gradlab/viz/lesson_page.hpp>
 
 namespace gradlab::viz {
+
+namespace detail {
+class LessonFiles;
+}
 
 struct LessonOptions {
   std::string dir;            // where the pictures go (created when missing)
@@ -33,13 +41,19 @@ class Lesson {
   // From a tutorial's command line: `NN_name [--no-pause] [folder]`. The
   // folder defaults to out/NN_name; it pauses only when stdin is a terminal
   // and --no-pause is not given. Unknown options: std::invalid_argument.
+  // A folder holding a file with a lesson's name (step_NN.png, index.html)
+  // that no lesson wrote is refused with std::runtime_error naming it.
   Lesson(const std::string& name, int argc, char** argv);
   explicit Lesson(LessonOptions options);
 
   // What every tutorial's main() is: runs body, then reports. Returns 0 when
   // every check passed (or the learner quit with q), 1 when a check failed
-  // or body threw (the message is printed). --help (or -h) prints the usage
-  // and returns 0 without running the lesson.
+  // or body threw (the message is printed: the first failure, such as the
+  // first picture that could not be written), or when standard output could
+  // not be written (closed, a full disk): the report would be lost. While it
+  // waits for a key, SIGTERM, SIGINT, SIGHUP and SIGQUIT put the terminal
+  // back as it was before they end the program. --help (or -h) prints the
+  // usage and returns 0 without running the lesson.
   static int run(const std::string& name, int argc, char** argv,
                  const std::function<void(Lesson&)>& body);
 
@@ -109,6 +123,7 @@ class Lesson {
   void wait(std::size_t newest);
   void prompt();
   std::string next_picture() const;
+  std::string picture_name() const;
 
   std::string dir_;
   bool pause_;
@@ -116,6 +131,7 @@ class Lesson {
   std::ostream* out_;
   std::vector<Shown> history_;
   std::vector<Frame> frames_;  // the same steps, for the page
+  std::shared_ptr<detail::LessonFiles> files_;  // what this run wrote, so it touches nothing else
   std::string title_;
   bool waiting_ = false;  // the latest step has not paused yet
   int checks_ = 0;

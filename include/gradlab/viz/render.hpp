@@ -13,15 +13,21 @@
 
 namespace gradlab::viz {
 
+// The limits of one picture. Past kMaxNodes nodes a picture stops being
+// readable. Graphviz's layout slows to minutes when many edges skip many
+// layers (a value used by ops far apart, as x in x+x+...+x: 1,560 skipped
+// layers take 2 s, 2,970 take 35 s), so nothing past kMaxSkippedLayers is
+// laid out. The frames of a page (render_frames_svg, Lesson::backward)
+// share these limits: they are counted for all frames together.
+inline constexpr std::size_t kMaxNodes = 5000;
+inline constexpr std::size_t kMaxSkippedLayers = 2000;
+
 struct RenderOptions {
   DotOptions dot;
-  // Past this many nodes a picture stops being readable, so render() refuses
-  // (std::length_error) unless this is raised.
-  std::size_t max_nodes = 5000;
-  // Graphviz's layout slows to minutes when many edges skip many layers (a
-  // value used by ops far apart, as x in x+x+...+x: 1,560 skipped layers
-  // take 2 s, 2,970 take 35 s), so render() refuses past this many.
-  std::size_t max_skipped_layers = 2000;
+  // render() refuses (std::length_error) a graph of more nodes than this,
+  // or whose edges skip more layers in all, unless these are raised.
+  std::size_t max_nodes = kMaxNodes;
+  std::size_t max_skipped_layers = kMaxSkippedLayers;
 };
 
 // Renders the graph that ends in root. In a .png or .svg, a tensor of more
@@ -47,14 +53,17 @@ inline constexpr std::uint64_t kMaxPngPixels = 100'000'000;
 // byte; dpi or resolution above 2400; size above 1000 inches a side;
 // mclimit above 100, nslimit or nslimit1 above 1000, searchsize above
 // 10,000; a node's peripheries, sides or penwidth above 100; an edge's
-// minlen, penwidth or arrowsize above 100 or weight above 10,000; and,
-// after layout, a PNG of more than kMaxPngPixels.
+// minlen, penwidth or arrowsize above 100 or weight above 10,000; a node
+// whose picture (image, <IMG SRC>) exists but is not a regular file; edges
+// that skip more than kMaxSkippedLayers layers in all (std::length_error);
+// and, after layout, a PNG of more than kMaxPngPixels.
 void render_dot(const std::string& dot, const std::string& path);
 
 // DOT text -> SVG markup, in memory (the lesson pages inline it); the PNG
-// files its nodes show are inlined as data URIs.
+// files its nodes show are inlined as data URIs. Refuses as render_dot.
 std::string render_svg(const std::string& dot);
-// A graph -> SVG markup, big tensors as heat maps (as render() draws them).
+// A graph -> SVG markup, big tensors as heat maps (as render() draws them);
+// refused past kMaxNodes and kMaxSkippedLayers as render() refuses.
 std::string render_svg(const Node& root, const DotOptions& options = {});
 std::string render_svg(const Tensor& root, const DotOptions& options = {});
 
@@ -64,7 +73,14 @@ std::string render_svg(const Tensor& root, const DotOptions& options = {});
 // as big as its largest text in any frame and sits where the last frame's
 // layout puts it. Throws std::invalid_argument for text Graphviz cannot read
 // or a frame with a node the last one lacks; refuses attributes as
-// render_dot does.
-std::vector<std::string> render_frames_svg(const std::vector<std::string>& dots);
+// render_dot does. The frames share one picture's limits: when their nodes
+// (each box Graphviz places, values and ops alike) or the layers their
+// edges skip, counted over all the frames, pass `limits`, it throws
+// std::length_error at once, before any layout, saying what to do instead.
+struct FrameLimits {
+  std::size_t max_nodes = kMaxNodes;
+  std::size_t max_skipped_layers = kMaxSkippedLayers;
+};
+std::vector<std::string> render_frames_svg(const std::vector<std::string>& dots, const FrameLimits& limits = {});
 
 }  // namespace gradlab::viz
