@@ -185,6 +185,7 @@ Tensor layer_norm(const Tensor& x, std::int64_t normalized_dims, const Tensor& w
       for (std::size_t j = 0; j < D; ++j) dxr[j] += rstd[r] * (dy[j] * w.data[j] - mean_g - xh[j] * mean_gx);
     }
   }, &kTensorKind};
+  if (!(eps > 0)) throw std::invalid_argument("layer_norm: eps must be > 0, got " + detail::number_text(eps));
   if (w.numel() == 0)
     throw std::invalid_argument("layer_norm: nothing to normalise over (normalized shape " +
                                 to_string(w.shape()) + ")");
