@@ -62,7 +62,7 @@ void append(std::vector<Value>& to, const std::vector<Value>& from) {
 
 Neuron::Neuron(std::size_t n_in, Activation activation) : b_(0.0), activation_(activation) {
   if (n_in == 0) throw std::invalid_argument("Neuron: n_in must be at least 1");
-  detail::check_count("Neuron", values_in("Neuron", n_in, 1), "n_in weights and a bias");
+  detail::check_count("Neuron", values_in("Neuron", n_in, 1), "n_in = " + std::to_string(n_in) + " weights and a bias");
   w_.reserve(n_in);
   for (std::size_t i = 0; i < n_in; ++i) w_.emplace_back(uniform(-1.0, 1.0));
   // Marked as what the net learns, so pictures colour them apart from inputs.
@@ -89,7 +89,9 @@ std::vector<Value> Neuron::parameters() const {
 
 Layer::Layer(std::size_t n_in, std::size_t n_out, Activation activation) : n_in_(n_in) {
   if (n_out == 0) throw std::invalid_argument("Layer: n_out must be at least 1");
-  detail::check_count("Layer", values_in("Layer", n_in, n_out), "n_out neurons of n_in weights and a bias");
+  detail::check_count("Layer", values_in("Layer", n_in, n_out),
+                      "n_out = " + std::to_string(n_out) + " neurons of n_in = " + std::to_string(n_in) +
+                          " weights and a bias");
   neurons_.reserve(n_out);
   for (std::size_t i = 0; i < n_out; ++i) neurons_.emplace_back(n_in, activation);
 }
