@@ -329,16 +329,19 @@ BOOST_AUTO_TEST_CASE(a_shape_no_tensor_can_have_names_the_file) {
 
 BOOST_AUTO_TEST_CASE(the_header_parses_in_linear_time) {
   // nlohmann::ordered_json searched its keys once per key: 200,000 entries
-  // took 46 s. Read as a stream of events, the file below takes well under
-  // a second (about 0.3 s in a release build, 3 s under the sanitizers).
+  // took 46 s. Read as a stream of events, the header below (200,000
+  // tensors and 200,000 metadata strings) parses in well under a second in
+  // a release build, a few seconds under the sanitizers.
   TempDir dir("safetensors");
   std::string path = dir.file("many.safetensors");
   const int n = 200'000;
   write_bytes(path, file_of(many_entries(n, /*metadata=*/true), ""));
   auto start = std::chrono::steady_clock::now();
+  gl::Metadata metadata = gl::read_safetensors_metadata(path);  // the header alone
+  const double parse = seconds_since(start);
+  BOOST_TEST_MESSAGE("a header of 400,000 entries parsed in " << parse << " s");
+  BOOST_TEST(parse < 10.0);
   NamedTensors all = gl::read_safetensors(path);
-  gl::Metadata metadata = gl::read_safetensors_metadata(path);
-  BOOST_TEST(seconds_since(start) < 15.0);
   BOOST_REQUIRE(all.size() == static_cast<std::size_t>(n));
   BOOST_TEST(all.front().first == "t0");  // empty tensors all start at 0: the file's order
   BOOST_TEST(all.back().first == "t199999");
@@ -354,7 +357,9 @@ BOOST_AUTO_TEST_CASE(the_header_parses_in_linear_time) {
   for (int i = 0; i < n; ++i) few.emplace_back("t" + std::to_string(i), gl::zeros({0}));
   start = std::chrono::steady_clock::now();
   gl::save_safetensors(path, few);
-  BOOST_TEST(seconds_since(start) < 15.0);
+  const double save = seconds_since(start);
+  BOOST_TEST_MESSAGE("200,000 tensors saved in " << save << " s");
+  BOOST_TEST(save < 10.0);
   BOOST_TEST(gl::read_safetensors(path).size() == static_cast<std::size_t>(n));
 }
 
