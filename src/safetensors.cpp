@@ -3,7 +3,8 @@
 // (https://github.com/huggingface/safetensors): an 8-byte little-endian header
 // length, a JSON header {name: {dtype, shape, data_offsets}, "__metadata__":
 // {string: string}}, then the raw little-endian numbers. Written through the
-// atomic writer; read only after every header entry has been checked.
+// atomic writer; read header first (its length, then its JSON, parsed in
+// safetensors_header.cpp), every entry checked before a number is read.
 
 #include <gradlab/serialize.hpp>
 
@@ -65,14 +66,11 @@ void put_le(std::string& out, std::uint64_t v, int nbytes) {
   for (int i = 0; i < nbytes; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
 }
 
-// The header of an open file, checked: its 8-byte length first (against the
-// limit and the file's size), then the JSON, before a byte of the data is
-// read; a file whose length field is garbage costs 8 bytes, not its size.
-struct Header {
-  std::vector<SafetensorsEntry> entries;  // in the order of their data
-};
-
-Header read_header(detail::InputFile& file, const std::string& path, Metadata* metadata) {
+// The entries of an open file's header, in the order of their data,
+// checked: its 8-byte length first (against the limit and the file's size),
+// then the JSON, before a byte of the data is read; a file whose length
+// field is garbage costs 8 bytes, not its size.
+std::vector<SafetensorsEntry> read_header(detail::InputFile& file, const std::string& path, Metadata* metadata) {
   if (file.size() < 8)
     refuse("read_safetensors", path, "truncated (" + std::to_string(file.size()) +
                                          " bytes, less than the 8-byte header length)");
@@ -89,16 +87,16 @@ Header read_header(detail::InputFile& file, const std::string& path, Metadata* m
                                          " after it)");
   const std::string text = file.read_exactly(header_bytes);
   if (text.empty() || text[0] != '{') refuse("read_safetensors", path, "the header does not start with '{'");
-  return {detail::parse_safetensors_header(path, text, file.size() - 8 - header_bytes, metadata)};
+  return detail::parse_safetensors_header(path, text, file.size() - 8 - header_bytes, metadata);
 }
 
 // The numbers, read a chunk at a time straight into each tensor (the file's
 // bytes are never all in memory at once), after the header has passed.
-NamedTensors read_tensors(detail::InputFile& file, const Header& header) {
+NamedTensors read_tensors(detail::InputFile& file, const std::vector<SafetensorsEntry>& entries) {
   constexpr std::uint64_t kChunkBytes = std::uint64_t{1} << 20;
   NamedTensors out;
-  out.reserve(header.entries.size());
-  for (const SafetensorsEntry& e : header.entries) {
+  out.reserve(entries.size());
+  for (const SafetensorsEntry& e : entries) {
     const std::size_t width = detail::safetensors_dtype_bytes(e.dtype);
     const std::uint64_t count = (e.end - e.begin) / width;
     std::vector<double> data = detail::buffer_for_overwrite(static_cast<std::size_t>(count));
