@@ -6,7 +6,8 @@
 #                  tests under TSan, then the fuzzers (2 min of fuzzing)
 #   make bench     build and run the benchmarks in bench/
 #   make fuzz      only the fuzzing (FUZZ_SECONDS=20 for the parser,
-#                  FILE_FUZZ_SECONDS=15 for each file reader,
+#                  FILE_FUZZ_SECONDS=15 for each file reader and for the
+#                  safetensors header of 200,000 entries,
 #                  TENSOR_FUZZ_SECONDS=15 for the tensor op chains)
 #   make tutorial N=3   build it quietly, then step through tutorial 03 (Enter, b, q)
 #   make exercise  build it quietly, then check your answers in tutorials/exercises/
@@ -66,7 +67,7 @@ test-release: build data
 ASAN_CONFIGURE = cmake -S . -B $(ASAN_BUILD) -DCMAKE_CXX_COMPILER=clang++ \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -gline-tables-only -DNDEBUG" \
   -DGRADLAB_SANITIZE=ON -DGRADLAB_FUZZ=ON -DGRADLAB_BUILD_BENCH=OFF -DGRADLAB_BUILD_TUTORIALS=ON
-FUZZERS = expression_fuzz model_file_fuzz checkpoint_fuzz mnist_fuzz safetensors_fuzz tensor_ops_fuzz
+FUZZERS = expression_fuzz model_file_fuzz checkpoint_fuzz mnist_fuzz safetensors_fuzz words_fuzz tensor_ops_fuzz
 
 test-asan: deps-test
 	$(ASAN_CONFIGURE)
@@ -87,9 +88,10 @@ test-tsan: deps-test
 
 fuzz: deps-test
 	$(ASAN_CONFIGURE)
-	cmake --build $(ASAN_BUILD) -j $(JOBS) --target $(FUZZERS)
+	cmake --build $(ASAN_BUILD) -j $(JOBS) --target $(FUZZERS) fuzz_seeds
 	mkdir -p $(ASAN_BUILD)/corpus $(ASAN_BUILD)/model_corpus $(ASAN_BUILD)/checkpoint_corpus $(ASAN_BUILD)/mnist_corpus \
-	  $(ASAN_BUILD)/safetensors_corpus
+	  $(ASAN_BUILD)/safetensors_corpus $(ASAN_BUILD)/words_corpus
+	$(ASAN_BUILD)/fuzz_seeds --large $(ASAN_BUILD)/safetensors_large_corpus
 	$(SANITIZER_ENV) $(ASAN_BUILD)/expression_fuzz -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
 	  -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 $(ASAN_BUILD)/corpus tests/fuzz/corpus
 	@echo "fuzz: expression parser ran $(FUZZ_SECONDS) s with no crash, hang or sanitizer report"
@@ -103,7 +105,11 @@ fuzz: deps-test
 	$(SANITIZER_ENV) $(ASAN_BUILD)/safetensors_fuzz -max_total_time=$(FILE_FUZZ_SECONDS) -timeout=10 \
 	  -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 $(ASAN_BUILD)/safetensors_corpus \
 	  tests/fuzz/safetensors_corpus
-	@echo "fuzz: model-file, checkpoint, MNIST and safetensors readers ran $(FILE_FUZZ_SECONDS) s each with no crash, hang or sanitizer report"
+	$(SANITIZER_ENV) $(ASAN_BUILD)/safetensors_fuzz -max_total_time=$(FILE_FUZZ_SECONDS) -timeout=10 \
+	  -rss_limit_mb=2048 -max_len=16000000 -print_final_stats=1 $(ASAN_BUILD)/safetensors_large_corpus
+	$(SANITIZER_ENV) $(ASAN_BUILD)/words_fuzz -max_total_time=$(FILE_FUZZ_SECONDS) -timeout=10 \
+	  -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 $(ASAN_BUILD)/words_corpus tests/fuzz/words_corpus
+	@echo "fuzz: model-file, checkpoint, MNIST, safetensors (and its 200,000-entry header) and word-list readers ran $(FILE_FUZZ_SECONDS) s each with no crash, hang or sanitizer report"
 	mkdir -p $(ASAN_BUILD)/tensor_ops_corpus
 	$(SANITIZER_ENV) $(ASAN_BUILD)/tensor_ops_fuzz -max_total_time=$(TENSOR_FUZZ_SECONDS) -timeout=10 \
 	  -rss_limit_mb=2048 -max_len=512 -print_final_stats=1 $(ASAN_BUILD)/tensor_ops_corpus tests/fuzz/tensor_ops_corpus

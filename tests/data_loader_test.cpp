@@ -76,6 +76,27 @@ BOOST_AUTO_TEST_CASE(shuffled_by_its_seed) {
   BOOST_TEST(a1 != sorted);
 }
 
+BOOST_AUTO_TEST_CASE(a_batch_larger_than_the_data) {
+  // batch INT64_MAX: size() used to say 0 (end + b - 1 overflowed) while one batch came out.
+  for (std::int64_t b : {std::int64_t{10}, std::int64_t{11}, INT64_MAX - 1, INT64_MAX}) {
+    gl::DataLoader loader(inputs(), targets(), gl::DataLoaderOptions(b));
+    std::vector<std::int64_t> sizes;
+    BOOST_TEST((epoch(loader, &sizes) == std::vector<double>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}), b);
+    BOOST_TEST((sizes == std::vector<std::int64_t>{10}), b);
+    BOOST_TEST(loader.size() == 1u, b);
+    // drop_last: no full batch, so none at all
+    gl::DataLoader whole(inputs(), targets(), gl::DataLoaderOptions(b).drop_last(b > 10));
+    sizes.clear();
+    epoch(whole, &sizes);
+    BOOST_TEST(sizes.size() == whole.size(), b);
+    BOOST_TEST(whole.size() == (b > 10 ? 0u : 1u), b);
+  }
+  gl::DataLoader shuffled(inputs(), targets(), gl::DataLoaderOptions(INT64_MAX).shuffle(true));
+  std::vector<double> rows = epoch(shuffled);
+  std::sort(rows.begin(), rows.end());
+  BOOST_TEST((rows == std::vector<double>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
+}
+
 BOOST_AUTO_TEST_CASE(errors_name_the_shapes) {
   BOOST_TEST(error_of([] { gl::DataLoader(inputs(), gl::arange(0, 9), gl::DataLoaderOptions(2)); }) ==
              "DataLoader: inputs [10, 2] and targets [9] must have the same number of rows (dim 0)");

@@ -223,6 +223,11 @@ BOOST_AUTO_TEST_CASE(layer_norm_and_embedding) {
              "layer_norm: weight [2] and bias [3] must have the same shape, that of the input's last 1 dim(s)");
   BOOST_TEST(error_of([] { F::layer_norm(gl::ones({2, 5}), 1, gl::ones({4}), gl::ones({4})); }) ==
              "layer_norm: expected input with shape [*, 4], but got [2, 5]");
+  // eps <= 0 or NaN, from any caller: refused as batch_norm refuses it.
+  BOOST_TEST(error_of([] { F::layer_norm(gl::ones({2, 3}), 1, gl::ones({3}), gl::zeros({3}), -1); }) ==
+             "layer_norm: eps must be > 0, got -1");
+  BOOST_TEST(error_of([] { F::layer_norm(gl::ones({2, 3}), 1, gl::ones({3}), gl::zeros({3}), NAN); }) ==
+             "layer_norm: eps must be > 0, got nan");
   BOOST_TEST(error_of([&] { F::embedding(gl::tensor({3.0}), table); }) ==
              "embedding: index 3 is not a row of the 3-row table (0..2)");
   BOOST_TEST(error_of([&] { F::embedding(gl::tensor({-1.0}), table); }) ==

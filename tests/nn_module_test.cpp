@@ -212,6 +212,13 @@ BOOST_AUTO_TEST_CASE(initial_values_follow_pytorch) {
   for (double w : conv.bias.to_vector()) BOOST_TEST(std::abs(w) <= 1 / std::sqrt(72.0));
   nn::LayerNorm ln({3});
   BOOST_TEST((ln.weight.to_vector() == std::vector<double>{1, 1, 1}));
+  // eps must be > 0, as BatchNorm's: -1 used to give NaN for a constant row, NaN everywhere.
+  BOOST_TEST(error_of([] { nn::LayerNorm({3}, -1); }) == "LayerNorm: eps must be > 0, got -1");
+  BOOST_TEST(error_of([] { nn::LayerNorm({3}, NAN); }) == "LayerNorm: eps must be > 0, got nan");
+  BOOST_TEST(error_of([] { nn::LayerNorm({3}, 0); }) == "LayerNorm: eps must be > 0, got 0");
+  BOOST_TEST(error_of([] { nn::TransformerEncoderLayer(nn::TransformerEncoderLayerOptions(4, 2).layer_norm_eps(-1)); }) ==
+             "LayerNorm: eps must be > 0, got -1");
+  BOOST_TEST(nn::LayerNorm({3}, 1e-12).forward(gl::ones({2, 3})).sum().item() == 0.0);
   gl::manual_seed(11);
   BOOST_TEST((nn::Linear(784, 128).weight.to_vector() == fc.weight.to_vector()));  // seeded
 }

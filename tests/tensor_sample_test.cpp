@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 // Counting and drawing: histogram against torch.histc's counts (PyTorch
 // 1.13, tests/fixtures/make_statistics.py) and its edges; multinomial's
-// draws against their probabilities, repeated by a seed; the errors.
+// draws against their probabilities, repeated by a seed; both exact for
+// numbers up to the largest double, and sized before they allocate; the errors.
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 
 #include <gradlab/gradlab.hpp>
@@ -86,6 +88,86 @@ BOOST_AUTO_TEST_CASE(multinomial_without_replacement_draws_each_index_once) {
              "multinomial: probs must be (n) or (rows, n), got shape [2, 3, 4]");
   BOOST_TEST(error_of([] { gl::multinomial(gl::ones({3}), 0); }) ==
              "multinomial: num_samples must be at least 1, got 0");
+}
+
+BOOST_AUTO_TEST_CASE(histogram_is_exact_up_to_the_largest_double) {
+  const double big = DBL_MAX;
+  auto counts = [](const gl::Histogram& h) { return h.counts.to_vector(); };
+  auto finite_and_rising = [](const gl::Histogram& h, bool strictly = true) {
+    const std::vector<double> e = h.edges.to_vector();
+    for (std::size_t i = 0; i < e.size(); ++i)
+      if (!std::isfinite(e[i]) || (i && !(strictly ? e[i - 1] < e[i] : e[i - 1] <= e[i]))) return false;
+    return e.front() < e.back();
+  };
+  // +-8e307: (v - min) * bins overflowed, and the cast of inf made [2, 0].
+  gl::Histogram h = gl::histogram(gl::tensor({-8e307, 8e307}), 2);
+  BOOST_TEST((counts(h) == std::vector<double>{1, 1}));
+  BOOST_TEST((h.edges.to_vector() == std::vector<double>{-8e307, 0, 8e307}));
+  // +-1e308: max - min itself overflowed, and the edges were NaN and inf.
+  h = gl::histogram(gl::tensor({-1e308, 1e308}), 2);
+  BOOST_TEST((counts(h) == std::vector<double>{1, 1}));
+  BOOST_TEST((h.edges.to_vector() == std::vector<double>{-1e308, 0, 1e308}));
+  h = gl::histogram(gl::tensor({-big, 0.0, big, -big / 2, big / 2}), 4);
+  BOOST_TEST((counts(h) == std::vector<double>{1, 1, 1, 2}));  // an edge's own number counts in the bin above
+  BOOST_TEST(h.edges.to_vector() == (std::vector<double>{-big, -big / 2, 0, big / 2, big}),
+             boost::test_tools::tolerance(1e-15) << boost::test_tools::per_element());
+  h = gl::histogram(gl::tensor({-big, big}), 1000);
+  BOOST_TEST(counts(h).front() == 1.0);
+  BOOST_TEST(counts(h).back() == 1.0);
+  BOOST_TEST(h.counts.sum().item() == 2.0);
+  BOOST_TEST(finite_and_rising(h));
+  // Scaling by a power of two changes no rounding: the counts of huge data are
+  // those of the same data made small, bin for bin.
+  gl::manual_seed(5);
+  Tensor x = gl::randn({2000}) * 4e307;
+  x.data()[0] = big;
+  x.data()[1] = -big;
+  for (std::int64_t bins : {1, 2, 3, 7, 100, 1000}) {
+    Tensor small = x * std::ldexp(1.0, -1000);
+    BOOST_TEST(counts(gl::histogram(x, bins)) == counts(gl::histogram(small, bins)), boost::test_tools::per_element());
+    BOOST_TEST(finite_and_rising(gl::histogram(x, bins)), bins);
+  }
+  // One value where 1 is lost to rounding (1e17, the largest double): its
+  // range reaches the next doubles, never a range of 0 (0 / 0 bins). Between
+  // two neighbouring doubles two bins can have the same edge.
+  for (double v : {1e17, big, -big}) {
+    h = gl::histogram(gl::full({3}, v), 2);
+    BOOST_TEST(h.counts.sum().item() == 3.0, v);
+    BOOST_TEST(finite_and_rising(h, /*strictly=*/false), v);
+  }
+  BOOST_TEST((gl::histogram(gl::full({3}, 1e17), 2).edges.to_vector() ==
+              std::vector<double>{std::nextafter(1e17, 0.0), 1e17, std::nextafter(1e17, 2e17)}));
+  // 2^40 bins was a bare std::bad_alloc: refused by size, naming the op.
+  BOOST_TEST(error_of<std::length_error>([] { gl::histogram(gl::ones({3}), std::int64_t{1} << 40); }) ==
+             "histogram: shape [1099511627776] spans 1099511627776 numbers, more than the limit of 137438953472 "
+             "numbers (2^40 bytes, gradlab::kMaxTensorBytes)");
+  BOOST_TEST(error_of<std::length_error>([] { gl::histogram(gl::ones({3}), INT64_MAX); })
+                 .find("histogram: shape [9223372036854775807]") == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(multinomial_is_exact_up_to_the_largest_double) {
+  // {1e308, 1e308} summed to inf: every draw fell through to the second category.
+  gl::manual_seed(9);
+  Tensor draws = gl::multinomial(gl::tensor({1e308, 1e308}), 10000, true);
+  double second = draws.sum().item();
+  BOOST_TEST(std::abs(second - 5000) < 5 * std::sqrt(10000 * 0.25));
+  // Proportions hold at any scale: {DBL_MAX, 0, DBL_MAX / 3} draws as {3, 0, 1}.
+  draws = gl::multinomial(gl::tensor({DBL_MAX, 0.0, DBL_MAX / 3}), 8000, true);
+  std::vector<double> seen(3, 0);
+  for (double d : draws.data()) seen[static_cast<std::size_t>(d)] += 1;
+  BOOST_TEST(seen[1] == 0.0);
+  BOOST_TEST(std::abs(seen[0] - 6000) < 5 * std::sqrt(8000 * 0.75 * 0.25));
+  // Without replacement each comes once, a tiny weight beside huge ones included.
+  for (int i = 0; i < 50; ++i) {
+    std::vector<double> all = gl::multinomial(gl::tensor({DBL_MAX, DBL_MAX, 1e-300, DBL_MAX}), 4).to_vector();
+    std::sort(all.begin(), all.end());
+    BOOST_TEST((all == std::vector<double>{0, 1, 2, 3}));
+  }
+  // 2^62 draws of 4 rows wrapped around to a small buffer and drew until memory ran out.
+  BOOST_TEST(error_of<std::length_error>([] { gl::multinomial(gl::ones({4, 3}), std::int64_t{1} << 62, true); }) ==
+             "multinomial: shape [4, 4611686018427387904] overflows 64-bit size arithmetic (too large for any tensor)");
+  BOOST_TEST(error_of<std::invalid_argument>([] { gl::multinomial(gl::ones({3}), INT64_MAX, false); }) ==
+             "multinomial: cannot draw 9223372036854775807 samples without replacement from 3 categories");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

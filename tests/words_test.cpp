@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 // The word list (src/words.cpp): only lower-case a-z words are kept, the
-// split is seeded, complete and disjoint, and a missing file says what to do.
+// split is seeded, complete and disjoint, a missing file says what to do, and
+// only a regular file is read (no FIFO, device or directory).
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <set>
 
@@ -21,11 +23,36 @@ BOOST_AUTO_TEST_CASE(keeps_lower_case_words_only) {
   std::ofstream(dir.file("words")) << "apple\nZeus\nzebra's\nzebra\r\n\ncafé\nx\n";
   BOOST_TEST((gl::load_words(dir.file("words")) == std::vector<std::string>{"apple", "zebra", "x"}));
   std::ofstream(dir.file("none")) << "Zeus\n";
-  BOOST_TEST(error_of([&] { gl::load_words(dir.file("none")); }).find("holds no lower-case a-z words") !=
-             std::string::npos);
+  BOOST_TEST(error_of([&] { gl::load_words(dir.file("none")); }) ==
+             "load_words: " + dir.file("none") + ": holds no lower-case a-z words (one word a line)");
   BOOST_TEST(error_of([&] { gl::load_words(dir.file("missing")); }) ==
-             "load_words: cannot read " + dir.file("missing") +
-                 " (Debian's wamerican word list: run `make data` to install it)");
+             "load_words: " + dir.file("missing") +
+                 ": cannot open (No such file or directory); Debian's wamerican word list: run `make data` to install it");
+}
+
+BOOST_AUTO_TEST_CASE(only_a_regular_file_is_read) {
+  gradlab::testing::TempDir dir("words_test");
+  // A directory used to say "holds no lower-case a-z words".
+  BOOST_TEST(error_of([&] { gl::load_words(dir.path.string()); }) ==
+             "load_words: " + dir.path.string() + ": is a directory, not a file");
+  // A FIFO with no writer used to block forever: refused at once.
+  std::string fifo = dir.file("pipe");
+  BOOST_TEST(gradlab::testing::error_reading_fifo(fifo, [&] { gl::load_words(fifo); }) ==
+             "load_words: " + fifo + ": is not a regular file (it is a FIFO)");
+  // A link to /dev/zero used to be read until memory ran out.
+  std::string zero = dir.file("zero");
+  std::filesystem::create_symlink("/dev/zero", zero);
+  BOOST_TEST(error_of([&] { gl::load_words(zero); }) ==
+             "load_words: " + zero + ": is not a regular file (it is a character device)");
+  // A file past the limit is refused by its size, unread (a hole takes no disk).
+  std::string huge = dir.file("huge");
+  gradlab::testing::write_sparse(huge, "apple\n", gl::kMaxWordsFileBytes + 1);
+  BOOST_TEST(error_of([&] { gl::load_words(huge); }) ==
+             "load_words: " + huge + ": is " + std::to_string(gl::kMaxWordsFileBytes + 1) +
+                 " bytes, more than the " + std::to_string(gl::kMaxWordsFileBytes) + " bytes such a file may have");
+  // The last line needs no newline.
+  std::ofstream(dir.file("last")) << "b\na";
+  BOOST_TEST((gl::load_words(dir.file("last")) == std::vector<std::string>{"b", "a"}));
 }
 
 BOOST_AUTO_TEST_CASE(split_is_seeded_complete_and_disjoint) {

@@ -70,6 +70,7 @@ class DataLoader {
   const std::vector<std::int64_t>& order() const { return order_; }  // this epoch's rows, in order
 
  private:
+  std::int64_t batch_end(std::int64_t start) const;
   Tensor inputs_, targets_;
   DataLoaderOptions options_;
   std::int64_t rows_, end_;  // end_: rows covered by full (or all) batches

@@ -32,7 +32,9 @@ enum class ScalarType : std::int8_t;
 // arithmetic first; a size that overflows, or a tensor past this limit, is
 // refused with std::length_error naming the op and the shape, before anything
 // is allocated. (A tensor under the limit that the machine cannot hold still
-// gets std::bad_alloc.)
+// gets std::bad_alloc; from the factories, the modules' constructors,
+// histogram, multinomial and the file readers its what() names the op or the
+// file and the bytes.)
 inline constexpr std::int64_t kMaxTensorBytes = std::int64_t{1} << 40;
 inline constexpr std::int64_t kMaxTensorElements = kMaxTensorBytes / std::int64_t{sizeof(double)};
 

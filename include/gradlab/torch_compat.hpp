@@ -4,7 +4,9 @@
 // always; these names are accepted and change nothing: cuda::is_available()
 // is false, to(kCPU) and to(kFloat) return the same tensor (no rounding to
 // float32), to(kLong) makes the numbers whole (still stored as doubles).
-// Moving to a CUDA device is refused. The teaching API never needs this file.
+// Moving to a CUDA device is refused, and so is to(kLong) or to(kInt) of NaN,
+// an infinity or a number beyond int64 (int32): std::domain_error naming the
+// element and its value, where a cast would be undefined. The teaching API never needs this file.
 #pragma once
 
 #include <cstdint>

@@ -10,12 +10,17 @@
 
 namespace gradlab {
 
+// The largest word list load_words reads: 64 MiB (wamerican's is 1 MB).
+inline constexpr std::uint64_t kMaxWordsFileBytes = std::uint64_t{1} << 26;
+
 // Where wamerican puts its list: $GRADLAB_WORDS when that variable is set.
 std::string default_words_file();
 
 // The words of `path` (one a line) made of the letters a-z only, in the
-// file's order: "zebra" stays, "Zeus" and "zebra's" go. std::runtime_error
-// names the file and says to run `make data` when it cannot be read.
+// file's order: "zebra" stays, "Zeus" and "zebra's" go. Only a regular file
+// of at most kMaxWordsFileBytes is read (a FIFO, a device or a directory is
+// refused before a byte is read). std::runtime_error names the file and the
+// problem, and says to run `make data` when the file does not exist.
 std::vector<std::string> load_words(const std::string& path = default_words_file());
 
 struct WordSplit {

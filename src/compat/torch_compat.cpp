@@ -8,6 +8,8 @@
 
 #include <gradlab/nn/module.hpp>
 
+#include <gradlab/number_text.hpp>
+
 namespace gradlab {
 
 Device::Device(const std::string& name) : type_(DeviceType::CPU), index_(-1) {
@@ -43,8 +45,41 @@ Tensor Tensor::to(const Device& device, bool) const {
   return *this;
 }
 
+namespace {
+
+// The whole numbers an integer dtype holds, as doubles: [-2^63, 2^63) for
+// int64, [-2^31, 2^31) for int32; 2^63 itself is a double but no int64.
+struct IntegerRange {
+  const char* dtype;  // as the caller spelled it
+  const char* type;   // the C++ integer
+  const char* bounds;
+  double lo, hi;  // x fits when lo <= trunc(x) < hi
+};
+IntegerRange integer_range(ScalarType dtype) {
+  if (dtype == ScalarType::Int) return {"kInt", "int32", "[-2^31, 2^31)", -0x1p31, 0x1p31};
+  return {"kLong", "int64", "[-2^63, 2^63)", -0x1p63, 0x1p63};
+}
+
+// Converting NaN, an infinity or a number beyond the integer type is
+// undefined in C++ and in PyTorch (it gives whatever the CPU does):
+// refused, naming the op, the element and its value.
+void check_integers(const Tensor& t, ScalarType dtype) {
+  const IntegerRange r = integer_range(dtype);
+  const std::vector<double>& x = t.data();
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    double whole = std::trunc(x[i]);
+    if (!(whole >= r.lo && whole < r.hi))  // NaN fails both
+      throw std::domain_error(std::string("Tensor::to(") + r.dtype + "): element " + std::to_string(i) + " is " +
+                              number_text(x[i]) + ", which has no " + r.type +
+                              " value (the whole part must be in " + r.bounds + ")");
+  }
+}
+
+}  // namespace
+
 Tensor Tensor::to(ScalarType dtype) const {
   if (dtype == ScalarType::Double || dtype == ScalarType::Float) return *this;  // float64 stays float64
+  if (dtype == ScalarType::Long || dtype == ScalarType::Int) check_integers(*this, dtype);
   bool whole = true;
   for (double x : data()) whole = whole && (dtype == ScalarType::Bool ? (x == 0 || x == 1) : std::trunc(x) == x);
   if (whole) return *this;

@@ -45,8 +45,15 @@ DataLoader::iterator DataLoader::begin() {
 DataLoader::iterator DataLoader::end() { return iterator(this, end_); }
 
 std::size_t DataLoader::size() const {
+  // ceil(end_ / b) without end_ + b - 1, which overflows for a batch of INT64_MAX
   const std::int64_t b = options_.batch_size();
-  return static_cast<std::size_t>((end_ + b - 1) / b);
+  return static_cast<std::size_t>(end_ / b + (end_ % b != 0));
+}
+
+// The row (of the order) after the batch that starts at `start`: start + b,
+// or the end when fewer rows than b are left (start + b may overflow).
+std::int64_t DataLoader::batch_end(std::int64_t start) const {
+  return options_.batch_size() >= end_ - start ? end_ : start + options_.batch_size();
 }
 
 DataLoader::iterator::iterator(const DataLoader* loader, std::int64_t start) : loader_(loader), start_(start) {
@@ -54,7 +61,7 @@ DataLoader::iterator::iterator(const DataLoader* loader, std::int64_t start) : l
 }
 
 DataLoader::iterator& DataLoader::iterator::operator++() {
-  start_ = std::min(loader_->end_, start_ + loader_->options_.batch_size());
+  start_ = loader_->batch_end(start_);
   load();
   return *this;
 }
@@ -64,7 +71,7 @@ void DataLoader::iterator::load() {
     batch_ = Batch{};
     return;
   }
-  const std::int64_t stop = std::min(loader_->end_, start_ + loader_->options_.batch_size());
+  const std::int64_t stop = loader_->batch_end(start_);
   std::vector<double> rows;
   for (std::int64_t i = start_; i < stop; ++i) rows.push_back(static_cast<double>(loader_->order_[static_cast<std::size_t>(i)]));
   Tensor index = tensor(std::move(rows), {stop - start_});

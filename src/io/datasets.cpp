@@ -9,12 +9,17 @@
 #include <stdexcept>
 #include <string>
 
+#include "tensor/sizes.hpp"
+
 namespace gradlab {
 
 Dataset2d make_moons(std::size_t n, double noise, std::uint64_t seed) {
   if (!std::isfinite(noise) || noise < 0)
     throw std::invalid_argument("make_moons: noise is a standard deviation, a finite number >= 0; got " +
                                 std::to_string(noise));
+  // n points of 2 coordinates and a label, counted before any is made.
+  detail::check_count("make_moons", detail::checked_product("make_moons", n, 3, "n points of 3 numbers"),
+                      "n points of 3 numbers");
   std::mt19937_64 gen(seed);
   auto unit = [&] { return static_cast<double>(gen() >> 11) * 0x1.0p-53; };
   auto gaussian = [&] {  // Box-Muller, as gradlab::normal

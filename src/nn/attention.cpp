@@ -13,6 +13,8 @@
 
 #include <gradlab/nn/init.hpp>
 
+#include "tensor/tensor_internal.hpp"
+
 namespace gradlab::nn {
 
 namespace {
@@ -64,6 +66,9 @@ MultiheadAttention::MultiheadAttention(std::int64_t embed_dim, std::int64_t num_
                                 " is not divisible by num_heads " + std::to_string(num_heads));
   if (!(dropout >= 0 && dropout <= 1))
     throw std::invalid_argument("MultiheadAttention: dropout must be in [0, 1], got " + std::to_string(dropout));
+  // in_proj_weight is (3 * embed_dim, embed_dim): counted before anything is made.
+  detail::checked_numel("MultiheadAttention",
+                        {detail::checked_mul("MultiheadAttention", 3, embed_dim, "in_proj_weight's rows"), embed_dim});
   // PyTorch's order: out_proj is made first (a Linear's own init), then
   // in_proj_weight is xavier-uniform and both biases are zeroed.
   Tensor w = zeros({3 * embed_dim, embed_dim});

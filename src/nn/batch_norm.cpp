@@ -13,6 +13,8 @@
 
 #include <gradlab/number_text.hpp>
 
+#include "tensor/sizes.hpp"
+
 namespace gradlab::nn {
 
 namespace functional {
@@ -104,6 +106,7 @@ BatchNormBase::BatchNormBase(const char* name, std::int64_t num_features, double
     throw std::invalid_argument(std::string(name) + ": num_features must be at least 1, got " +
                                 std::to_string(num_features));
   if (!(eps > 0)) throw std::invalid_argument(std::string(name) + ": eps must be > 0, got " + number_text(eps));
+  detail::checked_numel(name, {num_features});  // before ones() and zeros() would name themselves
   if (!(momentum >= 0 && momentum <= 1))
     throw std::invalid_argument(std::string(name) + ": momentum must be in [0, 1], got " +
                                 number_text(momentum));

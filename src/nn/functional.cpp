@@ -150,6 +150,7 @@ Tensor layer_norm(const Tensor& x, std::int64_t normalized_dims, const Tensor& w
   // layer_norm runs in every transformer block, twice. x is seen as rows of
   // D = the normalised dims' size: xhat = (x - mean) / sqrt(var + eps) per
   // row, out = xhat * w + b.
+  if (!(eps > 0)) throw std::invalid_argument("layer_norm: eps must be > 0, got " + number_text(eps));
   if (w.numel() == 0)
     throw std::invalid_argument("layer_norm: nothing to normalise over (normalized shape " +
                                 to_string(w.shape()) + ")");

@@ -7,6 +7,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "tensor/sizes.hpp"
+
 namespace gradlab::nn {
 
 namespace {
@@ -37,6 +39,7 @@ TensorStats tensor_stats(const std::string& name, const Tensor& t, double satura
 LayerStats::LayerStats(double saturation, std::int64_t bins) : saturation_(saturation), bins_(bins) {
   if (!(saturation > 0) || bins < 1)
     throw std::invalid_argument("LayerStats: saturation must be > 0 and bins >= 1");
+  detail::check_count("LayerStats", bins, "the histogram's bins");  // refused now, not at the first forward
 }
 
 Tensor LayerStats::forward(const Sequential& net, const Tensor& x, const std::vector<std::string>& kinds) {

@@ -112,6 +112,7 @@ std::string Dropout::extra_repr() const {
 
 LayerNorm::LayerNorm(Shape shape, double eps) : Module("LayerNorm"), shape_(std::move(shape)), eps_(eps) {
   if (shape_.empty()) throw std::invalid_argument("LayerNorm: normalized_shape is empty");
+  if (!(eps > 0)) throw std::invalid_argument("LayerNorm: eps must be > 0, got " + number_text(eps));
   for (std::int64_t s : shape_) check_sizes("LayerNorm", {s});
   check_shape("LayerNorm", shape_);
   weight = register_parameter("weight", ones(shape_));

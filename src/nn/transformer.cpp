@@ -10,6 +10,8 @@
 
 #include <gradlab/nn/activation.hpp>
 
+#include "tensor/tensor_internal.hpp"
+
 namespace gradlab::nn {
 
 PositionalEncoding::PositionalEncoding(std::int64_t d_model, std::int64_t max_len)
@@ -17,7 +19,9 @@ PositionalEncoding::PositionalEncoding(std::int64_t d_model, std::int64_t max_le
   if (d_model < 1 || max_len < 1)
     throw std::invalid_argument("PositionalEncoding: d_model and max_len must be at least 1, got " +
                                 std::to_string(d_model) + " and " + std::to_string(max_len));
-  std::vector<double> pe(static_cast<std::size_t>(max_len * d_model));
+  // The table (max_len, d_model), counted before it is allocated: a size
+  // like 3 * 6148914691236517206 would wrap around to a small buffer.
+  std::vector<double> pe = detail::numbers_for_overwrite("PositionalEncoding", {max_len, d_model});
   for (std::int64_t pos = 0; pos < max_len; ++pos)
     for (std::int64_t i = 0; i < d_model; i += 2) {
       // 1 / 10000^(i / d_model), written as PyTorch's tutorial writes it: exp(i * -ln(10000) / d_model)
@@ -90,6 +94,14 @@ TransformerEncoder::TransformerEncoder(const TransformerEncoderLayerOptions& lay
   for (std::int64_t i = 0; i < num_layers; ++i) {
     layers_.push_back(std::make_shared<TransformerEncoderLayer>(layer));
     list->push_back(layers_.back());
+    if (i == 0) {  // the whole stack's parameters, counted once the first layer shows its size
+      const std::string what = "num_layers = " + std::to_string(num_layers) + " copies of a layer's " +
+                               std::to_string(layers_[0]->num_parameters()) + " parameters";
+      detail::check_count("TransformerEncoder",
+                          detail::checked_mul("TransformerEncoder", num_layers, layers_[0]->num_parameters(),
+                                              what.c_str()),
+                          what);
+    }
   }
 }
 
@@ -101,6 +113,7 @@ Tensor TransformerEncoder::forward(const Tensor& src, const Tensor& mask) {
 
 Tensor Transformer::generate_square_subsequent_mask(std::int64_t n) {
   if (n < 0) throw std::invalid_argument("generate_square_subsequent_mask: size must be >= 0, got " + std::to_string(n));
+  detail::checked_numel("generate_square_subsequent_mask", {n, n});
   return triu(full({n, n}, -INFINITY), 1);
 }
 

@@ -8,7 +8,21 @@
 
 #include <gradlab/random.hpp>
 
+#include "tensor/sizes.hpp"
+
 namespace gradlab {
+
+namespace {
+
+// The Values of n_out neurons of n_in weights and a bias, (n_in + 1) * n_out,
+// counted with overflow checks before any is made (sizes.hpp).
+std::int64_t values_in(const char* who, std::size_t n_in, std::size_t n_out) {
+  const std::int64_t weights = detail::checked_product(who, n_in, n_out, "n_out neurons of n_in weights");
+  return detail::checked_add(who, weights, detail::checked_product(who, n_out, 1, "n_out biases"),
+                             "the weights and biases");
+}
+
+}  // namespace
 
 std::string to_string(Activation activation) {
   switch (activation) {
@@ -48,6 +62,7 @@ void append(std::vector<Value>& to, const std::vector<Value>& from) {
 
 Neuron::Neuron(std::size_t n_in, Activation activation) : b_(0.0), activation_(activation) {
   if (n_in == 0) throw std::invalid_argument("Neuron: n_in must be at least 1");
+  detail::check_count("Neuron", values_in("Neuron", n_in, 1), "n_in = " + std::to_string(n_in) + " weights and a bias");
   w_.reserve(n_in);
   for (std::size_t i = 0; i < n_in; ++i) w_.emplace_back(uniform(-1.0, 1.0));
   // Marked as what the net learns, so pictures colour them apart from inputs.
@@ -74,6 +89,9 @@ std::vector<Value> Neuron::parameters() const {
 
 Layer::Layer(std::size_t n_in, std::size_t n_out, Activation activation) : n_in_(n_in) {
   if (n_out == 0) throw std::invalid_argument("Layer: n_out must be at least 1");
+  detail::check_count("Layer", values_in("Layer", n_in, n_out),
+                      "n_out = " + std::to_string(n_out) + " neurons of n_in = " + std::to_string(n_in) +
+                          " weights and a bias");
   neurons_.reserve(n_out);
   for (std::size_t i = 0; i < n_out; ++i) neurons_.emplace_back(n_in, activation);
 }
@@ -114,6 +132,10 @@ std::vector<Value> Layer::parameters() const {
 Net::Net(std::size_t n_in, const std::vector<std::size_t>& sizes, Activation hidden,
          Activation last) {
   if (sizes.empty()) throw std::invalid_argument("Net: needs at least one layer size");
+  std::int64_t values = 0;  // every layer's weights and biases, counted before the first is made
+  for (std::size_t i = 0, in = n_in; i < sizes.size(); in = sizes[i++])
+    values = detail::checked_add("Net", values, values_in("Net", in, sizes[i]), "the layers' weights and biases");
+  detail::check_count("Net", values, "the layers' weights and biases");
   std::size_t in = n_in;
   for (std::size_t i = 0; i < sizes.size(); ++i) {
     layers_.emplace_back(in, sizes[i], i + 1 == sizes.size() ? last : hidden);

@@ -79,7 +79,7 @@ namespace {
 // before the numbers are allocated.
 template <class Make>
 Tensor filled(const char* op, const Shape& shape, Make make) {
-  std::vector<double> v(static_cast<std::size_t>(detail::checked_numel(op, shape)));
+  std::vector<double> v = detail::numbers_for_overwrite(op, shape);
   for (double& x : v) x = make();
   auto* n = new TensorNode(shape, std::move(v), &kTensorLeaf);
   n->refs = 1;

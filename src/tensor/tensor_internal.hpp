@@ -6,9 +6,11 @@
 #include <gradlab/explode.hpp>
 #include <gradlab/tensor.hpp>
 
-#include "tensor/buffer_cache.hpp"
-#include "tensor/tensor_broadcast.hpp"
 #include <gradlab/number_text.hpp>
+
+#include "tensor/buffer_cache.hpp"
+#include "tensor/sizes.hpp"
+#include "tensor/tensor_broadcast.hpp"
 
 #include <cstdio>
 #include <initializer_list>
@@ -45,18 +47,7 @@ inline std::string element_name(const std::string& base, const Shape& shape, std
   return base + "[" + index + "]";
 }
 
-// Sizes, checked (tensor_size.cpp). The one place where a shape an op is
-// about to make is counted: std::invalid_argument for a negative dim,
-// std::length_error naming `op` and the shape when the count overflows or
-// passes kMaxTensorElements. Called once per op, on shapes, before allocating.
-std::int64_t checked_numel(const char* op, const Shape& shape);
-// a * b and a + b of sizes, or std::length_error naming `op` and `what`
-// ("the padded height") when the result does not fit in 64 bits.
-std::int64_t checked_mul(const char* op, std::int64_t a, std::int64_t b, const char* what);
-std::int64_t checked_add(const char* op, std::int64_t a, std::int64_t b, const char* what);
-// A count of numbers `op` is about to allocate (`what` says for what):
-// std::length_error past kMaxTensorElements.
-void check_count(const char* op, std::int64_t count, const char* what);
+// Sizes, checked: checked_numel, checked_mul, numbers_for ... (sizes.hpp).
 // BLAS takes 32-bit sizes: each of the matrix sizes must fit, else
 // std::length_error naming `op`.
 void check_blas_sizes(const char* op, std::int64_t n, std::int64_t m, std::int64_t k);

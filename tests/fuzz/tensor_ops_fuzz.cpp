@@ -7,6 +7,7 @@
 // std::logic_error (invalid_argument, domain_error, length_error); nothing
 // may crash, trip a sanitizer, allocate past the size limit or leak a node.
 #include <cstddef>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <stdexcept>
@@ -56,11 +57,12 @@ struct Bytes {
   }
   double number() {
     std::uint8_t b = next();
-    if (b >= 250) {
+    if (b >= 248) {
       static const double special[] = {std::numeric_limits<double>::quiet_NaN(),
                                        std::numeric_limits<double>::infinity(),
-                                       -std::numeric_limits<double>::infinity(), 0.0, 1e300, -1e-300};
-      return special[b % 6];
+                                       -std::numeric_limits<double>::infinity(), 0.0, 1e300, -1e-300,
+                                       std::numeric_limits<double>::max(), -8e307};
+      return special[b % 8];
     }
     return (static_cast<double>(b) - 125) / 16;
   }
@@ -82,7 +84,7 @@ Tensor apply_op(Bytes& in, const std::vector<Tensor>& pool) {
   // Inputs stay small, so that a chain of joins and broadcasts cannot grow
   // past the fuzzer's memory (the size checks are for the huge sizes above).
   if (a.numel() > 1024 || b.numel() > 1024) return a.detach();
-  switch (in.below(40)) {
+  switch (in.below(41)) {
     case 0: return a + b;
     case 1: return a - b;
     case 2: return a * b;
@@ -142,6 +144,22 @@ Tensor apply_op(Bytes& in, const std::vector<Tensor>& pool) {
       if (kind % 3 == 0) return gl::full(s, in.number());
       if (kind % 3 == 1) return gl::arange(in.number(), in.number(), in.number());
       return gl::ones(s);
+    }
+    case 39: {  // counting and drawing, outside the graph, at any number up to the largest double
+      if (in.next() & 1) {
+        gl::Histogram h = gl::histogram(a, in.size_(), in.number(), in.number());
+        const std::vector<double>& e = h.edges.data();
+        double counted = 0;
+        for (double c : h.counts.data()) counted += c;
+        if (!(counted <= static_cast<double>(a.numel()))) __builtin_trap();
+        for (std::size_t i = 0; i < e.size(); ++i)
+          if (!std::isfinite(e[i]) || (i && e[i] < e[i - 1])) __builtin_trap();  // edges finite, in order
+        return h.counts;
+      }
+      Tensor draws = gl::multinomial(gl::abs(a), in.size_(), in.next() & 1);
+      for (double k : draws.data())
+        if (!(k >= 0 && k < static_cast<double>(a.shape().back()))) __builtin_trap();  // a category of a
+      return draws;
     }
     default: return a.detach().requires_grad_();
   }
