@@ -36,10 +36,10 @@ inline double engine_step(const gl::Net& net, const std::vector<gl::Value>& para
   auto t0 = Clock::now();
   gl::Value loss = gl::max_margin_loss(net, d.x, d.y).loss;
   auto t1 = Clock::now();
-  for (const gl::Value& p : params) p.node()->grad = 0.0;
+  for (const gl::Value& p : params) p.node()->grad() = 0.0;
   loss.backward();
   auto t2 = Clock::now();
-  for (const gl::Value& p : params) p.node()->data -= lr * p.node()->grad;
+  for (const gl::Value& p : params) p.node()->data -= lr * p.node()->grad();
   double value = loss.data();
   auto t3 = Clock::now();
   loss = gl::Value();  // the step's graph is freed here

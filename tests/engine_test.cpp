@@ -62,7 +62,7 @@ BOOST_AUTO_TEST_CASE(an_observer_sees_every_node_once) {
   gl::Value y = a * b + a;
   std::vector<const gl::Node*> seen;
   gl::engine::backward(
-      *y.node(), [](gl::Node& r) { static_cast<gl::ScalarNode&>(r).grad += 1; }, true,
+      *y.node(), [](gl::Node& r) { static_cast<gl::ScalarNode&>(r).grad() += 1; }, true,
       [&](const gl::Node& n) { seen.push_back(&n); });
   BOOST_TEST(seen.size() == 4u);  // y, a*b, a, b
   BOOST_TEST(seen.front() == y.node());
@@ -72,7 +72,7 @@ BOOST_AUTO_TEST_CASE(a_throwing_observer_leaves_the_graph_usable) {
   gl::Value a = 2.0;
   gl::Value y = a * a;
   BOOST_CHECK_THROW(gl::engine::backward(
-                        *y.node(), [](gl::Node& r) { static_cast<gl::ScalarNode&>(r).grad += 1; },
+                        *y.node(), [](gl::Node& r) { static_cast<gl::ScalarNode&>(r).grad() += 1; },
                         true, [](const gl::Node&) { throw std::runtime_error("stop"); }),
                     std::runtime_error);
   BOOST_TEST(!(y.node()->flags & (gl::kVisited | gl::kFresh)));
@@ -88,7 +88,7 @@ BOOST_AUTO_TEST_CASE(backward_inside_backward_is_refused) {
   gl::Value other = a + 1.0;
   std::string message;
   gl::engine::backward(
-      *y.node(), [](gl::Node& r) { static_cast<gl::ScalarNode&>(r).grad += 1; }, true,
+      *y.node(), [](gl::Node& r) { static_cast<gl::ScalarNode&>(r).grad() += 1; }, true,
       [&](const gl::Node&) {
         try {
           other.backward();
@@ -160,7 +160,7 @@ BOOST_AUTO_TEST_CASE(diamond_runs_each_node_once_after_its_users) {
   gl::Value d = b * c;
   std::vector<const gl::Node*> seen;
   gl::engine::backward(
-      *d.node(), [](gl::Node& r) { static_cast<gl::ScalarNode&>(r).grad += 1; }, true,
+      *d.node(), [](gl::Node& r) { static_cast<gl::ScalarNode&>(r).grad() += 1; }, true,
       [&](const gl::Node& n) { seen.push_back(&n); });
   BOOST_TEST(a.grad() == std::exp(2.0) * (3.0 + 6.0), boost::test_tools::tolerance(1e-12));
   auto pos = [&](const gl::Value& v) {
@@ -355,4 +355,15 @@ BOOST_AUTO_TEST_CASE(a_second_root_clears_the_inner_nodes_the_first_one_swept) {
   BOOST_TEST(c.grad() == 5.0);           // the latest backward's, not 1 + 5
   BOOST_TEST(a.grad() == 4.0 + 15.0);    // leaves accumulate: (b + 1) + 5b
   BOOST_TEST(b.grad() == 2.0 + 10.0);    // a + 5a
+}
+
+BOOST_AUTO_TEST_CASE(an_inner_gradient_written_through_the_node_is_cleared_by_backward) {
+  gl::Value a(2.0), b(3.0);
+  gl::Value c = a * b;
+  gl::Value d = c + a;
+  c.node()->grad() = 100.0;  // the node's own accessor tells the engine too
+  d.backward();
+  BOOST_TEST(c.grad() == 1.0);
+  BOOST_TEST(a.grad() == 4.0);
+  BOOST_TEST(b.grad() == 2.0);
 }

@@ -64,7 +64,7 @@ void write_graph_page(const Value& root, const std::string& expression, const st
   done << "done: every gradient is complete.";
   for (const Node* n : order)
     if (n->is_leaf() && n->requires_grad())
-      done << "\n  d(result)/d" << node_label(*n) << " = " << four_decimals(static_cast<const ScalarNode*>(n)->grad);
+      done << "\n  d(result)/d" << node_label(*n) << " = " << four_decimals(static_cast<const ScalarNode*>(n)->grad());
   frames.push_back({.text = done.str()});
   dots.push_back(viz::to_dot(root, {.rankdir = rankdir, .title = title, .note = note_of}));
 

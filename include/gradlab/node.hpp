@@ -11,7 +11,7 @@
 namespace gradlab {
 
 struct Node;
-class Replay;  // explode.hpp
+class Replay;  // replay.hpp
 
 // What the engine and the pictures need from one kind of node (scalar,
 // tensor). Each kind defines one of these; the core never names a kind.

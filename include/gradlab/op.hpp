@@ -44,7 +44,7 @@ struct ScalarSlot {
 inline thread_local double scalar_gradient_sink;
 inline ScalarSlot scalar_slot(Node& n) {
   auto& s = static_cast<ScalarNode&>(n);
-  return {s.data, n.requires_grad() ? s.grad : scalar_gradient_sink, n.requires_grad()};
+  return {s.data, n.requires_grad() ? s.grad_in_backward() : scalar_gradient_sink, n.requires_grad()};
 }
 // The result and the operands of a one- and a two-operand op, for
 // `auto [out, a] = unary_slots(n);` in its backward.

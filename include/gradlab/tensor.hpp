@@ -16,10 +16,10 @@
 #include <gradlab/handle.hpp>
 #include <gradlab/node.hpp>
 #include <gradlab/op_state.hpp>
+#include <gradlab/shape.hpp>
 
 namespace gradlab {
 
-using Shape = std::vector<std::int64_t>;
 
 // LibTorch's device and dtype arguments, defined in the opt-in
 // <gradlab/torch_compat.hpp>: accepted and ignored (gradlab computes in
@@ -27,16 +27,6 @@ using Shape = std::vector<std::int64_t>;
 struct Device;
 enum class ScalarType : std::int8_t;
 
-// The largest tensor gradlab makes: 2^40 bytes, 2^37 numbers. Every op works
-// out its result's size (and any buffer it needs) with overflow-checked
-// arithmetic first; a size that overflows, or a tensor past this limit, is
-// refused with std::length_error naming the op and the shape, before anything
-// is allocated. (A tensor under the limit that the machine cannot hold still
-// gets std::bad_alloc; from the factories, the modules' constructors,
-// histogram, multinomial and the file readers its what() names the op or the
-// file and the bytes.)
-inline constexpr std::int64_t kMaxTensorBytes = std::int64_t{1} << 40;
-inline constexpr std::int64_t kMaxTensorElements = kMaxTensorBytes / std::int64_t{sizeof(double)};
 
 // A tensor node: shape, data, and a gradient of the same shape (allocated
 // when the first gradient arrives).

@@ -6,6 +6,7 @@
 
 #include <iosfwd>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gradlab/handle.hpp>
@@ -18,9 +19,23 @@ namespace gradlab {
 // src/node_arena.hpp, which a newcomer may skip).
 struct ScalarNode : Node {
   double data;
-  double grad = 0.0;
 
   ScalarNode(double d, const Op* made_by) : Node(made_by), data(d) {}
+
+  // The gradient. Writing it goes through grad(), which also marks the node
+  // kGradSet: the next backward must clear it before it adds (engine.cpp);
+  // a node never written is 0 and needs no clearing.
+  double grad() const { return grad_; }
+  double& grad() {
+    flags |= kGradSet;
+    return grad_;
+  }
+  // For a backward step (op.hpp's slots): the sweep has marked the node
+  // already, so the hot path skips the mark.
+  double& grad_in_backward() { return grad_; }
+
+ private:
+  double grad_ = 0.0;
 };
 
 class Value : public Handle<ScalarNode> {
@@ -38,12 +53,9 @@ class Value : public Handle<ScalarNode> {
 
   double data() const { return node_->data; }
   double& data() { return node_->data; }  // p.data() -= lr * p.grad();
-  double grad() const { return node_->grad; }
-  double& grad() {  // written by hand: the next backward must clear it first
-    node_->flags |= kGradSet;
-    return node_->grad;
-  }
-  void zero_grad() { node_->grad = 0.0; }
+  double grad() const { return std::as_const(*node_).grad(); }
+  double& grad() { return node_->grad(); }  // written by hand too: see ScalarNode
+  void zero_grad() { node_->grad() = 0.0; }
 
   std::string label() const { return node_label(*node_); }
   Value& set_label(const std::string& label);

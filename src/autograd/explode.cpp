@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Exploding a tensor graph into scalar Values (explode.hpp): the walk, from
 // the leaves up, asking each node's op for its replay (each op writes its
-// own beside its forward and backward), and the replay shapes ops share.
+// own beside its forward and backward). The replay shapes ops share are in
+// replay.cpp.
 
 #include <gradlab/explode.hpp>
 
@@ -15,28 +16,6 @@
 namespace gradlab {
 
 using detail::element_name;
-
-void Replay::each(const std::function<Value(const Value&)>& f) {
-  out.reserve(node.data.size());
-  for (const Value& x : operand(0)) out.push_back(f(x));
-}
-
-void Replay::each_pair(const std::function<Value(const Value&, const Value&)>& f) {
-  const std::vector<Value>& a = operand(0);
-  const std::vector<Value>& b = operand(1);
-  out.resize(node.data.size());
-  detail::for_each_broadcast(node.shape, operand_node(0).shape, operand_node(1).shape,
-                             [&](std::int64_t i, std::int64_t ia, std::int64_t ib) {
-                               out[static_cast<std::size_t>(i)] =
-                                   f(a[static_cast<std::size_t>(ia)], b[static_cast<std::size_t>(ib)]);
-                             });
-}
-
-void Replay::pick(std::span<const std::int64_t> from) {
-  const std::vector<Value>& a = operand(0);
-  out.reserve(from.size());
-  for (std::int64_t src : from) out.push_back(a[static_cast<std::size_t>(src)]);
-}
 
 ExplodedGraph explode(const Tensor& root, std::size_t max_elements) {
   std::vector<const Node*> order = engine::topological_order(*root.node());

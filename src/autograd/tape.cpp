@@ -16,6 +16,7 @@
 #include <ostream>
 #include <stdexcept>
 #include <unordered_map>
+#include <utility>
 
 #include <gradlab/engine.hpp>
 
@@ -69,14 +70,13 @@ std::vector<double> local_derivatives(const Node& out) {
     stand_ins.push_back(std::make_unique<ScalarNode>(scalar(*p).data, &kScalarLeaf));
     stand_ins.back()->flags = p->flags & kRequiresGrad;  // a constant stays one (pow asks)
   }
-  double kept_out = scalar(out).grad;
+  double kept_out = std::as_const(scalar(out)).grad();
   auto restore = [&] {
     for (std::size_t i = 0; i < kept.size(); ++i) slots[i] = kept[i];
-    scalar(out).grad = kept_out;
-    n.flags |= kGradSet;
+    scalar(out).grad() = kept_out;
   };
   for (std::size_t i = 0; i < kept.size(); ++i) slots[i] = stand_ins[i].get();
-  scalar(out).grad = 1.0;
+  scalar(out).grad() = 1.0;
   try {
     out.op->backward(n);
   } catch (...) {
@@ -85,7 +85,7 @@ std::vector<double> local_derivatives(const Node& out) {
   }
   restore();
   std::vector<double> local;
-  for (const auto& s : stand_ins) local.push_back(s->grad);
+  for (const auto& s : stand_ins) local.push_back(std::as_const(*s).grad());
   return local;
 }
 
@@ -108,26 +108,26 @@ std::vector<TapeStep> backward_with_tape(const Value& root,
   for (const Node* n : order) {
     if (n->is_leaf() || !n->requires_grad()) continue;
     local[n] = local_derivatives(*n);
-    scalar(*n).grad = 0.0;  // not reached yet: pictures show 0 until the sweep fills it
+    scalar(*n).grad() = 0.0;  // not reached yet: pictures show 0 until the sweep fills it
   }
 
   std::vector<TapeStep> tape;
   auto observe = [&](const Node& n) {
     if (n.is_leaf()) return;
-    TapeStep s{&n, names[&n], n.op->name, scalar(n).grad, {}};
+    TapeStep s{&n, names[&n], n.op->name, std::as_const(scalar(n)).grad(), {}};
     const std::vector<double>& d = local[&n];
     for (const Uses& u : operands(n)) {
       std::vector<double> each;
       double sum = 0;
       for (std::size_t slot : u.slots) each.push_back(d[slot]), sum += d[slot];
       s.edges.push_back({u.operand, names[u.operand], static_cast<int>(u.slots.size()), sum,
-                         s.upstream * sum, scalar(*u.operand).grad, each});
+                         s.upstream * sum, std::as_const(scalar(*u.operand)).grad(), each});
     }
     tape.push_back(s);
     if (on_step) on_step(tape.back());
   };
   engine::backward(
-      *root.node(), [](Node& r) { scalar(r).grad += 1.0; }, true, observe);
+      *root.node(), [](Node& r) { scalar(r).grad() += 1.0; }, true, observe);
   return tape;
 }
 

@@ -72,8 +72,8 @@ void sweep_in_creation_order(Node& root) {
         const std::uint16_t flags = p->flags;
         if (!(flags & kRequiresGrad) || p->nparents == 0 || (flags & kVisited)) continue;  // 0: a leaf
         p->flags = flags | kVisited | kGradSet;
-        if (flags & kGradSet) p->op->kind->zero_grad(*p);  // one made since the last sweep is 0 already
-        ++waiting;
+        ++waiting;  // before the call: marked and counted, even if it throws
+        if (flags & kGradSet) p->op->kind->zero_grad(*p);  // one never written is 0 already
       }
       if (n->op->backward) n->op->backward(*n);  // adds n's gradient into its parents'
       if (--waiting == 0) return;

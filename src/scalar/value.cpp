@@ -21,9 +21,9 @@ namespace {
 const NodeKind kScalarKind{
     "scalar",
     detail::delete_scalar_node,  // back to its arena (scalar_node.hpp)
-    [](Node& n) { static_cast<ScalarNode&>(n).grad = 0.0; },
+    [](Node& n) { static_cast<ScalarNode&>(n).grad() = 0.0; },
     [](const Node& n) { return four_decimals(static_cast<const ScalarNode&>(n).data); },
-    [](const Node& n) { return four_decimals(static_cast<const ScalarNode&>(n).grad); },
+    [](const Node& n) { return four_decimals(static_cast<const ScalarNode&>(n).grad()); },
 };
 const Op kScalarLeaf{"", nullptr, &kScalarKind};
 
@@ -57,7 +57,7 @@ std::vector<Value> Value::parents() const {
 void Value::backward(bool retain_graph) {
   // The output's gradient with respect to itself is 1.
   engine::backward(
-      *node_, [](Node& root) { static_cast<ScalarNode&>(root).grad += 1.0; }, retain_graph);
+      *node_, [](Node& root) { static_cast<ScalarNode&>(root).grad() += 1.0; }, retain_graph);
 }
 
 std::ostream& operator<<(std::ostream& os, const Value& v) {

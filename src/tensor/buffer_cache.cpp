@@ -9,7 +9,9 @@
 #include <cstdint>
 #include <utility>
 
-#include "tensor/tensor_internal.hpp"
+#include <gradlab/shape.hpp>
+
+#include "tensor/sizes.hpp"
 
 namespace gradlab::detail {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include <gradlab/tensor.hpp>
+#include <gradlab/shape.hpp>
 
 namespace gradlab::detail {
 

@@ -3,7 +3,7 @@
 // operands, and walking two broadcast shapes together. Internal.
 #pragma once
 
-#include <gradlab/explode.hpp>
+#include <gradlab/replay.hpp>
 #include <gradlab/tensor.hpp>
 
 #include <gradlab/number_text.hpp>
