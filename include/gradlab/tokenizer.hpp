@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <iosfwd>
 #include <map>
 #include <memory>
 #include <set>
@@ -45,6 +46,8 @@ struct Merge {
   int id = 0;
   friend bool operator==(const Merge&, const Merge&) = default;
 };
+// Prints "(101, 32) -> 256".
+std::ostream& operator<<(std::ostream& os, const Merge& m);
 
 // Special tokens and their ids, in the order they were registered: when two
 // could match at the same place, the one registered first wins (minbpe's
@@ -75,6 +78,10 @@ class Tokenizer {
   const SpecialTokens& special_tokens() const { return special_tokens_; }
   // The split pattern; "" for a BasicTokenizer.
   const std::string& pattern() const { return pattern_; }
+  // The chunks BPE runs in, in order, as views into `text`: the pattern's
+  // matches (re.findall's) and whatever they leave between them; the whole
+  // text as one chunk when there is no pattern.
+  std::vector<std::string_view> split(std::string_view text) const;
 
   // Writes `file_prefix`.model (minbpe v1, what load() reads:
   //   minbpe v1
@@ -114,8 +121,6 @@ class Tokenizer {
   std::vector<int> encode_text(std::string_view text, const char* what) const;
   // Appends the ids of one chunk's bytes, merged in learned order.
   void encode_chunk(std::string_view chunk, std::vector<int>& ids) const;
-  // The chunks of `text` under the pattern (the whole text when there is none).
-  std::vector<std::string_view> split(std::string_view text) const;
   // Replaces the merges and rebuilds vocab_ and merge_ids_ from them.
   void set_merges(std::vector<Merge> merges);
 

@@ -5,11 +5,16 @@
 
 #include <gradlab/tokenizer.hpp>
 
+#include <ostream>
 #include <stdexcept>
 
 #include "text/tokenizer_split.hpp"
 
 namespace gradlab::text {
+
+std::ostream& operator<<(std::ostream& os, const Merge& m) {
+  return os << "(" << m.left << ", " << m.right << ") -> " << m.id;
+}
 
 Tokenizer::Tokenizer(std::string pattern) : pattern_(std::move(pattern)) {
   if (!pattern_.empty()) splitter_ = std::make_shared<const detail::Splitter>(pattern_, "RegexTokenizer: the pattern");
