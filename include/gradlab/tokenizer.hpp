@@ -188,6 +188,9 @@ class AllowedSpecial {
 // (no token spans "dog." or "the cat"). Text the pattern does not match
 // (invalid UTF-8, or what a custom pattern leaves out) is kept as chunks of
 // its own, so decode(encode(s)) == s always (minbpe's findall would drop it).
+// A pattern on which PCRE2 gives up (its match limit, reachable only with a
+// pattern that backtracks badly) makes train and encode throw
+// std::runtime_error naming the byte.
 class RegexTokenizer : public Tokenizer {
  public:
   // A pattern that is empty, holds a line break (it could not be saved) or
