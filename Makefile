@@ -123,6 +123,7 @@ bench: build
 	 else echo "moons_step_sacado: skipped (libtrilinos-sacado-dev not installed)"; fi
 	$(BUILD)/bench/moons_bare
 	$(BUILD)/bench/chain_memory
+	$(BUILD)/bench/tokenizer_speed
 	python3 bench/side_by_side.py $(BUILD)
 	/usr/bin/python3 bench/safetensors_interop.py $(BUILD)
 	@if command -v python3 >/dev/null; then python3 bench/micrograd_step.py; \
