@@ -47,7 +47,8 @@ double best_seconds(F f) {
   for (int r = 0; r < kRounds; ++r) {
     auto t0 = std::chrono::steady_clock::now();
     f();
-    best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    best = std::min(best,
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   }
   return best;
 }
@@ -70,10 +71,11 @@ int run(const char* name, T& tokenizer, const std::string& text) {
 
 int main(int argc, char** argv) {
   if (argc > 1 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")) {
-    std::printf("Usage: tokenizer_speed [text-file]\n"
-                "Trains BPE to %d tokens on the first MiB of the text (default: Debian's licence\n"
-                "and copyright files) and encodes it, with BasicTokenizer and RegexTokenizer.\n",
-                kVocabSize);
+    std::printf(
+        "Usage: tokenizer_speed [text-file]\n"
+        "Trains BPE to %d tokens on the first MiB of the text (default: Debian's licence\n"
+        "and copyright files) and encodes it, with BasicTokenizer and RegexTokenizer.\n",
+        kVocabSize);
     return 0;
   }
   std::string text = argc > 1 ? gt::read_text_file(argv[1]).substr(0, kTextBytes) : debian_texts();

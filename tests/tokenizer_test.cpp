@@ -82,7 +82,8 @@ std::vector<int> naive_encode(const gt::Tokenizer& t, std::string_view text) {
       int best = -1;
       Pair pair;
       for (std::size_t k = 0; k + 1 < ids.size(); ++k)
-        if (auto it = id_of.find({ids[k], ids[k + 1]}); it != id_of.end() && (best < 0 || it->second < best))
+        if (auto it = id_of.find({ids[k], ids[k + 1]});
+            it != id_of.end() && (best < 0 || it->second < best))
           best = it->second, pair = it->first;
       if (best < 0) break;
       std::vector<int> out;
@@ -118,7 +119,9 @@ std::string ties_text(int n, const std::string& alphabet, std::uint64_t seed) {
   return out;
 }
 
-std::string prose() { return read_bytes(GRADLAB_FIXTURES "/bpe_text.txt"); }
+std::string prose() {
+  return read_bytes(GRADLAB_FIXTURES "/bpe_text.txt");
+}
 
 // Debian's licence texts (base-files): a large real text, about 250 KB.
 std::string licences() {
@@ -160,7 +163,8 @@ BOOST_AUTO_TEST_CASE(stops_when_no_pair_is_left) {
   BOOST_TEST(t.encode("abcd") == std::vector<int>{258});
   t.train("xy", 300);
   BOOST_TEST(t.merges().size() == 1u);
-  BOOST_TEST(t.encode("abcd") == (std::vector<int>{97, 98, 99, 100}), boost::test_tools::per_element());
+  BOOST_TEST(t.encode("abcd") == (std::vector<int>{97, 98, 99, 100}),
+             boost::test_tools::per_element());
   t.train("", 300);
   BOOST_TEST(t.merges().empty());
 }
@@ -180,10 +184,11 @@ BOOST_AUTO_TEST_CASE(decode_of_encode_is_the_text) {
       "é",
       "🙂",
       "hello world",
-      "Ελληνικά, русский, 日本語, 한국어, עברית, العربية, हिन्दी: 👩‍💻🇫🇷 🚀!",
-      std::string("\xff\xfe\x00 x", 5),            // bytes that are no UTF-8, and a NUL
-      "abc\x80\x80 def \xc3",                       // a stray continuation, a cut character
-      "\xed\xa0\x80 \xc0\xaf \xf4\x90\x80\x80",     // a surrogate, an overlong, past U+10FFFF
+      "Ελληνικά, русский, 日本語, 한국어, עברית, العربية, हिन्दी: 👩‍💻🇫🇷 "
+      "🚀!",
+      std::string("\xff\xfe\x00 x", 5),          // bytes that are no UTF-8, and a NUL
+      "abc\x80\x80 def \xc3",                    // a stray continuation, a cut character
+      "\xed\xa0\x80 \xc0\xaf \xf4\x90\x80\x80",  // a surrogate, an overlong, past U+10FFFF
       "tabs\t\tand\r\nnewlines\n\n\n   trailing   ",
   };
   for (const std::string& s : texts) {
@@ -285,14 +290,16 @@ BOOST_AUTO_TEST_CASE(incremental_equals_recount) {
     BOOST_TEST_CONTEXT("text " << k) {
       gt::BasicTokenizer basic;
       basic.train(text, 256 + 120);
-      BOOST_TEST(pairs_of(basic) == naive_train({text}, 256 + 120), boost::test_tools::per_element());
+      BOOST_TEST(pairs_of(basic) == naive_train({text}, 256 + 120),
+                 boost::test_tools::per_element());
       gt::RegexTokenizer regex;
       regex.train(text, 256 + 120);
       BOOST_TEST(pairs_of(regex) == naive_train(regex.split(text), 256 + 120),
                  boost::test_tools::per_element());
       gt::RegexTokenizer gpt2(gt::GPT2_SPLIT_PATTERN);
       gpt2.train(text, 256 + 60);
-      BOOST_TEST(pairs_of(gpt2) == naive_train(gpt2.split(text), 256 + 60), boost::test_tools::per_element());
+      BOOST_TEST(pairs_of(gpt2) == naive_train(gpt2.split(text), 256 + 60),
+                 boost::test_tools::per_element());
     }
   }
 }
@@ -317,7 +324,8 @@ BOOST_AUTO_TEST_CASE(sizes_are_checked) {
   BOOST_TEST(e.find("vocab_size 255") != std::string::npos, e);
   e = error_of<std::length_error>([&] { t.train("abc", gt::kMaxVocabSize + 1); });
   BOOST_TEST(e.find("vocab_size") != std::string::npos, e);
-  BOOST_TEST(error_of<std::invalid_argument>([&] { t.save(""); }).find("file_prefix") != std::string::npos);
+  BOOST_TEST(error_of<std::invalid_argument>([&] { t.save(""); }).find("file_prefix") !=
+             std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -333,8 +341,8 @@ BOOST_AUTO_TEST_CASE(encode_equals_minbpe_loop) {
   gt::BasicTokenizer ties;
   ties.train(ties_text(600, "ab", 9), 256 + 40);
   const std::string other = licences().substr(0, 20000);
-  for (const std::string& s :
-       {prose(), other, ties_text(800, "ab", 10), std::string("aaaaaaaaaaaaaaaaaaab"), std::string("")}) {
+  for (const std::string& s : {prose(), other, ties_text(800, "ab", 10),
+                               std::string("aaaaaaaaaaaaaaaaaaab"), std::string("")}) {
     BOOST_TEST(basic.encode(s) == naive_encode(basic, s), boost::test_tools::per_element());
     BOOST_TEST(regex.encode(s) == naive_encode(regex, s), boost::test_tools::per_element());
     BOOST_TEST(ties.encode(s) == naive_encode(ties, s), boost::test_tools::per_element());
@@ -365,8 +373,8 @@ BOOST_AUTO_TEST_CASE(gpt4_pattern) {
   check("WE'LL GO", {"WE", "'LL", " GO"});  // (?i:...)
   check("12345 678", {"123", "45", " ", "678"});
   check("abc123def", {"abc", "123", "def"});
-  check("a   b", {"a", "  ", " b"});  // \s+(?!\S) leaves the last space
-  check("hi  ", {"hi", "  "});        // at the end, all of it
+  check("a   b", {"a", "  ", " b"});    // \s+(?!\S) leaves the last space
+  check("hi  ", {"hi", "  "});          // at the end, all of it
   check("x\n\ny", {"x", "\n\n", "y"});  // \s*[\r\n]
   check("Hi!!!\nok", {"Hi", "!!!\n", "ok"});
   check("$hello (abc)", {"$hello", " (", "abc", ")"});
@@ -375,10 +383,14 @@ BOOST_AUTO_TEST_CASE(gpt4_pattern) {
   check(" 🙂🙂 ok", {" 🙂🙂", " ok"});
   check("", {});
   // Bytes that are no UTF-8 match nothing: kept as chunks of their own.
-  check("ab\xff\xfe" "cd", {"ab", "\xff\xfe", "cd"});
+  check(
+      "ab\xff\xfe"
+      "cd",
+      {"ab", "\xff\xfe", "cd"});
   // GPT-2's pattern keeps the space and runs of digits whole.
   gt::RegexTokenizer gpt2(gt::GPT2_SPLIT_PATTERN);
-  BOOST_TEST(chunks_of(gpt2, "12345 678") == (V{"12345", " 678"}), boost::test_tools::per_element());
+  BOOST_TEST(chunks_of(gpt2, "12345 678") == (V{"12345", " 678"}),
+             boost::test_tools::per_element());
 }
 
 // Merges never cross chunks: trained to exhaustion, every chunk is one token.
@@ -395,8 +407,9 @@ BOOST_AUTO_TEST_CASE(bad_patterns_are_refused) {
   std::string e = error_of<std::invalid_argument>([] { gt::RegexTokenizer t("(ab"); });
   BOOST_TEST(e.find("does not compile") != std::string::npos, e);
   BOOST_TEST(error_of<std::invalid_argument>([] { gt::RegexTokenizer t(""); }) != "(no error)");
-  BOOST_TEST(error_of<std::invalid_argument>([] { gt::RegexTokenizer t("a\nb"); }).find("line break") !=
-             std::string::npos);
+  BOOST_TEST(error_of<std::invalid_argument>([] {
+               gt::RegexTokenizer t("a\nb");
+             }).find("line break") != std::string::npos);
 }
 
 // A pattern that can match nothing, or covers only part of the text: no
@@ -433,10 +446,12 @@ BOOST_FIXTURE_TEST_CASE(in_and_out_in_each_mode, Trained) {
   };
   // "all": both become their ids.
   std::vector<int> all = t.encode(text, "all");
-  BOOST_TEST(all == join({hello, {100257}, world, {100258}, bang}), boost::test_tools::per_element());
+  BOOST_TEST(all == join({hello, {100257}, world, {100258}, bang}),
+             boost::test_tools::per_element());
   BOOST_TEST(t.decode(all) == text);
   // "none": ordinary text, no special id anywhere.
   std::vector<int> none = t.encode(text, "none");
+  BOOST_TEST(t.encode(text, std::string("none")) == none, boost::test_tools::per_element());
   BOOST_TEST(none == t.encode_ordinary(text), boost::test_tools::per_element());
   BOOST_TEST(std::count_if(none.begin(), none.end(), [](int id) { return id >= 100257; }) == 0);
   BOOST_TEST(t.decode(none) == text);
@@ -444,7 +459,8 @@ BOOST_FIXTURE_TEST_CASE(in_and_out_in_each_mode, Trained) {
   std::string e = error_of<std::invalid_argument>([&] { t.encode(text); });
   BOOST_TEST(e.find("<|endoftext|>") != std::string::npos, e);
   BOOST_TEST(e.find("byte 5") != std::string::npos, e);
-  BOOST_TEST(t.encode("plain text") == t.encode_ordinary("plain text"), boost::test_tools::per_element());
+  BOOST_TEST(t.encode("plain text") == t.encode_ordinary("plain text"),
+             boost::test_tools::per_element());
   // A set: only those named; names never registered are ignored (minbpe's filter).
   std::vector<int> some = t.encode(text, {"<|endoftext|>", "<|unknown|>"});
   BOOST_TEST(some == join({hello, {100257}, t.encode_ordinary("world<|fim_prefix|>!")}),
@@ -452,8 +468,9 @@ BOOST_FIXTURE_TEST_CASE(in_and_out_in_each_mode, Trained) {
   BOOST_TEST(t.decode(some) == text);
   BOOST_TEST(t.encode(text, std::set<std::string>{}) == none, boost::test_tools::per_element());
   // Anything else is not understood.
-  BOOST_TEST(error_of<std::invalid_argument>([&] { t.encode(text, "everything"); }).find("not understood") !=
-             std::string::npos);
+  BOOST_TEST(error_of<std::invalid_argument>([&] {
+               t.encode(text, "everything");
+             }).find("not understood") != std::string::npos);
   BOOST_TEST(t.vocab().at(100258) == "<|fim_prefix|>");
   BOOST_TEST(t.vocab_size() == 256 + 100 + 2);
 }
@@ -463,10 +480,12 @@ BOOST_FIXTURE_TEST_CASE(in_and_out_in_each_mode, Trained) {
 BOOST_AUTO_TEST_CASE(first_registered_wins) {
   gt::RegexTokenizer a;
   a.register_special_tokens({{"<s>", 300}, {"<s>x", 301}});
-  BOOST_TEST(a.encode("<s>x", "all") == (std::vector<int>{300, 'x'}), boost::test_tools::per_element());
+  BOOST_TEST(a.encode("<s>x", "all") == (std::vector<int>{300, 'x'}),
+             boost::test_tools::per_element());
   gt::RegexTokenizer b;
   b.register_special_tokens({{"<s>x", 301}, {"<s>", 300}});
-  BOOST_TEST(b.encode("<s>x<s>", "all") == (std::vector<int>{301, 300}), boost::test_tools::per_element());
+  BOOST_TEST(b.encode("<s>x<s>", "all") == (std::vector<int>{301, 300}),
+             boost::test_tools::per_element());
 }
 
 BOOST_FIXTURE_TEST_CASE(bad_registrations_change_nothing, Trained) {
@@ -497,7 +516,9 @@ BOOST_AUTO_TEST_CASE(save_and_load_round_trip) {
   t.register_special_tokens({{"<|endoftext|>", 100257}});
   t.save(dir.file("toy"));
   std::string model = read_bytes(dir.file("toy.model"));
-  BOOST_TEST(model.rfind("minbpe v1\n" + std::string(gt::GPT4_SPLIT_PATTERN) + "\n1\n<|endoftext|> 100257\n", 0) == 0);
+  BOOST_TEST(model.rfind("minbpe v1\n" + std::string(gt::GPT4_SPLIT_PATTERN) +
+                             "\n1\n<|endoftext|> 100257\n",
+                         0) == 0);
   BOOST_TEST(std::count(model.begin(), model.end(), '\n') == 4 + 64);
   // The .vocab for people: bytes, merges with their parts, control characters escaped.
   std::string vocab = read_bytes(dir.file("toy.vocab"));
@@ -505,8 +526,9 @@ BOOST_AUTO_TEST_CASE(save_and_load_round_trip) {
   BOOST_TEST(vocab.find("[a] 97\n") != std::string::npos);
   BOOST_TEST(vocab.find("[\xEF\xBF\xBD] 200\n") != std::string::npos);  // byte 0xC8 alone
   const gt::Merge& m = t.merges()[0];
-  std::string first = "[" + gt::render_token(t.vocab().at(m.left)) + "][" + gt::render_token(t.vocab().at(m.right)) +
-                      "] -> [" + gt::render_token(t.vocab().at(256)) + "] 256\n";
+  std::string first = "[" + gt::render_token(t.vocab().at(m.left)) + "][" +
+                      gt::render_token(t.vocab().at(m.right)) + "] -> [" +
+                      gt::render_token(t.vocab().at(256)) + "] 256\n";
   BOOST_TEST(vocab.find(first) != std::string::npos, first);
   BOOST_TEST(vocab.find("[<|endoftext|>] 100257\n") != std::string::npos);
 
@@ -527,10 +549,12 @@ BOOST_AUTO_TEST_CASE(save_and_load_round_trip) {
   basic_back.load(dir.file("basic.model"));
   BOOST_TEST(basic_back.merges() == basic.merges(), boost::test_tools::per_element());
   // Each kind refuses the other's file.
-  BOOST_TEST(error_of<std::runtime_error>([&] { basic_back.load(dir.file("toy.model")); }).find("line 2") !=
-             std::string::npos);
-  BOOST_TEST(error_of<std::runtime_error>([&] { back.load(dir.file("basic.model")); }).find("line 2") !=
-             std::string::npos);
+  BOOST_TEST(error_of<std::runtime_error>([&] {
+               basic_back.load(dir.file("toy.model"));
+             }).find("line 2") != std::string::npos);
+  BOOST_TEST(error_of<std::runtime_error>([&] {
+               back.load(dir.file("basic.model"));
+             }).find("line 2") != std::string::npos);
 }
 
 // Every damaged file is refused naming the file and the line, and the
@@ -563,7 +587,8 @@ BOOST_AUTO_TEST_CASE(damaged_models_are_refused_and_change_nothing) {
   refused(head, "line 3: truncated");
   refused(head + "two\n", "line 3: expected the number of special tokens");
   refused(head + "-1\n", "line 3");
-  refused(head + "2\n<a> 1000\n", "line 5: truncated: the file ends after 1 of the 2 special tokens");
+  refused(head + "2\n<a> 1000\n",
+          "line 5: truncated: the file ends after 1 of the 2 special tokens");
   refused(head + "1\n<a>\n", "line 4: expected a special token and its id");
   refused(head + "1\n<a> 1x\n", "line 4");
   refused(head + "2\n<a> 1000\n<a> 1001\n", "line 5: special token \"<a>\" is on line 4 already");
@@ -572,11 +597,13 @@ BOOST_AUTO_TEST_CASE(damaged_models_are_refused_and_change_nothing) {
   refused(head + "0\n97 97\n256 256 256\n", "line 5: expected a merge");
   refused(head + "0\n97 97\n\n", "line 5: expected a merge");
   refused(head + "0\n97 257\n", "line 4: merges token 257, which is not made yet");
-  refused(head + "0\n97 97\n98 98\n97 97\n", "line 6: the pair (97, 97) is merged on line 4 already");
+  refused(head + "0\n97 97\n98 98\n97 97\n",
+          "line 6: the pair (97, 97) is merged on line 4 already");
   refused(head + "0\n97 97\n256 9", "line 5: truncated: the file ends inside this line");
   // Merges that keep doubling one token: 2^27 bytes, refused before they are spelled.
   std::string doubling = head + "0\n97 97\n";
-  for (int id = 256; id < 256 + 26; ++id) doubling += std::to_string(id) + " " + std::to_string(id) + "\n";
+  for (int id = 256; id < 256 + 26; ++id)
+    doubling += std::to_string(id) + " " + std::to_string(id) + "\n";
   refused(doubling, "more than 67108864 bytes");
   // Not a file at all.
   std::string e = error_of<std::runtime_error>([&] { t.load(dir.file("missing.model")); });
@@ -621,7 +648,8 @@ BOOST_AUTO_TEST_CASE(render_token_as_minbpe) {
   BOOST_TEST(gt::render_token("\xff") == "\xEF\xBF\xBD");
   BOOST_TEST(gt::render_token("\xe2\x82") == "\xEF\xBF\xBD");  // a cut character: one U+FFFD
   BOOST_TEST(gt::render_token("\xe2\x82(") == "\xEF\xBF\xBD(");
-  BOOST_TEST(gt::render_token("\xed\xa0\x80") == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // a surrogate
+  BOOST_TEST(gt::render_token("\xed\xa0\x80") ==
+             "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // a surrogate
   BOOST_TEST(gt::render_token("\xf0\x80") == "\xEF\xBF\xBD\xEF\xBF\xBD");
   BOOST_TEST(gt::render_token("\xf3\xa0\x80\x81") == "\\ue0001");  // LANGUAGE TAG (Cf), past U+FFFF
 }

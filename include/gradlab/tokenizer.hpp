@@ -114,8 +114,7 @@ class Tokenizer {
 
   // Learns vocab_size - 256 merges on the chunks (merges never cross a
   // chunk) and replaces merges_ with them; see BasicTokenizer::train.
-  void train_on_chunks(const std::vector<std::string_view>& chunks, int vocab_size,
-                       bool verbose);
+  void train_on_chunks(const std::vector<std::string_view>& chunks, int vocab_size, bool verbose);
   // The ids of `text`: cut by the pattern (one chunk when there is none),
   // each distinct chunk's bytes merged in learned order once.
   std::vector<int> encode_text(std::string_view text, const char* what) const;
@@ -127,8 +126,8 @@ class Tokenizer {
   std::string pattern_;
   std::shared_ptr<const detail::Splitter> splitter_;  // null when pattern_ is ""
   std::vector<Merge> merges_;
-  std::vector<std::string> vocab_;                     // id -> bytes, ids 0 .. 255 + merges
-  std::unordered_map<std::uint64_t, int> merge_ids_;   // (left << 32 | right) -> id
+  std::vector<std::string> vocab_;                    // id -> bytes, ids 0 .. 255 + merges
+  std::unordered_map<std::uint64_t, int> merge_ids_;  // (left << 32 | right) -> id
   SpecialTokens special_tokens_;
   std::unordered_map<int, std::string> special_bytes_;  // id -> special token
 };
@@ -170,9 +169,9 @@ class AllowedSpecial {
   enum class Mode { kAll, kNone, kNoneRaise, kSet };
   AllowedSpecial(const char* mode) : AllowedSpecial(std::string_view(mode)) {}
   AllowedSpecial(std::string_view mode);
+  AllowedSpecial(const std::string& mode) : AllowedSpecial(std::string_view(mode)) {}
   AllowedSpecial(std::set<std::string> tokens) : mode_(Mode::kSet), tokens_(std::move(tokens)) {}
-  AllowedSpecial(std::initializer_list<std::string> tokens)
-      : mode_(Mode::kSet), tokens_(tokens) {}
+  AllowedSpecial(std::initializer_list<std::string> tokens) : mode_(Mode::kSet), tokens_(tokens) {}
 
   Mode mode() const { return mode_; }
   // Whether the special token `token` becomes its id.

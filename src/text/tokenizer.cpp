@@ -17,7 +17,8 @@ std::ostream& operator<<(std::ostream& os, const Merge& m) {
 }
 
 Tokenizer::Tokenizer(std::string pattern) : pattern_(std::move(pattern)) {
-  if (!pattern_.empty()) splitter_ = std::make_shared<const detail::Splitter>(pattern_, "RegexTokenizer: the pattern");
+  if (!pattern_.empty())
+    splitter_ = std::make_shared<const detail::Splitter>(pattern_, "RegexTokenizer: the pattern");
   set_merges({});
 }
 
@@ -29,7 +30,8 @@ void Tokenizer::set_merges(std::vector<Merge> merges) {
   ids.reserve(merges.size());
   for (const Merge& m : merges) {
     vocab[m.id] = vocab[m.left] + vocab[m.right];
-    ids.emplace((std::uint64_t{static_cast<std::uint32_t>(m.left)} << 32) | static_cast<std::uint32_t>(m.right),
+    ids.emplace((std::uint64_t{static_cast<std::uint32_t>(m.left)} << 32) |
+                    static_cast<std::uint32_t>(m.right),
                 m.id);
   }
   merges_ = std::move(merges);
@@ -46,10 +48,10 @@ std::string Tokenizer::decode(const std::vector<int>& ids) const {
     } else if (auto special = special_bytes_.find(id); special != special_bytes_.end()) {
       out += special->second;
     } else {
-      throw std::invalid_argument("decode: token id " + std::to_string(id) + " (ids[" + std::to_string(k) +
-                                  "]) is not in the vocabulary (ids 0.." +
-                                  std::to_string(vocab_.size() - 1) +
-                                  (special_tokens_.empty() ? std::string(")") : " and the special tokens)"));
+      throw std::invalid_argument(
+          "decode: token id " + std::to_string(id) + " (ids[" + std::to_string(k) +
+          "]) is not in the vocabulary (ids 0.." + std::to_string(vocab_.size() - 1) +
+          (special_tokens_.empty() ? std::string(")") : " and the special tokens)"));
     }
   }
   return out;
@@ -57,15 +59,19 @@ std::string Tokenizer::decode(const std::vector<int>& ids) const {
 
 std::map<int, std::string> Tokenizer::vocab() const {
   std::map<int, std::string> out;
-  for (std::size_t id = 0; id < vocab_.size(); ++id) out.emplace_hint(out.end(), static_cast<int>(id), vocab_[id]);
+  for (std::size_t id = 0; id < vocab_.size(); ++id)
+    out.emplace_hint(out.end(), static_cast<int>(id), vocab_[id]);
   for (const auto& [token, id] : special_tokens_) out.emplace(id, token);
   return out;
 }
 
-int Tokenizer::vocab_size() const { return static_cast<int>(vocab_.size() + special_tokens_.size()); }
+int Tokenizer::vocab_size() const {
+  return static_cast<int>(vocab_.size() + special_tokens_.size());
+}
 
 std::vector<std::string_view> Tokenizer::split(std::string_view text) const {
-  if (!splitter_) return text.empty() ? std::vector<std::string_view>{} : std::vector<std::string_view>{text};
+  if (!splitter_)
+    return text.empty() ? std::vector<std::string_view>{} : std::vector<std::string_view>{text};
   return splitter_->split(text);
 }
 
@@ -73,11 +79,14 @@ BasicTokenizer::BasicTokenizer() : Tokenizer("") {}
 
 void BasicTokenizer::train(std::string_view text, int vocab_size, bool verbose) {
   if (text.size() > kMaxTextBytes)
-    throw std::length_error("train: text is " + std::to_string(text.size()) + " bytes, more than the " +
-                            std::to_string(kMaxTextBytes) + " a tokenizer trains on");
+    throw std::length_error("train: text is " + std::to_string(text.size()) +
+                            " bytes, more than the " + std::to_string(kMaxTextBytes) +
+                            " a tokenizer trains on");
   train_on_chunks(split(text), vocab_size, verbose);
 }
 
-std::vector<int> BasicTokenizer::encode(std::string_view text) const { return encode_text(text, "encode"); }
+std::vector<int> BasicTokenizer::encode(std::string_view text) const {
+  return encode_text(text, "encode");
+}
 
 }  // namespace gradlab::text

@@ -40,7 +40,8 @@ void Tokenizer::encode_chunk(std::string_view chunk, std::vector<int>& ids) cons
   std::vector<std::uint64_t> heap;
   auto push = [&](int i) {
     if (int id = id_of(i); id >= 0)
-      heap.push_back((std::uint64_t{static_cast<std::uint32_t>(id)} << 32) | static_cast<std::uint32_t>(i)),
+      heap.push_back((std::uint64_t{static_cast<std::uint32_t>(id)} << 32) |
+                     static_cast<std::uint32_t>(i)),
           std::push_heap(heap.begin(), heap.end(), std::greater<>());
   };
   for (int i = 0; i + 1 < n; ++i) push(i);
@@ -64,11 +65,13 @@ void Tokenizer::encode_chunk(std::string_view chunk, std::vector<int>& ids) cons
 std::vector<int> Tokenizer::encode_text(std::string_view text, const char* what) const {
   if (text.size() > kMaxTextBytes)
     throw std::length_error(std::string(what) + ": text is " + std::to_string(text.size()) +
-                            " bytes, more than the " + std::to_string(kMaxTextBytes) + " encode takes at once");
+                            " bytes, more than the " + std::to_string(kMaxTextBytes) +
+                            " encode takes at once");
   std::vector<int> ids;
   // Text repeats its chunks (" the", " of", ...): each distinct chunk is
   // encoded once and its ids copied after that.
-  std::unordered_map<std::string_view, std::pair<std::size_t, std::size_t>> done;  // chunk -> ids[a, b)
+  std::unordered_map<std::string_view, std::pair<std::size_t, std::size_t>>
+      done;  // chunk -> ids[a, b)
   std::vector<int> encoded;
   for (std::string_view chunk : split(text)) {
     auto [it, fresh] = done.try_emplace(chunk);

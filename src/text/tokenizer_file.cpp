@@ -40,7 +40,8 @@ std::string quoted(std::string_view line) {
 bool parse_int(std::string_view s, int& out, long long max = std::numeric_limits<int>::max()) {
   long long v = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || s[0] == '-' || ec != std::errc() || end != s.data() + s.size() || v > max) return false;
+  if (s.empty() || s[0] == '-' || ec != std::errc() || end != s.data() + s.size() || v > max)
+    return false;
   out = static_cast<int>(v);
   return true;
 }
@@ -59,7 +60,8 @@ class Lines {
     ++number_;
     std::size_t end = rest_.find('\n');
     if (end == std::string_view::npos)
-      refuse(number_, "truncated: the file ends inside this line (" + quoted(rest_) + ", no line break)");
+      refuse(number_,
+             "truncated: the file ends inside this line (" + quoted(rest_) + ", no line break)");
     line = rest_.substr(0, end);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     rest_.remove_prefix(end + 1);
@@ -73,6 +75,19 @@ class Lines {
   int number_ = 0;
 };
 
+// UTF-8's well-formed sequences (Unicode's table 3-7): for each range of
+// lead bytes, how many continuation bytes follow and the first one's range
+// (the others' is always 80..BF).
+struct Lead {
+  unsigned char from, to;
+  std::size_t more;
+  unsigned char lo, hi;
+};
+constexpr Lead kLeads[] = {{0xC2, 0xDF, 1, 0x80, 0xBF}, {0xE0, 0xE0, 2, 0xA0, 0xBF},
+                           {0xE1, 0xEC, 2, 0x80, 0xBF}, {0xED, 0xED, 2, 0x80, 0x9F},
+                           {0xEE, 0xEF, 2, 0x80, 0xBF}, {0xF0, 0xF0, 3, 0x90, 0xBF},
+                           {0xF1, 0xF3, 3, 0x80, 0xBF}, {0xF4, 0xF4, 3, 0x80, 0x8F}};
+
 }  // namespace
 
 std::string render_token(std::string_view bytes) {
@@ -83,17 +98,11 @@ std::string render_token(std::string_view bytes) {
     char32_t cp = c;
     std::size_t len = 1;
     if (c >= 0x80) {
-      // UTF-8's well-formed sequences (Unicode table 3-7): the lead byte
-      // says how many continuation bytes follow and the first one's range.
-      std::size_t need = 0;
+      std::size_t need = 0;  // continuation bytes; 0: not a lead byte
       unsigned char lo = 0x80, hi = 0xBF;
-      if (c >= 0xC2 && c <= 0xDF) need = 1, cp = c & 0x1F;
-      else if (c == 0xE0) need = 2, lo = 0xA0, cp = c & 0x0F;
-      else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) need = 2, cp = c & 0x0F;
-      else if (c == 0xED) need = 2, hi = 0x9F, cp = c & 0x0F;
-      else if (c == 0xF0) need = 3, lo = 0x90, cp = c & 0x07;
-      else if (c >= 0xF1 && c <= 0xF3) need = 3, cp = c & 0x07;
-      else if (c == 0xF4) need = 3, hi = 0x8F, cp = c & 0x07;
+      for (const Lead& lead : kLeads)
+        if (c >= lead.from && c <= lead.to) need = lead.more, lo = lead.lo, hi = lead.hi;
+      cp = c & (0x7F >> (need + 1));
       std::size_t k = 1;
       for (; k <= need && i + k < bytes.size(); ++k) {
         auto d = static_cast<unsigned char>(bytes[i + k]);
@@ -114,7 +123,8 @@ std::string render_token(std::string_view bytes) {
     if (detail::is_control(cp)) {
       static const char* hex = "0123456789abcdef";
       std::string digits;
-      for (char32_t v = cp; v > 0 || digits.size() < 4; v >>= 4) digits.insert(digits.begin(), hex[v & 0xF]);
+      for (char32_t v = cp; v > 0 || digits.size() < 4; v >>= 4)
+        digits.insert(digits.begin(), hex[v & 0xF]);
       out += "\\u" + digits;
     } else {
       out.append(bytes.substr(i, len));
@@ -129,7 +139,8 @@ void Tokenizer::save(const std::string& file_prefix) const {
   std::string model = std::string(kVersionLine) + "\n" + pattern_ + "\n" +
                       std::to_string(special_tokens_.size()) + "\n";
   for (const auto& [token, id] : special_tokens_) model += token + " " + std::to_string(id) + "\n";
-  for (const Merge& m : merges_) model += std::to_string(m.left) + " " + std::to_string(m.right) + "\n";
+  for (const Merge& m : merges_)
+    model += std::to_string(m.left) + " " + std::to_string(m.right) + "\n";
 
   std::string vocab;
   for (std::size_t id = 0; id < vocab_.size(); ++id) {
@@ -151,12 +162,14 @@ void Tokenizer::save(const std::string& file_prefix) const {
 }
 
 void Tokenizer::load(const std::string& model_file) {
-  std::string bytes = gradlab::detail::InputFile(model_file, "load", kMaxModelFileBytes).read_rest();
+  std::string bytes =
+      gradlab::detail::InputFile(model_file, "load", kMaxModelFileBytes).read_rest();
   Lines lines(bytes, model_file);
   std::string_view line;
 
   // 1. What it is.
-  if (!lines.next(line)) lines.refuse(1, "the file is empty (a .model file starts with \"minbpe v1\")");
+  if (!lines.next(line))
+    lines.refuse(1, "the file is empty (a .model file starts with \"minbpe v1\")");
   if (line != kVersionLine)
     lines.refuse(1, "not a minbpe model: expected \"minbpe v1\", found " + quoted(line));
 
@@ -165,9 +178,13 @@ void Tokenizer::load(const std::string& model_file) {
   std::string pattern(line);
   std::shared_ptr<const detail::Splitter> splitter;
   if (pattern_.empty() && !pattern.empty())
-    lines.refuse(2, "the model has a split pattern (a RegexTokenizer saved it): load it with a RegexTokenizer");
+    lines.refuse(
+        2,
+        "the model has a split pattern (a RegexTokenizer saved it): load it with a RegexTokenizer");
   if (!pattern_.empty() && pattern.empty())
-    lines.refuse(2, "the model has no split pattern (a BasicTokenizer saved it): load it with a BasicTokenizer");
+    lines.refuse(2,
+                 "the model has no split pattern (a BasicTokenizer saved it): load it with a "
+                 "BasicTokenizer");
   if (!pattern.empty()) {
     try {
       splitter = std::make_shared<const detail::Splitter>(pattern, "the split pattern");
@@ -177,34 +194,39 @@ void Tokenizer::load(const std::string& model_file) {
   }
 
   // 3. The special tokens: a count, then "<token> <id>" lines.
-  if (!lines.next(line)) lines.refuse(3, "truncated: the file ends before the count of special tokens");
+  if (!lines.next(line))
+    lines.refuse(3, "truncated: the file ends before the count of special tokens");
   int count = 0;
   if (!parse_int(line, count))
     lines.refuse(3, "expected the number of special tokens, found " + quoted(line));
   if (count > 0 && pattern.empty())
-    lines.refuse(3, "the model has special tokens, which a BasicTokenizer does not have: load it with a "
-                    "RegexTokenizer");
+    lines.refuse(
+        3,
+        "the model has special tokens, which a BasicTokenizer does not have: load it with a "
+        "RegexTokenizer");
   SpecialTokens special;
   std::unordered_map<std::string, int> special_line;  // token -> its line
   std::unordered_map<int, std::string> special_bytes;
   std::vector<int> special_lines;
   for (int k = 0; k < count; ++k) {
     if (!lines.next(line))
-      lines.refuse(lines.number() + 1, "truncated: the file ends after " + std::to_string(k) + " of the " +
-                                           std::to_string(count) + " special tokens");
+      lines.refuse(lines.number() + 1, "truncated: the file ends after " + std::to_string(k) +
+                                           " of the " + std::to_string(count) + " special tokens");
     std::size_t space = line.find(' ');
     int id = 0;
-    if (space == 0 || space == std::string_view::npos || line.find(' ', space + 1) != std::string_view::npos ||
+    if (space == 0 || space == std::string_view::npos ||
+        line.find(' ', space + 1) != std::string_view::npos ||
         line.find('\t') != std::string_view::npos || !parse_int(line.substr(space + 1), id))
-      lines.refuse(lines.number(), "expected a special token and its id (\"<|endoftext|> 100257\"), found " +
-                                       quoted(line));
+      lines.refuse(
+          lines.number(),
+          "expected a special token and its id (\"<|endoftext|> 100257\"), found " + quoted(line));
     std::string token(line.substr(0, space));
     if (auto [it, fresh] = special_line.emplace(token, lines.number()); !fresh)
       lines.refuse(lines.number(), "special token " + quoted(token) + " is on line " +
                                        std::to_string(it->second) + " already");
     if (auto [it, fresh] = special_bytes.emplace(id, token); !fresh)
-      lines.refuse(lines.number(), "id " + std::to_string(id) + " is special token " + quoted(it->second) +
-                                       "'s already");
+      lines.refuse(lines.number(), "id " + std::to_string(id) + " is special token " +
+                                       quoted(it->second) + "'s already");
     special.emplace_back(std::move(token), id);
     special_lines.push_back(lines.number());
   }
@@ -212,8 +234,8 @@ void Tokenizer::load(const std::string& model_file) {
   // 4. The merges, "<left> <right>" a line: the n-th makes id 256 + n from
   //    two tokens made before it, and no pair is merged twice.
   std::vector<Merge> merges;
-  std::unordered_map<std::uint64_t, int> merge_line;    // pair -> its line
-  std::vector<std::uint64_t> length(256, 1);            // each token's bytes, to bound them
+  std::unordered_map<std::uint64_t, int> merge_line;  // pair -> its line
+  std::vector<std::uint64_t> length(256, 1);          // each token's bytes, to bound them
   std::uint64_t total = 256;
   while (lines.next(line)) {
     const int id = 256 + static_cast<int>(merges.size());
@@ -223,21 +245,25 @@ void Tokenizer::load(const std::string& model_file) {
     Merge m{0, 0, id};
     if (space == std::string_view::npos || !parse_int(line.substr(0, space), m.left) ||
         !parse_int(line.substr(space + 1), m.right))
-      lines.refuse(lines.number(), "expected a merge, two token ids (\"101 32\"), found " + quoted(line));
+      lines.refuse(lines.number(),
+                   "expected a merge, two token ids (\"101 32\"), found " + quoted(line));
     if (m.left >= id || m.right >= id)
       lines.refuse(lines.number(), "merges token " + std::to_string(std::max(m.left, m.right)) +
-                                       ", which is not made yet (this line makes token " + std::to_string(id) +
-                                       " from tokens 0.." + std::to_string(id - 1) + ")");
+                                       ", which is not made yet (this line makes token " +
+                                       std::to_string(id) + " from tokens 0.." +
+                                       std::to_string(id - 1) + ")");
     std::uint64_t key = (std::uint64_t{static_cast<std::uint32_t>(m.left)} << 32) |
                         static_cast<std::uint32_t>(m.right);
     if (auto [it, fresh] = merge_line.emplace(key, lines.number()); !fresh)
-      lines.refuse(lines.number(), "the pair (" + std::to_string(m.left) + ", " + std::to_string(m.right) +
-                                       ") is merged on line " + std::to_string(it->second) + " already");
+      lines.refuse(lines.number(), "the pair (" + std::to_string(m.left) + ", " +
+                                       std::to_string(m.right) + ") is merged on line " +
+                                       std::to_string(it->second) + " already");
     length.push_back(length[m.left] + length[m.right]);
     total += length.back();
     if (total > kMaxVocabBytes)
-      lines.refuse(lines.number(), "the tokens would spell more than " + std::to_string(kMaxVocabBytes) +
-                                       " bytes in all (tokens that keep doubling: not a trained model)");
+      lines.refuse(lines.number(),
+                   "the tokens would spell more than " + std::to_string(kMaxVocabBytes) +
+                       " bytes in all (tokens that keep doubling: not a trained model)");
     merges.push_back(m);
   }
   const int end = 256 + static_cast<int>(merges.size());
@@ -245,7 +271,8 @@ void Tokenizer::load(const std::string& model_file) {
     if (special[k].second < end)
       lines.refuse(special_lines[k], "special token " + quoted(special[k].first) + " has id " +
                                          std::to_string(special[k].second) +
-                                         ", which a byte or a merge has (ids 0.." + std::to_string(end - 1) + ")");
+                                         ", which a byte or a merge has (ids 0.." +
+                                         std::to_string(end - 1) + ")");
 
   // 5. All checked: the tokenizer takes the model.
   set_merges(std::move(merges));

@@ -15,10 +15,12 @@ namespace {
 
 std::string checked_pattern(std::string_view pattern) {
   if (pattern.empty())
-    throw std::invalid_argument("RegexTokenizer: the pattern is empty (BasicTokenizer is BPE without a split)");
+    throw std::invalid_argument(
+        "RegexTokenizer: the pattern is empty (BasicTokenizer is BPE without a split)");
   if (pattern.find_first_of("\r\n") != std::string_view::npos)
     throw std::invalid_argument(
-        "RegexTokenizer: the pattern holds a line break, which a .model file cannot hold (write \\n or \\r "
+        "RegexTokenizer: the pattern holds a line break, which a .model file cannot hold (write "
+        "\\n or \\r "
         "for one)");
   return std::string(pattern);
 }
@@ -33,8 +35,9 @@ AllowedSpecial::AllowedSpecial(std::string_view mode) {
   } else if (mode == "none_raise") {
     mode_ = Mode::kNoneRaise;
   } else {
-    throw std::invalid_argument("encode: allowed_special \"" + std::string(mode) +
-                                "\" not understood (\"all\", \"none\", \"none_raise\" or a set of special tokens)");
+    throw std::invalid_argument(
+        "encode: allowed_special \"" + std::string(mode) +
+        "\" not understood (\"all\", \"none\", \"none_raise\" or a set of special tokens)");
   }
 }
 
@@ -46,8 +49,9 @@ RegexTokenizer::RegexTokenizer(std::string_view pattern) : Tokenizer(checked_pat
 
 void RegexTokenizer::train(std::string_view text, int vocab_size, bool verbose) {
   if (text.size() > kMaxTextBytes)
-    throw std::length_error("train: text is " + std::to_string(text.size()) + " bytes, more than the " +
-                            std::to_string(kMaxTextBytes) + " a tokenizer trains on");
+    throw std::length_error("train: text is " + std::to_string(text.size()) +
+                            " bytes, more than the " + std::to_string(kMaxTextBytes) +
+                            " a tokenizer trains on");
   train_on_chunks(split(text), vocab_size, verbose);
 }
 
@@ -59,13 +63,16 @@ void RegexTokenizer::register_special_tokens(const SpecialTokens& tokens) {
   std::unordered_map<int, std::string> ids = special_bytes_;
   for (const auto& [token, id] : special_tokens_) names.emplace(token, id);
   for (const auto& [token, id] : tokens) {
-    if (token.empty()) throw std::invalid_argument("register_special_tokens: a special token is empty");
+    if (token.empty())
+      throw std::invalid_argument("register_special_tokens: a special token is empty");
     for (char c : token)
       if (std::isspace(static_cast<unsigned char>(c)))
-        refuse(token, "holds whitespace, which the .model file uses to separate a token from its id");
+        refuse(token,
+               "holds whitespace, which the .model file uses to separate a token from its id");
     if (id < static_cast<int>(vocab_.size()))
       refuse(token, "has id " + std::to_string(id) + ", inside the vocabulary (ids 0.." +
-                        std::to_string(vocab_.size() - 1) + "); a special token's id comes after it");
+                        std::to_string(vocab_.size() - 1) +
+                        "); a special token's id comes after it");
     if (!names.emplace(token, id).second) refuse(token, "is registered already");
     if (auto [it, fresh] = ids.emplace(id, token); !fresh)
       refuse(token, "has id " + std::to_string(id) + ", which \"" + it->second + "\" has already");
@@ -78,18 +85,20 @@ std::vector<int> RegexTokenizer::encode_ordinary(std::string_view text) const {
   return encode_text(text, "encode_ordinary");
 }
 
-std::vector<int> RegexTokenizer::encode(std::string_view text, const AllowedSpecial& allowed_special) const {
+std::vector<int> RegexTokenizer::encode(std::string_view text,
+                                        const AllowedSpecial& allowed_special) const {
   using Mode = AllowedSpecial::Mode;
   if (allowed_special.mode() == Mode::kNoneRaise) {
     for (const auto& [token, id] : special_tokens_)
       if (auto at = text.find(token); at != std::string_view::npos)
-        throw std::invalid_argument("encode: the text holds the special token \"" + token + "\" (at byte " +
-                                    std::to_string(at) +
-                                    "); pass allowed_special \"all\" (or a set naming it) to encode it as "
-                                    "its id, or \"none\" to encode it as ordinary text");
+        throw std::invalid_argument(
+            "encode: the text holds the special token \"" + token + "\" (at byte " +
+            std::to_string(at) +
+            "); pass allowed_special \"all\" (or a set naming it) to encode it as "
+            "its id, or \"none\" to encode it as ordinary text");
   }
   std::vector<const std::pair<std::string, int>*> special;  // those that become their ids, in order
-  std::array<bool, 256> starts{};                            // the first bytes they start with
+  std::array<bool, 256> starts{};                           // the first bytes they start with
   for (const auto& entry : special_tokens_)
     if (allowed_special.allows(entry.first)) {
       special.push_back(&entry);

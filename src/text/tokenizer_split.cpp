@@ -30,7 +30,8 @@ constexpr std::uint32_t kCompileOptions = PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_IN
 
 struct MatchData {
   pcre2_match_data* md;
-  explicit MatchData(const pcre2_code* code) : md(pcre2_match_data_create_from_pattern(code, nullptr)) {
+  explicit MatchData(const pcre2_code* code)
+      : md(pcre2_match_data_create_from_pattern(code, nullptr)) {
     if (!md) throw std::bad_alloc();
   }
   ~MatchData() { pcre2_match_data_free(md); }
@@ -41,8 +42,8 @@ struct MatchData {
 Splitter::Splitter(const std::string& pattern, const std::string& what) {
   int error = 0;
   PCRE2_SIZE offset = 0;
-  code_ = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(), kCompileOptions,
-                        &error, &offset, nullptr);
+  code_ = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
+                        kCompileOptions, &error, &offset, nullptr);
   if (!code_)
     throw std::invalid_argument(what + " does not compile: " + pcre2_message(error) +
                                 " at character " + std::to_string(offset));
@@ -51,13 +52,16 @@ Splitter::Splitter(const std::string& pattern, const std::string& what) {
   pcre2_jit_compile(code_, PCRE2_JIT_COMPLETE);
 }
 
-Splitter::~Splitter() { pcre2_code_free(code_); }
+Splitter::~Splitter() {
+  pcre2_code_free(code_);
+}
 
 std::vector<std::string_view> Splitter::split(std::string_view text) const {
   std::vector<std::string_view> chunks;
   MatchData data(code_);
   // A larger JIT stack, made only if a match runs out of the default 32 KiB.
-  std::unique_ptr<pcre2_jit_stack, decltype(&pcre2_jit_stack_free)> stack(nullptr, pcre2_jit_stack_free);
+  std::unique_ptr<pcre2_jit_stack, decltype(&pcre2_jit_stack_free)> stack(nullptr,
+                                                                          pcre2_jit_stack_free);
   std::unique_ptr<pcre2_match_context, decltype(&pcre2_match_context_free)> context(
       nullptr, pcre2_match_context_free);
   auto subject = reinterpret_cast<PCRE2_SPTR>(text.data());
@@ -74,8 +78,8 @@ std::vector<std::string_view> Splitter::split(std::string_view text) const {
     }
     if (rc == PCRE2_ERROR_NOMATCH) break;
     if (rc < 0)
-      throw std::runtime_error("split: the pattern failed on the text at byte " + std::to_string(at) +
-                               ": " + pcre2_message(rc));
+      throw std::runtime_error("split: the pattern failed on the text at byte " +
+                               std::to_string(at) + ": " + pcre2_message(rc));
     const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(data.md);
     std::size_t start = ov[0], end = ov[1];
     if (start > covered) chunks.push_back(text.substr(covered, start - covered));  // not matched
@@ -98,8 +102,8 @@ bool is_control(char32_t c) {
     int error = 0;
     PCRE2_SIZE offset = 0;
     auto pattern = reinterpret_cast<PCRE2_SPTR>(R"(\p{C})");
-    pcre2_code* compiled = pcre2_compile(pattern, PCRE2_ZERO_TERMINATED, kCompileOptions | PCRE2_ANCHORED,
-                                         &error, &offset, nullptr);
+    pcre2_code* compiled = pcre2_compile(
+        pattern, PCRE2_ZERO_TERMINATED, kCompileOptions | PCRE2_ANCHORED, &error, &offset, nullptr);
     if (!compiled) throw std::logic_error("is_control: " + pcre2_message(error));
     return compiled;
   }();

@@ -16,10 +16,15 @@ namespace gradlab::text {
 namespace {
 
 std::uint64_t pair_key(int left, int right) {
-  return (std::uint64_t{static_cast<std::uint32_t>(left)} << 32) | static_cast<std::uint32_t>(right);
+  return (std::uint64_t{static_cast<std::uint32_t>(left)} << 32) |
+         static_cast<std::uint32_t>(right);
 }
-int left_of(std::uint64_t key) { return static_cast<int>(key >> 32); }
-int right_of(std::uint64_t key) { return static_cast<int>(key & 0xffffffffu); }
+int left_of(std::uint64_t key) {
+  return static_cast<int>(key >> 32);
+}
+int right_of(std::uint64_t key) {
+  return static_cast<int>(key & 0xffffffffu);
+}
 
 // The tokens of every distinct chunk, one chunk after another, as linked
 // lists: token i is sym[i], its neighbours in its chunk are prev[i] and
@@ -54,7 +59,9 @@ struct Candidate {
   std::int64_t count;
   int first;
   std::uint64_t key;
-  bool operator<(const Candidate& o) const { return count != o.count ? count < o.count : first > o.first; }
+  bool operator<(const Candidate& o) const {
+    return count != o.count ? count < o.count : first > o.first;
+  }
 };
 
 class Trainer {
@@ -186,7 +193,8 @@ class Trainer {
 
 }  // namespace
 
-void Tokenizer::train_on_chunks(const std::vector<std::string_view>& chunks, int vocab_size, bool verbose) {
+void Tokenizer::train_on_chunks(const std::vector<std::string_view>& chunks, int vocab_size,
+                                bool verbose) {
   if (vocab_size < 256)
     throw std::invalid_argument("train: vocab_size " + std::to_string(vocab_size) +
                                 " is less than 256 (the 256 byte values are the first tokens)");
@@ -195,9 +203,10 @@ void Tokenizer::train_on_chunks(const std::vector<std::string_view>& chunks, int
                             std::to_string(kMaxVocabSize));
   for (const auto& [token, id] : special_tokens_)
     if (id < vocab_size)
-      throw std::invalid_argument("train: vocab_size " + std::to_string(vocab_size) + " would make ids up to " +
-                                  std::to_string(vocab_size - 1) + ", but special token \"" + token +
-                                  "\" has id " + std::to_string(id));
+      throw std::invalid_argument("train: vocab_size " + std::to_string(vocab_size) +
+                                  " would make ids up to " + std::to_string(vocab_size - 1) +
+                                  ", but special token \"" + token + "\" has id " +
+                                  std::to_string(id));
   const int num_merges = vocab_size - 256;
   Trainer trainer(chunks);
   std::vector<Merge> merges;
@@ -217,8 +226,9 @@ void Tokenizer::train_on_chunks(const std::vector<std::string_view>& chunks, int
     merges.push_back(m);
     if (verbose) {
       spelled.push_back(spelled[m.left] + spelled[m.right]);
-      std::cout << "merge " << i + 1 << "/" << num_merges << ": (" << m.left << ", " << m.right << ") -> "
-                << m.id << " (" << render_token(spelled.back()) << ") had " << count << " occurrences\n";
+      std::cout << "merge " << i + 1 << "/" << num_merges << ": (" << m.left << ", " << m.right
+                << ") -> " << m.id << " (" << render_token(spelled.back()) << ") had " << count
+                << " occurrences\n";
     }
   }
   set_merges(std::move(merges));

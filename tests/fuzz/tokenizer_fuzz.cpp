@@ -81,7 +81,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   same_or_trap(regex.decode(regex.encode(s, "all")), s);
   same_or_trap(regex.decode(regex.encode(s, "none")), s);
   same_or_trap(regex.decode(regex.encode(s, {"<|fim_prefix|>"})), s);
-  bool has_special = s.find("<|endoftext|>") != std::string::npos || s.find("<|fim_prefix|>") != std::string::npos;
+  bool has_special =
+      s.find("<|endoftext|>") != std::string::npos || s.find("<|fim_prefix|>") != std::string::npos;
   try {
     same_or_trap(regex.decode(regex.encode(s)), s);
     if (has_special) __builtin_trap();  // "none_raise" must refuse it
