@@ -14,6 +14,7 @@
 #include <gradlab/gradlab.hpp>
 
 #include "core/node_arena.hpp"
+#include "scalar/scalar_node.hpp"  // GRADLAB_NO_ARENA under AddressSanitizer
 
 using gradlab::detail::NodeArena;
 
