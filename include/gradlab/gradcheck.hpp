@@ -53,6 +53,18 @@ GradCheckResult gradcheck(const TensorFunction& f, const std::vector<Tensor>& in
                           const GradCheckOptions& options = {},
                           const std::vector<std::string>& names = {});
 
+// Gradients of gradients (grad.hpp), checked the same way: every second
+// derivative d2f/dxi dxj, from differentiating f's gradient again, beside
+// the central difference of the gradient itself along x_j. One entry per
+// pair, named "d2f/dxi dxj" (inputs named as above); `input` is x_j. For
+// tensors, every element pair of every input (keep them small: n^2 entries).
+GradCheckResult gradgradcheck(const ScalarFunction& f, const std::vector<double>& inputs,
+                              const GradCheckOptions& options = {},
+                              const std::vector<std::string>& names = {});
+GradCheckResult gradgradcheck(const TensorFunction& f, const std::vector<Tensor>& inputs,
+                              const GradCheckOptions& options = {},
+                              const std::vector<std::string>& names = {});
+
 // A table: input, value, numeric, autograd, abs diff, rel diff, pass/FAIL.
 std::ostream& operator<<(std::ostream& os, const GradCheckResult& result);
 

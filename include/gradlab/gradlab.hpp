@@ -8,6 +8,7 @@
 #include <gradlab/datasets.hpp>
 #include <gradlab/engine.hpp>
 #include <gradlab/explode.hpp>
+#include <gradlab/grad.hpp>
 #include <gradlab/grad_mode.hpp>
 #include <gradlab/gradcheck.hpp>
 #include <gradlab/mnist.hpp>

@@ -11,7 +11,8 @@
 namespace gradlab {
 
 struct Node;
-class Replay;  // replay.hpp
+class Replay;         // replay.hpp
+class GradientGraph;  // grad.hpp
 
 // What the engine and the pictures need from one kind of node (scalar,
 // tensor). Each kind defines one of these; the core never names a kind.
@@ -21,6 +22,10 @@ struct NodeKind {
   void (*zero_grad)(Node& node);               // set the gradient to zero
   std::string (*data_text)(const Node& node);  // the data, as the pictures show it
   std::string (*grad_text)(const Node& node);  // the gradient, likewise
+  // For gradients of gradients (grad.hpp): a + b as a new node in the graph
+  // (returned holding one reference), and node.grad += gradient's numbers.
+  Node* (*add)(Node& a, Node& b) = nullptr;
+  void (*add_to_grad)(Node& node, const Node& gradient) = nullptr;
 };
 
 // The op that made a node: its name, its backward step and its node kind.
@@ -33,6 +38,11 @@ struct Op {
   // A tensor op's forward once more with Value ops, so explode() can show it
   // as scalars (explode.hpp); nullptr: it has none, explode refuses it.
   void (*replay)(Replay& r) = nullptr;
+  // The same backward written with graph ops, for gradients of gradients
+  // (create_graph, grad.hpp): it passes each parent's share as a new node.
+  // Made from the one derivative that also gives `backward` (op.hpp), so the
+  // two never disagree; nullptr: the op refuses create_graph by name.
+  void (*backward_graph)(Node& out, GradientGraph& g) = nullptr;
 };
 
 // Bits of Node::flags.
@@ -46,7 +56,8 @@ enum NodeFlag : std::uint16_t {
   kInArena = 1 << 6,       // made in creation order by a node arena (node_arena.hpp)
   kUnordered = 1 << 7,     // its graph holds a node made out of creation order: sort it
   kGradSet = 1 << 8,       // its gradient may not be 0: a backward or a hand wrote it
-  kKindFlag0 = 1 << 9,     // bits 9-15 are free for the node kinds
+  kHasGradNode = 1 << 9,   // backward(create_graph) kept its gradient as a node (grad_node)
+  kKindFlag0 = 1 << 10,    // bits 10-15 are free for the node kinds
 };
 
 // A node is shared by the handles (Value, Tensor) and the child nodes that
@@ -67,7 +78,7 @@ struct Node {
     ++live_node_count;
   }
   ~Node() {
-    if (nparents > 2 || (flags & (kHasLabel | kGraphFreed))) free_extras();
+    if (nparents > 2 || (flags & (kHasLabel | kGraphFreed | kHasGradNode))) free_extras();
     --live_node_count;
   }
   Node(const Node&) = delete;
@@ -107,6 +118,14 @@ void set_parents(Node& out, std::span<Node* const> parents);
 // (node_label.cpp).
 std::string node_label(const Node& node);
 void set_node_label(Node& node, const std::string& label);
+
+// The gradient of a leaf as a node, kept by backward(create_graph=true) so
+// that it can be differentiated again; nullptr when there is none. Kept, like
+// labels, in a side table (grad_node.cpp). set_grad_node retains g (nullptr
+// drops it). The gradient usually refers to the leaf itself (d(x^2)/dx = 2x),
+// so the two keep each other alive until zero_grad() drops it, as in PyTorch.
+Node* grad_node(const Node& node);
+void set_grad_node(Node& node, Node* g);
 
 // Nodes alive on this thread.
 inline std::int64_t live_nodes() { return Node::live_node_count; }

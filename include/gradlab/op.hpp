@@ -3,28 +3,38 @@
 // so that a new op is written outside the library the same way. An op is a
 // function that computes the forward, a static `Op` (node.hpp: its name, its
 // backward step, its node kind) and the result node made of the two. The
-// backward reads the numbers it needs from the node and its operands, and
-// adds out.grad times the local derivative into each operand's grad:
+// derivative is written once, as a generic lambda over the result's slot
+// and the operands' slots: it adds out.grad times the local derivative into
+// each operand's grad.
 //
 //   Value softplus(const Value& a) {  // log(1 + e^a)
 //     double data = std::log1p(std::exp(a.data()));  // forward
-//     static constexpr Op op{"softplus", [](Node& n) {  // backward
-//       auto [out, a] = unary_slots(n);
-//       a.grad += out.grad / (1 + std::exp(-a.data));  // d softplus(a)/da = sigmoid(a)
-//     }, &kScalarKind};
+//     static constexpr Op op = scalar_op("softplus", [](auto& out, auto& a) {  // backward
+//       a.grad += out.grad / (1 + math::exp(-a.data));  // d softplus(a)/da = sigmoid(a)
+//     });
 //     return make_result(data, op, a);
 //   }
 //
+// scalar_op runs that lambda two ways: on numbers, for backward(); and on
+// Values, for gradients of gradients (create_graph, grad.hpp), where every
+// + and * in the line becomes a node, so the gradient can be differentiated
+// again. Hence `auto`, math::exp (std::exp for numbers, gradlab's for
+// Values) and number(x) where the derivative compares.
+//
 // A Tensor op is the same with whole arrays (tensor_slot); the course's
-// 15_your_own_op writes both. What a tensor op's backward needs beyond its
+// 12_your_own_op writes both. What a tensor op's backward needs beyond its
 // operands is a struct named beside the op, kept in the node (keep, state
 // in tensor.hpp), and its replay (Op::replay, explode.hpp) shows it as scalars. An
 // op declares itself: no registry, no macros.
 #pragma once
 
+#include <cmath>
+#include <optional>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
+#include <gradlab/grad.hpp>
 #include <gradlab/node.hpp>
 #include <gradlab/tensor.hpp>
 #include <gradlab/value.hpp>
@@ -57,6 +67,88 @@ struct BinarySlots {
 inline UnarySlots unary_slots(Node& n) { return {scalar_slot(n), scalar_slot(n.parent(0))}; }
 inline BinarySlots binary_slots(Node& n) {
   return {scalar_slot(n), scalar_slot(n.parent(0)), scalar_slot(n.parent(1))};
+}
+
+// --- one derivative, two backward passes ------------------------------------
+
+// The functions a derivative may call, for numbers and for Values alike:
+// math::exp(x) is std::exp for a double and gradlab::exp for a Value.
+namespace math {
+using std::cos, std::exp, std::log, std::pow, std::sin, std::sqrt, std::tanh;
+using gradlab::cos, gradlab::exp, gradlab::log, gradlab::pow, gradlab::sin, gradlab::sqrt, gradlab::tanh;
+}  // namespace math
+
+// The number inside, for a derivative that compares (relu: out > 0).
+inline double number(double x) { return x; }
+inline double number(const Value& x) { return x.data(); }
+
+// What the derivative sees under create_graph: the nodes themselves as
+// Values, out's gradient as a Value, and each operand's share, which
+// += and -= build as nodes (the first share is kept as it is).
+struct ValueShare {
+  std::optional<Value> sum;
+  ValueShare& operator+=(const Value& v) {
+    sum = sum ? *sum + v : v;
+    return *this;
+  }
+  ValueShare& operator-=(const Value& v) {
+    sum = sum ? *sum - v : -v;
+    return *this;
+  }
+};
+struct ValueResultSlot {
+  Value data;  // the result node
+  Value grad;  // its gradient, a node
+};
+struct ValueOperandSlot {
+  Value data;  // the operand node
+  ValueShare grad;
+  bool requires_grad;
+};
+
+namespace detail {
+inline Value value_of(Node& n) {
+  retain(&n);
+  return Value::adopt(static_cast<ScalarNode*>(&n));
+}
+template <class D>
+void scalar_backward(Node& n) {  // on numbers: backward()
+  if constexpr (std::is_invocable_v<D, ScalarSlot&, ScalarSlot&>) {
+    auto [out, a] = unary_slots(n);
+    D{}(out, a);
+  } else {
+    auto [out, a, b] = binary_slots(n);
+    D{}(out, a, b);
+  }
+}
+template <class D>
+void scalar_backward_graph(Node& n, GradientGraph& g) {  // on Values: create_graph
+  ValueResultSlot out{value_of(n), value_of(*g.gradient(n))};
+  auto operand = [&](std::size_t i) {
+    return ValueOperandSlot{value_of(n.parent(i)), {}, n.parent(i).requires_grad()};
+  };
+  auto pass = [&](std::size_t i, ValueOperandSlot& s) {
+    if (s.requires_grad && s.grad.sum) g.add(n, i, *s.grad.sum->node());
+  };
+  if constexpr (std::is_invocable_v<D, ValueResultSlot&, ValueOperandSlot&>) {
+    ValueOperandSlot a = operand(0);
+    D{}(out, a);
+    pass(0, a);
+  } else {
+    ValueOperandSlot a = operand(0), b = operand(1);
+    D{}(out, a, b);
+    pass(0, a);
+    pass(1, b);
+  }
+}
+}  // namespace detail
+
+// The Op of a scalar op whose derivative is `derivative`, a lambda
+// `[](auto& out, auto& a)` (or `auto& a, auto& b`) as above: it gives both
+// the numeric backward and the graph-building one.
+template <class D>
+constexpr Op scalar_op(const char* name, D /*derivative*/) {
+  return Op{name, &detail::scalar_backward<D>, &kScalarKind, nullptr, &detail::scalar_backward_graph<D>};
 }
 
 // The result of `op` on a (and b): a node holding `data`. With grad mode

@@ -72,7 +72,8 @@ class Tensor : public Handle<TensorNode> {
   // Leaves accumulate across backward calls; every inner tensor keeps the
   // gradient of the latest backward (so pictures can show it), as if
   // PyTorch's retain_grad() were on for all of them. retain_grad() is kept
-  // for LibTorch code: it checks that a gradient will arrive.
+  // for LibTorch code: it checks that a gradient will arrive. After
+  // backward(..., create_graph = true) a leaf's grad() is a node of the graph.
   Tensor grad() const;
   Tensor& retain_grad();
   void zero_grad();
@@ -83,8 +84,10 @@ class Tensor : public Handle<TensorNode> {
 
   // d(this)/d(every tensor it depends on), added into their gradients. A
   // scalar (one element) needs no argument; otherwise pass d(loss)/d(this).
-  void backward(bool retain_graph = true);
-  void backward(const Tensor& gradient, bool retain_graph = true);
+  // With create_graph the gradients are recorded as graph nodes too, and
+  // grad() returns them: differentiate them again (grad.hpp).
+  void backward(bool retain_graph = true, bool create_graph = false);
+  void backward(const Tensor& gradient, bool retain_graph = true, bool create_graph = false);
 
   // Elementwise and reductions as members too: x.exp() is exp(x).
   Tensor exp() const;

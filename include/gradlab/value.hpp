@@ -55,7 +55,15 @@ class Value : public Handle<ScalarNode> {
   double& data() { return node_->data; }  // p.data() -= lr * p.grad();
   double grad() const { return std::as_const(*node_).grad(); }
   double& grad() { return node_->grad(); }  // written by hand too: see ScalarNode
-  void zero_grad() { node_->grad() = 0.0; }
+  // Sets the gradient to 0, and drops the one kept as a node (grad_value).
+  void zero_grad() {
+    node_->grad() = 0.0;
+    if (node_->flags & kHasGradNode) set_grad_node(*node_, nullptr);
+  }
+  // After backward(retain_graph, create_graph = true): the gradient as a
+  // node of the graph, to differentiate again (grad.hpp); until then, a
+  // constant holding grad().
+  Value grad_value() const;
 
   std::string label() const { return node_label(*node_); }
   Value& set_label(const std::string& label);
@@ -67,7 +75,10 @@ class Value : public Handle<ScalarNode> {
   // d(this)/d(every node it depends on), added into each node's grad.
   // Gradients accumulate across calls until zero_grad(). The graph stays, so
   // it can be drawn or backpropagated again; retain_graph = false frees it.
-  void backward(bool retain_graph = true);
+  // With create_graph the gradients are also recorded as graph nodes:
+  // grad_value() gives them (gradients of gradients: grad.hpp). The order of
+  // the two flags is retain_graph's first, as backward(false) always meant.
+  void backward(bool retain_graph = true, bool create_graph = false);
 
   // The ops as members too: x.tanh() is tanh(x).
   Value pow(double exponent) const;

@@ -15,7 +15,8 @@
 namespace gradlab {
 
 namespace detail {
-void forget_label(const Node& node);  // node_label.cpp
+void forget_label(const Node& node);      // node_label.cpp
+void forget_grad_node(const Node& node);  // grad_node.cpp
 }
 
 namespace {
@@ -29,6 +30,7 @@ std::int64_t detail::freed_nodes_alive() {
 void Node::free_extras() {
   if (nparents > 2) delete[] parent_array;
   if (flags & kHasLabel) detail::forget_label(*this);
+  if (flags & kHasGradNode) detail::forget_grad_node(*this);
   if (flags & kGraphFreed) freed_nodes.fetch_sub(1, std::memory_order_relaxed);
 }
 

@@ -297,7 +297,7 @@ Tensor max_pool2d(const Tensor& x, std::int64_t kernel, std::int64_t stride) {
   }
   // d(out[i])/d(x[argmax i]) = 1, and 0 for the rest of the window: the
   // indexing ops' scatter, with the arg-maxes as the positions.
-  static constexpr Op op{"max_pool2d", detail::scatter_back, &kTensorKind, detail::pick_replay};
+  static constexpr Op op{"max_pool2d", detail::scatter_back, &kTensorKind, detail::pick_replay, detail::pick_graph};
   Tensor result = make_result({N, C, OH, OW}, std::move(out), op, {&x});
   keep(result, detail::PickState{detail::KeptIndices(std::move(argmax))});
   return result;

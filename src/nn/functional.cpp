@@ -84,6 +84,14 @@ Tensor linear_op(const Tensor& x, const Tensor& w, const Tensor* b) {
         for (; i < I; ++i) s = s + x[n * I + i] * w[o * I + i];
         r.out.push_back(s);
       }
+  }, [](Node& n, GradientGraph& g) {  // the same on Tensors (create_graph)
+    Tensor x = detail::tensor_of(n.parent(0)), w = detail::tensor_of(n.parent(1));
+    const std::int64_t O = w.shape()[0], I = w.shape()[1], N = rows_of(x.shape());
+    Tensor dout = detail::gradient_of(n, g);
+    Tensor rows = reshape(dout, {N, O});
+    detail::pass(g, n, 0, matmul(dout, w));                                      // dx = dout @ w
+    detail::pass(g, n, 1, matmul(rows.t(), reshape(x, {N, I})));                 // dw = dout^T @ x
+    if (n.nparents == 3) detail::pass(g, n, 2, sum(rows, 0));                    // db = sum of dout's rows
   }};
   if (b) return make_result(std::move(shape), std::move(out), op, {&x, &w, b});
   return make_result(std::move(shape), std::move(out), op, {&x, &w});

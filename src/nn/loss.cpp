@@ -158,6 +158,18 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& target, Reduction reduc
       for (std::size_t j = 0; j < C; ++j) z = z + exp(x[i * C + j] - m);
       r.out.push_back(m + log(z) - x[i * C + static_cast<std::size_t>(target[i])]);
     }
+  }, [](Node& n, GradientGraph& g) {  // the same on Tensors: (softmax(x_i) - one_hot_i) dout_i
+    Tensor x = detail::tensor_of(n.parent(0));
+    const std::vector<std::int64_t>& target = state<CrossEntropyState>(n).target.v;
+    const std::int64_t N = x.shape()[0], C = x.shape()[1];
+    std::vector<double> one_hot(static_cast<std::size_t>(N * C), 0.0), counted(static_cast<std::size_t>(N), 0.0);
+    for (std::size_t i = 0; i < target.size(); ++i)
+      if (target[i] >= 0) {
+        one_hot[i * static_cast<std::size_t>(C) + static_cast<std::size_t>(target[i])] = 1;
+        counted[i] = 1;  // an ignored row passes nothing back
+      }
+    Tensor dout = reshape(detail::gradient_of(n, g) * tensor(counted, {N}), {N, 1});
+    detail::pass(g, n, 0, (softmax(x, 1) - tensor(one_hot, {N, C})) * dout);
   }};
   std::vector<double> losses(t.size(), 0.0), lse(t.size(), 0.0);
   for (std::size_t i = 0; i < t.size(); ++i) {

@@ -8,6 +8,7 @@
 #include <ostream>
 
 #include <gradlab/engine.hpp>
+#include <gradlab/grad.hpp>
 
 #include "scalar/scalar_node.hpp"
 
@@ -24,6 +25,18 @@ const NodeKind kScalarKind{
     [](Node& n) { static_cast<ScalarNode&>(n).grad() = 0.0; },
     [](const Node& n) { return four_decimals(static_cast<const ScalarNode&>(n).data); },
     [](const Node& n) { return four_decimals(static_cast<const ScalarNode&>(n).grad()); },
+    // For gradients of gradients: a + b as a node, and node.grad += gradient.
+    [](Node& a, Node& b) -> Node* {
+      retain(&a);
+      retain(&b);
+      Value sum = Value::adopt(static_cast<ScalarNode*>(&a)) + Value::adopt(static_cast<ScalarNode*>(&b));
+      Node* n = sum.node();
+      retain(n);
+      return n;
+    },
+    [](Node& n, const Node& g) {
+      static_cast<ScalarNode&>(n).grad() += static_cast<const ScalarNode&>(g).data;
+    },
 };
 const Op kScalarLeaf{"", nullptr, &kScalarKind};
 
@@ -54,10 +67,22 @@ std::vector<Value> Value::parents() const {
   return out;
 }
 
-void Value::backward(bool retain_graph) {
+void Value::backward(bool retain_graph, bool create_graph) {
   // The output's gradient with respect to itself is 1.
+  if (create_graph) {
+    Value one = constant(1.0);
+    return engine::backward_creating_graph(*node_, *one.node(), retain_graph);
+  }
   engine::backward(
       *node_, [](Node& root) { static_cast<ScalarNode&>(root).grad() += 1.0; }, retain_graph);
+}
+
+Value Value::grad_value() const {
+  if (Node* g = grad_node(*node_)) {
+    retain(g);
+    return adopt(static_cast<ScalarNode*>(g));
+  }
+  return constant(grad());
 }
 
 std::ostream& operator<<(std::ostream& os, const Value& v) {

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 // Every scalar op, forward then backward, side by side as in micrograd's
 // engine.py. A backward reads out, a and b from the node and adds
-// out.grad times the local derivative into each operand's grad. The helpers
-// they use (make_result, unary_slots, binary_slots) are public: op.hpp.
+// out.grad times the local derivative into each operand's grad. Each is
+// written once for numbers and Values alike (`auto`, math::), so it also
+// serves gradients of gradients; the helpers they use (make_result,
+// scalar_op) are public: op.hpp.
 
 #include <cmath>
 #include <cstdio>
@@ -16,51 +18,46 @@ namespace gradlab {
 
 Value operator+(const Value& a, const Value& b) {
   double data = a.data() + b.data();  // forward
-  static constexpr Op op{"+", [](Node& n) {  // backward
-    auto [out, a, b] = binary_slots(n);
+  static constexpr Op op = scalar_op("+", [](auto& out, auto& a, auto& b) {  // backward
     a.grad += out.grad;  // d(a+b)/da = 1
     b.grad += out.grad;  // d(a+b)/db = 1
-  }, &kScalarKind};
+  });
   return make_result(data, op, a, b);
 }
 
 Value operator-(const Value& a, const Value& b) {
   double data = a.data() - b.data();  // forward
-  static constexpr Op op{"-", [](Node& n) {  // backward
-    auto [out, a, b] = binary_slots(n);
+  static constexpr Op op = scalar_op("-", [](auto& out, auto& a, auto& b) {  // backward
     a.grad += out.grad;  // d(a-b)/da = 1
     b.grad -= out.grad;  // d(a-b)/db = -1
-  }, &kScalarKind};
+  });
   return make_result(data, op, a, b);
 }
 
 Value operator*(const Value& a, const Value& b) {
   double data = a.data() * b.data();  // forward
-  static constexpr Op op{"*", [](Node& n) {  // backward
-    auto [out, a, b] = binary_slots(n);
+  static constexpr Op op = scalar_op("*", [](auto& out, auto& a, auto& b) {  // backward
     a.grad += b.data * out.grad;  // d(a*b)/da = b
     b.grad += a.data * out.grad;  // d(a*b)/db = a
-  }, &kScalarKind};
+  });
   return make_result(data, op, a, b);
 }
 
 Value operator/(const Value& a, const Value& b) {
   if (b.data() == 0.0) throw std::domain_error("div: division by zero (" + number_text(a.data()) + " / 0)");
   double data = a.data() / b.data();  // forward
-  static constexpr Op op{"/", [](Node& n) {  // backward
-    auto [out, a, b] = binary_slots(n);
+  static constexpr Op op = scalar_op("/", [](auto& out, auto& a, auto& b) {  // backward
     a.grad += out.grad / b.data;                       // d(a/b)/da = 1/b
     b.grad -= out.grad * a.data / (b.data * b.data);  // d(a/b)/db = -a/b^2
-  }, &kScalarKind};
+  });
   return make_result(data, op, a, b);
 }
 
 Value operator-(const Value& a) {
   double data = -a.data();  // forward
-  static constexpr Op op{"neg", [](Node& n) {  // backward
-    auto [out, a] = unary_slots(n);
+  static constexpr Op op = scalar_op("neg", [](auto& out, auto& a) {  // backward
     a.grad -= out.grad;  // d(-a)/da = -1
-  }, &kScalarKind};
+  });
   return make_result(data, op, a);
 }
 
@@ -82,15 +79,14 @@ Value pow(const Value& a, const Value& b) {
   if (x == 0 && y < 0)
     throw std::domain_error("pow: 0 to the negative power " + number_text(y) + " (division by zero)");
   double data = std::pow(x, y);  // forward
-  static constexpr Op op{"pow", [](Node& n) {  // backward
-    auto [out, a, b] = binary_slots(n);
+  static constexpr Op op = scalar_op("pow", [](auto& out, auto& a, auto& b) {  // backward
     // d(a^b)/da = b a^(b-1), which is 0 for b = 0 (where 0 * 0^-1 would be NaN)
-    if (b.data != 0) a.grad += b.data * std::pow(a.data, b.data - 1) * out.grad;
+    if (number(b.data) != 0) a.grad += b.data * math::pow(a.data, b.data - 1) * out.grad;
     if (!b.requires_grad) return;  // a constant exponent needs no log
     // d(a^b)/db = a^b ln a; 0 at a = 0, and no real derivative (NaN) for a < 0.
-    double dlog = a.data > 0 ? out.data * std::log(a.data) : a.data == 0 ? 0.0 : std::nan("");
-    b.grad += dlog * out.grad;
-  }, &kScalarKind};
+    if (number(a.data) > 0) b.grad += out.data * math::log(a.data) * out.grad;
+    if (number(a.data) < 0) b.grad += out.grad * std::nan("");
+  });
   return make_result(data, op, a, b);
 }
 Value pow(const Value& a, double b) { return pow(a, Value::constant(b)); }
@@ -98,10 +94,9 @@ Value pow(double a, const Value& b) { return pow(Value::constant(a), b); }
 
 Value exp(const Value& a) {
   double data = std::exp(a.data());  // forward
-  static constexpr Op op{"exp", [](Node& n) {  // backward
-    auto [out, a] = unary_slots(n);
+  static constexpr Op op = scalar_op("exp", [](auto& out, auto& a) {  // backward
     a.grad += out.data * out.grad;  // d(e^a)/da = e^a
-  }, &kScalarKind};
+  });
   return make_result(data, op, a);
 }
 
@@ -109,28 +104,25 @@ Value log(const Value& a) {
   if (a.data() <= 0)
     throw std::domain_error("log: input must be positive, got " + number_text(a.data()));
   double data = std::log(a.data());  // forward
-  static constexpr Op op{"log", [](Node& n) {  // backward
-    auto [out, a] = unary_slots(n);
+  static constexpr Op op = scalar_op("log", [](auto& out, auto& a) {  // backward
     a.grad += out.grad / a.data;  // d(ln a)/da = 1/a
-  }, &kScalarKind};
+  });
   return make_result(data, op, a);
 }
 
 Value tanh(const Value& a) {
   double data = std::tanh(a.data());  // forward
-  static constexpr Op op{"tanh", [](Node& n) {  // backward
-    auto [out, a] = unary_slots(n);
+  static constexpr Op op = scalar_op("tanh", [](auto& out, auto& a) {  // backward
     a.grad += (1 - out.data * out.data) * out.grad;  // d(tanh a)/da = 1 - tanh(a)^2
-  }, &kScalarKind};
+  });
   return make_result(data, op, a);
 }
 
 Value relu(const Value& a) {
   double data = a.data() > 0 ? a.data() : 0.0;  // forward
-  static constexpr Op op{"relu", [](Node& n) {  // backward
-    auto [out, a] = unary_slots(n);
-    if (out.data > 0) a.grad += out.grad;  // d(relu a)/da = 1 if a > 0 else 0
-  }, &kScalarKind};
+  static constexpr Op op = scalar_op("relu", [](auto& out, auto& a) {  // backward
+    if (number(out.data) > 0) a.grad += out.grad;  // d(relu a)/da = 1 if a > 0 else 0
+  });
   return make_result(data, op, a);
 }
 
@@ -138,10 +130,9 @@ Value sigmoid(const Value& a) {
   // Two forms of 1/(1+e^-a), so that e^(large) never overflows.
   double x = a.data();
   double s = x >= 0 ? 1 / (1 + std::exp(-x)) : std::exp(x) / (1 + std::exp(x));
-  static constexpr Op op{"sigmoid", [](Node& n) {  // backward
-    auto [out, a] = unary_slots(n);
+  static constexpr Op op = scalar_op("sigmoid", [](auto& out, auto& a) {  // backward
     a.grad += out.data * (1 - out.data) * out.grad;  // d(s(a))/da = s(a) (1 - s(a))
-  }, &kScalarKind};
+  });
   return make_result(s, op, a);
 }
 
@@ -149,28 +140,25 @@ Value sqrt(const Value& a) {
   if (a.data() < 0)
     throw std::domain_error("sqrt: input must not be negative, got " + number_text(a.data()));
   double data = std::sqrt(a.data());  // forward
-  static constexpr Op op{"sqrt", [](Node& n) {  // backward
-    auto [out, a] = unary_slots(n);
+  static constexpr Op op = scalar_op("sqrt", [](auto& out, auto& a) {  // backward
     a.grad += out.grad / (2 * out.data);  // d(sqrt a)/da = 1 / (2 sqrt a)
-  }, &kScalarKind};
+  });
   return make_result(data, op, a);
 }
 
 Value sin(const Value& a) {
   double data = std::sin(a.data());  // forward
-  static constexpr Op op{"sin", [](Node& n) {  // backward
-    auto [out, a] = unary_slots(n);
-    a.grad += std::cos(a.data) * out.grad;  // d(sin a)/da = cos a
-  }, &kScalarKind};
+  static constexpr Op op = scalar_op("sin", [](auto& out, auto& a) {  // backward
+    a.grad += math::cos(a.data) * out.grad;  // d(sin a)/da = cos a
+  });
   return make_result(data, op, a);
 }
 
 Value cos(const Value& a) {
   double data = std::cos(a.data());  // forward
-  static constexpr Op op{"cos", [](Node& n) {  // backward
-    auto [out, a] = unary_slots(n);
-    a.grad -= std::sin(a.data) * out.grad;  // d(cos a)/da = -sin a
-  }, &kScalarKind};
+  static constexpr Op op = scalar_op("cos", [](auto& out, auto& a) {  // backward
+    a.grad -= math::sin(a.data) * out.grad;  // d(cos a)/da = -sin a
+  });
   return make_result(data, op, a);
 }
 

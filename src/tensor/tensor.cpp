@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include <gradlab/engine.hpp>
+#include <gradlab/grad.hpp>
 #include <gradlab/grad_mode.hpp>
 
 #include "tensor/buffer_cache.hpp"
@@ -89,6 +90,21 @@ const NodeKind kTensorKind{
       auto& t = static_cast<const TensorNode&>(n);
       return t.grad.empty() ? std::string("none") : detail::summary(t.grad, t.shape);
     },
+    // For gradients of gradients: a + b as a node, and node.grad += gradient.
+    [](Node& a, Node& b) -> Node* {
+      retain(&a);
+      retain(&b);
+      Tensor sum = Tensor::adopt(&detail::tnode(a)) + Tensor::adopt(&detail::tnode(b));
+      Node* n = sum.node();
+      retain(n);
+      return n;
+    },
+    [](Node& n, const Node& g) {
+      auto& t = detail::tnode(n);
+      const auto& d = static_cast<const TensorNode&>(g).data;
+      std::vector<double>& grad = t.grad_buffer();
+      for (std::size_t i = 0; i < grad.size(); ++i) grad[i] += d[i];
+    },
 };
 const Op kTensorLeaf{"", nullptr, &kTensorKind};
 
@@ -115,6 +131,10 @@ double Tensor::item() const {
 }
 
 Tensor Tensor::grad() const {
+  if (Node* g = grad_node(*node_)) {  // kept by backward(create_graph=true): a node of the graph
+    retain(g);
+    return adopt(&detail::tnode(*g));
+  }
   std::vector<double> g = node_->grad.empty() ? std::vector<double>(node_->data.size(), 0.0)
                                               : node_->grad;
   return tensor(std::move(g), node_->shape);
@@ -134,7 +154,10 @@ Tensor& Tensor::retain_grad() {
   return *this;  // inner tensors keep their gradient already (see tensor.hpp)
 }
 
-void Tensor::zero_grad() { std::fill(node_->grad.begin(), node_->grad.end(), 0.0); }
+void Tensor::zero_grad() {
+  std::fill(node_->grad.begin(), node_->grad.end(), 0.0);
+  if (node_->flags & kHasGradNode) set_grad_node(*node_, nullptr);
+}
 
 Tensor Tensor::detach() const { return tensor(node_->data, node_->shape); }
 
@@ -143,18 +166,19 @@ Tensor& Tensor::set_label(const std::string& label) {
   return *this;
 }
 
-void Tensor::backward(bool retain_graph) {
+void Tensor::backward(bool retain_graph, bool create_graph) {
   if (numel() != 1)
     throw std::invalid_argument("backward: the tensor has shape " + to_string(shape()) +
                                 "; backward() without a gradient needs a single number "
                                 "(reduce it with sum() or mean(), or pass the gradient)");
-  backward(ones(shape()), retain_graph);
+  backward(ones(shape()), retain_graph, create_graph);
 }
 
-void Tensor::backward(const Tensor& gradient, bool retain_graph) {
+void Tensor::backward(const Tensor& gradient, bool retain_graph, bool create_graph) {
   if (gradient.shape() != shape())
     throw std::invalid_argument("backward: the gradient has shape " + to_string(gradient.shape()) +
                                 " but the tensor has shape " + to_string(shape()));
+  if (create_graph) return engine::backward_creating_graph(*node_, *gradient.node(), retain_graph);
   const std::vector<double>& g = gradient.data();
   engine::backward(
       *node_,

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 
 #include <gradlab/grad_mode.hpp>
@@ -41,6 +42,46 @@ using detail::pick_replay;
 using detail::scatter_back;
 
 namespace {
+Tensor take(const Tensor& a, Shape shape, std::vector<std::int64_t> src, const Op& op);
+}
+
+// The scatter as an op: its derivative with respect to d picks the same
+// elements back, d(out[from[i]])/d(d[i]) = 1, so its backward is a pick.
+Tensor detail::scatter_add(const Tensor& d, const std::vector<std::int64_t>& from, const Shape& shape) {
+  static constexpr Op op{"scatter_add", [](Node& n) {
+    TensorNode& d = operand(n, 0);
+    std::vector<double>& dd = d.grad_buffer();
+    const std::vector<double>& dout = tnode(n).grad_buffer();
+    const std::int64_t* from = state<PickState>(n).from.v.data();
+    for (std::size_t i = 0; i < dd.size(); ++i) dd[i] += dout[static_cast<std::size_t>(from[i])];
+  }, &kTensorKind, [](Replay& r) {
+    const std::vector<std::int64_t>& from = state<PickState>(r.node).from.v;
+    const std::vector<Value>& d = r.operand(0);
+    std::vector<std::optional<Value>> sums(r.node.data.size());
+    for (std::size_t i = 0; i < from.size(); ++i) {
+      auto& s = sums[static_cast<std::size_t>(from[i])];
+      s = s ? *s + d[i] : d[i];
+    }
+    for (auto& s : sums) r.out.push_back(s ? *s : Value::constant(0));
+  }, [](Node& n, GradientGraph& g) {  // the same on Tensors: pick dout back
+    static constexpr Op kTake{"take", scatter_back, &kTensorKind, pick_replay, pick_graph};
+    const std::vector<std::int64_t>& from = state<PickState>(n).from.v;
+    detail::pass(g, n, 0, take(detail::gradient_of(n, g), operand(n, 0).shape, from, kTake));
+  }};
+  std::vector<double> out = detail::buffer(static_cast<std::size_t>(detail::numel_of(shape)));
+  for (std::size_t i = 0; i < from.size(); ++i) out[static_cast<std::size_t>(from[i])] += d.data()[i];
+  Tensor result = make_result(shape, std::move(out), op, {&d});
+  keep(result, PickState{KeptIndices(std::vector<std::int64_t>(from))});
+  return result;
+}
+
+void detail::pick_graph(Node& n, GradientGraph& g) {
+  pass(g, n, 0, scatter_add(gradient_of(n, g), state<PickState>(n).from.v, operand(n, 0).shape));
+}
+
+using detail::pick_graph;
+
+namespace {
 
 Tensor take(const Tensor& a, Shape shape, std::vector<std::int64_t> src, const Op& op) {
   std::vector<double> out = detail::buffer_for_overwrite(src.size());
@@ -50,10 +91,10 @@ Tensor take(const Tensor& a, Shape shape, std::vector<std::int64_t> src, const O
   return result;
 }
 
-constexpr Op kSelect{"select", scatter_back, &kTensorKind, pick_replay};
-constexpr Op kSlice{"slice", scatter_back, &kTensorKind, pick_replay};
-constexpr Op kIndexSelect{"index_select", scatter_back, &kTensorKind, pick_replay};
-constexpr Op kGather{"gather", scatter_back, &kTensorKind, pick_replay};
+constexpr Op kSelect{"select", scatter_back, &kTensorKind, pick_replay, pick_graph};
+constexpr Op kSlice{"slice", scatter_back, &kTensorKind, pick_replay, pick_graph};
+constexpr Op kIndexSelect{"index_select", scatter_back, &kTensorKind, pick_replay, pick_graph};
+constexpr Op kGather{"gather", scatter_back, &kTensorKind, pick_replay, pick_graph};
 
 // The positions `picked` along `dim`, in that order: the gather behind
 // select, slice and index_select. Without keep_dim, dim is dropped (select).
@@ -87,9 +128,14 @@ constexpr Op kSliceBlock{"slice", [](Node& n) {
 }, &kTensorKind, [](Replay& r) {
   auto first = r.operand(0).begin() + state<BlockState>(r.node).offset;
   r.out.assign(first, first + static_cast<std::ptrdiff_t>(r.node.data.size()));
+}, [](Node& n, GradientGraph& g) {  // the same on Tensors: dout scattered back at the offset
+  std::vector<std::int64_t> from(tnode(n).data.size());
+  for (std::size_t i = 0; i < from.size(); ++i) from[i] = state<BlockState>(n).offset + static_cast<std::int64_t>(i);
+  detail::pass(g, n, 0, detail::scatter_add(detail::gradient_of(n, g), from, operand(n, 0).shape));
 }};
 
-constexpr Op kSelectBlock{"select", kSliceBlock.backward, &kTensorKind, kSliceBlock.replay};
+constexpr Op kSelectBlock{"select", kSliceBlock.backward, &kTensorKind, kSliceBlock.replay,
+                          kSliceBlock.backward_graph};
 
 // Without keep_dim, dim is dropped (select of one index: end = start + 1).
 Tensor take_block(const Tensor& a, std::int64_t dim, std::int64_t start, std::int64_t end, bool keep_dim = true) {
@@ -229,8 +275,15 @@ void triangle_replay(Replay& r) {
   });
 }
 
-constexpr Op kTriu{"triu", triangle_backward, &kTensorKind, triangle_replay};
-constexpr Op kTril{"tril", triangle_backward, &kTensorKind, triangle_replay};
+// The same on Tensors: the triangle of dout.
+void triangle_graph(Node& n, GradientGraph& g) {
+  const auto& [diagonal, upper] = state<TriangleState>(n);
+  Tensor dout = detail::gradient_of(n, g);
+  detail::pass(g, n, 0, upper ? triu(dout, diagonal) : tril(dout, diagonal));
+}
+
+constexpr Op kTriu{"triu", triangle_backward, &kTensorKind, triangle_replay, triangle_graph};
+constexpr Op kTril{"tril", triangle_backward, &kTensorKind, triangle_replay, triangle_graph};
 
 Tensor triangle(const char* name, const Tensor& a, std::int64_t diagonal, bool upper) {
   if (a.dim() < 2)

@@ -3,6 +3,7 @@
 // operands, and walking two broadcast shapes together. Internal.
 #pragma once
 
+#include <gradlab/grad.hpp>
 #include <gradlab/replay.hpp>
 #include <gradlab/tensor.hpp>
 
@@ -64,6 +65,11 @@ struct PickState {
 void scatter_back(Node& out);
 // And their replay: out[i] is a[from[i]], the same Value.
 void pick_replay(Replay& r);
+// And their graph-building backward: dout scattered back (scatter_add).
+void pick_graph(Node& out, GradientGraph& g);
+// The scatter as an op of the graph: a tensor of `shape`, zero but for
+// out[from[i]] += d[i]. Its own backward picks again (out[i] = a[from[i]]).
+Tensor scatter_add(const Tensor& d, const std::vector<std::int64_t>& from, const Shape& shape);
 
 // An index given as a double: a whole number in [-size, size), wrapped to
 // [0, size); std::invalid_argument naming `op` otherwise.
@@ -74,6 +80,23 @@ std::int64_t whole_number(const std::string& op, double x, std::int64_t size);
 // accumulate = false, C = A @ B: C's old numbers are not read.
 void gemm(bool ta, bool tb, std::int64_t n, std::int64_t m, std::int64_t k, const double* A,
           const double* B, double* C, bool accumulate = true);
+
+// --- gradients of gradients -------------------------------------------------
+
+// A handle on a node of the graph (for a graph-building backward).
+inline Tensor tensor_of(Node& n) {
+  retain(&n);
+  return Tensor::adopt(&tnode(n));
+}
+// The gradient gathered for out, as a Tensor.
+inline Tensor gradient_of(Node& out, GradientGraph& g) { return tensor_of(*g.gradient(out)); }
+// Passes `share` into the gradient of out's operand i, if it takes one.
+inline void pass(GradientGraph& g, Node& out, std::size_t i, const Tensor& share) {
+  if (out.parent(i).requires_grad()) g.add(out, i, *share.node());
+}
+// t summed over the dimensions along which a tensor of `shape` was
+// broadcast to t's shape: the share of a broadcast operand (graph ops).
+Tensor sum_to(const Tensor& t, const Shape& shape);
 
 // out = f(a) elementwise; its backward adds dout * f'(a) into a.
 template <class F>
@@ -103,6 +126,32 @@ void unary_backward(Node& n, L local) {
   }
   double* __restrict da = a.grad_buffer().data();
   for (std::size_t i = 0; i < count; ++i) da[i] += dout[i] * local(x[i], y[i]);
+}
+
+// What a local derivative may call, for a number and a whole Tensor alike
+// (the Tensor forms are masks: constants, no gradient flows through them).
+inline double step(double x) { return static_cast<double>(x > 0); }  // 1 where x > 0, else 0
+inline Tensor step(const Tensor& x) { return gt(x, scalar_tensor(0.0)); }
+inline double sign(double x) { return x > 0 ? 1.0 : x < 0 ? -1.0 : 0.0; }
+inline Tensor sign(const Tensor& x) { return step(x) - step(-x); }
+inline double same(double x, double y) { return x == y ? 1.0 : 0.0; }  // 1 where x == y
+inline Tensor same(const Tensor& x, const Tensor& y) { return eq(x, y); }
+
+template <class L>
+void unary_numbers(Node& n) {  // backward() on numbers
+  unary_backward(n, L{});
+}
+template <class L>
+void unary_graph(Node& n, GradientGraph& g) {  // create_graph: the same line on Tensors
+  pass(g, n, 0, gradient_of(n, g) * L{}(tensor_of(n.parent(0)), tensor_of(n)));
+}
+// The Op of an elementwise op whose local derivative d out/d a is
+// `local`, a lambda `[](const auto& a, const auto& out)`: called on numbers,
+// one element at a time, by backward(), and on whole Tensors (graph ops)
+// for gradients of gradients. One derivative, both backward passes.
+template <class L>
+constexpr Op unary_op(const char* name, L /*local*/, void (*replay)(Replay&)) {
+  return Op{name, &unary_numbers<L>, &kTensorKind, replay, &unary_graph<L>};
 }
 
 // A tensor seen as (outer, n, inner) around dimension `dim`: element

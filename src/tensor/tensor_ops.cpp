@@ -54,9 +54,32 @@ void binary_backward(Node& n, G grad) {
   });
 }
 
+// The two shares of a binary op: numbers, or Tensors for gradients of
+// gradients.
+template <class T>
 struct Pair {
-  double x, y;
+  T x, y;
 };
+
+template <class G>
+void binary_numbers(Node& n) {  // backward() on numbers
+  binary_backward(n, G{});
+}
+template <class G>
+void binary_graph(Node& n, GradientGraph& g) {  // create_graph: the same line on Tensors
+  Tensor a = detail::tensor_of(n.parent(0)), b = detail::tensor_of(n.parent(1));
+  auto [da, db] = G{}(detail::gradient_of(n, g), a, b, detail::tensor_of(n));
+  if (a.requires_grad()) detail::pass(g, n, 0, detail::sum_to(da, a.shape()));
+  if (b.requires_grad()) detail::pass(g, n, 1, detail::sum_to(db, b.shape()));
+}
+// The Op of a binary op whose shares are `grad`, a lambda
+// `[](const auto& dout, const auto& a, const auto& b, const auto& out)`
+// returning Pair{dout * d out/d a, dout * d out/d b}: on numbers, one element
+// at a time, for backward(); on whole Tensors for gradients of gradients.
+template <class G>
+constexpr Op binary_op(const char* name, G /*grad*/, void (*replay)(Replay&)) {
+  return Op{name, &binary_numbers<G>, &kTensorKind, replay, &binary_graph<G>};
+}
 
 // NaN is not a domain error: it passes through as NaN, as in PyTorch and in
 // Value's ops (value.hpp), so a run that diverged shows NaN where it began.
@@ -79,31 +102,25 @@ double sigmoid(double x) {  // two forms, so that e^(large) never overflows
 
 Tensor operator+(const Tensor& a, const Tensor& b) {
   static constexpr auto f = [](const auto& x, const auto& y) { return x + y; };  // forward: numbers, Values
-  static constexpr Op op{"+", [](Node& n) {  // backward
-    binary_backward(n, [](double dout, double, double, double) {
-      return Pair{dout, dout};  // d(a+b)/da = 1, d(a+b)/db = 1
-    });
-  }, &kTensorKind, [](Replay& r) { r.each_pair(f); }};
+  static constexpr Op op = binary_op("+", [](const auto& dout, const auto&, const auto&, const auto&) {  // backward
+    return Pair{dout, dout};  // d(a+b)/da = 1, d(a+b)/db = 1
+  }, [](Replay& r) { r.each_pair(f); });
   return binary("add", a, b, op, f);
 }
 
 Tensor operator-(const Tensor& a, const Tensor& b) {
   static constexpr auto f = [](const auto& x, const auto& y) { return x - y; };  // forward: numbers, Values
-  static constexpr Op op{"-", [](Node& n) {  // backward
-    binary_backward(n, [](double dout, double, double, double) {
-      return Pair{dout, -dout};  // d(a-b)/da = 1, d(a-b)/db = -1
-    });
-  }, &kTensorKind, [](Replay& r) { r.each_pair(f); }};
+  static constexpr Op op = binary_op("-", [](const auto& dout, const auto&, const auto&, const auto&) {  // backward
+    return Pair{dout, -dout};  // d(a-b)/da = 1, d(a-b)/db = -1
+  }, [](Replay& r) { r.each_pair(f); });
   return binary("sub", a, b, op, f);
 }
 
 Tensor operator*(const Tensor& a, const Tensor& b) {
   static constexpr auto f = [](const auto& x, const auto& y) { return x * y; };  // forward: numbers, Values
-  static constexpr Op op{"*", [](Node& n) {  // backward
-    binary_backward(n, [](double dout, double x, double y, double) {
-      return Pair{dout * y, dout * x};  // d(a*b)/da = b, d(a*b)/db = a
-    });
-  }, &kTensorKind, [](Replay& r) { r.each_pair(f); }};
+  static constexpr Op op = binary_op("*", [](const auto& dout, const auto& x, const auto& y, const auto&) {  // backward
+    return Pair{dout * y, dout * x};  // d(a*b)/da = b, d(a*b)/db = a
+  }, [](Replay& r) { r.each_pair(f); });
   return binary("mul", a, b, op, f);
 }
 
@@ -111,19 +128,17 @@ Tensor operator/(const Tensor& a, const Tensor& b) {
   for (double y : b.data())
     if (y == 0) throw std::domain_error("div: division by zero");
   static constexpr auto f = [](const auto& x, const auto& y) { return x / y; };  // forward: numbers, Values
-  static constexpr Op op{"/", [](Node& n) {  // backward
-    binary_backward(n, [](double dout, double x, double y, double) {
-      return Pair{dout / y, -dout * x / (y * y)};  // d(a/b)/da = 1/b, d(a/b)/db = -a/b^2
-    });
-  }, &kTensorKind, [](Replay& r) { r.each_pair(f); }};
+  static constexpr Op op = binary_op("/", [](const auto& dout, const auto& x, const auto& y, const auto&) {  // backward
+    return Pair{dout / y, -dout * x / (y * y)};  // d(a/b)/da = 1/b, d(a/b)/db = -a/b^2
+  }, [](Replay& r) { r.each_pair(f); });
   return binary("div", a, b, op, f);
 }
 
 Tensor operator-(const Tensor& a) {
   static constexpr auto f = [](const auto& x) { return -x; };  // forward: numbers, Values
-  static constexpr Op op{"neg", [](Node& n) {  // backward
-    unary_backward(n, [](double, double) { return -1.0; });  // d(-a)/da = -1
-  }, &kTensorKind, [](Replay& r) { r.each(f); }};
+  static constexpr Op op = detail::unary_op("neg", [](const auto&, const auto&) {  // backward
+    return -1.0;  // d(-a)/da = -1
+  }, [](Replay& r) { r.each(f); });
   return unary(a, op, f);
 }
 
@@ -139,62 +154,61 @@ Tensor operator/(double a, const Tensor& b) { return scalar_tensor(a) / b; }
 
 Tensor exp(const Tensor& a) {
   static constexpr auto f = [](const auto& x) { using std::exp; return exp(x); };  // forward: numbers, Values
-  static constexpr Op op{"exp", [](Node& n) {  // backward
-    unary_backward(n, [](double, double out) { return out; });  // d(e^a)/da = e^a
-  }, &kTensorKind, [](Replay& r) { r.each(f); }};
+  static constexpr Op op = detail::unary_op("exp", [](const auto&, const auto& out) {  // backward
+    return out;  // d(e^a)/da = e^a
+  }, [](Replay& r) { r.each(f); });
   return unary(a, op, f);
 }
 
 Tensor log(const Tensor& a) {
   check_domain("log", a, [](double x) { return x > 0; }, "positive");
   static constexpr auto f = [](const auto& x) { using std::log; return log(x); };  // forward: numbers, Values
-  static constexpr Op op{"log", [](Node& n) {  // backward
-    unary_backward(n, [](double x, double) { return 1 / x; });  // d(ln a)/da = 1/a
-  }, &kTensorKind, [](Replay& r) { r.each(f); }};
+  static constexpr Op op = detail::unary_op("log", [](const auto& x, const auto&) {  // backward
+    return 1 / x;  // d(ln a)/da = 1/a
+  }, [](Replay& r) { r.each(f); });
   return unary(a, op, f);
 }
 
 Tensor tanh(const Tensor& a) {
   static constexpr auto f = [](const auto& x) { using std::tanh; return tanh(x); };  // forward: numbers, Values
-  static constexpr Op op{"tanh", [](Node& n) {  // backward
-    unary_backward(n, [](double, double out) { return 1 - out * out; });  // 1 - tanh(a)^2
-  }, &kTensorKind, [](Replay& r) { r.each(f); }};
+  static constexpr Op op = detail::unary_op("tanh", [](const auto&, const auto& out) {  // backward
+    return 1 - out * out;  // d(tanh a)/da = 1 - tanh(a)^2
+  }, [](Replay& r) { r.each(f); });
   return unary(a, op, f);
 }
 
 Tensor relu(const Tensor& a) {
   static constexpr auto f = [](const auto& x) { return relu(x); };  // forward: numbers, Values
-  static constexpr Op op{"relu", [](Node& n) {  // backward
-    // 1 if a > 0, else 0 (written as a conversion, so no branch to mispredict)
-    unary_backward(n, [](double, double out) { return static_cast<double>(out > 0); });
-  }, &kTensorKind, [](Replay& r) { r.each(f); }};
+  static constexpr Op op = detail::unary_op("relu", [](const auto&, const auto& out) {  // backward
+    return detail::step(out);  // d(relu a)/da = 1 if a > 0, else 0
+  }, [](Replay& r) { r.each(f); });
   return unary(a, op, f);
 }
 
 Tensor sigmoid(const Tensor& a) {
   static constexpr auto f = [](const auto& x) { return sigmoid(x); };  // forward: numbers, Values
-  static constexpr Op op{"sigmoid", [](Node& n) {  // backward
-    unary_backward(n, [](double, double out) { return out * (1 - out); });  // s(a)(1 - s(a))
-  }, &kTensorKind, [](Replay& r) { r.each(f); }};
+  static constexpr Op op = detail::unary_op("sigmoid", [](const auto&, const auto& out) {  // backward
+    return out * (1 - out);  // d(s(a))/da = s(a) (1 - s(a))
+  }, [](Replay& r) { r.each(f); });
   return unary(a, op, f);
 }
 
 Tensor sqrt(const Tensor& a) {
   check_domain("sqrt", a, [](double x) { return x >= 0; }, "non-negative");
   static constexpr auto f = [](const auto& x) { using std::sqrt; return sqrt(x); };  // forward: numbers, Values
-  static constexpr Op op{"sqrt", [](Node& n) {  // backward
-    unary_backward(n, [](double, double out) { return 1 / (2 * out); });  // 1 / (2 sqrt a)
-  }, &kTensorKind, [](Replay& r) { r.each(f); }};
+  static constexpr Op op = detail::unary_op("sqrt", [](const auto&, const auto& out) {  // backward
+    return 1 / (2 * out);  // d(sqrt a)/da = 1 / (2 sqrt a)
+  }, [](Replay& r) { r.each(f); });
   return unary(a, op, f);
 }
 
 Tensor abs(const Tensor& a) {
   static constexpr auto f = [](double x) { return std::abs(x); };  // forward
-  static constexpr Op op{"abs", [](Node& n) {  // backward
-    unary_backward(n, [](double x, double) { return x > 0 ? 1.0 : x < 0 ? -1.0 : 0.0; });  // sign(a)
-  }, &kTensorKind, [](Replay& r) {
+  static constexpr Op op = detail::unary_op("abs", [](const auto& x, const auto&) {  // backward
+    return detail::sign(x);  // d|a|/da = sign(a), 0 at 0
+  }, [](Replay& r) {
     r.each([](const Value& x) { return relu(x) + relu(-x); });  // |x|, with slope 0 at 0 as above
-  }};
+  });
   return unary(a, op, f);
 }
 
@@ -209,12 +223,18 @@ Tensor pow(const Tensor& a, double exponent) {
     check_domain("pow", a, [](double x) { return x >= 0; }, "non-negative for a non-integer exponent");
   if (exponent < 0) check_domain("pow", a, [](double x) { return x != 0; }, "non-zero for a negative exponent");
   auto f = [exponent](double x) { return std::pow(x, exponent); };  // forward
+  // d(a^p)/da = p a^(p-1), for numbers and Tensors; nothing for p = 0 (where
+  // 0 * 0^-1 would be NaN)
+  static constexpr auto local = [](const auto& x, double p) { using std::pow; return p * pow(x, p - 1); };
   static constexpr Op op{"pow", [](Node& n) {  // backward
     const double p = state<PowState>(n).exponent;
-    unary_backward(n, [p](double x, double) { return p == 0 ? 0.0 : p * std::pow(x, p - 1); });  // p a^(p-1)
+    if (p != 0) unary_backward(n, [p](const auto& x, const auto&) { return local(x, p); });
   }, &kTensorKind, [](Replay& r) {
     const double p = state<PowState>(r.node).exponent;
     r.each([p](const Value& x) { return pow(x, p); });
+  }, [](Node& n, GradientGraph& g) {  // the same derivative on Tensors (create_graph)
+    const double p = state<PowState>(n).exponent;
+    if (p != 0) detail::pass(g, n, 0, detail::gradient_of(n, g) * local(detail::tensor_of(n.parent(0)), p));
   }};
   Tensor out = unary(a, op, f);
   keep(out, PowState{exponent});
@@ -226,15 +246,15 @@ Tensor clamp(const Tensor& a, double low, double high) {
     throw std::invalid_argument("clamp: low " + std::to_string(low) + " is above high " +
                                 std::to_string(high));
   auto f = [low, high](double x) { return x < low ? low : x > high ? high : x; };  // forward
-  static constexpr Op op{"clamp", [](Node& n) {  // backward
+  static constexpr Op op = detail::unary_op("clamp", [](const auto& x, const auto& out) {  // backward
     // out == a exactly where a was inside [low, high]: d(clamp a)/da = 1 there, else 0.
-    unary_backward(n, [](double x, double out) { return x == out ? 1.0 : 0.0; });
-  }, &kTensorKind, [](Replay& r) {
+    return detail::same(x, out);
+  }, [](Replay& r) {
     // a itself where it was inside [low, high], else the bound, a constant.
     const std::vector<Value>& a = r.operand(0);
     for (std::size_t i = 0; i < a.size(); ++i)
       r.out.push_back(a[i].data() == r.node.data[i] ? a[i] : Value::constant(r.node.data[i]));
-  }};
+  });
   return unary(a, op, f);
 }
 
@@ -265,15 +285,14 @@ Tensor masked_fill(const Tensor& a, const Tensor& mask, double value) {
     throw std::invalid_argument("masked_fill: mask of shape " + to_string(mask.shape()) +
                                 " does not broadcast to shape " + to_string(a.shape()));
   auto f = [value](double x, double m) { return m != 0 ? value : x; };  // forward
-  static constexpr Op op{"masked_fill", [](Node& n) {  // backward
-    // d(out)/da = 1 where the mask is 0, 0 where it filled in the value.
-    binary_backward(n, [](double dout, double, double m, double) {
-      return Pair{m != 0 ? 0.0 : dout, 0.0};
-    });
-  }, &kTensorKind, [](Replay& r) {
+  static constexpr Op op = binary_op("masked_fill", [](const auto& dout, const auto&, const auto& m, const auto&) {
+    // d(out)/da = 1 where the mask is 0, 0 where it filled in the value; the
+    // mask is data (detached): its share is never used.
+    return Pair{dout * detail::same(m, 0.0 * m), dout};
+  }, [](Replay& r) {
     const double fill = state<MaskedFillState>(r.node).value;  // a constant where the mask is set
     r.each_pair([fill](const Value& x, const Value& m) { return m.data() != 0 ? Value::constant(fill) : x; });
-  }};
+  });
   Tensor out = binary("masked_fill", a, mask.detach(), op, f);
   keep(out, MaskedFillState{value});
   return out;

@@ -79,11 +79,20 @@ void reduce_replay(Replay& replay) {
     }
 }
 
+// The same with graph ops, for gradients of gradients: dout, seen as
+// (outer, 1, inner), times `scale` spread over (outer, n, inner).
+void reduce_graph(Node& n, GradientGraph& g) {
+  const auto& [r, scale] = state<ReduceState>(n);
+  Tensor dout = reshape(detail::gradient_of(n, g), {r.outer, 1, r.inner});
+  Tensor share = dout * full({r.outer, r.n, r.inner}, scale);
+  detail::pass(g, n, 0, reshape(share, tnode(n.parent(0)).shape));
+}
+
 // The whole tensor as one long dimension, reduced to a 0-d result.
 Around everything(const Tensor& a) { return {1, a.numel(), 1}; }
 
-constexpr Op kSumOp{"sum", reduce_backward, &kTensorKind, reduce_replay};
-constexpr Op kMeanOp{"mean", reduce_backward, &kTensorKind, reduce_replay};
+constexpr Op kSumOp{"sum", reduce_backward, &kTensorKind, reduce_replay, reduce_graph};
+constexpr Op kMeanOp{"mean", reduce_backward, &kTensorKind, reduce_replay, reduce_graph};
 
 }  // namespace
 
@@ -96,6 +105,15 @@ Tensor mean(const Tensor& a, std::int64_t dim, bool keepdim) {
   return reduce(a, around(a.shape(), dim), reduced_shape(a.shape(), dim, keepdim), true, kMeanOp);
 }
 Tensor sum(const Tensor& a) { return reduce(a, everything(a), {}, false, kSumOp); }
+
+Tensor detail::sum_to(const Tensor& t, const Shape& shape) {
+  if (t.shape() == shape) return t;
+  Tensor s = t;
+  while (s.dim() > static_cast<std::int64_t>(shape.size())) s = sum(s, 0);  // leading dims broadcast
+  for (std::size_t d = 0; d < shape.size(); ++d)
+    if (shape[d] == 1 && s.shape()[d] != 1) s = sum(s, static_cast<std::int64_t>(d), true);
+  return s;
+}
 Tensor mean(const Tensor& a) { return reduce(a, everything(a), {}, true, kMeanOp); }
 
 // --- max: the gradient goes to the element that won ---------------------------
@@ -122,7 +140,7 @@ Tensor max_around(const Tensor& a, Around r, Shape shape) {
       winner[o * r.inner + i] = best;
     }
   // d(max)/da = 1 for the winner, 0 for the rest: the backward of a pick.
-  static constexpr Op op{"max", detail::scatter_back, &kTensorKind, detail::pick_replay};
+  static constexpr Op op{"max", detail::scatter_back, &kTensorKind, detail::pick_replay, detail::pick_graph};
   Tensor result = make_result(std::move(shape), std::move(out), op, {&a});
   keep(result, detail::PickState{detail::KeptIndices(std::move(winner))});
   return result;
@@ -252,7 +270,12 @@ Tensor softmax(const Tensor& a, std::int64_t dim) {
       for (std::int64_t j = 0; j < n; ++j)
         da[base + j * stride] += s[base + j * stride] * (dout[base + j * stride] - dot);
     });
-  }, &kTensorKind, [](Replay& r) { softmax_replay(r, false); }};
+  }, &kTensorKind, [](Replay& r) { softmax_replay(r, false); }, [](Node& n, GradientGraph& g) {
+    // The same on Tensors: da = s (dout - sum_k dout_k s_k).
+    const std::int64_t dim = state<SoftmaxState>(n).dim;
+    Tensor s = detail::tensor_of(n), dout = detail::gradient_of(n, g);
+    detail::pass(g, n, 0, s * (dout - sum(dout * s, dim, true)));
+  }};
   return softmax_like(a, dim, false, op);
 }
 
@@ -268,7 +291,12 @@ Tensor log_softmax(const Tensor& a, std::int64_t dim) {
       for (std::int64_t j = 0; j < n; ++j)
         da[base + j * stride] += dout[base + j * stride] - std::exp(out.data[base + j * stride]) * total;
     });
-  }, &kTensorKind, [](Replay& r) { softmax_replay(r, true); }};
+  }, &kTensorKind, [](Replay& r) { softmax_replay(r, true); }, [](Node& n, GradientGraph& g) {
+    // The same on Tensors: da = dout - e^out sum_k dout_k.
+    const std::int64_t dim = state<SoftmaxState>(n).dim;
+    Tensor out = detail::tensor_of(n), dout = detail::gradient_of(n, g);
+    detail::pass(g, n, 0, dout - exp(out) * sum(dout, dim, true));
+  }};
   return softmax_like(a, dim, true, op);
 }
 

@@ -62,6 +62,11 @@ Tensor permute(const Tensor& a, const std::vector<std::int64_t>& dims) {
     r.out.resize(a.size());
     for_each_permuted(r.operand_node(0).shape, state<PermuteState>(r.node).perm,
                       [&](std::int64_t i, std::int64_t src) { r.out[static_cast<std::size_t>(i)] = a[static_cast<std::size_t>(src)]; });
+  }, [](Node& n, GradientGraph& g) {  // the same on Tensors: dout, permuted back
+    const std::vector<std::int64_t>& perm = state<PermuteState>(n).perm;
+    std::vector<std::int64_t> back(perm.size());
+    for (std::size_t d = 0; d < perm.size(); ++d) back[static_cast<std::size_t>(perm[d])] = static_cast<std::int64_t>(d);
+    detail::pass(g, n, 0, permute(detail::gradient_of(n, g), back));
   }};
   Shape shape(perm.size());
   for (std::size_t d = 0; d < perm.size(); ++d) shape[d] = a.shape()[static_cast<std::size_t>(perm[d])];
@@ -108,6 +113,8 @@ Tensor reshape(const Tensor& a, const Shape& shape) {
     for (std::size_t i = 0; i < da.size(); ++i) da[i] += dout[i];
   }, &kTensorKind, [](Replay& r) {
     r.out = r.operand(0);  // the same Values, in the same order
+  }, [](Node& n, GradientGraph& g) {  // the same on Tensors: dout in a's shape
+    detail::pass(g, n, 0, reshape(detail::gradient_of(n, g), operand(n, 0).shape));
   }};
   std::vector<double> numbers = detail::buffer_for_overwrite(a.data().size());
   std::copy(a.data().begin(), a.data().end(), numbers.begin());
@@ -147,6 +154,15 @@ constexpr Op kCat{"cat", [](Node& n) {
       auto first = r.operand(k).begin() + o * block;
       r.out.insert(r.out.end(), first, first + block);
     }
+}, [](Node& n, GradientGraph& g) {  // the same on Tensors: each input takes its slice of dout
+  const std::int64_t dim = state<CatState>(n).dim;
+  Tensor dout = detail::gradient_of(n, g);
+  std::int64_t start = 0;
+  for (std::size_t k = 0; k < n.nparents; ++k) {
+    std::int64_t size = operand(n, k).shape[static_cast<std::size_t>(dim)];
+    detail::pass(g, n, k, slice(dout, dim, start, start + size));
+    start += size;
+  }
 }};
 
 // A node has at most 65,535 parents: more inputs that take part in
