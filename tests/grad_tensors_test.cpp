@@ -82,6 +82,35 @@ BOOST_AUTO_TEST_CASE(every_op_passes_gradgradcheck) {
          return gl::nn::functional::cross_entropy(x[0] * x[1], gl::tensor({2, 0}, {2}));
        },
        {a, b}},
+      {"layer_norm",
+       [](const Fs& x) {
+         return (gl::nn::functional::layer_norm(x[0], 1, x[1], x[2]) * x[0]).pow(2).sum();
+       },
+       {a, b, gl::tensor({0.1, -0.3, 0.2}, {3})}},
+      {"conv2d",
+       [](const Fs& x) {
+         return tanh(gl::nn::functional::conv2d(x[0].reshape({1, 1, 2, 3}), x[1].reshape({2, 1, 1, 2}), x[2], 1, 1))
+             .pow(2)
+             .sum();
+       },
+       {a, gl::tensor({0.3, -0.5, 0.8, 0.2}, {4}), gl::tensor({0.1, -0.2}, {2})}},
+      {"conv2d stride 2",
+       [](const Fs& x) {
+         return tanh(gl::nn::functional::conv2d(x[0].reshape({1, 2, 1, 3}), x[1].reshape({1, 2, 1, 2}), 2, 1))
+             .pow(2)
+             .sum();
+       },
+       {a, gl::tensor({0.3, -0.5, 0.8, 0.2}, {4})}},
+      {"gelu", [](const Fs& x) { return gl::nn::functional::gelu(x[0] * x[1]).sum(); }, {a, b}},
+      {"gelu tanh", [](const Fs& x) { return gl::nn::functional::gelu(x[0] * x[1], "tanh").sum(); }, {a, b}},
+      {"silu", [](const Fs& x) { return gl::nn::functional::silu(x[0] * x[1]).sum(); }, {a, b}},
+      {"leaky_relu", [](const Fs& x) { return (gl::nn::functional::leaky_relu(x[0], 0.1) * x[0]).pow(2).sum(); }, {a}},
+      {"binary_cross_entropy",
+       [](const Fs& x) { return gl::nn::functional::binary_cross_entropy(sigmoid(x[0]), x[1]); },
+       {a, gl::tensor({0.2, 0.9, 0.5, 0.1, 0.8, 0.7}, {2, 3})}},
+      {"binary_cross_entropy_with_logits",
+       [](const Fs& x) { return gl::nn::functional::binary_cross_entropy_with_logits(x[0] * x[1], x[2]); },
+       {a, b, gl::tensor({0.2, 0.9, 0.5, 0.1, 0.8, 0.7}, {2, 3})}},
       {"max_pool2d",
        [](const Fs& x) { return gl::nn::functional::max_pool2d(x[0].reshape({1, 1, 2, 3}), 2, 1).pow(3).sum(); },
        {a}},
@@ -91,6 +120,33 @@ BOOST_AUTO_TEST_CASE(every_op_passes_gradgradcheck) {
     BOOST_TEST(r.ok(), c.name);
     if (!r.ok()) BOOST_TEST_MESSAGE(r);
   }
+}
+
+namespace {
+// x^2 * c, with its own backward written in Tensor ops.
+struct SquareTimes : gl::autograd::Function<SquareTimes> {
+  static Tensor forward(gl::autograd::AutogradContext* ctx, Tensor x, double c) {
+    ctx->save_for_backward({x});
+    ctx->saved_data["c"] = c;
+    return x * x * c;
+  }
+  static gl::autograd::variable_list backward(gl::autograd::AutogradContext* ctx,
+                                              gl::autograd::variable_list grad_outputs) {
+    Tensor x = ctx->get_saved_variables()[0];
+    return {grad_outputs[0] * 2 * x * ctx->saved_data["c"].toDouble(), Tensor()};
+  }
+};
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_function_written_with_tensor_ops_is_differentiable_twice) {
+  gl::GradCheckResult r = gl::gradgradcheck(
+      [](const std::vector<Tensor>& x) { return SquareTimes::apply(x[0], 1.5).pow(2).sum(); },
+      {gl::tensor({0.4, -1.2}, {2})});
+  BOOST_TEST(r.ok());
+  Tensor x = leaf({0.5, 2.0}, {2});
+  Tensor d = gl::autograd::grad({SquareTimes::apply(x, 3.0).sum()}, {x}, {}, true, true)[0];  // 6x
+  BOOST_TEST(gl::autograd::grad({d.sum()}, {x})[0].to_vector() == std::vector<double>({6.0, 6.0}),
+             tt::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(grad_returns_without_adding) {

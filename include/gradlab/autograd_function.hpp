@@ -19,8 +19,10 @@
 // It is built on op.hpp alone (make_result, tensor_slot): what the context
 // holds travels with the node as its first operand, a constant tensor
 // labelled "ctx" that pictures show, and the tensors it saved as further
-// operands, so it lives and dies with the graph. Left out: several outputs,
-// create_graph (backward's ops are not recorded), mark_dirty.
+// operands, so it lives and dies with the graph. With create_graph
+// (grad.hpp) the same backward runs with its ops recorded and the saved
+// tensors as the graph's own nodes, so a backward written with Tensor ops
+// can be differentiated again. Left out: several outputs, mark_dirty.
 #pragma once
 
 #include <cstddef>
@@ -102,8 +104,9 @@ struct FunctionRecord {
   // operand, the tensor arguments and the saved tensors.
   static Tensor record(const Op& op, const char* name, AutogradContext& ctx, const variable_list& inputs,
                        const std::vector<int>& argument_input, const Tensor& out);
-  // The backward step of a node made by record().
-  static void backward(Node& n, const char* name, BackwardFunction backward);
+  // The backward step of a node made by record(); with g, the graph-building
+  // one (create_graph): the gradients go into g as nodes.
+  static void backward(Node& n, const char* name, BackwardFunction backward, GradientGraph* g = nullptr);
   static void set_needs_input_grad(AutogradContext& ctx, std::vector<bool> needs) {
     ctx.needs_input_grad_ = std::move(needs);
   }
@@ -129,7 +132,7 @@ struct Function {
   // backward. Returns forward's tensor, as a node of the graph.
   template <class... Args>
   static Tensor apply(Args&&... args) {
-    static const Op op{name(), &backward_step, &kTensorKind};
+    static const Op op{name(), &backward_step, &kTensorKind, nullptr, &backward_graph_step};
     variable_list inputs;
     std::vector<int> argument_input;
     (detail::collect(args, inputs, argument_input), ...);
@@ -151,6 +154,9 @@ struct Function {
     return n.c_str();
   }
   static void backward_step(Node& n) { detail::FunctionRecord::backward(n, name(), &T::backward); }
+  static void backward_graph_step(Node& n, GradientGraph& g) {
+    detail::FunctionRecord::backward(n, name(), &T::backward, &g);
+  }
 };
 
 }  // namespace gradlab::autograd

@@ -12,6 +12,8 @@
 
 #include <gradlab/autograd_function.hpp>
 
+#include <gradlab/grad.hpp>
+
 #include <cmath>
 #include <cstdlib>
 #include "autograd/type_name.hpp"
@@ -101,14 +103,19 @@ Tensor FunctionRecord::record(const Op& op, const char* name, AutogradContext& c
   return make_result(out.shape(), out.to_vector(), op, operands);
 }
 
-void FunctionRecord::backward(Node& n, const char* name, BackwardFunction backward) {
+void FunctionRecord::backward(Node& n, const char* name, BackwardFunction backward, GradientGraph* g) {
   auto operand = [&n](std::size_t i) { return tensor_slot(n.parent(i)); };
   auto constant = [](const TensorSlot& s) { return tensor(s.data, s.shape); };
+  auto node = [](Node& m) {  // under create_graph: the graph's own node
+    retain(&m);
+    return Tensor::adopt(static_cast<TensorNode*>(&m));
+  };
   TensorSlot out = tensor_slot(n);
   auto saved = [&](double where) {
     if (where == kNone) return Tensor();
-    if (where == kOutput) return constant(out);
-    return constant(operand(static_cast<std::size_t>(where)));
+    if (where == kOutput) return g ? node(n) : constant(out);
+    auto i = static_cast<std::size_t>(where);
+    return g ? node(n.parent(i)) : constant(operand(i));
   };
   TensorSlot ctx_slot = operand(0);
   Reader r{ctx_slot.data};
@@ -116,7 +123,7 @@ void FunctionRecord::backward(Node& n, const char* name, BackwardFunction backwa
   std::vector<std::size_t> argument_operand(r.count());
   for (std::size_t& a : argument_operand) {
     a = r.count();
-    ctx.needs_input_grad_.push_back(a > 0 && operand(a).grad != nullptr);
+    ctx.needs_input_grad_.push_back(a > 0 && n.parent(a).requires_grad());
   }
   ctx.saved_.resize(r.count());
   for (Tensor& t : ctx.saved_) t = saved(r.next());
@@ -132,10 +139,12 @@ void FunctionRecord::backward(Node& n, const char* name, BackwardFunction backwa
     if (kind == 3) v = saved(value);
     ctx.saved_data[key] = v;
   }
-  Tensor dout(tensor(std::vector<double>(out.grad, out.grad + out.data.size()), out.shape));
   variable_list grads;
-  {
-    NoGradGuard no_grad;  // backward's own ops are not recorded (no create_graph)
+  if (g) {  // grad mode as the graph-building backward set it
+    grads = backward(&ctx, {node(*g->gradient(n))});
+  } else {
+    Tensor dout(tensor(std::vector<double>(out.grad, out.grad + out.data.size()), out.shape));
+    NoGradGuard no_grad;  // backward's own ops are not recorded
     grads = backward(&ctx, {dout});
   }
   if (grads.size() != argument_operand.size())
@@ -145,14 +154,18 @@ void FunctionRecord::backward(Node& n, const char* name, BackwardFunction backwa
   // Every gradient is checked before the first one is added.
   for (std::size_t i = 0; i < grads.size(); ++i) {
     if (argument_operand[i] == 0 || !grads[i].defined()) continue;
-    TensorSlot in = operand(argument_operand[i]);
-    if (in.grad && grads[i].shape() != in.shape)
+    const Shape& in_shape = static_cast<TensorNode&>(n.parent(argument_operand[i])).shape;
+    if (n.parent(argument_operand[i]).requires_grad() && grads[i].shape() != in_shape)
       throw std::logic_error(std::string(name) + ": backward returned a gradient of shape " +
                              to_string(grads[i].shape()) + " for argument " + std::to_string(i) + " of shape " +
-                             to_string(in.shape));
+                             to_string(in_shape));
   }
   for (std::size_t i = 0; i < grads.size(); ++i) {
     if (argument_operand[i] == 0 || !grads[i].defined()) continue;
+    if (g) {
+      if (n.parent(argument_operand[i]).requires_grad()) g->add(n, argument_operand[i], *grads[i].node());
+      continue;
+    }
     TensorSlot in = operand(argument_operand[i]);
     if (!in.grad) continue;  // a constant takes no gradient
     const std::vector<double>& g = grads[i].data();

@@ -151,7 +151,39 @@ Tensor conv2d_op(const Tensor& x, const Tensor& w, const Tensor* b, std::int64_t
       }
     }
     detail::recycle(std::move(cols));
-  }, &kTensorKind};
+  }, &kTensorKind, nullptr, [](Node& n, GradientGraph& gg) {
+    // The same products on Tensors (create_graph), the columns made by a
+    // pick from x (with one zero appended, for the padding) so that they
+    // are x's own function: dw = sum_n dout_n @ cols_n^T,
+    // dx = the columns' gradient w^T @ dout_n scattered back, db = sum of dout.
+    Tensor x = detail::tensor_of(n.parent(0)), w = detail::tensor_of(n.parent(1));
+    const ConvState& kept = state<ConvState>(n);
+    ConvGeometry g = geometry(x.shape(), w.shape(), kept.stride, kept.padding);
+    const std::int64_t K = g.K(), S = g.OH * g.OW, numel = x.numel();
+    std::vector<std::int64_t> from(static_cast<std::size_t>(g.N * K * S));
+    std::size_t at = 0;
+    for (std::int64_t b = 0; b < g.N; ++b)
+      for (std::int64_t c = 0; c < g.C; ++c)
+        for (std::int64_t kh = 0; kh < g.KH; ++kh)
+          for (std::int64_t kw = 0; kw < g.KW; ++kw)
+            for (std::int64_t oh = 0; oh < g.OH; ++oh)
+              for (std::int64_t ow = 0; ow < g.OW; ++ow) {
+                std::int64_t ih = oh * g.stride - g.padding + kh, iw = ow * g.stride - g.padding + kw;
+                bool inside = ih >= 0 && ih < g.H && iw >= 0 && iw < g.W;
+                from[at++] = inside ? ((b * g.C + c) * g.H + ih) * g.W + iw : numel;  // numel: the zero
+              }
+    Tensor xz = cat({reshape(x, {numel}), zeros({1})}, 0);
+    Tensor cols = detail::pick(xz, from, {g.N, K, S});
+    Tensor d = reshape(detail::gradient_of(n, gg), {g.N, g.F, S});
+    if (x.requires_grad()) {
+      Tensor dcols = matmul(reshape(w, {g.F, K}).t(), d);  // (K, F) @ (N, F, S)
+      Tensor dxz = detail::scatter_add(dcols, from, {numel + 1});
+      detail::pass(gg, n, 0, reshape(slice(dxz, 0, 0, numel), x.shape()));
+    }
+    if (kept.w_in_graph && w.requires_grad())
+      detail::pass(gg, n, 1, reshape(sum(matmul(d, cols.transpose(1, 2)), 0), w.shape()));
+    if (n.nparents == 3) detail::pass(gg, n, 2, sum(sum(d, 2), 0));
+  }};
   ConvGeometry g = geometry(x.shape(), w.shape(), stride, padding);
   ConvGeometry one = g;
   one.N = 1;

@@ -140,6 +140,7 @@ namespace {
 struct LayerNormState {
   detail::KeptNumbers xhat;  // (rows, D): (x - mean) / sqrt(var + eps)
   detail::KeptNumbers rstd;  // (rows): 1 / sqrt(var + eps)
+  double eps;
 };
 }  // namespace
 
@@ -214,9 +215,23 @@ Tensor layer_norm(const Tensor& x, std::int64_t normalized_dims, const Tensor& w
       double* dxr = dx + r * D;
       for (std::size_t j = 0; j < D; ++j) dxr[j] += rstd[r] * (dy[j] * w.data[j] - mean_g - xh[j] * mean_gx);
     }
-  }, &kTensorKind};
+  }, &kTensorKind, nullptr, [](Node& n, GradientGraph& g) {
+    // The same lines on Tensors (create_graph), xhat and r made again from x
+    // with graph ops, so that their own dependence on x is differentiated.
+    Tensor x = detail::tensor_of(n.parent(0)), w = detail::tensor_of(n.parent(1));
+    const std::int64_t D = w.numel(), rows = D ? x.numel() / D : 0;
+    Tensor X = reshape(x, {rows, D}), dy = reshape(detail::gradient_of(n, g), {rows, D});
+    Tensor diff = X - X.mean(1, true);
+    Tensor r = 1 / sqrt((diff * diff).mean(1, true) + state<LayerNormState>(n).eps);
+    Tensor xhat = diff * r;
+    Tensor gw = dy * reshape(w, {D});  // dL/dxhat
+    Tensor dx = r * (gw - gw.mean(1, true) - xhat * (gw * xhat).mean(1, true));
+    detail::pass(g, n, 0, reshape(dx, x.shape()));
+    detail::pass(g, n, 1, reshape((dy * xhat).sum(0), w.shape()));
+    detail::pass(g, n, 2, reshape(dy.sum(0), w.shape()));
+  }};
   Tensor result = make_result(x.shape(), std::move(out), op, {&x, &w, &b});
-  keep(result, LayerNormState{detail::KeptNumbers(std::move(xhats)), detail::KeptNumbers(std::move(rstds))});
+  keep(result, LayerNormState{detail::KeptNumbers(std::move(xhats)), detail::KeptNumbers(std::move(rstds)), eps});
   return result;
 }
 

@@ -89,6 +89,27 @@ void pointwise_backward(Node& n, DX dfdx, DT dfdt) {
   }
 }
 
+// The same two derivatives on Tensors, for create_graph: the lambdas are
+// generic, so one pair serves both.
+template <class DX, class DT>
+void pointwise_graph(Node& n, GradientGraph& g) {
+  Tensor x = detail::tensor_of(n.parent(0)), t = detail::tensor_of(n.parent(1));
+  Tensor dout = detail::gradient_of(n, g);
+  if (x.requires_grad()) detail::pass(g, n, 0, dout * DX{}(x, t));
+  if (t.requires_grad()) detail::pass(g, n, 1, dout * DT{}(x, t));
+}
+template <class DX, class DT>
+constexpr Op pointwise_op(const char* name, DX, DT) {
+  return Op{name, [](Node& n) { pointwise_backward(n, DX{}, DT{}); }, &kTensorKind, nullptr,
+            &pointwise_graph<DX, DT>};
+}
+
+// max(x, low) for a number or, with clamp, a Tensor.
+double at_least(double x, double low) { return std::max(x, low); }
+Tensor at_least(const Tensor& x, double low) { return clamp(x, low, INFINITY); }
+// log(x) clamped at -100, as the forward's clamped_log, for a Tensor.
+Tensor clamped_log(const Tensor& x) { return log(clamp(x, std::exp(-100.0), INFINITY)); }
+
 void check_same_shape(const char* op, const Tensor& input, const Tensor& target) {
   if (input.shape() != target.shape())
     throw std::invalid_argument(std::string(op) + ": input of shape " + to_string(input.shape()) +
@@ -200,12 +221,12 @@ Tensor binary_cross_entropy(const Tensor& probs, const Tensor& target, Reduction
   check_same_shape("binary_cross_entropy", probs, target);
   check_unit_interval("binary_cross_entropy", "input probabilities", probs);
   check_unit_interval("binary_cross_entropy", "targets", target);
-  static constexpr Op op{"binary_cross_entropy", [](Node& n) {
-    // d/dp = (p - t) / (p (1 - p)), the denominator kept from 0 by 1e-12 (PyTorch's EPSILON);
-    // d/dt = log(1 - p) - log(p), each log clamped as in the forward
-    pointwise_backward(n, [](double p, double t) { return (p - t) / std::max(p * (1 - p), 1e-12); },
-                       [](double p, double) { return clamped_log(1 - p) - clamped_log(p); });
-  }, &kTensorKind};
+  // d/dp = (p - t) / (p (1 - p)), the denominator kept from 0 by 1e-12 (PyTorch's EPSILON);
+  // d/dt = log(1 - p) - log(p), each log clamped as in the forward
+  static constexpr Op op = pointwise_op(
+      "binary_cross_entropy",
+      [](const auto& p, const auto& t) { return (p - t) / at_least(p * (1 - p), 1e-12); },
+      [](const auto& p, const auto&) { return clamped_log(1 - p) - clamped_log(p); });
   return reduce("binary_cross_entropy", pointwise(probs, target, op, [](double p, double t) {
                   return -(t * clamped_log(p) + (1 - t) * clamped_log(1 - p));
                 }), reduction);
@@ -214,11 +235,11 @@ Tensor binary_cross_entropy(const Tensor& probs, const Tensor& target, Reduction
 Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& target, Reduction reduction) {
   check_same_shape("binary_cross_entropy_with_logits", logits, target);
   check_unit_interval("binary_cross_entropy_with_logits", "targets", target);
-  static constexpr Op op{"binary_cross_entropy_with_logits", [](Node& n) {
-    // d/dx = sigmoid(x) - t;  d/dt = -x
-    pointwise_backward(n, [](double x, double t) { return 1 / (1 + std::exp(-x)) - t; },
-                       [](double x, double) { return -x; });
-  }, &kTensorKind};
+  // d/dx = sigmoid(x) - t;  d/dt = -x
+  static constexpr Op op = pointwise_op(
+      "binary_cross_entropy_with_logits",
+      [](const auto& x, const auto& t) { using std::exp; return 1 / (1 + exp(-x)) - t; },
+      [](const auto& x, const auto&) { return -x; });
   // max(x, 0) - x t + log(1 + exp(-|x|)): log(1 + e^x) - x t, never overflowing
   return reduce("binary_cross_entropy_with_logits", pointwise(logits, target, op, [](double x, double t) {
                   return std::max(x, 0.0) - x * t + std::log1p(std::exp(-std::abs(x)));

@@ -64,15 +64,18 @@ Tensor detail::scatter_add(const Tensor& d, const std::vector<std::int64_t>& fro
     }
     for (auto& s : sums) r.out.push_back(s ? *s : Value::constant(0));
   }, [](Node& n, GradientGraph& g) {  // the same on Tensors: pick dout back
-    static constexpr Op kTake{"take", scatter_back, &kTensorKind, pick_replay, pick_graph};
-    const std::vector<std::int64_t>& from = state<PickState>(n).from.v;
-    detail::pass(g, n, 0, take(detail::gradient_of(n, g), operand(n, 0).shape, from, kTake));
+    detail::pass(g, n, 0, detail::pick(detail::gradient_of(n, g), state<PickState>(n).from.v, operand(n, 0).shape));
   }};
   std::vector<double> out = detail::buffer(static_cast<std::size_t>(detail::numel_of(shape)));
   for (std::size_t i = 0; i < from.size(); ++i) out[static_cast<std::size_t>(from[i])] += d.data()[i];
   Tensor result = make_result(shape, std::move(out), op, {&d});
   keep(result, PickState{KeptIndices(std::vector<std::int64_t>(from))});
   return result;
+}
+
+Tensor detail::pick(const Tensor& a, const std::vector<std::int64_t>& from, const Shape& shape) {
+  static constexpr Op kTake{"take", scatter_back, &kTensorKind, pick_replay, pick_graph};
+  return take(a, shape, from, kTake);
 }
 
 void detail::pick_graph(Node& n, GradientGraph& g) {

@@ -70,6 +70,8 @@ void pick_graph(Node& out, GradientGraph& g);
 // The scatter as an op of the graph: a tensor of `shape`, zero but for
 // out[from[i]] += d[i]. Its own backward picks again (out[i] = a[from[i]]).
 Tensor scatter_add(const Tensor& d, const std::vector<std::int64_t>& from, const Shape& shape);
+// out[i] = a[from[i]], a tensor of `shape`, as an op of the graph ("take").
+Tensor pick(const Tensor& a, const std::vector<std::int64_t>& from, const Shape& shape);
 
 // An index given as a double: a whole number in [-size, size), wrapped to
 // [0, size); std::invalid_argument naming `op` otherwise.
@@ -134,6 +136,8 @@ inline double step(double x) { return static_cast<double>(x > 0); }  // 1 where 
 inline Tensor step(const Tensor& x) { return gt(x, scalar_tensor(0.0)); }
 inline double sign(double x) { return x > 0 ? 1.0 : x < 0 ? -1.0 : 0.0; }
 inline Tensor sign(const Tensor& x) { return step(x) - step(-x); }
+inline double positive_or(double x, double other) { return x > 0 ? 1.0 : other; }  // 1 where x > 0, else other
+inline Tensor positive_or(const Tensor& x, double other) { return step(x) * (1 - other) + other; }
 inline double same(double x, double y) { return x == y ? 1.0 : 0.0; }  // 1 where x == y
 inline Tensor same(const Tensor& x, const Tensor& y) { return eq(x, y); }
 
