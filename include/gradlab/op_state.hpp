@@ -23,7 +23,7 @@ namespace gradlab {
 
 class OpState {
  public:
-  static constexpr std::size_t kBytes = 56;  // room for the largest op's state (layer_norm's)
+  static constexpr std::size_t kBytes = 48;  // room for the largest op's state
 
   OpState() = default;
   OpState(const OpState&) = delete;

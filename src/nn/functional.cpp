@@ -138,8 +138,8 @@ Tensor dropout2d(const Tensor& x, double p, bool training) {
 
 namespace {
 struct LayerNormState {
-  detail::KeptNumbers xhat;  // (rows, D): (x - mean) / sqrt(var + eps)
-  detail::KeptNumbers rstd;  // (rows): 1 / sqrt(var + eps)
+  // (rows, D) xhat = (x - mean) / sqrt(var + eps), then (rows) 1 / sqrt(var + eps)
+  detail::KeptNumbers xhat_rstd;
   double eps;
 };
 }  // namespace
@@ -165,7 +165,8 @@ Tensor layer_norm(const Tensor& x, std::int64_t normalized_dims, const Tensor& w
                                 to_string(w.shape()) + ")");
   const std::size_t D = w.data().size(), rows = x.data().size() / D;  // an empty batch: no rows
   std::vector<double> out = detail::buffer_for_overwrite(x.data().size());
-  std::vector<double> xhats = detail::buffer_for_overwrite(rows * D), rstds(rows);
+  std::vector<double> xhats = detail::buffer_for_overwrite(rows * D + rows);  // then the rstds
+  double* rstds = xhats.data() + rows * D;
   const double* xs = x.data().data();
   for (std::size_t r = 0; r < rows; ++r) {
     const double* row = xs + r * D;
@@ -192,8 +193,8 @@ Tensor layer_norm(const Tensor& x, std::int64_t normalized_dims, const Tensor& w
     TensorNode& w = operand(n, 1);
     TensorNode& b = operand(n, 2);
     const std::size_t D = w.data.size(), rows = D ? x.data.size() / D : 0;
-    const double* xhat = state<LayerNormState>(n).xhat.v.data();
-    const double* rstd = state<LayerNormState>(n).rstd.v.data();
+    const double* xhat = state<LayerNormState>(n).xhat_rstd.v.data();
+    const double* rstd = xhat + rows * D;
     const double* dout = out.grad_buffer().data();
     double* dx = x.requires_grad() ? x.grad_buffer().data() : nullptr;
     double* dw = w.requires_grad() ? w.grad_buffer().data() : nullptr;
@@ -231,7 +232,7 @@ Tensor layer_norm(const Tensor& x, std::int64_t normalized_dims, const Tensor& w
     detail::pass(g, n, 2, reshape(dy.sum(0), w.shape()));
   }};
   Tensor result = make_result(x.shape(), std::move(out), op, {&x, &w, &b});
-  keep(result, LayerNormState{detail::KeptNumbers(std::move(xhats)), detail::KeptNumbers(std::move(rstds)), eps});
+  keep(result, LayerNormState{detail::KeptNumbers(std::move(xhats)), eps});
   return result;
 }
 
