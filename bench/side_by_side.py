@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 # The tensor benchmarks, gradlab and PyTorch taking turns: three rounds of
-# bench/tensor_tiny_op, mlp_step, cnn_step and transformer_step against
+# bench/tensor_tiny_op, mlp_step, cnn_step, transformer_step and hessian_vector against
 # bench/torch_compare.py and transformer_compare.py (float64, one thread each), then the best of each and the ratio
 # gradlab / PyTorch (below 1: gradlab is faster); beside it, the epochs against PyTorch in float32,
 # its default dtype (gradlab computes in float64 only). The machine is shared, so
@@ -19,7 +19,8 @@ here = os.path.dirname(os.path.abspath(__file__))
 
 best = {}
 for _ in range(3):
-    runs = [[os.path.join(build, "bench", p)] for p in ("tensor_tiny_op", "mlp_step", "cnn_step", "transformer_step")]
+    runs = [[os.path.join(build, "bench", p)] for p in ("tensor_tiny_op", "mlp_step", "cnn_step", "transformer_step",
+                                                        "hessian_vector")]
     if has_torch:
         runs.append([torch_python, os.path.join(here, "torch_compare.py")])
         runs.append([torch_python, os.path.join(here, "transformer_compare.py")])
@@ -33,7 +34,8 @@ for _ in range(3):
 
 print(f"{'benchmark (best of 3)':28} {'gradlab':>14} {'pytorch':>14} {'ratio':>7} {'pytorch f32':>14} {'ratio':>7}")
 for key, label in (("tensor_tiny_op", "tiny op"), ("mlp_epoch", "MLP epoch"), ("cnn_epoch", "CNN epoch"),
-                   ("adder_step", "transformer step (adds)"), ("reference_step", "reference config step")):
+                   ("adder_step", "transformer step (adds)"), ("reference_step", "reference config step"),
+                   ("hvp_mlp", "MLP Hessian-vector product")):
     g = best.get(key if key == "tensor_tiny_op" else key + "_gradlab")
     t = best.get(key + "_pytorch")
     t32 = best.get(key + "_pytorch_f32")  # PyTorch in float32, its default (the epochs only)

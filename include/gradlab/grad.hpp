@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <optional>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include <gradlab/node.hpp>
@@ -63,11 +64,18 @@ class GradientGraph {
   void add(Node& out, std::size_t i, Node& share);
   // Sets n's gradient (the seed).
   void set(const Node& n, Node& g);
+  // Whether n's gradient is wanted: it takes one, and it leads to an input
+  // asked for (autograd::grad computes nothing for the rest).
+  bool needs(const Node& n) const { return n.requires_grad() && (!pruned_ || needed_.count(&n)); }
+  // Only the nodes on a path from the root to one of `inputs` are needed.
+  void prune_to(Node& root, const std::vector<const Node*>& inputs);
   // Every node and its gradient.
   const std::unordered_map<const Node*, Node*>& gradients() const { return grads_; }
 
  private:
   std::unordered_map<const Node*, Node*> grads_;  // each holds one reference
+  std::unordered_set<const Node*> needed_;
+  bool pruned_ = false;
 };
 
 namespace engine {

@@ -34,8 +34,30 @@ void GradientGraph::set(const Node& n, Node& g) {
   slot = &g;
 }
 
+void GradientGraph::prune_to(Node& root, const std::vector<const Node*>& inputs) {
+  // Children after their parents (an iterative post-order), so a node is
+  // needed when it is an input or one of its parents is needed.
+  needed_.clear();
+  pruned_ = true;
+  std::unordered_set<const Node*> targets(inputs.begin(), inputs.end()), seen{&root};
+  std::vector<std::pair<Node*, std::size_t>> stack{{&root, 0}};
+  while (!stack.empty()) {
+    auto& [n, next] = stack.back();
+    if (next < n->nparents) {
+      Node* p = n->parents()[next++];
+      if (p->requires_grad() && seen.insert(p).second) stack.push_back({p, 0});
+      continue;
+    }
+    bool needed = targets.count(n) > 0;
+    for (Node* p : n->parents()) needed = needed || needed_.count(p);
+    if (needed) needed_.insert(n);
+    stack.pop_back();
+  }
+}
+
 void GradientGraph::add(Node& out, std::size_t i, Node& share) {
   Node& p = out.parent(i);
+  if (!needs(p)) return;
   Node*& slot = grads_[&p];
   if (!slot) {
     retain(&share);

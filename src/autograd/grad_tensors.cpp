@@ -51,6 +51,9 @@ std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<T
   std::vector<bool> reached(inputs.size(), false);
   for (std::size_t k = 0; k < outputs.size(); ++k) {
     GradientGraph g;
+    std::vector<const Node*> wanted;
+    for (const Tensor& x : inputs) wanted.push_back(x.node());
+    g.prune_to(*outputs[k].node(), wanted);
     Tensor seed = grad_outputs.empty() ? ones(outputs[k].shape()) : grad_outputs[k];
     engine::backward_graph(*outputs[k].node(), *seed.node(), create_graph, g);
     std::optional<NoGradGuard> numbers_only;

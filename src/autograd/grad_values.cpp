@@ -14,6 +14,9 @@ std::vector<Value> grad(const Value& y, const std::vector<Value>& xs, bool creat
     return out;
   }
   GradientGraph g;
+  std::vector<const Node*> wanted;
+  for (const Value& x : xs) wanted.push_back(x.node());
+  g.prune_to(*y.node(), wanted);
   Value one = Value::constant(1.0);
   engine::backward_graph(*y.node(), *one.node(), create_graph, g);
   for (const Value& x : xs) {

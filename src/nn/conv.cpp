@@ -175,12 +175,12 @@ Tensor conv2d_op(const Tensor& x, const Tensor& w, const Tensor* b, std::int64_t
     Tensor xz = cat({reshape(x, {numel}), zeros({1})}, 0);
     Tensor cols = detail::pick(xz, from, {g.N, K, S});
     Tensor d = reshape(detail::gradient_of(n, gg), {g.N, g.F, S});
-    if (x.requires_grad()) {
+    if (detail::wants(gg, n, 0)) {
       Tensor dcols = matmul(reshape(w, {g.F, K}).t(), d);  // (K, F) @ (N, F, S)
       Tensor dxz = detail::scatter_add(dcols, from, {numel + 1});
       detail::pass(gg, n, 0, reshape(slice(dxz, 0, 0, numel), x.shape()));
     }
-    if (kept.w_in_graph && w.requires_grad())
+    if (kept.w_in_graph && detail::wants(gg, n, 1))
       detail::pass(gg, n, 1, reshape(sum(matmul(d, cols.transpose(1, 2)), 0), w.shape()));
     if (n.nparents == 3) detail::pass(gg, n, 2, sum(sum(d, 2), 0));
   }};

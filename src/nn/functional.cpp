@@ -88,10 +88,11 @@ Tensor linear_op(const Tensor& x, const Tensor& w, const Tensor* b) {
     Tensor x = detail::tensor_of(n.parent(0)), w = detail::tensor_of(n.parent(1));
     const std::int64_t O = w.shape()[0], I = w.shape()[1], N = rows_of(x.shape());
     Tensor dout = detail::gradient_of(n, g);
-    Tensor rows = reshape(dout, {N, O});
-    detail::pass(g, n, 0, matmul(dout, w));                                      // dx = dout @ w
-    detail::pass(g, n, 1, matmul(rows.t(), reshape(x, {N, I})));                 // dw = dout^T @ x
-    if (n.nparents == 3) detail::pass(g, n, 2, sum(rows, 0));                    // db = sum of dout's rows
+    Tensor rows = dout.dim() == 2 ? dout : reshape(dout, {N, O});
+    if (detail::wants(g, n, 0)) detail::pass(g, n, 0, matmul(dout, w));  // dx = dout @ w
+    if (detail::wants(g, n, 1))                                           // dw = dout^T @ x
+      detail::pass(g, n, 1, matmul(rows.t(), x.dim() == 2 ? x : reshape(x, {N, I})));
+    if (n.nparents == 3) detail::pass(g, n, 2, sum(rows, 0));             // db = sum of dout's rows
   }};
   if (b) return make_result(std::move(shape), std::move(out), op, {&x, &w, b});
   return make_result(std::move(shape), std::move(out), op, {&x, &w});

@@ -95,8 +95,8 @@ template <class DX, class DT>
 void pointwise_graph(Node& n, GradientGraph& g) {
   Tensor x = detail::tensor_of(n.parent(0)), t = detail::tensor_of(n.parent(1));
   Tensor dout = detail::gradient_of(n, g);
-  if (x.requires_grad()) detail::pass(g, n, 0, dout * DX{}(x, t));
-  if (t.requires_grad()) detail::pass(g, n, 1, dout * DT{}(x, t));
+  if (detail::wants(g, n, 0)) detail::pass(g, n, 0, dout * DX{}(x, t));
+  if (detail::wants(g, n, 1)) detail::pass(g, n, 1, dout * DT{}(x, t));
 }
 template <class DX, class DT>
 constexpr Op pointwise_op(const char* name, DX, DT) {

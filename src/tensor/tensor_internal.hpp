@@ -92,9 +92,11 @@ inline Tensor tensor_of(Node& n) {
 }
 // The gradient gathered for out, as a Tensor.
 inline Tensor gradient_of(Node& out, GradientGraph& g) { return tensor_of(*g.gradient(out)); }
-// Passes `share` into the gradient of out's operand i, if it takes one.
+// Whether out's operand i wants a share (so that none is computed in vain).
+inline bool wants(const GradientGraph& g, Node& out, std::size_t i) { return g.needs(out.parent(i)); }
+// Passes `share` into the gradient of out's operand i, if it wants one.
 inline void pass(GradientGraph& g, Node& out, std::size_t i, const Tensor& share) {
-  if (out.parent(i).requires_grad()) g.add(out, i, *share.node());
+  if (wants(g, out, i)) g.add(out, i, *share.node());
 }
 // t summed over the dimensions along which a tensor of `shape` was
 // broadcast to t's shape: the share of a broadcast operand (graph ops).
@@ -147,7 +149,7 @@ void unary_numbers(Node& n) {  // backward() on numbers
 }
 template <class L>
 void unary_graph(Node& n, GradientGraph& g) {  // create_graph: the same line on Tensors
-  pass(g, n, 0, gradient_of(n, g) * L{}(tensor_of(n.parent(0)), tensor_of(n)));
+  if (wants(g, n, 0)) pass(g, n, 0, gradient_of(n, g) * L{}(tensor_of(n.parent(0)), tensor_of(n)));
 }
 // The Op of an elementwise op whose local derivative d out/d a is
 // `local`, a lambda `[](const auto& a, const auto& out)`: called on numbers,

@@ -113,8 +113,8 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   }, [](Node& n, GradientGraph& g) {  // the same on Tensors: da = dout @ b^T, db = a^T @ dout
     Tensor dout = detail::gradient_of(n, g);
     Tensor a = detail::tensor_of(n.parent(0)), b = detail::tensor_of(n.parent(1));
-    if (a.requires_grad()) detail::pass(g, n, 0, detail::sum_to(matmul(dout, b.transpose(-2, -1)), a.shape()));
-    if (b.requires_grad()) detail::pass(g, n, 1, detail::sum_to(matmul(a.transpose(-2, -1), dout), b.shape()));
+    if (detail::wants(g, n, 0)) detail::pass(g, n, 0, detail::sum_to(matmul(dout, b.transpose(-2, -1)), a.shape()));
+    if (detail::wants(g, n, 1)) detail::pass(g, n, 1, detail::sum_to(matmul(a.transpose(-2, -1), dout), b.shape()));
   }};
   Shape shape = batch;
   shape.push_back(N);

@@ -69,8 +69,8 @@ template <class G>
 void binary_graph(Node& n, GradientGraph& g) {  // create_graph: the same line on Tensors
   Tensor a = detail::tensor_of(n.parent(0)), b = detail::tensor_of(n.parent(1));
   auto [da, db] = G{}(detail::gradient_of(n, g), a, b, detail::tensor_of(n));
-  if (a.requires_grad()) detail::pass(g, n, 0, detail::sum_to(da, a.shape()));
-  if (b.requires_grad()) detail::pass(g, n, 1, detail::sum_to(db, b.shape()));
+  if (detail::wants(g, n, 0)) detail::pass(g, n, 0, detail::sum_to(da, a.shape()));
+  if (detail::wants(g, n, 1)) detail::pass(g, n, 1, detail::sum_to(db, b.shape()));
 }
 // The Op of a binary op whose shares are `grad`, a lambda
 // `[](const auto& dout, const auto& a, const auto& b, const auto& out)`
