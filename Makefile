@@ -135,6 +135,8 @@ bench: build
 	$(BUILD)/bench/tokenizer_speed
 	python3 bench/side_by_side.py $(BUILD)
 	/usr/bin/python3 bench/safetensors_interop.py $(BUILD)
+	@scripts/fetch-fortunes.sh
+	/usr/bin/python3 bench/gpt_compare.py $(BUILD)
 	@if command -v python3 >/dev/null; then python3 bench/micrograd_step.py; \
 	 else echo "moons_step_micrograd_python: skipped (no python3)"; fi
 

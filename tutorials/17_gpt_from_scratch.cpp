@@ -316,8 +316,8 @@ int main(int argc, char** argv) {
     lesson.step("Stage 1, the bigram: a table (" + std::to_string(V) + ", " + std::to_string(V) +
                     ") whose row for a character holds the logits of the next one.\n"
                     "3000 steps of AdamW (lr 1e-2, batches of 32 windows of 8) in " + text_of(bigram_s, "%.1f") +
-                    " s. Validation loss " + text_of(bigram_val) + " (a uniform guess: -log(1/" + std::to_string(V) +
-                    ") = " + text_of(std::log(static_cast<double>(V))) + ";\ncounting the pairs gives " +
+                    " s. Validation loss " + text_of(bigram_val) + "\n(a uniform guess: -log(1/" + std::to_string(V) +
+                    ") = " + text_of(std::log(static_cast<double>(V))) + "; counting the pairs gives " +
                     text_of(counted) + ", the best a bigram can do). It writes:\n" + indented(bigram_text) +
                     "\nOne character of context makes word-shaped nonsense. The characters must talk.",
                 draw_curves);
@@ -367,7 +367,7 @@ int main(int argc, char** argv) {
       auto [val, written, seconds] = train_stage(p.stage, p.name, args.stage_steps, 1e-3);
       lesson.step(p.text + "\n" + std::to_string(ladder.back().parameters) + " parameters, " +
                       std::to_string(args.stage_steps) + " steps (AdamW 1e-3) in " + text_of(seconds, "%.1f") +
-                      " s: validation loss " + text_of(val) + " (the stage before: " + text_of(previous) +
+                      " s.\nValidation loss " + text_of(val) + " (the stage before: " + text_of(previous) +
                       "). It writes:\n" + indented(written),
                   draw_curves);
       if (full && p.stage != Stage::head)
@@ -418,14 +418,16 @@ int main(int argc, char** argv) {
     for (std::size_t i = 0; i < xs.size(); ++i) xs[i] = static_cast<double>(i + 1);
     gl::manual_seed(7);
     std::string written = vocab.decode(model.generate(gl::tensor({static_cast<double>(vocab.find("\n"))}, {1, 1}), 300).select(0, 0));
-    lesson.step("Stage 7, nanoGPT's CPU recipe: " + std::to_string(recipe.steps) + " steps of 12 windows of 64, AdamW " +
-                    "(lr 1e-3, beta2 0.99, weight decay 0.1 on\nthe matrices), " + std::to_string(recipe.warmup) +
-                    " warm-up steps and a cosine down to 1e-4, gradients clipped to norm 1, in " +
+    lesson.step("Stage 7, nanoGPT's CPU recipe: " + std::to_string(recipe.steps) + " steps of 12 windows of 64;\n" +
+                    "AdamW (lr 1e-3, beta2 0.99, weight decay 0.1 on the matrices), " + std::to_string(recipe.warmup) +
+                    " warm-up steps and a cosine\ndown to 1e-4, gradients clipped to norm 1. Trained in " +
                     text_of(train_seconds, "%.0f") + " s (" + text_of(static_cast<double>(recipe.steps) / train_seconds, "%.2f") +
                     " steps/s).\nValidation loss " + text_of(gpt_val) + " (bigram " + text_of(bigram_val) + "). It writes:\n" +
                     indented(written.substr(1)),
                 [&](const std::string& png) {
-                  gl::viz::plot_lines(png, {{"loss of each batch", losses, xs}},
+                  gl::viz::plot_lines(png, {{"loss of each batch", losses, xs},
+                                            {"the bigram's validation loss", {bigram_val, bigram_val}, {1.0, xs.back()}},
+                                            {"the GPT's validation loss", {gpt_val, gpt_val}, {1.0, xs.back()}}},
                                       {.title = "training the GPT (nanoGPT's CPU recipe)", .y_label = "loss"});
                 });
     lesson.check(gpt_val < bigram_val, "the GPT's validation loss is below the bigram's");
