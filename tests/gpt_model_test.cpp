@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
-// The GPT of chapter 17 (tutorials/gpt_model.hpp): nanoGPT's names and
+// The GPT of chapter 17 (tutorials/gpt_model.hpp, gpt_training.hpp): nanoGPT's names and
 // shapes, causality, the kv-cache (the cached sampler writes exactly the
 // uncached one's tokens, past the block size too), every bad argument of
 // generate refused by name, the learning-rate schedule and the text loss.
 #include <boost/test/unit_test.hpp>
 
 #include "gpt_model.hpp"
+#include "gpt_training.hpp"
 #include "test_helpers.hpp"
 
 namespace gl = gradlab;

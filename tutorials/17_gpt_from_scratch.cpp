@@ -4,8 +4,9 @@
 // Debian's fortune cookies (`make data`), 90% to train on, 10% to validate:
 // a bigram table, then one self-attention Head, MultiHeadAttention, a
 // FeedForward layer, Blocks with residual connections, LayerNorm before each
-// part (pre-norm), and nanoGPT's CPU recipe scaled up (gpt_model.hpp: 4
-// layers, 4 heads, n_embd 128, block 64, batch 12, 2,000 steps of AdamW).
+// part (pre-norm), and nanoGPT's CPU recipe scaled up (gpt_model.hpp and
+// gpt_training.hpp: 4 layers, 4 heads, n_embd 128, block 64, batch 12,
+// 2,000 steps of AdamW).
 // Each stage prints its validation loss and a sample; the end shows the
 // ladder of losses, every head's attention on a sentence, the kv-cache's
 // speed-up and 500 written characters, and saves the model under nanoGPT's
@@ -24,6 +25,7 @@
 #include <gradlab/viz/plot.hpp>
 
 #include "gpt_model.hpp"
+#include "gpt_training.hpp"
 
 namespace gl = gradlab;
 namespace nn = gradlab::nn;
