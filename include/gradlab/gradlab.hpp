@@ -22,6 +22,7 @@
 #include <gradlab/serialize.hpp>
 #include <gradlab/tape.hpp>
 #include <gradlab/tensor.hpp>
+#include <gradlab/text.hpp>
 #include <gradlab/tokenizer.hpp>
 #include <gradlab/value.hpp>
 #include <gradlab/value_nn.hpp>
