@@ -45,8 +45,9 @@ Round phases(const std::vector<std::vector<int>>& words, int total_steps) {
     delete loss;  // the last handle on the graph: it is freed here
     auto t3 = Clock::now();
     std::vector<gl::Value>& ps = model.parameters();
+    adam.begin(static_cast<int>(step));
     for (std::size_t i = 0; i < ps.size(); ++i) {
-      adam.update(i, ps[i].data(), ps[i].grad(), static_cast<int>(step));
+      adam.update(i, ps[i].data(), ps[i].grad());
       ps[i].zero_grad();
     }
     auto t4 = Clock::now();

@@ -73,13 +73,22 @@ struct Adam {
 
   Adam(std::size_t n_params, int total_steps) : steps(total_steps), m(n_params, 0.0), v(n_params, 0.0) {}
   double lr_at(int step) const { return lr * (1.0 - static_cast<double>(step) / steps); }
-  // Parameter i with gradient g, at step `step` (0 is the first).
-  void update(std::size_t i, double& p, double g, int step) {
+  // Before the updates of step `step` (0 is the first): its rate, and the
+  // corrections of the averages' bias towards 0 in the first steps.
+  void begin(int step) {
+    lr_t_ = lr_at(step);
+    m_scale_ = 1 / (1 - std::pow(beta1, step + 1));
+    v_scale_ = 1 / (1 - std::pow(beta2, step + 1));
+  }
+  // Parameter i with gradient g.
+  void update(std::size_t i, double& p, double g) {
     m[i] = beta1 * m[i] + (1 - beta1) * g;
     v[i] = beta2 * v[i] + (1 - beta2) * g * g;
-    double m_hat = m[i] / (1 - std::pow(beta1, step + 1)), v_hat = v[i] / (1 - std::pow(beta2, step + 1));
-    p -= lr_at(step) * m_hat / (std::sqrt(v_hat) + eps);
+    p -= lr_t_ * (m[i] * m_scale_) / (std::sqrt(v[i] * v_scale_) + eps);
   }
+
+ private:
+  double lr_t_ = 0, m_scale_ = 0, v_scale_ = 0;
 };
 
 // --- the model on scalar Values ---------------------------------------------------------
@@ -273,8 +282,9 @@ inline double train_step(ScalarGpt& model, Adam& adam, const std::vector<int>& t
     loss_value = loss.data();
   }
   std::vector<gl::Value>& ps = model.parameters();
+  adam.begin(step);
   for (std::size_t i = 0; i < ps.size(); ++i) {
-    adam.update(i, ps[i].data(), ps[i].grad(), step);
+    adam.update(i, ps[i].data(), ps[i].grad());
     ps[i].zero_grad();
   }
   return loss_value;
@@ -284,9 +294,10 @@ inline double train_step(TensorGpt& model, Adam& adam, const std::vector<int>& t
   loss.backward();
   std::size_t i = 0;
   gl::NoGradGuard no_grad;
+  adam.begin(step);
   for (gl::Tensor& p : model.parameters()) {
     gl::Tensor g = p.grad();
-    for (std::size_t k = 0; k < p.data().size(); ++k) adam.update(i++, p.data()[k], g.data()[k], step);
+    for (std::size_t k = 0; k < p.data().size(); ++k) adam.update(i++, p.data()[k], g.data()[k]);
     p.zero_grad();
   }
   return loss.item();
