@@ -143,7 +143,7 @@ tutorial: deps
 	@set -- tutorials/$$(printf %02d "$$(expr "$(N)" + 0 2>/dev/null)")_*.cpp; \
 	 test -f "$$1" || { echo "no tutorial $(N) in tutorials/"; exit 2; }; \
 	 name=$$(basename "$$1" .cpp); \
-	 case "$$name" in *mnist*) scripts/fetch-mnist.sh;; *healthy_net*|*makemore*) scripts/fetch-words.sh;; esac; \
+	 case "$$name" in *mnist*) scripts/fetch-mnist.sh;; *healthy_net*|*makemore*|*microgpt*) scripts/fetch-words.sh;; esac; \
 	 scripts/build-quietly.sh $(BUILD) $(JOBS) "$$name" && $(BUILD)/tutorials/"$$name"
 
 exercise: deps

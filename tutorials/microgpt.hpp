@@ -7,7 +7,9 @@
 // only gradlab's public API is used.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstddef>
 #include <stdexcept>
 #include <string>
@@ -39,6 +41,12 @@ inline std::vector<int> tokens_of(const std::string& word) {
 }
 // How many positions a word trains: its letters and the end, at most kBlock.
 inline int positions(const std::vector<int>& tokens) {
+  if (tokens.size() < 2)
+    throw std::invalid_argument("microgpt: tokens holds " + std::to_string(tokens.size()) +
+                                " tokens; a word needs at least 2 (see tokens_of)");
+  for (int t : tokens)
+    if (t < 0 || t >= kVocab)
+      throw std::invalid_argument("microgpt: tokens holds " + std::to_string(t) + ", not in 0..26");
   return std::min(kBlock, static_cast<int>(tokens.size()) - 1);
 }
 
@@ -105,13 +113,16 @@ inline Vec attend(const Vec& q, const std::vector<Vec>& keys, const std::vector<
   const std::size_t T = keys.size();
   Vec s, w, out;
   s.reserve(T);
+  const gl::Value scale = gl::Value::constant(1.0 / std::sqrt(double(kHeadDim)));
   for (const Vec& k : keys) {  // q·k / sqrt(head_dim)
     gl::Value dot = q[at] * k[at];
     for (int j = at + 1; j < at + kHeadDim; ++j) dot = dot + q[j] * k[j];
-    s.push_back(dot * (1.0 / std::sqrt(double(kHeadDim))));
+    s.push_back(dot * scale);
   }
-  double max = s[0].data();  // softmax, shifted by the largest score (a plain number) so exp cannot overflow
-  for (const gl::Value& x : s) max = std::max(max, x.data());
+  // softmax, shifted by the largest score (a constant) so that exp cannot overflow
+  double largest = s[0].data();
+  for (const gl::Value& x : s) largest = std::max(largest, x.data());
+  const gl::Value max = gl::Value::constant(largest);
   w.reserve(T);
   for (const gl::Value& x : s) w.push_back((x - max).exp());
   gl::Value total = w[0];
@@ -148,14 +159,14 @@ class ScalarGpt {
   // from every weight to one Value.
   gl::Value loss(const std::vector<int>& tokens) {
     const int n = positions(tokens);
-    keys_.clear();
-    values_.clear();
+    reset();
     gl::Value sum;
     for (int pos = 0; pos < n; ++pos) {
       Vec logits = forward(tokens[pos], pos);
       // -log softmax(logits)[target] = log(sum_i e^(l_i - max)) - (l_target - max)
-      double max = logits[0].data();
-      for (const gl::Value& l : logits) max = std::max(max, l.data());
+      double largest = logits[0].data();
+      for (const gl::Value& l : logits) largest = std::max(largest, l.data());
+      const gl::Value max = gl::Value::constant(largest);
       Vec shifted;
       shifted.reserve(kVocab);
       for (const gl::Value& l : logits) shifted.push_back(l - max);
@@ -164,15 +175,25 @@ class ScalarGpt {
       gl::Value nll = total.log() - shifted[tokens[pos + 1]];
       sum = pos == 0 ? nll : sum + nll;
     }
-    query_.clear();  // the graph lives on in the loss alone
+    reset();  // the graph lives on in the loss alone
+    return sum * (1.0 / n);
+  }
+  // Forgets the positions seen so far: the next forward() is position 0.
+  void reset() {
+    query_.clear();
     keys_.clear();
     values_.clear();
-    return sum * (1.0 / n);
   }
 
   // The logits of the character after `token` at position `pos`; the keys and
-  // values of the positions before are kept from the earlier calls.
+  // values of positions 0 .. pos-1 are kept from the earlier calls (since
+  // reset()). std::invalid_argument for a token or position out of range.
   Vec forward(int token, int pos) {
+    if (token < 0 || token >= kVocab)
+      throw std::invalid_argument("ScalarGpt::forward: token " + std::to_string(token) + " is not in 0..26");
+    if (pos != static_cast<int>(keys_.size()) || pos >= kBlock)
+      throw std::invalid_argument("ScalarGpt::forward: pos " + std::to_string(pos) + " is not the next position (" +
+                                  std::to_string(keys_.size()) + ", at most 15): call reset() to start again");
     Vec x;
     x.reserve(kEmbd);
     for (int j = 0; j < kEmbd; ++j) x.push_back(w_[kWte][token][j] + w_[kWpe][pos][j]);
