@@ -93,7 +93,8 @@ void label_attention(const Vec& scores, const Vec& weights, const gl::Value& out
       product.parents()[1].set_label("k" + T + "[" + J + "]");
       if (j > 0) {
         dot = dot.parents()[0];
-        if (j > 1) dot.set_label("q·k" + T + " to [" + std::to_string(j - 1) + "]");
+        std::string upto = "[0.." + std::to_string(j - 1) + "]";
+        if (j > 1) dot.set_label("q" + upto + "·k" + T + upto);
       }
     }
     gl::Value a = weights[t];
@@ -198,7 +199,7 @@ int main(int argc, char** argv) {
           "overflow); the head's output is Σ a_t v_t. Drawn: the first of its 4 outputs, every\n" +
               fmt("scalar labelled, after its backward: out[0] = %.4f, a = (%.4f, %.4f, %.4f).", root.data(),
                   weights[0].data(), weights[1].data(), weights[2].data()),
-          root, {.title = "one head's attention at one position, as scalars"});
+          root, {.rankdir = gl::viz::RankDir::TB, .title = "one head's attention at one position, as scalars"});
       lesson.check_near("a0 + a1 + a2", weights[0].data() + weights[1].data() + weights[2].data(), 1.0, 1e-12);
     }
 
