@@ -130,6 +130,9 @@ bench: build
 	$(BUILD)/bench/moons_bare
 	$(BUILD)/bench/chain_memory
 	$(BUILD)/bench/tokenizer_speed
+	@scripts/fetch-words.sh
+	$(BUILD)/bench/microgpt_step
+	$(BUILD)/bench/microgpt_step_lto
 	python3 bench/side_by_side.py $(BUILD)
 	/usr/bin/python3 bench/safetensors_interop.py $(BUILD)
 	@if command -v python3 >/dev/null; then python3 bench/micrograd_step.py; \
