@@ -133,6 +133,9 @@ bench: build
 	$(BUILD)/bench/moons_bare
 	$(BUILD)/bench/chain_memory
 	$(BUILD)/bench/tokenizer_speed
+	@scripts/fetch-words.sh
+	$(BUILD)/bench/microgpt_step
+	$(BUILD)/bench/microgpt_step_lto
 	python3 bench/side_by_side.py $(BUILD)
 	/usr/bin/python3 bench/safetensors_interop.py $(BUILD)
 	@scripts/fetch-fortunes.sh
@@ -148,7 +151,7 @@ tutorial: deps
 	@set -- tutorials/$$(printf %02d "$$(expr "$(N)" + 0 2>/dev/null)")_*.cpp; \
 	 test -f "$$1" || { echo "no tutorial $(N) in tutorials/"; exit 2; }; \
 	 name=$$(basename "$$1" .cpp); \
-	 case "$$name" in *mnist*) scripts/fetch-mnist.sh;; *healthy_net*|*makemore*) scripts/fetch-words.sh;; *gpt*) scripts/fetch-fortunes.sh;; esac; \
+	 case "$$name" in *mnist*) scripts/fetch-mnist.sh;; *healthy_net*|*makemore*|*microgpt*) scripts/fetch-words.sh;; *gpt*) scripts/fetch-fortunes.sh;; esac; \
 	 scripts/build-quietly.sh $(BUILD) $(JOBS) "$$name" && $(BUILD)/tutorials/"$$name"
 
 exercise: deps
