@@ -213,6 +213,17 @@ BOOST_AUTO_TEST_CASE(bad_arguments_are_named) {
   BOOST_TEST(error_of<std::logic_error>([&] { gl::autograd::grad({y}, {x}); }).find("freed") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(an_op_without_a_graph_backward_is_refused_by_name) {
+  Tensor x = leaf({0.5, -1.0, 2.0, 0.3}, {1, 1, 2, 2});
+  Tensor w = gl::tensor({0.2, -0.1, 0.4, 0.3}, {1, 1, 2, 2});
+  Tensor y = gl::nn::functional::conv_transpose2d(x, w).pow(2).sum();
+  std::string message =
+      gl::testing::error_of<std::logic_error>([&] { gl::autograd::grad({y}, {x}, {}, true, true); });
+  BOOST_TEST(message.find("conv_transpose2d: this op cannot be differentiated twice") == 0u, message);
+  y.backward();  // the ordinary backward still works, and nothing was changed by the refusal
+  BOOST_TEST(x.grad().to_vector().size() == 4u);
+}
+
 BOOST_AUTO_TEST_CASE(graphs_of_gradients_are_freed) {
   const std::int64_t before = gl::live_nodes();
   {
