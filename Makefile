@@ -11,8 +11,8 @@
 #                  TENSOR_FUZZ_SECONDS=15 for the tensor op chains)
 #   make tutorial N=3   build it quietly, then step through tutorial 03 (Enter, b, q)
 #   make exercise  build it quietly, then check your answers in tutorials/exercises/
-#   make data      fetch the MNIST digits that tutorials 10 and 11 train on,
-#                  and install the word list tutorials 16 and 17 learn from
+#   make data      fetch the MNIST digits that chapters 13 and 14 train on,
+#                  and install the word list chapters 10 and 11 learn from
 JOBS  ?= $(shell nproc)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
@@ -138,12 +138,16 @@ bench: build
 # The course: `make tutorial N=3` builds only build/tutorials/03_* and runs
 # it; pictures go to out/. Both build quietly (only errors are shown). An
 # untouched exercise file is no error (the checker exits 3: nothing written).
+# Chapter numbers, names and the data each needs come from tutorials/course.txt.
+COURSE_TABLE = tutorials/course.txt
 tutorial: deps
-	@test -n "$(N)" || { echo "which tutorial? make tutorial N=3 (see tutorials/)"; exit 2; }
-	@set -- tutorials/$$(printf %02d "$$(expr "$(N)" + 0 2>/dev/null)")_*.cpp; \
-	 test -f "$$1" || { echo "no tutorial $(N) in tutorials/"; exit 2; }; \
-	 name=$$(basename "$$1" .cpp); \
-	 case "$$name" in *mnist*) scripts/fetch-mnist.sh;; *healthy_net*|*makemore*) scripts/fetch-words.sh;; esac; \
+	@test -n "$(N)" || { echo "which chapter? make tutorial N=3 (the chapters: tutorials/course.txt)"; exit 2; }
+	@row=$$(awk -F'|' -v n="$(N)" '$$1 ~ /^chapter/ && n ~ /^[0-9]+$$/ && $$2 + 0 == n + 0 \
+	   { gsub(/ /, "", $$2); gsub(/ /, "", $$3); gsub(/ /, "", $$4); print $$2 "_" $$3, $$4 }' $(COURSE_TABLE)); \
+	 last=$$(grep -c '^chapter' $(COURSE_TABLE)); \
+	 test -n "$$row" || { echo "no chapter $(N): the course has chapters 1 to $$last ($(COURSE_TABLE))"; exit 2; }; \
+	 set -- $$row; name=$$1; \
+	 case "$$2" in mnist) scripts/fetch-mnist.sh;; words) scripts/fetch-words.sh;; esac; \
 	 scripts/build-quietly.sh $(BUILD) $(JOBS) "$$name" && $(BUILD)/tutorials/"$$name"
 
 exercise: deps

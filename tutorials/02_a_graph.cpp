@@ -10,7 +10,7 @@
 namespace gl = gradlab;
 
 int main(int argc, char** argv) {
-  return gl::viz::Lesson::run("02_a_graph", argc, argv, [](gl::viz::Lesson& lesson) {
+  return gl::viz::Lesson::run(GRADLAB_CHAPTER, argc, argv, [](gl::viz::Lesson& lesson) {
     gl::Value a(2.0, "a"), b(-3.0, "b"), c(10.0, "c");
     lesson.step("Three leaves: a = 2, b = -3, c = 10. Leaves are where a graph starts:\n"
                 "inputs and parameters, made by no op.",

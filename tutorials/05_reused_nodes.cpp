@@ -39,7 +39,7 @@ void show_bug(gl::viz::Lesson& lesson, const std::string& text, const gl::Value&
 }
 
 int main(int argc, char** argv) {
-  return gl::viz::Lesson::run("05_reused_nodes", argc, argv, [](gl::viz::Lesson& lesson) {
+  return gl::viz::Lesson::run(GRADLAB_CHAPTER, argc, argv, [](gl::viz::Lesson& lesson) {
     {
       gl::Value a(3.0, "a");
       gl::Value b = (a + a).set_label("b");

@@ -27,7 +27,7 @@ std::string show(const std::string& name, const gl::Tensor& t) {
 }
 
 int main(int argc, char** argv) {
-  return gl::viz::Lesson::run("09_tensor_backprop", argc, argv, [](gl::viz::Lesson& lesson) {
+  return gl::viz::Lesson::run(GRADLAB_CHAPTER, argc, argv, [](gl::viz::Lesson& lesson) {
     gl::manual_seed(9);
     gl::Tensor X = gl::randn({2, 3}).requires_grad_().set_label("X");
     gl::Tensor W = gl::randn({3, 4}).requires_grad_().set_label("W");

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// What the two MNIST programs (10_mnist_mlp, 11_mnist_cnn) share: reading
+// What the two MNIST programs (13_mnist_mlp, 14_mnist_cnn) share: reading
 // their arguments, the training loop with its progress bar, evaluation, the
 // pictures and the saved model. Only gradlab's public API is used.
 //
@@ -32,7 +32,7 @@ namespace mnist_training {
 namespace gl = gradlab;
 
 struct Config {
-  std::string name;          // "10_mnist_mlp": the default output folder is out/<name>
+  std::string name;          // "13_mnist_mlp": the default output folder is out/<name>
   int epochs = 5;
   std::int64_t batch = 64;
   std::string optimizer;     // "sgd" or "adam"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// What the two word chapters (16_healthy_net, 17_makemore_words) share: the
+// What the two word chapters (10_language_model, 11_healthy_net) share: the
 // 27 characters, examples of (context -> next character) made from words, a
 // random minibatch, the mean loss over a whole split, and sampling a word.
 // Only gradlab's public API is used.

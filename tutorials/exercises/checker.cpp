@@ -11,6 +11,7 @@
 #include <gradlab/gradlab.hpp>
 
 #include "checker.hpp"
+#include "course_table.hpp"
 
 namespace exercises {
 
@@ -112,6 +113,13 @@ Result check_one(const Exercise& ex, int level, std::ostream& os) {
 
 }  // namespace
 
+std::string heading(std::string_view name) {
+  const course::Exercise& e = course::exercise(name);
+  const course::Chapter& after = course::kChapters[e.after - 1];
+  return std::to_string(e.number) + ". " + std::string(e.title) + " (after chapter " + course::number(after) +
+         ", " + std::string(after.title) + ")";
+}
+
 Answers blank_answers() {
   Answers a;
   a.sigmoid_neuron = [](const Vec&, const Vec&, double) -> Vec { throw Todo("sigmoid_neuron"); };
@@ -147,8 +155,7 @@ Outcome check(const Answers& answers, std::ostream& os, int hint_level, std::vec
     if (tries) (*tries)[e] = r == Result::fail ? (*tries)[e] + 1 : 0;
   }
   int whole_step_not_written = 0;
-  outcome.failed += check_whole_step(answers.whole_step, os, static_cast<int>(all.size()) + 1,
-                                     &whole_step_not_written);
+  outcome.failed += check_whole_step(answers.whole_step, os, &whole_step_not_written);
   outcome.not_written += whole_step_not_written;
   if (outcome.failed == 0)
     os << "\nall " << outcome.exercises << " exercises pass: your gradients match autograd and finite "

@@ -9,6 +9,7 @@
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <gradlab/gradcheck.hpp>
@@ -27,8 +28,12 @@ struct Case {
   std::function<gl::GradCheckResult()> reference;
 };
 
+// "3. softmax cross-entropy: ... (after chapter 09, Tensor backprop)": the
+// exercise's number and title from tutorials/course.txt, the one table.
+std::string heading(std::string_view name);
+
 struct Exercise {
-  std::string title;
+  std::string title;  // heading(name)
   std::vector<Case> cases;
   std::array<std::string, 3> hints;  // where to look, the rule, the formula
 };

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The checker of exercises 7-10: runs the step of whole_step.hpp with
+// The checker of the whole step's exercises (7-10 in tutorials/course.txt): runs the step of whole_step.hpp with
 // autograd, hands the learner its numbers, and compares every gradient the
 // way the lecture's cmp does: exact, close (|a - b| <= 1e-8 + 1e-5 |b|), the
 // largest difference and where it is (dW1[3,7]). Then trains two twins.
@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <ostream>
 
+#include "checker.hpp"
 #include "exercises.hpp"
 #include "whole_step.hpp"
 
@@ -148,7 +149,7 @@ const std::vector<std::string>& step_names() {
 }
 const std::vector<std::string>& parameter_names() { return kParams; }
 
-int check_whole_step(const WholeStep& answers, std::ostream& os, int first, int* not_written) {
+int check_whole_step(const WholeStep& answers, std::ostream& os, int* not_written) {
   Step p = make_parameters(6);
   gl::Tensor X, Y;
   make_batch(kN, X, Y);
@@ -156,9 +157,9 @@ int check_whole_step(const WholeStep& answers, std::ostream& os, int first, int*
   s["loss"].backward();  // autograd's answers: every tensor keeps its gradient
   const Step numbers = detached(s);
   int failed = 0;
-  auto title = [&](int k, const std::string& what) { os << "\n" << first + k << ". " << what << "\n"; };
+  auto title = [&](const char* name) { os << "\n" << heading(name) << "\n"; };
 
-  title(0, "a whole training step, atom by atom (whole_step.hpp): d of every tensor");
+  title("atoms");
   Grads atoms;
   bool ok = attempt([&] { atoms = answers.atoms(numbers); }, os, "my_whole_step.cpp", not_written);
   for (const std::string& n : step_names())
@@ -168,14 +169,14 @@ int check_whole_step(const WholeStep& answers, std::ostream& os, int first, int*
                  "  broadcast dim; bnvar divided by N - 1\n";
   failed += !ok;
 
-  title(1, "cross-entropy in one go: dlogits from logits and Y");
+  title("cross_entropy");
   Grads one;
   ok = attempt([&] { one["dlogits"] = answers.cross_entropy(numbers.at("logits"), Y); }, os, "my_whole_step.cpp", not_written) &&
        cmp("dlogits", one, s["logits"].grad(), os);
   if (!ok) os << "  hint: softmax(logits) - one_hot(Y), divided by N (the loss is a mean)\n";
   failed += !ok;
 
-  title(2, "BatchNorm in one go: dhprebn from hprebn, bngain and dhpreact");
+  title("batch_norm");
   ok = attempt([&] { one["dhprebn"] = answers.batch_norm(numbers.at("hprebn"), numbers.at("bngain"),
                                                         s["hpreact"].grad()); }, os, "my_whole_step.cpp", not_written) &&
        cmp("dhprebn", one, s["hprebn"].grad(), os);
@@ -183,7 +184,7 @@ int check_whole_step(const WholeStep& answers, std::ostream& os, int first, int*
                  "  the sums over the batch\n";
   failed += !ok;
 
-  title(3, "training with your backward, no autograd, beside an autograd twin");
+  title("step_backward");
   Step mine = detached(make_parameters(9)), twin = make_parameters(9);
   std::vector<double> my_loss, twin_loss;
   ok = attempt([&] {

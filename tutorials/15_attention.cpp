@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// 12 self-attention, step by step, on four tokens: queries, keys and values,
+// 15 self-attention, step by step, on four tokens: queries, keys and values,
 // the scores, the causal mask, softmax, the output; then backward one op at a
 // time, and the softmax Jacobian derived by hand against autograd and finite
 // differences. Shapes: T = 4 tokens, D = 3 numbers per token; X is (T, D).
@@ -53,7 +53,7 @@ std::function<void(const std::string&)> labelled_map(const gl::Tensor& m, const 
 }  // namespace
 
 int main(int argc, char** argv) {
-  return gl::viz::Lesson::run("12_attention", argc, argv, [](gl::viz::Lesson& lesson) {
+  return gl::viz::Lesson::run(GRADLAB_CHAPTER, argc, argv, [](gl::viz::Lesson& lesson) {
     gl::manual_seed(12);
     const double D = 3;
     gl::Tensor X = gl::randn({4, 3}).set_label("X");  // one row per token: "the cat sat down"

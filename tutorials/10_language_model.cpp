@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// 17 a language model of words: the 63,875 lower-case words of Debian's
+// 10 a language model of words: the 63,875 lower-case words of Debian's
 // wamerican list (`make data`), split 80/10/10 with a fixed seed. First a
 // bigram model by counting (a labelled heat map of the counts, probabilities
 // by broadcasting, sampling, the negative log-likelihood, smoothing), then
@@ -16,6 +16,7 @@
 #include <gradlab/viz/lesson.hpp>
 #include <gradlab/viz/plot.hpp>
 
+#include "course_table.hpp"
 #include "words_data.hpp"
 
 namespace gl = gradlab;
@@ -51,9 +52,11 @@ struct Mlp {
   static constexpr std::int64_t kBlock = 3, kEmbed = 10, kHidden = 200;
   gl::Parameter C, W1, b1, W2, b2;
   Mlp() {
-    // Scaled so that the first loss is close to -log(1/27) and few tanh units
-    // start saturated (chapter 16 shows why): W1 by (5/3)/sqrt(fan_in), the
-    // output layer small.
+    // Scaled so that the first loss is close to -log(1/27): the output layer
+    // small, so the first guess is nearly uniform over the 27; W1 by
+    // (5/3)/sqrt(fan_in), so the tanh units start in their steep middle, not
+    // on their flat tails where no gradient passes (the next chapter
+    // measures both).
     C = gl::Parameter(gl::randn({kVocab, kEmbed}));
     W1 = gl::Parameter(gl::randn({kBlock * kEmbed, kHidden}) * (5.0 / 3.0 / std::sqrt(30.0)));
     b1 = gl::Parameter(gl::randn({kHidden}) * 0.01);
@@ -96,7 +99,7 @@ std::vector<std::vector<double>> two_components(const gl::Tensor& E) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  return gl::viz::Lesson::run("17_makemore_words", argc, argv, [](gl::viz::Lesson& lesson) {
+  return gl::viz::Lesson::run(GRADLAB_CHAPTER, argc, argv, [](gl::viz::Lesson& lesson) {
     std::vector<std::string> words = gl::load_words();
     gl::WordSplit split = gl::split_words(words, 42);
     lesson.step(fmt("%.0f lower-case words from /usr/share/dict (Debian's wamerican), ", words.size()) +

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// 13 a transformer learns to add: two-digit sums as token sequences,
+// 16 a transformer learns to add: two-digit sums as token sequences,
 //   a1 a0 + b1 b0 = c0 c1 c2 <stop>     (the answer units first, as a carry flows)
 // all 10,000 of them, 9,000 to train on and 1,000 held out (a fixed, seeded
 // split). A decoder-only model from the course's modules (addition.hpp):
@@ -8,7 +8,7 @@
 // (the prompt's targets are CrossEntropyLoss's ignore_index), AdamW 3e-3 with
 // 100 warm-up steps and a cosine decay, gradients clipped to norm 1, 3,000
 // steps of 64 sums. Then greedy decoding from `a1 a0 + b1 b0 =`.
-//   build/tutorials/13_transformer_adds [--steps 3000] [--no-pause] [out/13_transformer_adds]
+//   build/tutorials/16_transformer_adds [--steps 3000] [--no-pause] [out/16_transformer_adds]
 // Draws the loss curve and every head's attention for one sum, prints a few
 // held-out sums with the model's answers, saves the model, and ends with
 // `heldout_accuracy: 0.xxxx` and `all_pairs_accuracy: 0.xxxx`.
@@ -32,7 +32,7 @@ namespace {
 
 struct Args {
   int steps = 3000;
-  std::string out = "out/13_transformer_adds";
+  std::string out = std::string("out/") + GRADLAB_CHAPTER;
 };
 
 Args parse(int argc, char** argv) {
@@ -41,7 +41,7 @@ Args parse(int argc, char** argv) {
     std::string s = argv[i];
     if (s == "--no-pause") continue;
     if (s == "--help" || s == "-h") {
-      std::cout << "usage: 13_transformer_adds [--steps N] [--no-pause] [folder for the pictures]\n"
+      std::cout << "usage: " GRADLAB_CHAPTER " [--steps N] [--no-pause] [folder for the pictures]\n"
                    "  --steps N   training steps (default 3000)\n";
       std::exit(std::cout.flush() ? 0 : 1);
     }
@@ -54,7 +54,7 @@ Args parse(int argc, char** argv) {
     } else if (s.rfind("--", 0) != 0 && i + 1 == argc) {
       a.out = s;
     } else {
-      std::cerr << "usage: 13_transformer_adds [--steps N] [--no-pause] [folder for the pictures]\n";
+      std::cerr << "usage: " GRADLAB_CHAPTER " [--steps N] [--no-pause] [folder for the pictures]\n";
       std::exit(2);
     }
   }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// 16 is my net healthy? A deep tanh MLP (six Linear layers) learns the next
-// character of a word (the word list of chapter 17, `make data`), three
+// 11 is my net healthy? A deep tanh MLP (six Linear layers) learns the next
+// character of a word (the language model's words, split and MLP), three
 // times: with weights drawn from N(0, 1) as a first try would, with Kaiming
 // init and tanh's gain, and with BatchNorm1d after every hidden Linear. Each
 // time nn::LayerStats watches it and viz/layer_stats.hpp draws what it saw:
@@ -19,6 +19,7 @@
 #include <gradlab/viz/lesson.hpp>
 #include <gradlab/viz/plot.hpp>
 
+#include "course_table.hpp"
 #include "words_data.hpp"
 
 namespace gl = gradlab;
@@ -136,7 +137,7 @@ double mean_saturated(const Run& r) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  return gl::viz::Lesson::run("16_healthy_net", argc, argv, [](gl::viz::Lesson& lesson) {
+  return gl::viz::Lesson::run(GRADLAB_CHAPTER, argc, argv, [](gl::viz::Lesson& lesson) {
     gl::WordSplit split = gl::split_words(gl::load_words(), 42);
     Examples tr = words_data::examples(split.train, kBlock), dev = words_data::examples(split.dev, kBlock);
     gl::manual_seed(16);
@@ -148,7 +149,7 @@ int main(int argc, char** argv) {
     std::string first = "  " + pad("version", 20) + " first loss\n";
     for (int k = 0; k < 3; ++k) first += "  " + pad(kName[k], 20) + fmt(" %9.4f\n", runs[k].first_loss);
     lesson.step("Six Linear layers, tanh between them, predict the next character from the last\n"
-                "three (embedded as in chapter 17). Trained three times, " +
+                "three, embedded as in " + course::ref("language_model") + ". Trained three times, " +
                 fmt("%.0f steps of 32 each;\nthe last version is\n", kSteps) + shape.str() +
                 "\nA net that knows nothing yet should guess all 27 characters alike: the first loss\n"
                 "should be -log(1/27) = " + fmt("%.4f. It is:\n", uniform) + first +
