@@ -29,6 +29,7 @@
 // never backward(). Write your answers in my_whole_step.cpp.
 #pragma once
 
+#include <array>
 #include <functional>
 #include <map>
 #include <string>
@@ -74,8 +75,15 @@ WholeStep whole_step_wrong_answers();
 
 // How many exercises check_whole_step runs.
 inline constexpr int kWholeStepExercises = 4;
-// Runs exercises 7-10 and prints their tables (numbered as course.txt says);
-// returns how many failed, and adds to *not_written those not written yet.
-int check_whole_step(const WholeStep& answers, std::ostream& os, int* not_written);
+// The hints (whole_step_hints.cpp): of an atom ("bndiff2"), naming it, and
+// of exercises 8-10 ("cross_entropy", "batch_norm", "step_backward").
+std::array<std::string, 3> atom_hints(const std::string& name);
+std::array<std::string, 3> exercise_hints(const std::string& name);
+
+struct HintLevel;
+// Runs exercises 7-10 and prints their tables (numbered as course.txt says),
+// each failing one with its hint at the level `hints` gives it; returns how
+// many failed, and adds to *not_written those not written yet.
+int check_whole_step(const WholeStep& answers, std::ostream& os, const HintLevel& hints, int* not_written);
 
 }  // namespace exercises
