@@ -126,6 +126,22 @@ BOOST_AUTO_TEST_CASE(enter_back_and_quit) {
   BOOST_TEST(text.find("step 03") > text.rfind("step 02"));
 }
 
+BOOST_AUTO_TEST_CASE(quit_after_looking_back_names_the_step_on_screen) {
+  fs::path dir = fresh_dir("quit_back");
+  // Enter (on to the second), then b (back at the first), then q.
+  std::istringstream in("\nbq");
+  std::ostringstream out;
+  Lesson lesson({.dir = dir.string(), .pause = true, .in = &in, .out = &out});
+  lesson.step("first");
+  lesson.step("second");
+  try {
+    lesson.finish();
+    BOOST_FAIL("q did not quit");
+  } catch (const Lesson::Quit& quit) {
+    BOOST_TEST(quit.step == 1);  // the step on screen, not the newest (2)
+  }
+}
+
 BOOST_AUTO_TEST_CASE(keys_one_at_a_time_with_arrows) {
   auto keys = [](const std::string& typed) {
     std::istringstream in(typed);

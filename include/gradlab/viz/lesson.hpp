@@ -67,8 +67,11 @@ class Lesson {
   };
   static KeyPress read_key(std::istream& in);
 
-  // Thrown by a step when the learner types q; run() catches it.
-  struct Quit {};
+  // Thrown by a step when the learner types q; run() catches it. `step` is
+  // the step on screen then (from 1): after b, an earlier one than steps().
+  struct Quit {
+    int step = 0;
+  };
 
   std::ostream& out() { return *out_; }
   const std::string& dir() const { return dir_; }
