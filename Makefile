@@ -9,7 +9,10 @@
 #                  FILE_FUZZ_SECONDS=15 for each file reader, the tokenizer
 #                  and the safetensors header of 200,000 entries,
 #                  TENSOR_FUZZ_SECONDS=15 for the tensor op chains)
-#   make tutorial N=3   build it quietly, then step through tutorial 03 (Enter, b, q)
+#   make tutorial N=3   build it quietly, then step through chapter 03 (Enter, b, q);
+#                  the chapters and their numbers: tutorials/course.txt
+#   make course    build every chapter quietly, run each with --no-pause (pages
+#                  in out/NN_name/index.html), then write the index out/index.html
 #   make exercise  build it quietly, then check your answers in tutorials/exercises/
 #   make data      fetch the MNIST digits that chapters 13 and 14 train on,
 #                  and install the word list chapters 10 and 11 learn from
@@ -24,7 +27,7 @@ SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
   LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-.PHONY: demo test bench fuzz deps deps-test build test-release test-asan test-tsan clean tutorial exercise data
+.PHONY: demo test bench fuzz deps deps-test build test-release test-asan test-tsan clean tutorial exercise data course
 
 # What the library, its pictures and the demo need (scripts/packages.txt,
 # the lines without a group); deps-test adds the tests' and their data's.
@@ -149,6 +152,23 @@ tutorial: deps
 	 set -- $$row; name=$$1; \
 	 case "$$2" in mnist) scripts/fetch-mnist.sh;; words) scripts/fetch-words.sh;; esac; \
 	 scripts/build-quietly.sh $(BUILD) $(JOBS) "$$name" && $(BUILD)/tutorials/"$$name"
+
+# Every chapter in order, straight through, each into out/NN_name/ (its page
+# and pictures), then out/index.html, the course's table of contents.
+course: deps
+	@scripts/fetch-mnist.sh
+	@scripts/fetch-words.sh
+	@chapters=$$(awk -F'|' '$$1 ~ /^chapter/ { gsub(/ /, "", $$2); gsub(/ /, "", $$3); print $$2 "_" $$3 }' \
+	   $(COURSE_TABLE)); \
+	 scripts/build-quietly.sh $(BUILD) $(JOBS) $$chapters course_index || exit 1; \
+	 mkdir -p out; \
+	 for name in $$chapters; do \
+	   start=$$(date +%s); \
+	   $(BUILD)/tutorials/$$name --no-pause out/$$name > out/$$name.log 2>&1 || \
+	     { echo "$$name failed: its output is in out/$$name.log"; exit 1; }; \
+	   echo "  $$name: $$(( $$(date +%s) - start )) s, page out/$$name/index.html"; \
+	 done; \
+	 $(BUILD)/tutorials/course_index out
 
 exercise: deps
 	@scripts/build-quietly.sh $(BUILD) $(JOBS) exercise

@@ -15,7 +15,7 @@
 #include <gradlab/viz/lesson.hpp>
 #include <gradlab/viz/plot.hpp>
 
-#include "course_table.hpp"
+#include "course_page.hpp"
 #include "progress.hpp"
 #include "words_data.hpp"
 
@@ -99,7 +99,7 @@ std::vector<std::vector<double>> two_components(const gl::Tensor& E) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  return gl::viz::Lesson::run(GRADLAB_CHAPTER, argc, argv, [](gl::viz::Lesson& lesson) {
+  return course::run_lesson(argc, argv, [](gl::viz::Lesson& lesson) {
     std::vector<std::string> words = gl::load_words();
     gl::WordSplit split = gl::split_words(words, 42);
     lesson.step(fmt("%.0f lower-case words from /usr/share/dict (Debian's wamerican), ", words.size()) +

@@ -22,7 +22,7 @@
 #include <gradlab/viz/lesson.hpp>
 #include <gradlab/viz/plot.hpp>
 
-#include "course_table.hpp"
+#include "course_page.hpp"
 #include "progress.hpp"
 #include "words_data.hpp"
 
@@ -308,7 +308,7 @@ void batch_norm_by_hand(gl::viz::Lesson& lesson, const Examples& tr) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  return gl::viz::Lesson::run(GRADLAB_CHAPTER, argc, argv, [](gl::viz::Lesson& lesson) {
+  return course::run_lesson(argc, argv, [](gl::viz::Lesson& lesson) {
     gl::WordSplit split = gl::split_words(gl::load_words(), 42);
     Examples tr = words_data::examples(split.train, kBlock), dev = words_data::examples(split.dev, kBlock);
     // A first look at the plain versions: the first batch, before any update.

@@ -14,7 +14,8 @@
 #include <gradlab/op.hpp>
 #include <gradlab/viz/lesson.hpp>
 
-#include "course_table.hpp"
+#include "course_page.hpp"
+
 
 namespace gl = gradlab;
 
@@ -82,7 +83,7 @@ std::string table(const gl::GradCheckResult& r) {
 }
 
 int main(int argc, char** argv) {
-  return gl::viz::Lesson::run(GRADLAB_CHAPTER, argc, argv, [](gl::viz::Lesson& lesson) {
+  return course::run_lesson(argc, argv, [](gl::viz::Lesson& lesson) {
     char text[900];
     {
       gl::Value x(1.5, "x");

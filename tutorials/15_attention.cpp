@@ -11,6 +11,8 @@
 #include <gradlab/viz/lesson.hpp>
 #include <gradlab/viz/plot.hpp>
 
+#include "course_page.hpp"
+
 namespace gl = gradlab;
 namespace F = gradlab::nn::functional;
 
@@ -53,7 +55,7 @@ std::function<void(const std::string&)> labelled_map(const gl::Tensor& m, const 
 }  // namespace
 
 int main(int argc, char** argv) {
-  return gl::viz::Lesson::run(GRADLAB_CHAPTER, argc, argv, [](gl::viz::Lesson& lesson) {
+  return course::run_lesson(argc, argv, [](gl::viz::Lesson& lesson) {
     gl::manual_seed(12);
     const double D = 3;
     gl::Tensor X = gl::randn({4, 3}).set_label("X");  // one row per token: "the cat sat down"

@@ -19,11 +19,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 #include <string>
 
 #include <gradlab/viz/plot.hpp>
 
 #include "addition.hpp"
+#include "course_page.hpp"
 
 namespace gl = gradlab;
 namespace nn = gradlab::nn;
@@ -113,8 +115,10 @@ int main(int argc, char** argv) {
 
   gl::manual_seed(0);
   addition::Adder model;
-  std::cout << model << "\n" << model.num_parameters() << " parameters; 9000 sums to train on, 1000 held out\n"
-            << "a sum as tokens: " << addition::text_of(addition::tokens_of(47, 85)) << "  ($ is <stop>)\n";
+  std::ostringstream about;  // printed now, and the page's first text
+  about << model << "\n" << model.num_parameters() << " parameters; 9000 sums to train on, 1000 held out\n"
+        << "a sum as tokens: " << addition::text_of(addition::tokens_of(47, 85)) << "  ($ is <stop>)\n";
+  std::cout << about.str();
   const std::int64_t batch = 64;
   gl::optim::AdamW optimizer(model.parameters(), gl::optim::AdamWOptions(3e-3));
   const int warmup = std::min(100, args.steps / 2);
@@ -139,7 +143,11 @@ int main(int argc, char** argv) {
     progress(step, args.steps, running, optimizer.lr());
   }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::printf("trained %d steps in %.1f s (%.1f ms a step)\n", args.steps, seconds, 1000 * seconds / args.steps);
+  char line[160];
+  std::snprintf(line, sizeof line, "trained %d steps in %.1f s (%.1f ms a step)\n", args.steps, seconds,
+                1000 * seconds / args.steps);
+  const std::string trained = line;
+  std::cout << trained;
 
   gl::viz::plot_lines(args.out + "/loss.png", {{.name = "loss on the answer tokens", .y = losses}},
                       {.title = "training loss (batch 64, AdamW 3e-3, warm-up + cosine)", .x_label = "step",
@@ -150,19 +158,34 @@ int main(int argc, char** argv) {
   // A few held-out sums: the prompt, what the model wrote, and whether it is right.
   gl::Tensor some = heldout.slice(0, 0, 8);
   gl::Tensor answers = addition::answer(model, some.slice(1, 0, addition::kPrompt));
-  std::printf("\n  sum       model writes   reads as   right?\n");
+  std::string table = "  sum       model writes   reads as   right?\n";
   for (std::int64_t i = 0; i < 8; ++i) {
     std::vector<double> s = some.select(0, i).to_vector(), got = answers.select(0, i).to_vector();
     int a = int(s[0] * 10 + s[1]), b = int(s[3] * 10 + s[4]);
     int value = int(got[0] + 10 * got[1] + 100 * got[2]);
     bool right = std::equal(got.begin(), got.end(), s.begin() + addition::kPrompt);
-    std::printf("  %2d + %2d = %-12s   %3d        %s\n", a, b, addition::text_of(got).c_str(), value,
-                right ? "yes" : "NO");
+    std::snprintf(line, sizeof line, "  %2d + %2d = %-12s   %3d        %s\n", a, b, addition::text_of(got).c_str(),
+                  value, right ? "yes" : "NO");
+    table += line;
   }
+  std::cout << "\n" << table;
   gl::save(args.out + "/model.gl", model.named_parameters());
   std::printf("\nsaved %s/model.gl; pictures: loss.png, attention.png\n", args.out.c_str());
   double heldout_accuracy = addition::exact_match(model, heldout);
   double all_accuracy = addition::exact_match(model, sums);
-  std::printf("heldout_accuracy: %.4f\nall_pairs_accuracy: %.4f\n", heldout_accuracy, all_accuracy);
+  std::snprintf(line, sizeof line, "heldout_accuracy: %.4f\nall_pairs_accuracy: %.4f\n", heldout_accuracy,
+                all_accuracy);
+  const std::string result = line;
+  const std::string page = course::write_page(
+      args.out, {{.text = about.str() + trained, .png = args.out + "/loss.png"},
+                 {.text = "Greedy decoding from `a1 a0 + b1 b0 =` on held-out sums (the answer's units first):\n" +
+                              table,
+                  .checks = result},
+                 {.text = "Every head of both layers for the held-out sum " +
+                              addition::text_of(heldout.select(0, 0).to_vector()) +
+                              ": each row a position, each column what it looks at.",
+                  .checks = result, .png = args.out + "/attention.png"}});
+  std::printf("page: %s\n", page.c_str());
+  std::cout << result;
   return 0;
 }

@@ -238,9 +238,14 @@ void Lesson::step(const std::string& text, const std::function<void(const std::s
   record(text, png, {.text = text, .png = png});
 }
 
+void Lesson::set_page(std::string title, PageLinks links) {
+  if (!title.empty()) title_ = std::move(title);
+  links_ = std::move(links);
+}
+
 std::string Lesson::write_page() const {
   std::string page = files_->claim("index.html");
-  write_lesson_page(page, title_, frames_);
+  write_lesson_page(page, title_, frames_, links_);
   files_->wrote("index.html");
   return page;
 }

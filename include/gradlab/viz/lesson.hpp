@@ -99,6 +99,9 @@ class Lesson {
   // path. run() writes it at the end (and when the learner quits); while
   // pausing, each pause writes it too, so a browser can follow along.
   std::string write_page() const;
+  // The page's title (the folder's name until set) and the links it shows
+  // above its steps (a course's index and neighbours).
+  void set_page(std::string title, PageLinks links);
   const std::vector<Frame>& frames() const { return frames_; }
 
   // A check of the lesson's own numbers, printed under the step it belongs
@@ -136,6 +139,7 @@ class Lesson {
   std::vector<Frame> frames_;  // the same steps, for the page
   std::shared_ptr<detail::LessonFiles> files_;  // what this run wrote, so it touches nothing else
   std::string title_;
+  PageLinks links_;
   bool waiting_ = false;  // the latest step has not paused yet
   int checks_ = 0;
   int failures_ = 0;
