@@ -188,7 +188,10 @@ int main(int argc, char** argv) {
                 "and backward gets d(L)/d(out) and returns d(L)/d(a):\n"
                 "  return {grad_outputs[0] * (s + a * s * (1.0 - s))};\n"
                 "SiLU::apply(X) records ONE node named after the class; its first operand,\n"
-                "\"ctx\", is what the context kept, carried by the graph. Same gradients:\n" +
+                "\"ctx\", is what the context kept, carried by the graph as five numbers, 1 1 1 1 0:\n"
+                "1 argument, and it is operand 1 (X); 1 saved tensor, and it is operand 1 (X, from\n"
+                "save_for_backward({a})); 0 entries of saved_data. A constant: it takes no gradient.\n"
+                "Same gradients:\n" +
                     table(function_check),
                 L2, {.rankdir = gl::viz::RankDir::TB, .title = "silu as an autograd::Function"});
     lesson.check(function_check.ok(), "gradcheck passes the Function");

@@ -57,6 +57,7 @@ pre { white-space: pre-wrap; font-size: 14px; margin: 6px 0; }
 pre.checks { color: #1a6b1a; }
 table.tape { border-collapse: collapse; font-size: 13px; margin: 6px 0; }
 table.tape th, table.tape td { border: 1px solid #bbb; padding: 2px 8px; text-align: right; font-family: monospace; }
+table.tape td { white-space: pre; vertical-align: top; }  /* a small tensor's numbers: a grid */
 table.tape th { background: #eee; }
 .picture svg, .picture img { max-width: 100%; height: auto; cursor: zoom-in; }
 .picture.full { overflow: auto; max-height: 85vh; border: 1px solid #ccc; }

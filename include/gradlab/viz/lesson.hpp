@@ -89,10 +89,13 @@ class Lesson {
   // root.backward(), one step per op node: the tape rows of that node, and a
   // picture with the node highlighted, its upstream gradient, and what it
   // passes to each operand (upstream × local derivative = contribution).
-  // Returns the whole tape. Keep the graph small: each step renders it.
+  // Returns the whole tape. Keep the graph small: each step renders it. A
+  // node without a label is named from its op and operands, in the text,
+  // the tape, the table and the pictures alike (kᵀ, q @ kᵀ, softmax(x)).
   std::vector<TapeStep> backward(const Value& root, const std::string& title = "");
   // The same for a tensor graph: each op's upstream gradient, and on each
-  // operand what the step added (summarised as the pictures show tensors).
+  // operand what the step added: a tensor of up to 16 numbers as a grid of
+  // them (a line per row, as the pictures draw it), a bigger one summarised.
   std::vector<TensorTapeStep> backward(const Tensor& root, const std::string& title = "");
 
   // Writes the page of the steps so far to dir()/index.html and returns its
