@@ -9,11 +9,14 @@
 #                  FILE_FUZZ_SECONDS=15 for each file reader, the tokenizer
 #                  and the safetensors header of 200,000 entries,
 #                  TENSOR_FUZZ_SECONDS=15 for the tensor op chains)
-#   make tutorial N=3   build it quietly, then step through tutorial 03 (Enter, b, q)
+#   make tutorial N=3   build it quietly, then step through chapter 03 (Enter, b, q);
+#                  the chapters and their numbers: tutorials/course.txt
+#   make course    build every chapter quietly, run each with --no-pause (pages
+#                  in out/NN_name/index.html), then write the index out/index.html
 #   make exercise  build it quietly, then check your answers in tutorials/exercises/
-#   make data      fetch the MNIST digits that tutorials 10 and 11 train on,
-#                  install the word list tutorials 16 and 17 learn from, and
-#                  write the fortune cookies the GPT chapter learns to write
+#   make data      fetch the MNIST digits that chapters 13 and 14 train on,
+#                  install the word list chapters 10, 11 and 18 learn from, and
+#                  write the fortune cookies chapter 17 learns to write
 JOBS  ?= $(shell nproc)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
@@ -25,7 +28,7 @@ SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
   LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-.PHONY: demo test bench fuzz deps deps-test build test-release test-asan test-tsan clean tutorial exercise data
+.PHONY: demo test bench fuzz deps deps-test build test-release test-asan test-tsan clean tutorial exercise data course
 
 # What the library, its pictures and the demo need (scripts/packages.txt,
 # the lines without a group); deps-test adds the tests' and their data's.
@@ -146,13 +149,34 @@ bench: build
 # The course: `make tutorial N=3` builds only build/tutorials/03_* and runs
 # it; pictures go to out/. Both build quietly (only errors are shown). An
 # untouched exercise file is no error (the checker exits 3: nothing written).
+# Chapter numbers, names and the data each needs come from tutorials/course.txt.
+COURSE_TABLE = tutorials/course.txt
 tutorial: deps
-	@test -n "$(N)" || { echo "which tutorial? make tutorial N=3 (see tutorials/)"; exit 2; }
-	@set -- tutorials/$$(printf %02d "$$(expr "$(N)" + 0 2>/dev/null)")_*.cpp; \
-	 test -f "$$1" || { echo "no tutorial $(N) in tutorials/"; exit 2; }; \
-	 name=$$(basename "$$1" .cpp); \
-	 case "$$name" in *mnist*) scripts/fetch-mnist.sh;; *healthy_net*|*makemore*|*microgpt*) scripts/fetch-words.sh;; *gpt*) scripts/fetch-fortunes.sh;; esac; \
+	@test -n "$(N)" || { echo "which chapter? make tutorial N=3 (the chapters: tutorials/course.txt)"; exit 2; }
+	@row=$$(awk -F'|' -v n="$(N)" '$$1 ~ /^chapter/ && n ~ /^[0-9]+$$/ && $$2 + 0 == n + 0 \
+	   { gsub(/ /, "", $$2); gsub(/ /, "", $$3); gsub(/ /, "", $$4); print $$2 "_" $$3, $$4 }' $(COURSE_TABLE)); \
+	 last=$$(grep -c '^chapter' $(COURSE_TABLE)); \
+	 test -n "$$row" || { echo "no chapter $(N): the course has chapters 1 to $$last ($(COURSE_TABLE))"; exit 2; }; \
+	 set -- $$row; name=$$1; \
+	 case "$$2" in mnist) scripts/fetch-mnist.sh;; words) scripts/fetch-words.sh;; fortunes) scripts/fetch-fortunes.sh;; esac; \
 	 scripts/build-quietly.sh $(BUILD) $(JOBS) "$$name" && $(BUILD)/tutorials/"$$name"
+
+# Every chapter in order, straight through, each into out/NN_name/ (its page
+# and pictures), then out/index.html, the course's table of contents.
+course: deps
+	@scripts/fetch-mnist.sh
+	@scripts/fetch-words.sh
+	@chapters=$$(awk -F'|' '$$1 ~ /^chapter/ { gsub(/ /, "", $$2); gsub(/ /, "", $$3); print $$2 "_" $$3 }' \
+	   $(COURSE_TABLE)); \
+	 scripts/build-quietly.sh $(BUILD) $(JOBS) $$chapters course_index || exit 1; \
+	 mkdir -p out; \
+	 for name in $$chapters; do \
+	   start=$$(date +%s); \
+	   $(BUILD)/tutorials/$$name --no-pause out/$$name > out/$$name.log 2>&1 || \
+	     { echo "$$name failed: its output is in out/$$name.log"; exit 1; }; \
+	   echo "  $$name: $$(( $$(date +%s) - start )) s, page out/$$name/index.html"; \
+	 done; \
+	 $(BUILD)/tutorials/course_index out
 
 exercise: deps
 	@scripts/build-quietly.sh $(BUILD) $(JOBS) exercise

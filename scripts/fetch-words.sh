@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Makes sure Debian's wamerican word list is installed
-# (/usr/share/dict/american-english): tutorial 17 learns from its words.
+# (/usr/share/dict/american-english): chapters 10 and 11 learn from its words.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 words="${GRADLAB_WORDS:-/usr/share/dict/american-english}"

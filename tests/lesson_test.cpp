@@ -126,6 +126,22 @@ BOOST_AUTO_TEST_CASE(enter_back_and_quit) {
   BOOST_TEST(text.find("step 03") > text.rfind("step 02"));
 }
 
+BOOST_AUTO_TEST_CASE(quit_after_looking_back_names_the_step_on_screen) {
+  fs::path dir = fresh_dir("quit_back");
+  // Enter (on to the second), then b (back at the first), then q.
+  std::istringstream in("\nbq");
+  std::ostringstream out;
+  Lesson lesson({.dir = dir.string(), .pause = true, .in = &in, .out = &out});
+  lesson.step("first");
+  lesson.step("second");
+  try {
+    lesson.finish();
+    BOOST_FAIL("q did not quit");
+  } catch (const Lesson::Quit& quit) {
+    BOOST_TEST(quit.step == 1);  // the step on screen, not the newest (2)
+  }
+}
+
 BOOST_AUTO_TEST_CASE(keys_one_at_a_time_with_arrows) {
   auto keys = [](const std::string& typed) {
     std::istringstream in(typed);
@@ -245,7 +261,14 @@ BOOST_AUTO_TEST_CASE(tensor_graphs_step_too_and_big_or_freed_graphs_are_refused)
   BOOST_TEST(tape.size() == 2u);  // sum, then *
   BOOST_TEST(is_png(dir / "step_02.png"));
   BOOST_TEST((x.grad().to_vector() == std::vector<double>{2, 4}));
-  BOOST_TEST(out.str().find("x: += [2] (2 4)") != std::string::npos);
+  // A small tensor's numbers as a grid, in the terminal and in the page's table;
+  // the unnamed x * x named from its op.
+  BOOST_TEST(out.str().find("-> x: += [2]\n") != std::string::npos, out.str());
+  BOOST_TEST(out.str().find("2.0000  4.0000") != std::string::npos);
+  BOOST_TEST(out.str().find("x * x (*), upstream [2]\n") != std::string::npos);
+  BOOST_TEST(tape[1].name == "x * x");
+  const gl::viz::TapeTable& table = lesson.frames().back().tape;
+  BOOST_TEST(table.rows.at(0).at(4) == "[2]\n2.0000  4.0000");
   // 100 ops: refused before any gradient changes.
   Value a(1.0, "a");
   Value big = a;

@@ -11,6 +11,8 @@
 #include <gradlab/viz/lesson.hpp>
 #include <gradlab/viz/plot.hpp>
 
+#include "course_page.hpp"
+
 namespace gl = gradlab;
 
 double f(double x) { return 3 * x * x - 4 * x + 5; }  // micrograd's first function
@@ -24,7 +26,7 @@ std::string four(double x) {
 }
 
 int main(int argc, char** argv) {
-  return gl::viz::Lesson::run("01_derivative", argc, argv, [](gl::viz::Lesson& lesson) {
+  return course::run_lesson(argc, argv, [](gl::viz::Lesson& lesson) {
     std::vector<double> xs, ys;
     for (double x = -5; x <= 5.0001; x += 0.25) xs.push_back(x), ys.push_back(f(x));
     lesson.step("f(x) = 3x² - 4x + 5. A derivative asks: if x moves a little, how much does f move?\n"

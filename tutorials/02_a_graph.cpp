@@ -7,10 +7,12 @@
 #include <gradlab/gradlab.hpp>
 #include <gradlab/viz/lesson.hpp>
 
+#include "course_page.hpp"
+
 namespace gl = gradlab;
 
 int main(int argc, char** argv) {
-  return gl::viz::Lesson::run("02_a_graph", argc, argv, [](gl::viz::Lesson& lesson) {
+  return course::run_lesson(argc, argv, [](gl::viz::Lesson& lesson) {
     gl::Value a(2.0, "a"), b(-3.0, "b"), c(10.0, "c");
     lesson.step("Three leaves: a = 2, b = -3, c = 10. Leaves are where a graph starts:\n"
                 "inputs and parameters, made by no op.",

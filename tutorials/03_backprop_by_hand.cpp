@@ -10,10 +10,12 @@
 #include <gradlab/gradlab.hpp>
 #include <gradlab/viz/lesson.hpp>
 
+#include "course_page.hpp"
+
 namespace gl = gradlab;
 
 int main(int argc, char** argv) {
-  return gl::viz::Lesson::run("03_backprop_by_hand", argc, argv, [](gl::viz::Lesson& lesson) {
+  return course::run_lesson(argc, argv, [](gl::viz::Lesson& lesson) {
     gl::Value a(2.0, "a"), b(-3.0, "b"), c(10.0, "c"), f(-2.0, "f");
     gl::Value e = (a * b).set_label("e");
     gl::Value d = (e + c).set_label("d");

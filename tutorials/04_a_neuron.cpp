@@ -11,10 +11,12 @@
 #include <gradlab/gradlab.hpp>
 #include <gradlab/viz/lesson.hpp>
 
+#include "course_page.hpp"
+
 namespace gl = gradlab;
 
 int main(int argc, char** argv) {
-  return gl::viz::Lesson::run("04_a_neuron", argc, argv, [](gl::viz::Lesson& lesson) {
+  return course::run_lesson(argc, argv, [](gl::viz::Lesson& lesson) {
     gl::Value x1(2.0, "x1"), x2(0.0, "x2"), w1(-3.0, "w1"), w2(1.0, "w2");
     gl::Value b(6.8813735870195432, "b");  // chosen so that n = 0.8814 and o = 1/√2
     gl::Value x1w1 = (x1 * w1).set_label("x1*w1");

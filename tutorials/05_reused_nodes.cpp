@@ -14,6 +14,8 @@
 #include <gradlab/gradlab.hpp>
 #include <gradlab/viz/lesson.hpp>
 
+#include "course_page.hpp"
+
 namespace gl = gradlab;
 
 // The buggy engine, replayed from a tape: the same sweep, the same local
@@ -39,7 +41,7 @@ void show_bug(gl::viz::Lesson& lesson, const std::string& text, const gl::Value&
 }
 
 int main(int argc, char** argv) {
-  return gl::viz::Lesson::run("05_reused_nodes", argc, argv, [](gl::viz::Lesson& lesson) {
+  return course::run_lesson(argc, argv, [](gl::viz::Lesson& lesson) {
     {
       gl::Value a(3.0, "a");
       gl::Value b = (a + a).set_label("b");

@@ -11,10 +11,12 @@
 #include <gradlab/viz/lesson.hpp>
 #include <gradlab/viz/plot.hpp>
 
+#include "course_page.hpp"
+
 namespace gl = gradlab;
 
 int main(int argc, char** argv) {
-  return gl::viz::Lesson::run("06_mlp_on_moons", argc, argv, [](gl::viz::Lesson& lesson) {
+  return course::run_lesson(argc, argv, [](gl::viz::Lesson& lesson) {
     gl::manual_seed(1337);
     gl::Dataset2d moons = gl::make_moons(100, 0.1);
     gl::Net net(2, {16, 16, 1});

@@ -10,12 +10,14 @@
 #include <gradlab/viz/lesson.hpp>
 #include <gradlab/viz/plot.hpp>
 
+#include "course_page.hpp"
+
 namespace gl = gradlab;
 
 gl::Value f(const gl::Value& x, const gl::Value& y) { return pow(x - y, 3) + exp(y); }
 
 int main(int argc, char** argv) {
-  return gl::viz::Lesson::run("07_minimise", argc, argv, [](gl::viz::Lesson& lesson) {
+  return course::run_lesson(argc, argv, [](gl::viz::Lesson& lesson) {
     gl::Value x(1.0, "x"), y(0.5, "y");
     gl::Value z = f(x, y).set_label("f");
     z.backward();

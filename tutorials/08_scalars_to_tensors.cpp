@@ -12,6 +12,8 @@
 #include <gradlab/gradlab.hpp>
 #include <gradlab/viz/lesson.hpp>
 
+#include "course_page.hpp"
+
 namespace gl = gradlab;
 
 // How many nodes of each op a Value graph has: {"*": 4, "+": 3}.
@@ -27,7 +29,7 @@ std::string entry(const std::string& name, std::size_t row, std::size_t col) {
 }
 
 int main(int argc, char** argv) {
-  return gl::viz::Lesson::run("08_scalars_to_tensors", argc, argv, [](gl::viz::Lesson& lesson) {
+  return course::run_lesson(argc, argv, [](gl::viz::Lesson& lesson) {
     gl::manual_seed(5);
     gl::Net net(2, {2, 1}, gl::Activation::tanh);  // 2 -> 2 (tanh) -> 1: 9 parameters
     const gl::Layer& L1 = net.layers()[0];

@@ -11,6 +11,8 @@
 #include <gradlab/gradlab.hpp>
 #include <gradlab/viz/lesson.hpp>
 
+#include "course_page.hpp"
+
 namespace gl = gradlab;
 
 double max_abs_diff(const gl::Tensor& a, const gl::Tensor& b) {
@@ -27,7 +29,7 @@ std::string show(const std::string& name, const gl::Tensor& t) {
 }
 
 int main(int argc, char** argv) {
-  return gl::viz::Lesson::run("09_tensor_backprop", argc, argv, [](gl::viz::Lesson& lesson) {
+  return course::run_lesson(argc, argv, [](gl::viz::Lesson& lesson) {
     gl::manual_seed(9);
     gl::Tensor X = gl::randn({2, 3}).requires_grad_().set_label("X");
     gl::Tensor W = gl::randn({3, 4}).requires_grad_().set_label("W");

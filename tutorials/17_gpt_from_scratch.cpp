@@ -306,7 +306,7 @@ int main(int argc, char** argv) {
     };
 
     auto [bigram_val, bigram_text, bigram_s] = train_stage(Stage::bigram, "bigram", 3000, 1e-2);
-    // The best bigram there is: counts of the training pairs (+ 1), as chapter 16's words.
+    // The best bigram there is: counts of the training pairs (+ 1), as chapter 10's words.
     std::vector<double> counts(static_cast<std::size_t>(V * V), 1.0);
     for (std::size_t i = 0; i + 1 < split.train.size(); ++i) counts[static_cast<std::size_t>(split.train[i] * V + split.train[i + 1])] += 1;
     gl::Tensor N = gl::tensor(counts, {V, V});

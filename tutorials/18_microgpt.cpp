@@ -2,7 +2,7 @@
 // 18 microgpt on scalar Values: a GPT written with nothing but micrograd's
 // Value (tutorials/microgpt.hpp, after Karpathy's microgpt): 1 layer, 16
 // numbers per character, 4 heads, a context of 16, RMSNorm, ReLU, Adam, one
-// word a step, on chapter 17's words. The graph of one attention score, the
+// word a step, on chapter 10's words. The graph of one attention score, the
 // same model on Tensors giving the same losses, 5,000 steps, the validation
 // loss against the bigram's, samples. Ends with `microgpt_val_loss:`.
 #include <unistd.h>
@@ -54,7 +54,7 @@ void progress(std::ostream& out, const char* what, int done, int total, const st
       << "] " << tail << (tty && done < total ? "" : "\n") << std::flush;
 }
 
-// The bigram by counting (chapter 17): pairs of the training words, + 1
+// The bigram by counting (chapter 10): pairs of the training words, + 1
 // smoothing, the mean -log p over every pair of the validation words.
 double bigram_loss(const std::vector<std::string>& train, const std::vector<std::string>& dev) {
   std::vector<double> n(27 * 27, 1.0), row(27, 27.0);
@@ -163,7 +163,7 @@ int main(int argc, char** argv) {
         "connections; lm_head turns the 16 numbers into 27 logits. No biases. " + grouped(n_params) +
         " weights,\neach its own Value, drawn from N(0, 0.08²). One word a step: '.', its letters, '.';\n"
         "the loss is the mean -log p(next character) over its positions; Adam (lr 0.01, β 0.85 /\n"
-        "0.99) with the rate falling linearly to 0 over " + grouped(steps) + " steps. The words are chapter 17's:\n" +
+        "0.99) with the rate falling linearly to 0 over " + grouped(steps) + " steps. The words are chapter 10's:\n" +
         grouped(double(split.train.size())) + " to train on (the first " + grouped(steps) + " are used, one a step), " +
         grouped(double(split.dev.size())) + " to validate.");
     lesson.check(n_params == 4192, "the model has 4,192 weights");
@@ -308,7 +308,7 @@ int main(int argc, char** argv) {
                         first, std::log(27.0)) +
                     fmt("the last 100 steps' losses is %.4f. On the ", curve.back()) + grouped(double(split.dev.size())) +
                     " validation words, never trained on, the mean\n" +
-                    fmt("-log p is %.4f, against the bigram's %.4f (chapter 17: counted on all training words,\n",
+                    fmt("-log p is %.4f, against the bigram's %.4f (chapter 10: counted on all training words,\n",
                         val, bigram) +
                     "+ 1 smoothing). A word's first 16 positions are scored: " + grouped(scored) + " of the " +
                     grouped(pairs) + " pairs.",

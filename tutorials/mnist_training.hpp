@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// What the two MNIST programs (10_mnist_mlp, 11_mnist_cnn) share: reading
+// What the two MNIST programs (13_mnist_mlp, 14_mnist_cnn) share: reading
 // their arguments, the training loop with its progress bar, evaluation, the
 // pictures and the saved model. Only gradlab's public API is used.
 //
@@ -19,6 +19,7 @@
 #include <iostream>
 #include <memory>
 #include <numeric>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -27,12 +28,14 @@
 #include <gradlab/viz/plot.hpp>
 #include <gradlab/viz/render.hpp>
 
+#include "course_page.hpp"
+
 namespace mnist_training {
 
 namespace gl = gradlab;
 
 struct Config {
-  std::string name;          // "10_mnist_mlp": the default output folder is out/<name>
+  std::string name;          // "13_mnist_mlp": the default output folder is out/<name>
   int epochs = 5;
   std::int64_t batch = 64;
   std::string optimizer;     // "sgd" or "adam"
@@ -139,9 +142,11 @@ inline int train_and_test(const Config& c, const gl::Mnist& data, gl::nn::Module
     train_y = train_y.slice(0, 0, c.train_limit);
   }
   const std::int64_t n = train_x.shape()[0];
-  std::cout << model << "\n" << model.num_parameters() << " parameters; " << n << " training and "
-            << data.test_images.shape()[0] << " test digits; " << optimizer.name() << " lr " << optimizer.lr()
-            << ", batch " << c.batch << "\n";
+  std::ostringstream about;  // printed now, and the page's first text
+  about << model << "\n" << model.num_parameters() << " parameters; " << n << " training and "
+        << data.test_images.shape()[0] << " test digits; " << optimizer.name() << " lr " << optimizer.lr()
+        << ", batch " << c.batch << "\n";
+  std::cout << about.str();
   gl::nn::CrossEntropyLoss loss_fn;
   gl::optim::CosineAnnealingLR schedule(optimizer, c.epochs);
   std::vector<double> losses, epoch_losses;
@@ -255,9 +260,36 @@ inline int train_and_test(const Config& c, const gl::Mnist& data, gl::nn::Module
     }
   }
   gl::optim::save(c.out + "/model.gl", model.named_parameters(), optimizer, &schedule);
-  std::printf("trained %d epochs in %.1f s (%.2f s/epoch)\n", c.epochs, seconds, seconds / c.epochs);
-  std::printf("pictures: %s; model: %s/model.gl\n", pictures.c_str(), c.out.c_str());
-  std::printf("test_accuracy: %.4f\n", accuracy);
+  char line[200];
+  std::snprintf(line, sizeof line, "trained %d epochs in %.1f s (%.2f s/epoch)\n", c.epochs, seconds, seconds / c.epochs);
+  std::string trained = line;
+  for (std::size_t e = 0; e < epoch_losses.size(); ++e) {
+    std::snprintf(line, sizeof line, "  epoch %zu: mean training loss %.4f\n", e + 1, epoch_losses[e]);
+    trained += line;
+  }
+  std::snprintf(line, sizeof line, "test_accuracy: %.4f\n", accuracy);
+  const std::string result = line;
+  // The page: the same text and every picture, a step each.
+  std::vector<gl::viz::Frame> frames;
+  frames.push_back({.text = about.str() + trained, .png = c.out + "/loss.png"});
+  if (!wrong.empty())
+    frames.push_back({.text = "The test digits it gets wrong (the first 40 of " + std::to_string(errors) +
+                                  " among " + std::to_string(m) + "), the true class -> the predicted one.",
+                      .checks = result,
+                      .png = c.out + "/misclassified.png"});
+  frames.push_back({.text = "The graph of one loss (two test digits as the batch) after backward(), one box per "
+                            "tensor op:\nthe parameters in yellow, each big tensor's data and gradient as heat maps "
+                            "in its box.\nA click on the picture shows it at full size.",
+                    .checks = result, .png = c.out + "/graph.png"});
+  if (pictures.find("first_layer_grad") != std::string::npos)
+    frames.push_back({.text = "The first layer's gradient for those two digits: its 8 largest rows, each drawn as "
+                              "28 x 28.\nRow j is the input digits weighted by how much unit j moves the loss, "
+                              "so the digits show.",
+                      .checks = result, .png = c.out + "/first_layer_grad.png"});
+  const std::string page = course::write_page(c.out, frames);
+  std::cout << trained;
+  std::printf("pictures: %s; model: %s/model.gl; page: %s\n", pictures.c_str(), c.out.c_str(), page.c_str());
+  std::cout << result;
   return 0;
 }
 

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
-// What the two word chapters (16_healthy_net, 17_makemore_words) share: the
+// What the two word chapters (10_language_model, 11_healthy_net) share: the
 // 27 characters, examples of (context -> next character) made from words, a
 // random minibatch, the mean loss over a whole split, and sampling a word.
 // Only gradlab's public API is used.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -52,10 +53,22 @@ inline Examples minibatch(const Examples& e, std::int64_t size) {
   return {e.X.index_select(0, index), e.Y.index_select(0, index)};
 }
 
-// The mean cross-entropy of `logits_of` over all of e, without a graph.
+// The mean cross-entropy of `logits_of` over all of e, without a graph, in
+// chunks of 8,192 rows: a whole split at once (500,000 rows through 200
+// hidden units) would hold gigabytes; a chunk's tensors are freed before
+// the next is made.
 inline double mean_loss(const Examples& e, const std::function<gl::Tensor(const gl::Tensor&)>& logits_of) {
   gl::NoGradGuard no_grad;
-  return gl::nn::functional::cross_entropy(logits_of(e.X), e.Y).item();
+  constexpr std::int64_t kChunk = 8192;
+  const std::int64_t n = e.Y.numel();
+  double sum = 0;
+  for (std::int64_t from = 0; from < n; from += kChunk) {
+    const std::int64_t rows = std::min(kChunk, n - from);
+    gl::Tensor loss = gl::nn::functional::cross_entropy(logits_of(e.X.slice(0, from, from + rows)),
+                                                        e.Y.slice(0, from, from + rows));
+    sum += loss.item() * static_cast<double>(rows);  // the chunk's mean, weighed by its rows
+  }
+  return sum / static_cast<double>(n);
 }
 
 // A word drawn one character at a time from probs_of(context) (27

@@ -162,10 +162,11 @@ int Lesson::run(const std::string& name, int argc, char** argv,
     try {
       body(lesson);
       lesson.finish();  // the last step's pause, after its checks
-    } catch (const Quit&) {
+    } catch (const Quit& quit) {
       lesson.write_page();
-      lesson.out() << "\nstopped at step " << lesson.steps() << " (q); the pictures so far are in "
-                   << lesson.dir() << "/\n";
+      const int at = quit.step > 0 ? quit.step : lesson.steps();
+      lesson.out() << "\nstopped at step " << at << " of the " << lesson.steps()
+                   << " shown so far (q); the pictures so far are in " << lesson.dir() << "/\n";
       return checked_stdout(name, 0);
     } catch (...) {
       // The steps up to the failure, to look at; but the failure to report
@@ -237,9 +238,14 @@ void Lesson::step(const std::string& text, const std::function<void(const std::s
   record(text, png, {.text = text, .png = png});
 }
 
+void Lesson::set_page(std::string title, PageLinks links) {
+  if (!title.empty()) title_ = std::move(title);
+  links_ = std::move(links);
+}
+
 std::string Lesson::write_page() const {
   std::string page = files_->claim("index.html");
-  write_lesson_page(page, title_, frames_);
+  write_lesson_page(page, title_, frames_, links_);
   files_->wrote("index.html");
   return page;
 }
@@ -326,7 +332,7 @@ void Lesson::wait(std::size_t newest) {
       return;
     }
     *out_ << k.name << "\n";
-    if (k.key == Key::quit) throw Quit{};
+    if (k.key == Key::quit) throw Quit{static_cast<int>(on_screen) + 1};
     if (k.key == Key::other) {
       *out_ << "  " << k.name << " does nothing here.\n";
     } else if (k.key == Key::back) {

@@ -57,8 +57,13 @@ pre { white-space: pre-wrap; font-size: 14px; margin: 6px 0; }
 pre.checks { color: #1a6b1a; }
 table.tape { border-collapse: collapse; font-size: 13px; margin: 6px 0; }
 table.tape th, table.tape td { border: 1px solid #bbb; padding: 2px 8px; text-align: right; font-family: monospace; }
+table.tape td { white-space: pre; vertical-align: top; }  /* a small tensor's numbers: a grid */
 table.tape th { background: #eee; }
-.picture svg, .picture img { max-width: 100%; height: auto; }
+.picture svg, .picture img { max-width: 100%; height: auto; cursor: zoom-in; }
+.picture.full { overflow: auto; max-height: 85vh; border: 1px solid #ccc; }
+.picture.full svg, .picture.full img { max-width: none; cursor: zoom-out; }
+.links { display: flex; gap: 18px; font-size: 14px; margin-bottom: 4px; }
+.links a[rel=next] { margin-left: auto; }
 )";
 
 // The whole script. Kept short so a learner can read it too.
@@ -102,6 +107,11 @@ document.onkeydown = (e) => {
   e.preventDefault();  // the slider must not move a second time
 };
 window.onhashchange = () => show(fromHash());
+// A click on a picture shows it at full size, in a box that scrolls (pan);
+// a click again fits it to the page's width.
+document.querySelectorAll('.picture').forEach((p) => {
+  p.onclick = () => p.classList.toggle('full');
+});
 show(fromHash());
 )";
 
@@ -119,7 +129,22 @@ void put_table(std::ostringstream& os, const TapeTable& t) {
 
 }  // namespace
 
-std::string lesson_page(const std::string& title, const std::vector<Frame>& frames) {
+// The course's links, one line above the steps: index, previous, next.
+void put_links(std::ostringstream& os, const PageLinks& links) {
+  if (links.index.href.empty() && links.previous.href.empty() && links.next.href.empty()) return;
+  os << "<div class=\"links\">";
+  auto link = [&](const PageLink& l, const char* rel, const char* before, const char* after) {
+    if (!l.href.empty())
+      os << "<a rel=\"" << rel << "\" href=\"" << escape(l.href) << "\">" << before << escape(l.text) << after
+         << "</a>";
+  };
+  link(links.previous, "prev", "← ", "");
+  link(links.index, "index", "", "");
+  link(links.next, "next", "", " →");
+  os << "</div>\n";
+}
+
+std::string lesson_page(const std::string& title, const std::vector<Frame>& frames, const PageLinks& links) {
   std::ostringstream os;
   const std::string n = std::to_string(frames.size());
   os << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -127,7 +152,9 @@ std::string lesson_page(const std::string& title, const std::vector<Frame>& fram
      << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; "
         "style-src 'unsafe-inline'; script-src 'unsafe-inline'\">\n"
      << "<title>" << escape(title) << "</title>\n<style>" << kStyle << "</style>\n</head>\n<body>\n"
-     << "<header>\n<h1>" << escape(title) << "</h1>\n<nav>\n"
+     << "<header>\n";
+  put_links(os, links);
+  os << "<h1>" << escape(title) << "</h1>\n<nav>\n"
      << "<button id=\"back\" title=\"← key\">← back</button>\n"
      << "<span id=\"counter\">step 1 of " << n << "</span>\n"
      << "<button id=\"next\" title=\"→ key\">next →</button>\n"
@@ -151,8 +178,9 @@ std::string lesson_page(const std::string& title, const std::vector<Frame>& fram
   return os.str();
 }
 
-void write_lesson_page(const std::string& path, const std::string& title, const std::vector<Frame>& frames) {
-  gradlab::detail::write_file_atomically(path, "write_lesson_page", lesson_page(title, frames));
+void write_lesson_page(const std::string& path, const std::string& title, const std::vector<Frame>& frames,
+                       const PageLinks& links) {
+  gradlab::detail::write_file_atomically(path, "write_lesson_page", lesson_page(title, frames, links));
 }
 
 }  // namespace gradlab::viz

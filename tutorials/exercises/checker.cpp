@@ -11,6 +11,7 @@
 #include <gradlab/gradlab.hpp>
 
 #include "checker.hpp"
+#include "course_table.hpp"
 
 namespace exercises {
 
@@ -91,7 +92,7 @@ Result run_case(const Case& c, bool show, bool show_failing, std::ostream& os) {
   return ok ? Result::pass : Result::fail;
 }
 
-Result check_one(const Exercise& ex, int level, std::ostream& os) {
+Result check_one(const Exercise& ex, int level, std::ostream& os) {  // level: of the hint
   os << "\n" << ex.title << "\n";
   bool ok = true;
   for (std::size_t k = 0; k < ex.cases.size(); ++k) {
@@ -101,16 +102,39 @@ Result check_one(const Exercise& ex, int level, std::ostream& os) {
     ok = ok && r == Result::pass;
   }
   if (ok) return Result::pass;
-  level = std::clamp(level, 1, 3);
-  os << wrapped("  hint " + std::to_string(level) + " of 3:",
-                ex.hints[static_cast<std::size_t>(level - 1)], 4);
-  if (level < 3)
-    os << "  (more on the next try, or now: build/tutorials/exercises/exercise --hint "
-       << level + 1 << ")\n";
+  print_hint(os, level, ex.hints);
   return Result::fail;
 }
 
 }  // namespace
+
+int HintLevel::level(int number) const {
+  int failed_before = tries && number >= 1 && static_cast<std::size_t>(number) <= tries->size()
+                          ? (*tries)[static_cast<std::size_t>(number - 1)]
+                          : 0;
+  return std::clamp(std::max(asked, failed_before + 1), 1, 3);
+}
+
+void HintLevel::after(int number, bool failed) const {
+  if (!tries || number < 1) return;
+  if (tries->size() < static_cast<std::size_t>(number)) tries->resize(static_cast<std::size_t>(number), 0);
+  int& n = (*tries)[static_cast<std::size_t>(number - 1)];
+  n = failed ? n + 1 : 0;
+}
+
+void print_hint(std::ostream& os, int level, const std::array<std::string, 3>& hints) {
+  level = std::clamp(level, 1, 3);
+  os << wrapped("  hint " + std::to_string(level) + " of 3:", hints[static_cast<std::size_t>(level - 1)], 4);
+  if (level < 3)
+    os << "  (more on the next try, or now: build/tutorials/exercises/exercise --hint " << level + 1 << ")\n";
+}
+
+std::string heading(std::string_view name) {
+  const course::Exercise& e = course::exercise(name);
+  const course::Chapter& after = course::kChapters[e.after - 1];
+  return std::to_string(e.number) + ". " + std::string(e.title) + " (after chapter " + course::number(after) +
+         ", " + std::string(after.title) + ")";
+}
 
 Answers blank_answers() {
   Answers a;
@@ -138,17 +162,16 @@ Outcome check(const Answers& answers, std::ostream& os, int hint_level, std::vec
   std::vector<Exercise> all = exercises_for(answers);
   Outcome outcome;
   outcome.exercises = static_cast<int>(all.size()) + kWholeStepExercises;
-  if (tries) tries->resize(all.size(), 0);
+  const HintLevel hints{hint_level, tries};
   for (std::size_t e = 0; e < all.size(); ++e) {
-    int level = tries ? std::max(hint_level, (*tries)[e] + 1) : hint_level;
-    Result r = check_one(all[e], level, os);
+    const int number = std::stoi(all[e].title);  // "3. softmax ...": course.txt's number
+    Result r = check_one(all[e], hints.level(number), os);
     outcome.failed += r != Result::pass;
     outcome.not_written += r == Result::not_written;
-    if (tries) (*tries)[e] = r == Result::fail ? (*tries)[e] + 1 : 0;
+    hints.after(number, r == Result::fail);
   }
   int whole_step_not_written = 0;
-  outcome.failed += check_whole_step(answers.whole_step, os, static_cast<int>(all.size()) + 1,
-                                     &whole_step_not_written);
+  outcome.failed += check_whole_step(answers.whole_step, os, hints, &whole_step_not_written);
   outcome.not_written += whole_step_not_written;
   if (outcome.failed == 0)
     os << "\nall " << outcome.exercises << " exercises pass: your gradients match autograd and finite "

@@ -9,6 +9,7 @@
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <gradlab/gradcheck.hpp>
@@ -27,11 +28,29 @@ struct Case {
   std::function<gl::GradCheckResult()> reference;
 };
 
+// "3. softmax cross-entropy: ... (after chapter 09, Tensor backprop)": the
+// exercise's number and title from tutorials/course.txt, the one table.
+std::string heading(std::string_view name);
+
 struct Exercise {
-  std::string title;
+  std::string title;  // heading(name)
   std::vector<Case> cases;
   std::array<std::string, 3> hints;  // where to look, the rule, the formula
 };
+
+// How much of its hints an exercise shows: `asked` (1 to 3, --hint), raised
+// by the runs it has failed in a row, tries[number - 1] when tries is given
+// (kept beside the program between runs). after() counts this run in.
+struct HintLevel {
+  int asked = 1;
+  std::vector<int>* tries = nullptr;
+  int level(int number) const;
+  void after(int number, bool failed) const;
+};
+
+// Hint `level` of 3 (where to look, the rule, the formula), wrapped, and how
+// to see the next one.
+void print_hint(std::ostream& os, int level, const std::array<std::string, 3>& hints);
 
 // The checker's own refusal of an answer (not the learner's code failing).
 struct Refused : std::runtime_error {

@@ -4,8 +4,8 @@
 // the formula); --hint N shows level N at once. With --solutions it checks
 // the shipped solutions, with --wrong-answer a deliberately wrong one, with
 // --blank answers not written yet (for the tests; none of them counts as a
-// try). Exit status: 0 all pass, 1 some fail, 3 nothing is written yet, 2 a
-// bad command line.
+// try unless --tries names a file to count them in). Exit status: 0 all
+// pass, 1 some fail, 3 nothing is written yet, 2 a bad command line.
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -40,15 +40,17 @@ int status(const exercises::Outcome& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string which;
+  std::string which, tries_path;
   int hint = 1;
   bool hint_given = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
-      std::cout << "usage: exercise [--hint 1|2|3] [--solutions | --wrong-answer | --blank]\n"
+      std::cout << "usage: exercise [--hint 1|2|3] [--tries FILE] [--solutions | --wrong-answer | --blank]\n"
                    "  Checks your answers in tutorials/exercises/my_gradients.cpp (make exercise).\n"
                    "  --hint K        show hint K of each failing exercise (not counted as a try)\n"
+                   "  --tries FILE    count the runs each exercise failed in a row in FILE (default:\n"
+                   "                  exercise_tries.txt beside the program, for your answers only)\n"
                    "  --solutions     check the worked solutions instead\n"
                    "  --wrong-answer  check answers with three known slips (each must FAIL)\n"
                    "  --blank         check an untouched file (nothing written yet)\n";
@@ -58,21 +60,25 @@ int main(int argc, char** argv) {
                                               std::string::npos && std::string(argv[i + 1]).size() == 1) {
       hint = std::stoi(argv[++i]);
       hint_given = true;
+    } else if (arg == "--tries" && i + 1 < argc && tries_path.empty()) {
+      tries_path = argv[++i];
     } else if ((arg == "--solutions" || arg == "--wrong-answer" || arg == "--blank") && which.empty()) {
       which = arg;
     } else {
-      std::cerr << "usage: exercise [--hint 1|2|3] [--solutions | --wrong-answer | --blank]\n";
+      std::cerr << "usage: exercise [--hint 1|2|3] [--tries FILE] [--solutions | --wrong-answer | --blank]\n";
       return 2;
     }
   }
-  if (which == "--solutions") return status(exercises::check(exercises::solutions(), std::cout, hint));
-  if (which == "--wrong-answer")
-    return status(exercises::check(exercises::wrong_answers(), std::cout, hint));
-  if (which == "--blank") return status(exercises::check(exercises::blank_answers(), std::cout, hint));
-  std::cout << "Checking your answers in tutorials/exercises/my_gradients.cpp\n";
-  std::filesystem::path file = tries_file(argv[0]);
+  exercises::Answers answers = which == "--solutions"      ? exercises::solutions()
+                                : which == "--wrong-answer" ? exercises::wrong_answers()
+                                : which == "--blank"        ? exercises::blank_answers()
+                                                            : exercises::my_answers();
+  if (which.empty()) std::cout << "Checking your answers in tutorials/exercises/my_gradients.cpp\n";
+  if (!which.empty() && tries_path.empty())  // the shipped answers: no tries kept
+    return status(exercises::check(answers, std::cout, hint));
+  std::filesystem::path file = tries_path.empty() ? tries_file(argv[0]) : std::filesystem::path(tries_path);
   std::vector<int> tries = read_tries(file);
-  exercises::Outcome outcome = exercises::check(exercises::my_answers(), std::cout, hint, &tries);
+  exercises::Outcome outcome = exercises::check(answers, std::cout, hint, &tries);
   if (!hint_given) write_tries(file, tries);  // asking for a hint is not a try
   return status(outcome);
 }

@@ -31,7 +31,7 @@ std::string dims(std::size_t a, std::size_t b) {
 // --- the six exercises, each with its cases and its three hints ------------
 
 Exercise sigmoid_neuron(const Answers& answers, Numbers& rnd) {
-  Exercise ex{"1. a sigmoid neuron: y = sigmoid(w·x + b), dy/dw and dy/db", {},
+  Exercise ex{heading("sigmoid_neuron"), {},
               {"y reaches w[i] only through z = w·x + b: find dy/dz first, then dz/dw[i] "
                "and dz/db.",
                "chain rule: dy/dw[i] = dy/dz · dz/dw[i]; sigmoid(z) = 1 / (1 + e^-z) has the "
@@ -62,7 +62,7 @@ Exercise sigmoid_neuron(const Answers& answers, Numbers& rnd) {
 }
 
 Exercise mlp_weight_grad(const Answers& answers, Numbers& rnd) {
-  Exercise ex{"2. a 2-layer MLP: y = w2·tanh(W1 x + b1) + b2, dy/dW1", {},
+  Exercise ex{heading("mlp_weight_grad"), {},
               {"y reaches W1[j,i] only through hidden unit j: a[j] = sum_i W1[j,i] x[i] + b1[j], "
                "h[j] = tanh(a[j]), y = sum_j w2[j] h[j] + b2. Follow that one path.",
                "chain rule, one factor per op on the path: dy/dW1[j,i] = dy/dh[j] · dh[j]/da[j] "
@@ -93,7 +93,7 @@ Exercise mlp_weight_grad(const Answers& answers, Numbers& rnd) {
 }
 
 Exercise softmax_cross_entropy(const Answers& answers, Numbers& rnd) {
-  Exercise ex{"3. softmax cross-entropy: L = -log softmax(z)[k], dL/dz", {},
+  Exercise ex{heading("softmax_cross_entropy"), {},
               {"write L without the softmax: L = -z[k] + log sum_j e^z[j], and differentiate "
                "each of the two terms by z[i].",
                "d/dz[i] of log sum_j e^z[j] is e^z[i] / sum_j e^z[j] = softmax(z)[i]; the term "
@@ -119,7 +119,7 @@ Exercise softmax_cross_entropy(const Answers& answers, Numbers& rnd) {
 }
 
 Exercise broadcast_add(const Answers& answers, Numbers& rnd) {
-  Exercise ex{"4. a broadcasting add: out = A + b, b added to every row of A, L = sum(G * out)", {},
+  Exercise ex{heading("broadcast_add"), {},
               {"out[i,j] = A[i,j] + b[j]: each A[i,j] is used once, each b[j] once in every "
                "row i (tutorial 05: the uses add up).",
                "G[i,j] = dL/dout[i,j]; each use of an operand passes its G[i,j] back times the "
@@ -148,7 +148,7 @@ Exercise broadcast_add(const Answers& answers, Numbers& rnd) {
 }
 
 Exercise matmul(const Answers& answers, Numbers& rnd) {
-  Exercise ex{"5. a matmul: C = A B, L = sum(G * C), dL/dA and dL/dB", {},
+  Exercise ex{heading("matmul"), {},
               {"C[i,j] = sum_k A[i,k] B[k,j]: A[i,k] appears in every C[i,j] of row i, B[k,j] "
                "in every C[i,j] of column j, and the uses add up.",
                "with G[i,j] = dL/dC[i,j]: dL/dA[i,k] = sum_j G[i,j] B[k,j] and "
@@ -187,9 +187,9 @@ void check_one_op(const std::string& op, const std::vector<gl::Node*>& parents, 
 }
 
 Exercise softplus(const Answers& answers, Numbers& rnd) {
-  Exercise ex{"6. your own op: softplus(a) = log(1 + e^a) as a Value op and a Tensor op", {},
+  Exercise ex{heading("softplus"), {},
               {"an op is a static Op {name, backward, kind} and a function that computes the "
-               "forward and calls make_result (tutorial 15, <gradlab/op.hpp>).",
+               "forward and calls make_result (chapter 12, <gradlab/op.hpp>).",
                "d/da log(1 + e^a) = e^a / (1 + e^a) = sigmoid(a); a backward adds out.grad times "
                "that into a.grad (for a Tensor, element by element, when a.grad is not null).",
                "forward std::log1p(std::exp(a)); backward a.grad += out.grad / (1 + "

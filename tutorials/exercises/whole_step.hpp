@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Exercises 7-10: backprop by hand through a whole training step, at tensor
-// level, of chapter 17's MLP with BatchNorm (N examples, a context of 3
+// Exercises 7-10 (numbered in tutorials/course.txt): backprop by hand through a whole training step, at tensor
+// level, of the language model's MLP (chapter 10) with BatchNorm (chapter 11) (N examples, a context of 3
 // characters, E = 10 numbers per character, H = 64 hidden units, 27 classes):
 //
 //   emb      = C[X]                            X (N, 3) indices, C (27, E): (N, 3, E)
@@ -29,6 +29,7 @@
 // never backward(). Write your answers in my_whole_step.cpp.
 #pragma once
 
+#include <array>
 #include <functional>
 #include <map>
 #include <string>
@@ -51,17 +52,17 @@ const std::vector<std::string>& step_names();
 const std::vector<std::string>& parameter_names();
 
 struct WholeStep {
-  // 6. Atom by atom: d of every tensor of the step_names() list
+  // 7. Atom by atom: d of every tensor of the step_names() list
   //    ("dlogprobs" ... "dC"), each from the one after it in the forward.
   std::function<Grads(const Step& s)> atoms;
-  // 7. Cross-entropy in one go: dlogits (N, 27) from logits and Y alone.
+  // 8. Cross-entropy in one go: dlogits (N, 27) from logits and Y alone.
   std::function<gl::Tensor(const gl::Tensor& logits, const gl::Tensor& Y)> cross_entropy;
-  // 8. BatchNorm in one go: dhprebn (N, H) from hprebn, bngain and dhpreact
+  // 9. BatchNorm in one go: dhprebn (N, H) from hprebn, bngain and dhpreact
   //    (the batch statistics with Bessel's correction, eps 1e-5).
   std::function<gl::Tensor(const gl::Tensor& hprebn, const gl::Tensor& bngain, const gl::Tensor& dhpreact)>
       batch_norm;
-  // 9. The parameters' gradients of one step ("dC", "dW1", "db1",
-  //    "dbngain", "dbnbias", "dW2", "db2"), with 7 and 8 inside: the checker
+  // 10. The parameters' gradients of one step ("dC", "dW1", "db1",
+  //    "dbngain", "dbnbias", "dW2", "db2"), with 8 and 9 inside: the checker
   //    trains the net with them, no autograd, beside an autograd twin.
   std::function<Grads(const Step& s)> step_backward;
 };
@@ -74,8 +75,15 @@ WholeStep whole_step_wrong_answers();
 
 // How many exercises check_whole_step runs.
 inline constexpr int kWholeStepExercises = 4;
-// Runs exercises 7-10 and prints their tables (numbered from `first`);
-// returns how many failed, and adds to *not_written those not written yet.
-int check_whole_step(const WholeStep& answers, std::ostream& os, int first, int* not_written);
+// The hints (whole_step_hints.cpp): of an atom ("bndiff2"), naming it, and
+// of exercises 8-10 ("cross_entropy", "batch_norm", "step_backward").
+std::array<std::string, 3> atom_hints(const std::string& name);
+std::array<std::string, 3> exercise_hints(const std::string& name);
+
+struct HintLevel;
+// Runs exercises 7-10 and prints their tables (numbered as course.txt says),
+// each failing one with its hint at the level `hints` gives it; returns how
+// many failed, and adds to *not_written those not written yet.
+int check_whole_step(const WholeStep& answers, std::ostream& os, const HintLevel& hints, int* not_written);
 
 }  // namespace exercises

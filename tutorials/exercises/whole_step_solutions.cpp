@@ -25,8 +25,8 @@ gl::Tensor embedding_backward(const gl::Tensor& X, const gl::Tensor& demb, const
   return dC;
 }
 
-// Linear, tanh and embedding backward from dhprebn and dlogits: what 6 and
-// 9 share.
+// Linear, tanh and embedding backward from dhprebn and dlogits: what 7 and
+// 10 share.
 void tail_backward(const Step& s, const gl::Tensor& dhprebn, Grads& d) {
   d["dembcat"] = dhprebn.matmul(s.at("W1").t());  // hprebn = embcat @ W1 + b1
   d["dW1"] = s.at("embcat").t().matmul(dhprebn);

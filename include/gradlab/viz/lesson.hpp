@@ -67,8 +67,11 @@ class Lesson {
   };
   static KeyPress read_key(std::istream& in);
 
-  // Thrown by a step when the learner types q; run() catches it.
-  struct Quit {};
+  // Thrown by a step when the learner types q; run() catches it. `step` is
+  // the step on screen then (from 1): after b, an earlier one than steps().
+  struct Quit {
+    int step = 0;
+  };
 
   std::ostream& out() { return *out_; }
   const std::string& dir() const { return dir_; }
@@ -86,16 +89,22 @@ class Lesson {
   // root.backward(), one step per op node: the tape rows of that node, and a
   // picture with the node highlighted, its upstream gradient, and what it
   // passes to each operand (upstream × local derivative = contribution).
-  // Returns the whole tape. Keep the graph small: each step renders it.
+  // Returns the whole tape. Keep the graph small: each step renders it. A
+  // node without a label is named from its op and operands, in the text,
+  // the tape, the table and the pictures alike (kᵀ, q @ kᵀ, softmax(x)).
   std::vector<TapeStep> backward(const Value& root, const std::string& title = "");
   // The same for a tensor graph: each op's upstream gradient, and on each
-  // operand what the step added (summarised as the pictures show tensors).
+  // operand what the step added: a tensor of up to 16 numbers as a grid of
+  // them (a line per row, as the pictures draw it), a bigger one summarised.
   std::vector<TensorTapeStep> backward(const Tensor& root, const std::string& title = "");
 
   // Writes the page of the steps so far to dir()/index.html and returns its
   // path. run() writes it at the end (and when the learner quits); while
   // pausing, each pause writes it too, so a browser can follow along.
   std::string write_page() const;
+  // The page's title (the folder's name until set) and the links it shows
+  // above its steps (a course's index and neighbours).
+  void set_page(std::string title, PageLinks links);
   const std::vector<Frame>& frames() const { return frames_; }
 
   // A check of the lesson's own numbers, printed under the step it belongs
@@ -133,6 +142,7 @@ class Lesson {
   std::vector<Frame> frames_;  // the same steps, for the page
   std::shared_ptr<detail::LessonFiles> files_;  // what this run wrote, so it touches nothing else
   std::string title_;
+  PageLinks links_;
   bool waiting_ = false;  // the latest step has not paused yet
   int checks_ = 0;
   int failures_ = 0;

@@ -32,14 +32,27 @@ struct Frame {
   std::string highlight = {};  // the node a backward step sweeps (its name), else empty
 };
 
-// The page itself, as text: a title, then every frame in a <section>, one
-// shown at a time, with next/back buttons, the arrow keys, a step counter,
-// a slider and the URL fragment #step-K (K from 1). Throws
+// A link a page shows above its steps: where to (relative, as
+// "../index.html"), and its text. An empty href is left out.
+struct PageLink {
+  std::string href = {}, text = {};
+};
+// A course's links: its index, the page before and the page after.
+struct PageLinks {
+  PageLink index = {}, previous = {}, next = {};
+};
+
+// The page itself, as text: a title, the links (when given), then every
+// frame in a <section>, one shown at a time, with next/back buttons, the
+// arrow keys, a step counter, a slider and the URL fragment #step-K (K from
+// 1). A picture is shown at the page's width; a click on it opens it at
+// full size (scroll to pan, a click again to fit). Throws
 // std::runtime_error naming the file when a frame's PNG cannot be read.
-std::string lesson_page(const std::string& title, const std::vector<Frame>& frames);
+std::string lesson_page(const std::string& title, const std::vector<Frame>& frames, const PageLinks& links = {});
 
 // Writes lesson_page() to path, whole or not at all (std::runtime_error
 // naming the path on failure).
-void write_lesson_page(const std::string& path, const std::string& title, const std::vector<Frame>& frames);
+void write_lesson_page(const std::string& path, const std::string& title, const std::vector<Frame>& frames,
+                       const PageLinks& links = {});
 
 }  // namespace gradlab::viz

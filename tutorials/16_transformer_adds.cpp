@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// 13 a transformer learns to add: two-digit sums as token sequences,
+// 16 a transformer learns to add: two-digit sums as token sequences,
 //   a1 a0 + b1 b0 = c0 c1 c2 <stop>     (the answer units first, as a carry flows)
 // all 10,000 of them, 9,000 to train on and 1,000 held out (a fixed, seeded
 // split). A decoder-only model from the course's modules (addition.hpp):
@@ -8,7 +8,7 @@
 // (the prompt's targets are CrossEntropyLoss's ignore_index), AdamW 3e-3 with
 // 100 warm-up steps and a cosine decay, gradients clipped to norm 1, 3,000
 // steps of 64 sums. Then greedy decoding from `a1 a0 + b1 b0 =`.
-//   build/tutorials/13_transformer_adds [--steps 3000] [--no-pause] [out/13_transformer_adds]
+//   build/tutorials/16_transformer_adds [--steps 3000] [--no-pause] [out/16_transformer_adds]
 // Draws the loss curve and every head's attention for one sum, prints a few
 // held-out sums with the model's answers, saves the model, and ends with
 // `heldout_accuracy: 0.xxxx` and `all_pairs_accuracy: 0.xxxx`.
@@ -19,11 +19,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 #include <string>
 
 #include <gradlab/viz/plot.hpp>
 
 #include "addition.hpp"
+#include "course_page.hpp"
 
 namespace gl = gradlab;
 namespace nn = gradlab::nn;
@@ -32,7 +34,7 @@ namespace {
 
 struct Args {
   int steps = 3000;
-  std::string out = "out/13_transformer_adds";
+  std::string out = std::string("out/") + GRADLAB_CHAPTER;
 };
 
 Args parse(int argc, char** argv) {
@@ -41,7 +43,7 @@ Args parse(int argc, char** argv) {
     std::string s = argv[i];
     if (s == "--no-pause") continue;
     if (s == "--help" || s == "-h") {
-      std::cout << "usage: 13_transformer_adds [--steps N] [--no-pause] [folder for the pictures]\n"
+      std::cout << "usage: " GRADLAB_CHAPTER " [--steps N] [--no-pause] [folder for the pictures]\n"
                    "  --steps N   training steps (default 3000)\n";
       std::exit(std::cout.flush() ? 0 : 1);
     }
@@ -54,7 +56,7 @@ Args parse(int argc, char** argv) {
     } else if (s.rfind("--", 0) != 0 && i + 1 == argc) {
       a.out = s;
     } else {
-      std::cerr << "usage: 13_transformer_adds [--steps N] [--no-pause] [folder for the pictures]\n";
+      std::cerr << "usage: " GRADLAB_CHAPTER " [--steps N] [--no-pause] [folder for the pictures]\n";
       std::exit(2);
     }
   }
@@ -113,8 +115,10 @@ int main(int argc, char** argv) {
 
   gl::manual_seed(0);
   addition::Adder model;
-  std::cout << model << "\n" << model.num_parameters() << " parameters; 9000 sums to train on, 1000 held out\n"
-            << "a sum as tokens: " << addition::text_of(addition::tokens_of(47, 85)) << "  ($ is <stop>)\n";
+  std::ostringstream about;  // printed now, and the page's first text
+  about << model << "\n" << model.num_parameters() << " parameters; 9000 sums to train on, 1000 held out\n"
+        << "a sum as tokens: " << addition::text_of(addition::tokens_of(47, 85)) << "  ($ is <stop>)\n";
+  std::cout << about.str();
   const std::int64_t batch = 64;
   gl::optim::AdamW optimizer(model.parameters(), gl::optim::AdamWOptions(3e-3));
   const int warmup = std::min(100, args.steps / 2);
@@ -139,7 +143,11 @@ int main(int argc, char** argv) {
     progress(step, args.steps, running, optimizer.lr());
   }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::printf("trained %d steps in %.1f s (%.1f ms a step)\n", args.steps, seconds, 1000 * seconds / args.steps);
+  char line[160];
+  std::snprintf(line, sizeof line, "trained %d steps in %.1f s (%.1f ms a step)\n", args.steps, seconds,
+                1000 * seconds / args.steps);
+  const std::string trained = line;
+  std::cout << trained;
 
   gl::viz::plot_lines(args.out + "/loss.png", {{.name = "loss on the answer tokens", .y = losses}},
                       {.title = "training loss (batch 64, AdamW 3e-3, warm-up + cosine)", .x_label = "step",
@@ -150,19 +158,34 @@ int main(int argc, char** argv) {
   // A few held-out sums: the prompt, what the model wrote, and whether it is right.
   gl::Tensor some = heldout.slice(0, 0, 8);
   gl::Tensor answers = addition::answer(model, some.slice(1, 0, addition::kPrompt));
-  std::printf("\n  sum       model writes   reads as   right?\n");
+  std::string table = "  sum       model writes   reads as   right?\n";
   for (std::int64_t i = 0; i < 8; ++i) {
     std::vector<double> s = some.select(0, i).to_vector(), got = answers.select(0, i).to_vector();
     int a = int(s[0] * 10 + s[1]), b = int(s[3] * 10 + s[4]);
     int value = int(got[0] + 10 * got[1] + 100 * got[2]);
     bool right = std::equal(got.begin(), got.end(), s.begin() + addition::kPrompt);
-    std::printf("  %2d + %2d = %-12s   %3d        %s\n", a, b, addition::text_of(got).c_str(), value,
-                right ? "yes" : "NO");
+    std::snprintf(line, sizeof line, "  %2d + %2d = %-12s   %3d        %s\n", a, b, addition::text_of(got).c_str(),
+                  value, right ? "yes" : "NO");
+    table += line;
   }
+  std::cout << "\n" << table;
   gl::save(args.out + "/model.gl", model.named_parameters());
   std::printf("\nsaved %s/model.gl; pictures: loss.png, attention.png\n", args.out.c_str());
   double heldout_accuracy = addition::exact_match(model, heldout);
   double all_accuracy = addition::exact_match(model, sums);
-  std::printf("heldout_accuracy: %.4f\nall_pairs_accuracy: %.4f\n", heldout_accuracy, all_accuracy);
+  std::snprintf(line, sizeof line, "heldout_accuracy: %.4f\nall_pairs_accuracy: %.4f\n", heldout_accuracy,
+                all_accuracy);
+  const std::string result = line;
+  const std::string page = course::write_page(
+      args.out, {{.text = about.str() + trained, .png = args.out + "/loss.png"},
+                 {.text = "Greedy decoding from `a1 a0 + b1 b0 =` on held-out sums (the answer's units first):\n" +
+                              table,
+                  .checks = result},
+                 {.text = "Every head of both layers for the held-out sum " +
+                              addition::text_of(heldout.select(0, 0).to_vector()) +
+                              ": each row a position, each column what it looks at.",
+                  .checks = result, .png = args.out + "/attention.png"}});
+  std::printf("page: %s\n", page.c_str());
+  std::cout << result;
   return 0;
 }

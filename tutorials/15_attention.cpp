@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// 12 self-attention, step by step, on four tokens: queries, keys and values,
+// 15 self-attention, step by step, on four tokens: queries, keys and values,
 // the scores, the causal mask, softmax, the output; then backward one op at a
 // time, and the softmax Jacobian derived by hand against autograd and finite
 // differences. Shapes: T = 4 tokens, D = 3 numbers per token; X is (T, D).
@@ -10,6 +10,8 @@
 #include <gradlab/gradlab.hpp>
 #include <gradlab/viz/lesson.hpp>
 #include <gradlab/viz/plot.hpp>
+
+#include "course_page.hpp"
 
 namespace gl = gradlab;
 namespace F = gradlab::nn::functional;
@@ -53,7 +55,7 @@ std::function<void(const std::string&)> labelled_map(const gl::Tensor& m, const 
 }  // namespace
 
 int main(int argc, char** argv) {
-  return gl::viz::Lesson::run("12_attention", argc, argv, [](gl::viz::Lesson& lesson) {
+  return course::run_lesson(argc, argv, [](gl::viz::Lesson& lesson) {
     gl::manual_seed(12);
     const double D = 3;
     gl::Tensor X = gl::randn({4, 3}).set_label("X");  // one row per token: "the cat sat down"

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: MIT
-// 17 a language model of words: the 63,875 lower-case words of Debian's
+// 10 a language model of words: the 63,875 lower-case words of Debian's
 // wamerican list (`make data`), split 80/10/10 with a fixed seed. First a
 // bigram model by counting (a labelled heat map of the counts, probabilities
 // by broadcasting, sampling, the negative log-likelihood, smoothing), then
 // the same bigram as a one-layer net trained by gradient descent, then an MLP
 // with a learned character embedding and a context of three (Bengio 2003).
 // Ends with `bigram_dev_loss:` and `mlp_dev_loss:`.
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -16,6 +15,8 @@
 #include <gradlab/viz/lesson.hpp>
 #include <gradlab/viz/plot.hpp>
 
+#include "course_page.hpp"
+#include "progress.hpp"
 #include "words_data.hpp"
 
 namespace gl = gradlab;
@@ -51,9 +52,11 @@ struct Mlp {
   static constexpr std::int64_t kBlock = 3, kEmbed = 10, kHidden = 200;
   gl::Parameter C, W1, b1, W2, b2;
   Mlp() {
-    // Scaled so that the first loss is close to -log(1/27) and few tanh units
-    // start saturated (chapter 16 shows why): W1 by (5/3)/sqrt(fan_in), the
-    // output layer small.
+    // Scaled so that the first loss is close to -log(1/27): the output layer
+    // small, so the first guess is nearly uniform over the 27; W1 by
+    // (5/3)/sqrt(fan_in), so the tanh units start in their steep middle, not
+    // on their flat tails where no gradient passes (the next chapter
+    // measures both).
     C = gl::Parameter(gl::randn({kVocab, kEmbed}));
     W1 = gl::Parameter(gl::randn({kBlock * kEmbed, kHidden}) * (5.0 / 3.0 / std::sqrt(30.0)));
     b1 = gl::Parameter(gl::randn({kHidden}) * 0.01);
@@ -96,7 +99,7 @@ std::vector<std::vector<double>> two_components(const gl::Tensor& E) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  return gl::viz::Lesson::run("17_makemore_words", argc, argv, [](gl::viz::Lesson& lesson) {
+  return course::run_lesson(argc, argv, [](gl::viz::Lesson& lesson) {
     std::vector<std::string> words = gl::load_words();
     gl::WordSplit split = gl::split_words(words, 42);
     lesson.step(fmt("%.0f lower-case words from /usr/share/dict (Debian's wamerican), ", words.size()) +
@@ -104,7 +107,9 @@ int main(int argc, char** argv) {
                     split.train.size(), split.dev.size(), split.test.size()) +
                 "The first few: " + split.train[0] + ", " + split.train[1] + ", " + split.train[2] +
                 ".\nA model of words learns which character comes next; '.' marks a word's start "
-                "and end.");
+                "and end.\nThese are English words, not the lecture's 32,033 names: longer, with other "
+                "letters\nin other places, so the losses below are not the lecture's (its 2.17 is on "
+                "names).");
     lesson.check(words.size() == 63875, "the word list has 63,875 lower-case words");
 
     // --- the bigram: count which character follows which ---------------------------------
@@ -156,27 +161,35 @@ int main(int argc, char** argv) {
       return nll / static_cast<double>(e.Y.numel());
     };
     std::string table = "  smoothing  train loss   dev loss\n";
-    double bigram_dev = 0, counted_train = 0;
+    double bigram_dev = 0, counted_train = 0, best_dev = INFINITY, best_k = 0, dev_at_10 = 0;
+    double low = INFINITY, high = 0;  // the dev loss from 0.01 to 1
     for (double k : {0.0, 0.01, 0.1, 1.0, 10.0, 100.0}) {
       gl::Tensor Pk = (N + k) / (N + k).sum(1, true);
       double d = bigram_loss(Pk, dev1), t = bigram_loss(Pk, tr1);
       table += fmt("  %9g  %10.4f  %9.4f\n", k, t, d);
       if (k == 1.0) bigram_dev = d;
       if (k == 0.0) counted_train = t;
+      if (k == 10.0) dev_at_10 = d;
+      if (d < best_dev) best_dev = d, best_k = k;
+      if (k > 0 && k <= 1) low = std::min(low, d), high = std::max(high, d);
     }
     lesson.step("A model is as good as the probability it gives to the data: the likelihood, the\n"
                 "product of P[this, next] over all pairs. Its log is a sum; negated and averaged it\n"
                 "is a loss to minimise (0 is perfect, -log(1/27) = 3.2958 is a uniform guess):\n" +
                 table +
                 "A pair never seen in training makes the dev loss infinite without smoothing; too\n"
-                "much smoothing flattens P towards uniform. + 1 is a fair middle.");
+                "much flattens P towards uniform" + fmt(" (%.4f at 10). The dev loss is lowest at %g (%.4f),\n", dev_at_10, best_k, best_dev) +
+                fmt("and from 0.01 to 1 it moves by %.4f only: %.0f training pairs leave few pairs rare.\n",
+                    high - low, tr1.Y.numel()) +
+                "The lecture's + 1 is kept: it costs nothing here.");
+    lesson.check(bigram_dev - best_dev < 1e-3, "+ 1 smoothing is within 0.001 of the best dev loss");
     lesson.check(bigram_dev < 2.6, "the smoothed bigram's dev loss is below 2.6");
 
     // --- the same bigram as a net, learned by gradient descent ----------------------------
     gl::manual_seed(1);
     gl::Tensor W = gl::randn({kVocab, kVocab}).requires_grad_();
     // One-hot(x) @ W picks row x of W: the logits of the next character.
-    auto per_example = F::cross_entropy(F::embedding(tr1.X.reshape({-1}), W), tr1.Y).item();
+    double per_example = words_data::mean_loss(tr1, [&](const gl::Tensor& X) { return F::embedding(X.reshape({-1}), W); });
     // Every example with the same pair adds the same term: weigh each pair by its count.
     auto grouped = [&] { return -(N * W.log_softmax(1)).sum() / N.sum(); };
     double grouped0 = grouped().item();
@@ -214,6 +227,7 @@ int main(int argc, char** argv) {
     gl::manual_seed(42);
     Mlp probe;
     std::vector<double> lre, lri;
+    course::Progress finding(lesson.out(), "the learning-rate finder", 1000);
     for (int it = 0; it < 1000; ++it) {
       double e = -3.0 + 3.0 * it / 999.0;
       Examples b = words_data::minibatch(tr, 32);
@@ -222,7 +236,9 @@ int main(int argc, char** argv) {
       probe.step(std::pow(10.0, e));
       lre.push_back(e);
       lri.push_back(loss.item());
+      finding.tick(it + 1);
     }
+    finding.finish();
     lesson.step("Bengio et al. 2003: each character becomes a learned vector of 10 numbers (C, 27x10);\n"
                 "the last 3 characters' vectors, side by side (30), go through 200 tanh units to 27\n"
                 "logits. Which learning rate? Let it grow from 1e-3 to 1 over 1000 steps and watch\n"
@@ -238,7 +254,11 @@ int main(int argc, char** argv) {
     const int steps = 30000;
     std::vector<double> curve, xs;
     double window = 0;
-    auto start = std::chrono::steady_clock::now();
+    // Its first loss, on all of train before a step: a net that knows nothing
+    // should guess the 27 alike, -log(1/27).
+    auto mlp_logits = [&](const gl::Tensor& X) { return mlp(X); };
+    const double first_loss = words_data::mean_loss(tr, mlp_logits);
+    course::Progress training(lesson.out(), "training the MLP", steps);
     for (int it = 0; it < steps; ++it) {
       Examples b = words_data::minibatch(tr, 32);
       gl::Tensor loss = F::cross_entropy(mlp(b.X), b.Y);
@@ -248,14 +268,25 @@ int main(int argc, char** argv) {
       if ((it + 1) % 500 == 0) {
         curve.push_back(window / 500);
         xs.push_back(it + 1);
+        training.tick(it + 1, fmt("loss %.4f (mean of the last 500)", window / 500));
         window = 0;
       }
     }
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    auto mlp_logits = [&](const gl::Tensor& X) { return mlp(X); };
-    double mlp_train = words_data::mean_loss(tr, mlp_logits), mlp_dev = words_data::mean_loss(dev, mlp_logits),
-           mlp_test = words_data::mean_loss(te, mlp_logits);
-    lesson.step(fmt("%.0f steps of minibatches of 32 (lr 0.1, then 0.01 for the last third) in %.1f s.\n",
+    const double seconds = training.seconds();
+    training.finish();
+    course::Progress evaluating(lesson.out(), "the loss on all of train, dev and test", 3);
+    double mlp_train = words_data::mean_loss(tr, mlp_logits);
+    evaluating.tick(1);
+    double mlp_dev = words_data::mean_loss(dev, mlp_logits);
+    evaluating.tick(2);
+    double mlp_test = words_data::mean_loss(te, mlp_logits);
+    evaluating.finish();
+    lesson.step(fmt("Its weights start small: W2 by 0.01, so the first logits are nearly equal and the\n"
+                    "first guess nearly uniform: loss %.4f against -log(1/27) = %.4f; W1 by (5/3)/sqrt(30),\n",
+                    first_loss, -std::log(1.0 / 27)) +
+                    "so that its 200 tanh units start in their steep middle, where gradients pass (the\n"
+                    "next chapter measures why both matter).\n" +
+                    fmt("%.0f steps of minibatches of 32 (lr 0.1, then 0.01 for the last third) in %.1f s.\n",
                     double(steps), seconds) +
                     fmt("Loss on all of train %.4f, dev %.4f, ", mlp_train, mlp_dev) +
                     fmt("test %.4f (bigram: dev %.4f).\n", mlp_test, bigram_dev) +
@@ -283,6 +314,7 @@ int main(int argc, char** argv) {
     lesson.check(mlp_dev <= 2.15, "the MLP's dev loss is at most 2.15");
     lesson.check(mlp_dev <= bigram_dev - 0.3, "the MLP beats the bigram's dev loss by at least 0.3");
     lesson.check(seconds < 60, "the MLP trains in under a minute");
+    lesson.check(std::abs(first_loss - std::log(27.0)) < 0.05, "the MLP's first loss is within 0.05 of -log(1/27)");
     lesson.out() << fmt("bigram_dev_loss: %.4f\nmlp_dev_loss: %.4f\n", bigram_dev, mlp_dev);
   });
 }

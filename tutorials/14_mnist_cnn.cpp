@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// 11 MNIST with a small CNN: two 3x3 convolutions (8 and 16 channels), each
+// 14 MNIST with a small CNN: two 3x3 convolutions (8 and 16 channels), each
 // followed by ReLU and 2x2 max-pooling, then one Linear layer to 10 classes:
 //   (1, 28, 28) -> conv 8 -> (8, 26, 26) -> pool -> (8, 13, 13)
 //               -> conv 16 -> (16, 11, 11) -> pool -> (16, 5, 5) = 400 -> 10
@@ -12,7 +12,7 @@ namespace gl = gradlab;
 namespace nn = gradlab::nn;
 
 int main(int argc, char** argv) {
-  auto c = mnist_training::parse_args(argc, argv, {.name = "11_mnist_cnn", .optimizer = "adam"});
+  auto c = mnist_training::parse_args(argc, argv, {.name = GRADLAB_CHAPTER, .optimizer = "adam"});
   gl::manual_seed(0);
   nn::Sequential model(nn::Conv2d(1, 8, 3), nn::ReLU(), nn::MaxPool2d(2),
                        nn::Conv2d(8, 16, 3), nn::ReLU(), nn::MaxPool2d(2),

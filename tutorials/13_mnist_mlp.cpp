@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-// 10 MNIST with an MLP: 784 pixels -> 128 -> 64 -> 10 classes, ReLU between,
+// 13 MNIST with an MLP: 784 pixels -> 128 -> 64 -> 10 classes, ReLU between,
 // cross-entropy, Adam (or SGD with momentum: --optimizer sgd), batch 64, five
 // epochs over 8,000 real digits. Needs the digits: `make data`.
-//   build/tutorials/10_mnist_mlp [--epochs 5] [--optimizer adam|sgd] [--out out/10_mnist_mlp]
+//   build/tutorials/13_mnist_mlp [--epochs 5] [--optimizer adam|sgd] [--out out/13_mnist_mlp]
 // Ends with `test_accuracy: 0.xxxx` on the 2,000 test digits.
 
 #include "mnist_training.hpp"
@@ -10,7 +10,7 @@
 namespace gl = gradlab;
 
 int main(int argc, char** argv) {
-  auto c = mnist_training::parse_args(argc, argv, {.name = "10_mnist_mlp", .optimizer = "adam"});
+  auto c = mnist_training::parse_args(argc, argv, {.name = GRADLAB_CHAPTER, .optimizer = "adam"});
   gl::manual_seed(0);
   gl::nn::MLP model({784, 128, 64, 10});
   auto optimizer = mnist_training::make_optimizer(c, model.parameters(), 5e-3, 0.05);

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
-// 15 your own op: a new op written the way gradlab's own are (op.hpp), with
+// 12 your own op: a new op written the way gradlab's own are (op.hpp), with
 // its forward and its backward side by side: silu(a) = a · sigmoid(a), first
 // as a Value op, then as a Tensor op, each checked by gradcheck, and a wrong
 // backward caught by it; then the same op as LibTorch writes one, an
-// autograd::Function. Exercise 6 (`make exercise`) asks for softplus.
+// autograd::Function. An exercise (`make exercise`) asks for softplus.
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -13,6 +13,9 @@
 #include <gradlab/gradlab.hpp>
 #include <gradlab/op.hpp>
 #include <gradlab/viz/lesson.hpp>
+
+#include "course_page.hpp"
+
 
 namespace gl = gradlab;
 
@@ -80,7 +83,7 @@ std::string table(const gl::GradCheckResult& r) {
 }
 
 int main(int argc, char** argv) {
-  return gl::viz::Lesson::run("15_your_own_op", argc, argv, [](gl::viz::Lesson& lesson) {
+  return course::run_lesson(argc, argv, [](gl::viz::Lesson& lesson) {
     char text[900];
     {
       gl::Value x(1.5, "x");
@@ -185,13 +188,17 @@ int main(int argc, char** argv) {
                 "and backward gets d(L)/d(out) and returns d(L)/d(a):\n"
                 "  return {grad_outputs[0] * (s + a * s * (1.0 - s))};\n"
                 "SiLU::apply(X) records ONE node named after the class; its first operand,\n"
-                "\"ctx\", is what the context kept, carried by the graph. Same gradients:\n" +
+                "\"ctx\", is what the context kept, carried by the graph as five numbers, 1 1 1 1 0:\n"
+                "1 argument, and it is operand 1 (X); 1 saved tensor, and it is operand 1 (X, from\n"
+                "save_for_backward({a})); 0 entries of saved_data. A constant: it takes no gradient.\n"
+                "Same gradients:\n" +
                     table(function_check),
                 L2, {.rankdir = gl::viz::RankDir::TB, .title = "silu as an autograd::Function"});
     lesson.check(function_check.ok(), "gradcheck passes the Function");
     lesson.check(gl::allclose(X2.grad(), X.grad(), 0, 1e-14), "the Function's gradients are the Tensor op's (to 1e-14)");
 
-    lesson.step("Your turn: exercise 6 asks for softplus(a) = log(1 + e^a) written the same\n"
+    lesson.step("Your turn: " + course::exercise_ref("softplus") +
+                " asks for softplus(a) = log(1 + e^a) written the same\n"
                 "way, as a Value op and as a Tensor op. Write it in\n"
                 "tutorials/exercises/my_gradients.cpp and run `make exercise`; the checker\n"
                 "looks for one op node named softplus and runs gradcheck on it.");
