@@ -59,8 +59,9 @@ demo:
 
 test: test-release test-asan test-tsan fuzz
 
-# The data first, so no test waits on (or races for) an install.
-test-release: build data
+# The data first, so no test waits on (or races for) an install; the site
+# (the playground, built to WebAssembly) for the playground's browser test.
+test-release: build data site
 	ctest --test-dir $(BUILD) -j $(JOBS) --output-on-failure
 
 # The sanitized build: clang with AddressSanitizer (and LeakSanitizer) and

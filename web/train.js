@@ -10,7 +10,8 @@ const train = {
   playing: false,
   neuron: null,  // [layer, index] of the neuron shown
 };
-const kView = [-2, 3, -2, 2.5];  // the plane drawn: x from -2 to 3, y from -2 to 2.5
+// The plane drawn, [x from, x to, y from, y to], for each data set.
+const kViews = { moons: [-1.5, 2.5, -1.75, 2.25], circles: [-1.5, 1.5, -1.5, 1.5], xor: [-1.5, 1.5, -1.5, 1.5] };
 const kGrid = 48;                // the heat map's cells a side
 
 function settings() {
@@ -59,15 +60,15 @@ function showTrain() {
 
 function drawBoundary() {
   const canvas = el('boundary'), g = canvas.getContext('2d');
-  const [x0, x1, y0, y1] = kView, w = canvas.width, h = canvas.height;
+  const [x0, x1, y0, y1] = kViews[el('dataset').value] || kViews.moons, w = canvas.width, h = canvas.height;
   const scores = train.trainer.boundary(kGrid, x0, x1, y0, y1);
-  const cell = w / kGrid;
+  const cell = w / kGrid;  // the canvas is square
   for (let r = 0; r < kGrid; ++r)
     for (let c = 0; c < kGrid; ++c) {
       const s = Math.max(-1, Math.min(1, scores[r * kGrid + c]));
       const a = Math.abs(s);  // blue for +1, red for -1, white at the boundary
       g.fillStyle = s > 0 ? `rgb(${255 - 140 * a},${255 - 90 * a},255)` : `rgb(255,${255 - 120 * a},${255 - 120 * a})`;
-      g.fillRect(c * cell, r * cell * h / w, cell + 1, cell * h / w + 1);
+      g.fillRect(c * cell, r * cell, cell + 1, cell + 1);
     }
   const p = train.trainer.points();
   for (let i = 0; i < p.y.length; ++i) {
