@@ -54,6 +54,7 @@ function showTrain() {
   el('train-accuracy').textContent = (100 * t.accuracy()).toFixed(0) + ' %';
   drawBoundary();
   drawLoss();
+  drawWeights();
   if (train.neuron) showNeuron(...train.neuron);
   saveTrain();
 }
@@ -108,6 +109,21 @@ function drawNetwork() {
   svg.replaceChildren();
   const x = (l) => 20 + (l * (w - 40)) / (sizes.length - 1);
   const y = (i, n) => (n === 1 ? h / 2 : 14 + (i * (h - 28)) / (n - 1));
+  // The weights as lines under the neurons: blue positive, red negative, as thick as they are big.
+  const edges = document.createElementNS(ns, 'g');
+  edges.setAttribute('id', 'edges');
+  for (let l = 1; l < sizes.length; ++l)
+    for (let i = 0; i < sizes[l]; ++i)
+      for (let k = 0; k < sizes[l - 1]; ++k) {
+        const line = document.createElementNS(ns, 'line');
+        line.setAttribute('x1', x(l - 1));
+        line.setAttribute('y1', y(k, sizes[l - 1]));
+        line.setAttribute('x2', x(l));
+        line.setAttribute('y2', y(i, sizes[l]));
+        line.dataset.at = `${l - 1} ${i} ${k}`;
+        edges.appendChild(line);
+      }
+  svg.appendChild(edges);
   for (let l = 0; l < sizes.length; ++l)
     for (let i = 0; i < sizes[l]; ++i) {
       const c = document.createElementNS(ns, 'circle');
@@ -125,6 +141,22 @@ function drawNetwork() {
         c.addEventListener('click', () => showNeuron(l - 1, i));
       }
       svg.appendChild(c);
+    }
+}
+
+function drawWeights() {
+  const sizes = train.trainer.sizes();
+  const lines = el('edges').children;
+  let at = 0;
+  for (let l = 1; l < sizes.length; ++l)
+    for (let i = 0; i < sizes[l]; ++i) {
+      const weights = train.trainer.neuron(l - 1, i).weights;
+      for (const wk of weights) {
+        const line = lines[at++];
+        line.setAttribute('stroke', wk > 0 ? '#1f4fbf' : '#c8281e');
+        line.setAttribute('stroke-width', Math.min(3, 0.2 + Math.abs(wk)).toFixed(2));
+        line.setAttribute('stroke-opacity', '0.35');
+      }
     }
 }
 
