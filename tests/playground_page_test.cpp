@@ -216,6 +216,22 @@ BOOST_AUTO_TEST_CASE(typing_an_expression_then_stepping_backward_through_every_n
     browser.evaluate("document.getElementById('back').click()");
     BOOST_TEST(look()["text"] == seen[k]["text"]);
   }
+  // Hovering a node: its value, gradient and local derivatives.
+  json hover = browser.evaluate(R"((() => {
+    const g = [...document.querySelectorAll('#graph g.node')].find((n) => n.querySelector('title').textContent === 'v2');
+    g.dispatchEvent(new MouseEvent('mouseenter', { clientX: 10, clientY: 10 }));
+    const box = document.getElementById('hover');
+    return { shown: !box.hidden, text: box.textContent };
+  })())");
+  BOOST_TEST(hover["shown"] == true);
+  BOOST_TEST(hover["text"] == "v2 = *(…)\nvalue 1.0000\ngradient 0.0000\n∂v2/∂a = 1.0000\n∂v2/∂b = 1.0000");  // the forward frame's
+  browser.evaluate("document.getElementById('step').click()");  // after the sum's step, v2's gradient is 1
+  BOOST_TEST(browser.evaluate(R"((() => {
+    const g = [...document.querySelectorAll('#graph g.node')].find((n) => n.querySelector('title').textContent === 'v2');
+    g.dispatchEvent(new MouseEvent('mouseenter'));
+    return document.getElementById('hover').textContent.split('\n')[2];
+  })())") == "gradient 1.0000");
+  browser.evaluate("document.getElementById('back').click()");
   // The address holds the moment: opening it shows the same frame.
   std::string hash = look()["hash"];
   browser.open(page_url() + hash);

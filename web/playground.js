@@ -11,6 +11,7 @@ const playground = {
 };
 
 // --- the address: #expr=...&x=0.5&step=3, or #panel=train&data=moons&...
+const kReservedKeys = ['expr', 'step', 'panel'];
 function readHash() {
   const state = new Map();
   for (const part of location.hash.replace(/^#/, '').split('&')) {
@@ -137,7 +138,7 @@ function showFrame() {
   }
   const f = t.frames[k];
   const svg = draw(f.dot, graph);
-  hoverable(svg);
+  hoverable(svg, f);
   if (!expression.drawnFirst) {
     expression.drawnFirst = true;
     performance.mark('gradlab-first-graph');
@@ -162,8 +163,8 @@ function showFrame() {
   saveExpression();
 }
 
-// Hovering a node shows its value, gradient and local derivatives.
-function hoverable(svg) {
+// Hovering a node shows its value, its gradient at this frame and its local derivatives.
+function hoverable(svg, frame) {
   const box = el('hover');
   for (const g of svg.querySelectorAll('g.node')) {
     const id = g.querySelector('title').textContent;
@@ -171,7 +172,7 @@ function hoverable(svg) {
     if (!n) continue;
     g.addEventListener('mouseenter', (event) => {
       const lines = [`${n.name}${n.op ? ' = ' + n.op + '(…)' : ''}`, `value ${fmt(n.data)}`,
-                     n.takes_grad ? `gradient ${fmt(n.grad)}` : 'a constant: no gradient'];
+                     n.takes_grad ? `gradient ${fmt(frame.grads[n.index])}` : 'a constant: no gradient'];
       for (const l of n.locals) lines.push(`∂${n.name}/∂${l.operand} = ${fmt(l.local)}`);
       box.textContent = lines.join('\n');
       box.hidden = false;
@@ -186,7 +187,9 @@ function saveExpression() {
   if (currentPanel() !== 'expression') return;
   const pairs = [['expr', el('expr').value]];
   const t = expression.trace;
-  if (t && t.error === undefined) for (const v of t.variables) pairs.push([v.name, expression.values[v.name]]);
+  // A variable named like one of the address's own keys keeps its value out of it.
+  if (t && t.error === undefined)
+    for (const v of t.variables) if (!kReservedKeys.includes(v.name)) pairs.push([v.name, expression.values[v.name]]);
   if (t && t.error === undefined && t.frames.length && currentFrame() !== lastFrame()) pairs.push(['step', currentFrame()]);
   writeHash(pairs);
 }
@@ -221,7 +224,7 @@ function stopRun() {
 function startExpression(state) {
   if (state.has('expr')) el('expr').value = state.get('expr');
   for (const [key, value] of state)
-    if (key !== 'expr' && key !== 'step' && key !== 'panel' && value !== '' && Number.isFinite(Number(value)))
+    if (!kReservedKeys.includes(key) && value !== '' && Number.isFinite(Number(value)))
       expression.values[key] = Number(value);
   expression.step = state.has('step') ? Math.max(0, Math.trunc(Number(state.get('step'))) || 0) : -1;
   el('expr').addEventListener('input', () => { expression.step = -1; stopRun(); compute(); });

@@ -64,7 +64,7 @@ val rows_of(const gl::TapeStep& s) {
 }
 
 // trace(text, values) -> {value, variables: [{name, value, grad}], frames:
-// [{dot, text, node, op, upstream, rows}], nodes: {v<N>: {...}}}, or
+// [{dot, text, grads, node, op, upstream, rows}], nodes: {v<N>: {...}}}, or
 // {error, position?} for text the grammar refuses (position 0-based) or a
 // value that cannot be computed. Variables missing from `values` are 1.
 val trace(const std::string& text, const val& values) {
@@ -116,6 +116,9 @@ val trace(const std::string& text, const val& values) {
     val f = val::object();
     f.set("dot", dot);
     f.set("text", words);
+    val grads = val::array();  // every node's gradient at this frame, in topological order
+    for (const gl::Node* n : order) grads.call<void>("push", scalar(n).grad());
+    f.set("grads", grads);
     frames.call<void>("push", f);
     return f;
   };
@@ -166,8 +169,9 @@ val trace(const std::string& text, const val& values) {
   }
   out.set("variables", vars);
   out.set("frames", frames);
-  // What hovering a node shows: its value, gradient, and for an op the local
-  // derivative with respect to each operand. Keyed as the SVG titles nodes.
+  // What hovering a node shows: its value, and for an op the local derivative
+  // with respect to each operand (its gradient is the frame's). Keyed as the
+  // SVG titles nodes.
   val nodes = val::object();
   for (std::size_t i = 0; i < order.size(); ++i) {
     const gl::Node* n = order[i];
@@ -175,8 +179,8 @@ val trace(const std::string& text, const val& values) {
     const std::string label = gl::node_label(*n);
     entry.set("name", !label.empty() ? label : names.count(n) ? names[n] : std::string("constant"));
     entry.set("op", std::string(n->op->name));
+    entry.set("index", static_cast<double>(i));
     entry.set("data", scalar(n).data);
-    entry.set("grad", scalar(n).grad());
     entry.set("takes_grad", n->requires_grad());
     val locals = val::array();
     if (auto it = steps.find(n); it != steps.end())
