@@ -255,6 +255,13 @@ BOOST_AUTO_TEST_CASE(an_invalid_expression_shows_the_commands_error_where_it_is)
   BOOST_TEST(shown == "  x + * y\n      ^\n" + message);
   BOOST_TEST(browser.evaluate("document.querySelector('output[data-value]').textContent") == "");
   BOOST_TEST(browser.evaluate("document.querySelectorAll('output[data-grad]').length") == 0);
+  BOOST_TEST(browser.evaluate("document.getElementById('step').disabled") == true);
+  // Typing an expression again takes the error away.
+  browser.evaluate("(() => { const e = document.getElementById('expr'); e.focus(); e.select(); })()");
+  browser.page("Input.insertText", {{"text", "x*2"}});
+  wait_until(browser, "document.getElementById('expr-error').hidden");
+  BOOST_TEST(browser.evaluate("document.querySelector('output[data-grad=\"x\"]').textContent") == "2");
+  BOOST_TEST(browser.evaluate("document.getElementById('step').disabled") == false);
   // A value that cannot be computed is said too, and the page goes on.
   browser.open(page_url() + "#expr=log(x)&x=-1");
   wait_until(browser, "!document.getElementById('expr-error').hidden");

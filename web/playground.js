@@ -107,11 +107,18 @@ function compute() {
     el('expr').classList.add('invalid');
     document.querySelector('output[data-value]').textContent = '';
     for (const o of document.querySelectorAll('output[data-grad]')) o.textContent = '';
+    // The last graph stays, faded, until the text is an expression again.
+    el('graph').classList.add('stale');
+    el('tape').hidden = true;
+    el('counter').textContent = el('frame-text').textContent = '';
+    for (const id of ['back', 'step', 'run']) el(id).disabled = true;
+    stopRun();
     saveExpression();
     return;
   }
   error.hidden = true;
   el('expr').classList.remove('invalid');
+  el('graph').classList.remove('stale');
   for (const v of t.variables) if (!(v.name in expression.values)) expression.values[v.name] = v.value;
   buildVariables(t.variables);
   document.querySelector('output[data-value]').textContent = t.value_text;
