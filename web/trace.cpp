@@ -10,17 +10,16 @@
 
 #include <cmath>
 #include <cstdio>
-#include <map>
-#include <stdexcept>
-#include <string>
-#include <unordered_map>
-#include <vector>
-
 #include <gradlab/engine.hpp>
 #include <gradlab/number_text.hpp>
 #include <gradlab/tape.hpp>
 #include <gradlab/value.hpp>
 #include <gradlab/viz/dot.hpp>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "expression.hpp"
 
@@ -48,7 +47,9 @@ val error(const std::string& message) {
   return out;
 }
 
-const gl::ScalarNode& scalar(const gl::Node* n) { return *static_cast<const gl::ScalarNode*>(n); }
+const gl::ScalarNode& scalar(const gl::Node* n) {
+  return *static_cast<const gl::ScalarNode*>(n);
+}
 
 val rows_of(const gl::TapeStep& s) {
   val rows = val::array();
@@ -123,8 +124,9 @@ val trace(const std::string& text, const val& values) {
     return f;
   };
   if (stepped)
-    frame(gl::viz::to_dot(root, plain), "forward: " + text + " = " + gl::four_decimals(root.data()) +
-                                            ". Every gradient is still 0; Step walks backward one node at a time.");
+    frame(gl::viz::to_dot(root, plain),
+          "forward: " + text + " = " + gl::four_decimals(root.data()) +
+              ". Every gradient is still 0; Step walks backward one node at a time.");
   std::unordered_map<const gl::Node*, gl::TapeStep> steps;
   if (root.requires_grad()) {
     gl::backward_with_tape(root, [&](const gl::TapeStep& s) {
@@ -134,13 +136,15 @@ val trace(const std::string& text, const val& values) {
       note[s.node] = "upstream " + gl::four_decimals(s.upstream);
       std::vector<const gl::Node*> updated;
       for (const gl::TapeEdge& e : s.edges) {
-        note[e.operand] = "+= " + gl::four_decimals(s.upstream) + " × " + gl::four_decimals(e.local);
+        note[e.operand] =
+            "+= " + gl::four_decimals(s.upstream) + " × " + gl::four_decimals(e.local);
         updated.push_back(e.operand);
       }
-      val f = frame(gl::viz::to_dot(root, {.highlight = s.node, .updated = updated, .note = note_of}),
-                    "backward through " + s.name + " (" + s.op + "): upstream gradient " +
-                        gl::four_decimals(s.upstream) +
-                        ", times each local derivative, is added to each operand's gradient.");
+      val f =
+          frame(gl::viz::to_dot(root, {.highlight = s.node, .updated = updated, .note = note_of}),
+                "backward through " + s.name + " (" + s.op + "): upstream gradient " +
+                    gl::four_decimals(s.upstream) +
+                    ", times each local derivative, is added to each operand's gradient.");
       f.set("node", s.name);
       f.set("op", s.op);
       f.set("upstream", s.upstream);
@@ -150,7 +154,8 @@ val trace(const std::string& text, const val& values) {
   note.clear();
   for (const gl::Value& v : variables)
     if (!std::isfinite(v.grad()))
-      return error("the gradient with respect to " + v.label() + " is not a finite number (" + g6(v.grad()) + ")");
+      return error("the gradient with respect to " + v.label() + " is not a finite number (" +
+                   g6(v.grad()) + ")");
   if (drawn) frame(gl::viz::to_dot(root, plain), "done: every gradient is complete.");
 
   val out = val::object();
@@ -199,8 +204,12 @@ val trace(const std::string& text, const val& values) {
   return out;
 }
 
-std::string four_decimals(double x) { return gl::four_decimals(x); }
-std::string printf_g6(double x) { return g6(x); }
+std::string four_decimals(double x) {
+  return gl::four_decimals(x);
+}
+std::string printf_g6(double x) {
+  return g6(x);
+}
 
 }  // namespace
 

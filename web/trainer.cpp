@@ -11,17 +11,16 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <numeric>
-#include <random>
-#include <stdexcept>
-#include <string>
-#include <vector>
-
 #include <gradlab/datasets.hpp>
 #include <gradlab/grad_mode.hpp>
 #include <gradlab/random.hpp>
 #include <gradlab/value_nn.hpp>
 #include <gradlab/viz/dot.hpp>
+#include <numeric>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <vector>
 
 namespace gl = gradlab;
 using emscripten::val;
@@ -32,15 +31,17 @@ constexpr std::size_t kPoints = 100;
 constexpr std::size_t kMaxWidth = 64, kMaxDepth = 6;
 
 // What the page may ask for; "" when all is well, else what is wrong.
-std::string check_settings(const std::string& dataset, const std::vector<int>& hidden, const std::string& activation,
-                           double lr, int batch) {
+std::string check_settings(const std::string& dataset, const std::vector<int>& hidden,
+                           const std::string& activation, double lr, int batch) {
   if (dataset != "moons" && dataset != "circles" && dataset != "xor")
     return "dataset: moons, circles or xor, not '" + dataset + "'";
   if (hidden.empty() || hidden.size() > kMaxDepth)
-    return "hidden layers: 1 to " + std::to_string(kMaxDepth) + ", not " + std::to_string(hidden.size());
+    return "hidden layers: 1 to " + std::to_string(kMaxDepth) + ", not " +
+           std::to_string(hidden.size());
   for (int w : hidden)
     if (w < 1 || w > static_cast<int>(kMaxWidth))
-      return "width: 1 to " + std::to_string(kMaxWidth) + " neurons a layer, not " + std::to_string(w);
+      return "width: 1 to " + std::to_string(kMaxWidth) + " neurons a layer, not " +
+             std::to_string(w);
   if (activation != "relu" && activation != "tanh" && activation != "sigmoid")
     return "activation: relu, tanh or sigmoid, not '" + activation + "'";
   if (!(lr > 0 && lr <= 10)) return "learning rate: a number in (0, 10]";
@@ -50,7 +51,9 @@ std::string check_settings(const std::string& dataset, const std::vector<int>& h
 }
 
 gl::Activation activation_of(const std::string& name) {
-  return name == "tanh" ? gl::Activation::tanh : name == "sigmoid" ? gl::Activation::sigmoid : gl::Activation::relu;
+  return name == "tanh"      ? gl::Activation::tanh
+         : name == "sigmoid" ? gl::Activation::sigmoid
+                             : gl::Activation::relu;
 }
 
 gl::Dataset2d make_data(const std::string& name, std::uint64_t seed) {
@@ -69,8 +72,8 @@ class Trainer {
  public:
   // The net's weights and the batches come from `seed`, so the same settings
   // and step count give the same net (the page's address holds them).
-  Trainer(const std::string& dataset, const val& hidden_widths, const std::string& activation, double lr, int batch,
-          int seed)
+  Trainer(const std::string& dataset, const val& hidden_widths, const std::string& activation,
+          double lr, int batch, int seed)
       : hidden_(emscripten::vecFromJSArray<int>(hidden_widths)),
         data_(make_data(dataset, static_cast<std::uint64_t>(seed))),
         net_(checked_net(dataset, hidden_, activation, lr, batch, seed)),
@@ -146,8 +149,10 @@ class Trainer {
     scores.reserve(static_cast<std::size_t>(n) * n);
     for (int r = 0; r < n; ++r)
       for (int c = 0; c < n; ++c)
-        scores.push_back(score({x_lo + (x_hi - x_lo) * c / (n - 1), y_hi - (y_hi - y_lo) * r / (n - 1)}));
-    return val::global("Float64Array").new_(val(emscripten::typed_memory_view(scores.size(), scores.data())));
+        scores.push_back(
+            score({x_lo + (x_hi - x_lo) * c / (n - 1), y_hi - (y_hi - y_lo) * r / (n - 1)}));
+    return val::global("Float64Array")
+        .new_(val(emscripten::typed_memory_view(scores.size(), scores.data())));
   }
 
   // The widths of the layers, inputs first: [2, 16, 16, 1].
@@ -208,8 +213,8 @@ class Trainer {
 
  private:
   // The settings checked, then the net's weights drawn from `seed`.
-  static gl::Net checked_net(const std::string& dataset, const std::vector<int>& hidden, const std::string& activation,
-                             double lr, int batch, int seed) {
+  static gl::Net checked_net(const std::string& dataset, const std::vector<int>& hidden,
+                             const std::string& activation, double lr, int batch, int seed) {
     std::string problem = check_settings(dataset, hidden, activation, lr, batch);
     if (!problem.empty()) throw std::invalid_argument("Trainer: " + problem);
     gl::manual_seed(static_cast<std::uint64_t>(seed));
@@ -221,7 +226,8 @@ class Trainer {
       throw std::out_of_range("neuron: layer " + std::to_string(layer) + " is not in the net");
     const auto& neurons = net_.layers()[layer].neurons();
     if (index < 0 || index >= static_cast<int>(neurons.size()))
-      throw std::out_of_range("neuron: layer " + std::to_string(layer) + " has no neuron " + std::to_string(index));
+      throw std::out_of_range("neuron: layer " + std::to_string(layer) + " has no neuron " +
+                              std::to_string(index));
     return neurons[index];
   }
 
@@ -238,8 +244,8 @@ class Trainer {
   double loss_ = NAN;
 };
 
-std::string trainer_problem(const std::string& dataset, const val& hidden, const std::string& activation, double lr,
-                            int batch) {
+std::string trainer_problem(const std::string& dataset, const val& hidden,
+                            const std::string& activation, double lr, int batch) {
   return check_settings(dataset, emscripten::vecFromJSArray<int>(hidden), activation, lr, batch);
 }
 
