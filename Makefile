@@ -17,10 +17,13 @@
 #   make data      fetch the MNIST digits that chapters 13 and 14 train on,
 #                  install the word list chapters 10, 11 and 18 learn from, and
 #                  write the fortune cookies chapter 17 learns to write
+#   make site      out/site/: the playground (the library in WebAssembly, in
+#                  the page) and the course's pages when `make course` made them
 JOBS  ?= $(shell nproc)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 TSAN_BUILD ?= build-tsan
+WEB_BUILD ?= build-web
 FUZZ_SECONDS ?= 20
 FILE_FUZZ_SECONDS ?= 15
 TENSOR_FUZZ_SECONDS ?= 15
@@ -28,7 +31,7 @@ SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
   LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-.PHONY: demo test bench fuzz deps deps-test build test-release test-asan test-tsan clean tutorial exercise data course
+.PHONY: demo test bench fuzz deps deps-test build test-release test-asan test-tsan clean tutorial exercise data course site
 
 # What the library, its pictures and the demo need (scripts/packages.txt,
 # the lines without a group); deps-test adds the tests' and their data's.
@@ -62,8 +65,9 @@ demo:
 
 test: test-release test-asan test-tsan fuzz
 
-# The data first, so no test waits on (or races for) an install.
-test-release: build data
+# The data first, so no test waits on (or races for) an install; the site
+# (the playground, built to WebAssembly) for the playground's browser test.
+test-release: build data site
 	ctest --test-dir $(BUILD) -j $(JOBS) --output-on-failure
 
 # The sanitized build: clang with AddressSanitizer (and LeakSanitizer) and
@@ -184,5 +188,19 @@ exercise: deps
 	 if [ $$status -ne 0 ] && [ $$status -ne 3 ]; then \
 	   echo "(keep going: edit tutorials/exercises/my_gradients.cpp, then make exercise)"; exit 1; fi
 
+# The site for any static host: out/site/playground.html with the library
+# compiled to WebAssembly by Debian's emscripten (its JS optimiser finds
+# Debian's acorn through NODE_PATH) and Graphviz's, vendored from npm as
+# pinned in web/package-lock.json; and the course's pages (out/index.html,
+# out/NN_name/) when `make course` has written them.
+site:
+	@scripts/install-deps.sh web
+	NODE_PATH=/usr/share/nodejs emcmake cmake -S . -B $(WEB_BUILD) -DCMAKE_BUILD_TYPE=Release -DSITE_DIR=$(CURDIR)/out/site
+	NODE_PATH=/usr/share/nodejs cmake --build $(WEB_BUILD) -j $(JOBS) --target playground_site
+	@if [ -f out/index.html ]; then \
+	   cp out/index.html out/site/ && for d in out/[0-9][0-9]_*/; do if [ -d "$$d" ]; then cp -r "$$d" out/site/; fi; done; \
+	   echo "site: out/site/ holds the course's pages and the playground"; \
+	 else echo "site: out/site/playground.html (make course first to add the course's pages)"; fi
+
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) out
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(WEB_BUILD) out

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
-// make_moons: sizes, labels, shape of the moons, determinism.
+// make_moons, make_circles, make_xor: sizes, labels, shapes, determinism,
+// and bad arguments refused by name.
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -50,6 +52,52 @@ BOOST_AUTO_TEST_CASE(noise_must_be_a_finite_standard_deviation) {
   }
   for (const auto& p : gl::make_moons(10, 1e6).x)
     BOOST_TEST((std::isfinite(p[0]) && std::isfinite(p[1])));
+}
+
+BOOST_AUTO_TEST_CASE(circles_without_noise_lie_on_their_radii) {
+  gl::Dataset2d d = gl::make_circles(11, 0.0, 0.3);
+  BOOST_REQUIRE(d.x.size() == 11u);
+  BOOST_TEST(std::count(d.y.begin(), d.y.end(), -1.0) == 5);  // n/2 outer
+  for (std::size_t i = 0; i < d.x.size(); ++i) {
+    double r = std::hypot(d.x[i][0], d.x[i][1]);
+    BOOST_TEST(r == (d.y[i] < 0 ? 1.0 : 0.3), boost::test_tools::tolerance(1e-12));
+  }
+  BOOST_TEST(d.x[0][0] == 1.0);  // the outer circle starts at angle 0
+  BOOST_TEST(gl::make_circles(50, 0.1, 0.5, 3).x == gl::make_circles(50, 0.1, 0.5, 3).x);
+  BOOST_TEST(gl::make_circles(50, 0.1, 0.5, 3).x != gl::make_circles(50, 0.1, 0.5, 4).x);
+}
+
+BOOST_AUTO_TEST_CASE(circles_refuse_a_factor_outside_0_1) {
+  for (double bad : {-0.1, 1.0, 2.0, std::nan("")}) {
+    try {
+      gl::make_circles(10, 0.0, bad);
+      BOOST_ERROR("must throw for factor " << bad);
+    } catch (const std::invalid_argument& e) {
+      BOOST_TEST(std::string(e.what()).starts_with("make_circles: factor is the inner circle's radius"));
+    }
+  }
+  BOOST_CHECK_THROW(gl::make_circles(10, -1.0), std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_CASE(xor_labels_by_the_quadrant) {
+  gl::Dataset2d d = gl::make_xor(400, 0.0, 7);
+  BOOST_REQUIRE(d.x.size() == 400u);
+  int positive = 0;
+  for (std::size_t i = 0; i < d.x.size(); ++i) {
+    BOOST_TEST((std::abs(d.x[i][0]) <= 1.0 && std::abs(d.x[i][1]) <= 1.0));
+    BOOST_TEST(d.y[i] == (d.x[i][0] * d.x[i][1] >= 0 ? 1.0 : -1.0));
+    positive += d.y[i] > 0;
+  }
+  BOOST_TEST(positive > 150);  // about half each way
+  BOOST_TEST(positive < 250);
+  BOOST_TEST(gl::make_xor(20, 0.1, 1).x != gl::make_xor(20, 0.0, 1).x);  // the noise moves the points
+  BOOST_TEST(gl::make_xor(20, 0.1, 1).y == gl::make_xor(20, 0.0, 1).y);  // not their labels
+  try {
+    gl::make_xor(10, std::nan(""));
+    BOOST_ERROR("must throw");
+  } catch (const std::invalid_argument& e) {
+    BOOST_TEST(std::string(e.what()).starts_with("make_xor: noise is a standard deviation"));
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

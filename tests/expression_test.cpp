@@ -59,6 +59,8 @@ BOOST_AUTO_TEST_CASE(precedence_and_associativity) {
   BOOST_TEST(eval("2^(1+1)*3") == 12.0);
   BOOST_TEST(eval("x^y^z", {{"x", 2}, {"y", 1}, {"z", 3}}) == 2.0);
   BOOST_TEST(eval("1e-3 * 1000 + .5 + 0.5") == 2.0);
+  BOOST_TEST(eval("0.0e-400 + 1") == 1.0);            // zero written small is still zero
+  BOOST_TEST(eval("1e-310 * 1e300") == 1e-310 * 1e300);  // a subnormal number is read as it is
   BOOST_TEST(eval("  x\t+ 1 ", {{"x", 1}}) == 2.0);
 }
 
@@ -108,7 +110,9 @@ BOOST_AUTO_TEST_CASE(malformed_expressions_say_what_and_where) {
   BOOST_TEST(syntax_error("exp x") == "function 'exp' needs parentheses: exp(...) at position 1");
   BOOST_TEST(syntax_error("2x") == "expected an operator (+ - * / ^) but found 'x' at position 2");
   BOOST_TEST(syntax_error("1e999") == "number '1e999' is out of range at position 1");
+  BOOST_TEST(syntax_error("1e-400") == "number '1e-400' is out of range at position 1");  // would read as 0
   BOOST_TEST(syntax_error("1.2.3") == "malformed number '1.2.3' at position 1");
+  BOOST_TEST(syntax_error("1..") == "malformed number '1..' at position 1");
   BOOST_TEST(syntax_error("()") == "expected an operand but found ')' at position 2");
   BOOST_TEST(syntax_error("x $ y") == "expected an operator (+ - * / ^) but found '$' at position 3");
   BOOST_TEST(syntax_error(std::string("x\x01", 2)) ==

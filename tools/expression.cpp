@@ -6,9 +6,9 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <unordered_map>
 
 namespace gradlab {
@@ -170,12 +170,18 @@ class ExpressionParser {
         while (pos_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[pos_]))) ++pos_;
       }
     }
-    double value = 0;
-    auto [end, ec] = std::from_chars(s_.data() + start, s_.data() + pos_, value);
-    if (ec == std::errc::result_out_of_range || (ec == std::errc() && !std::isfinite(value)))
-      fail("number '" + s_.substr(start, pos_ - start) + "' is out of range", start);
-    if (ec != std::errc() || end != s_.data() + pos_)
-      fail("malformed number '" + s_.substr(start, pos_ - start) + "'", start);
+    // strtod, not std::from_chars: the WebAssembly build's standard library
+    // has no from_chars for double. It sees only the characters scanned above
+    // (digits, '.', an exponent), so no locale, hex or "inf" can enter.
+    const std::string text = s_.substr(start, pos_ - start);
+    char* end = nullptr;
+    const double value = std::strtod(text.c_str(), &end);
+    if (end != text.c_str() + text.size()) fail("malformed number '" + text + "'", start);
+    // Too big (inf), or so small it became 0 though its digits are not all 0.
+    const std::size_t mantissa_end = text.find_first_of("eE");
+    const bool nonzero_digits = text.substr(0, mantissa_end).find_first_of("123456789") != std::string::npos;
+    if (!std::isfinite(value) || (value == 0 && nonzero_digits))
+      fail("number '" + text + "' is out of range", start);
     emit({Instruction::kNumber, value, 0, 0});
   }
 

@@ -4,6 +4,7 @@
 // engine can walk a scalar graph by creation order. Internal.
 #pragma once
 
+#include <cstddef>
 #include <new>
 
 #include <gradlab/value.hpp>
@@ -26,7 +27,11 @@ namespace gradlab::detail {
 // What the arena asks of a kind (node_arena.hpp): a block fits the node, and
 // the node is destroyed as a Node: ScalarNode adds only its two numbers.
 static_assert(sizeof(ScalarNode) <= kArenaNodeBytes, "a scalar node must fit an arena block");
-static_assert(sizeof(ScalarNode) == sizeof(Node) + 2 * sizeof(double),
+// (Its numbers start at the next multiple of a double's alignment after the
+// Node: no gap on 64-bit machines, 4 bytes where pointers take 4, as in WebAssembly.)
+inline constexpr std::size_t kScalarNumbersOffset =
+    (sizeof(Node) + alignof(double) - 1) / alignof(double) * alignof(double);
+static_assert(sizeof(ScalarNode) == kScalarNumbersOffset + 2 * sizeof(double),
               "ScalarNode adds only data and grad, so the arena may destroy it as a Node");
 
 // A new scalar node, from this thread's arena.

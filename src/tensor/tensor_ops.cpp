@@ -60,6 +60,8 @@ template <class T>
 struct Pair {
   T x, y;
 };
+template <class T>
+Pair(T, T) -> Pair<T>;  // (clang 14, emscripten's, deduces no aggregate's arguments by itself)
 
 template <class G>
 void binary_numbers(Node& n) {  // backward() on numbers
