@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Runs the README's two commands as a new user meets them: removes the
-# packages a fresh Debian machine lacks (the "data" and "bench" groups of
+# packages a fresh Debian machine lacks (the "data", "bench" and "web" groups of
 # scripts/packages.txt, or also "test" with --without-test) and npm's cache,
 # clones this repository's HEAD into a new folder, runs `make demo` and then
 # `make test` there, timed, and puts the removed packages back.
@@ -10,10 +10,10 @@
 # the clone is FOLDER/gradlab, removed at the end unless --keep).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-groups="data bench" keep=0 work=""
+groups="data bench web" keep=0 work=""
 for arg in "$@"; do
   case "$arg" in
-    --without-test) groups="test data bench" ;;
+    --without-test) groups="test data bench web" ;;
     --keep) keep=1 ;;
     -h|--help) sed -n '3,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "fresh-machine-check: unknown option $arg" >&2; exit 2 ;;
