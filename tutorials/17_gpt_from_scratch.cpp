@@ -27,6 +27,8 @@
 #include "gpt_model.hpp"
 #include "gpt_training.hpp"
 
+#include "course_page.hpp"
+
 namespace gl = gradlab;
 namespace nn = gradlab::nn;
 namespace F = gradlab::nn::functional;
@@ -229,7 +231,7 @@ int main(int argc, char** argv) {
   Args args = parse(argc, argv);
   int lesson_argc = static_cast<int>(args.lesson_argv.size());
   double bigram_result = NAN, gpt_result = NAN;  // printed last, after the lesson's report
-  int status = gl::viz::Lesson::run("17_gpt_from_scratch", lesson_argc, args.lesson_argv.data(), [&](gl::viz::Lesson& lesson) {
+  int status = course::run_lesson(lesson_argc, args.lesson_argv.data(), [&](gl::viz::Lesson& lesson) {
     const bool full = args.steps >= 2000 && args.stage_steps >= 3000;  // the chapter's own settings
     // --- the text, as numbers ---------------------------------------------------------------
     const std::string text = gl::load_text();

@@ -19,6 +19,8 @@
 
 #include "microgpt.hpp"
 
+#include "course_page.hpp"
+
 namespace gl = gradlab;
 using microgpt::Vec;
 
@@ -147,7 +149,7 @@ std::string sample(microgpt::ScalarGpt& model, double temperature) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  return gl::viz::Lesson::run("18_microgpt", argc, argv, [](gl::viz::Lesson& lesson) {
+  return course::run_lesson(argc, argv, [](gl::viz::Lesson& lesson) {
     const int steps = 5000, compared = 100;
     std::vector<std::string> words = gl::load_words();
     gl::WordSplit split = gl::split_words(words, 42);
