@@ -66,7 +66,7 @@ std::unordered_map<const Node*, std::string> node_names(const Node& root) {
       for (const Node* p : n->parents()) in.push_back(names.at(p));
       name = from_op(n->op->name, in);
       if (name.size() > kMaxDerivedName || taken.count(name))
-        name = std::string(n->op->name) + " " + std::to_string(++count[n->op->name]);
+        name = std::string(n->op->name) + " #" + std::to_string(++count[n->op->name]);  // "* #2"
       taken.insert(name);
     }
     names[n] = name;
