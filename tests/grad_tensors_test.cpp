@@ -210,6 +210,44 @@ BOOST_AUTO_TEST_CASE(hessian_vector_product_equals_the_formed_hessian_times_v) {
   BOOST_TEST(hv.to_vector() == formed, tt::tolerance(1e-12) << tt::per_element());
 }
 
+BOOST_AUTO_TEST_CASE(matmul_differentiated_three_times) {
+  // matmul's gradients are products read transposed in place (dout @ b^T,
+  // a^T @ dout), themselves ops of the graph: the third derivative of
+  // f(A, B) = sum(tanh(A @ B)^2) along v, d/dA,B (v . H v), by the numeric
+  // backward and by grad, against central differences of v . H v. Plain and
+  // batched (broadcast) products.
+  const std::vector<double> a0 = {0.3, -0.7, 1.2, 0.5, -1.1, 0.9}, b0 = {0.5, -0.3, 0.8, 1.1, -0.9, 0.2};
+  Tensor va = gl::tensor({1.0, -0.5, 0.3, 0.8, 0.2, -1.2}, {2, 3});
+  Tensor vb = gl::tensor({-0.4, 0.9, 0.6, -0.2, 1.1, 0.7}, {3, 2});
+  for (bool batched : {false, true}) {
+    auto vhv = [&](const Tensor& A, const Tensor& B) {
+      Tensor y = batched ? tanh(matmul(A.reshape({2, 1, 3}), B.reshape({1, 3, 2}))).pow(2).sum()
+                         : tanh(matmul(A, B)).pow(2).sum();
+      std::vector<Tensor> g = gl::autograd::grad({y}, {A, B}, {}, true, true);
+      std::vector<Tensor> hv = gl::autograd::grad({(g[0] * va).sum() + (g[1] * vb).sum()}, {A, B}, {}, true, true);
+      return (hv[0] * va).sum() + (hv[1] * vb).sum();
+    };
+    Tensor A = leaf(a0, {2, 3}), B = leaf(b0, {3, 2});
+    Tensor h = vhv(A, B);
+    std::vector<Tensor> by_grad = gl::autograd::grad({h}, {A, B}, {}, true);
+    h.backward();
+    const double step = 1e-5;
+    for (int which = 0; which < 2; ++which)
+      for (std::size_t j = 0; j < 6; ++j) {
+        auto at = [&](double delta) {
+          std::vector<double> a = a0, b = b0;
+          (which == 0 ? a : b)[j] += delta;
+          return vhv(leaf(a, {2, 3}), leaf(b, {3, 2})).item();
+        };
+        const double numeric = (at(step) - at(-step)) / (2 * step);
+        BOOST_TEST_CONTEXT((batched ? "batched " : "") << (which ? "B" : "A") << "[" << j << "]") {
+          BOOST_TEST((which ? B : A).grad().to_vector()[j] == numeric, tt::tolerance(1e-7));
+          BOOST_TEST(by_grad[static_cast<std::size_t>(which)].to_vector()[j] == numeric, tt::tolerance(1e-7));
+        }
+      }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(bad_arguments_are_named) {
   Tensor x = leaf({1.0, 2.0}, {2});
   Tensor z = leaf({1.0}, {1});

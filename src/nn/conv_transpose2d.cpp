@@ -142,7 +142,7 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& w, const Tensor& b, std::
     }
     if (detail::wants(gg, n, 1)) {  // dw = x @ cols^T: (F, P) @ (P, K)
       Tensor xf = reshape(permute(reshape(x, {g.N, F, S}), {1, 0, 2}), {F, P});
-      detail::pass(gg, n, 1, reshape(matmul(xf, cols.t()), w.shape()));
+      detail::pass(gg, n, 1, reshape(detail::matmul_nt(xf, cols), w.shape()));
     }
     if (n.nparents == 3) {  // db[c] = dout summed over n, h, w
       const Shape& s = dout.shape();
