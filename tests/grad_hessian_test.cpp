@@ -67,7 +67,8 @@ BOOST_AUTO_TEST_CASE(tensor_mlp_hessian_matches_pytorch) {
     const Tensor& x = want(name + "_x");
     const Tensor& y = want(name + "_y");
     Tensor out = l2(tanh(l1(x)));
-    Tensor loss = c.cross_entropy ? gl::nn::functional::cross_entropy(out, y) : gl::nn::functional::mse_loss(out, y);
+    Tensor loss = c.cross_entropy ? gl::nn::functional::cross_entropy(out, y)
+                                  : gl::nn::functional::mse_loss(out, y);
     expect_close(name + " loss", loss.to_vector(), want(name + "_loss"));
     // The gradient as one flat vector, a graph itself; row i of the Hessian
     // is the gradient of its element i.
@@ -117,7 +118,8 @@ BOOST_AUTO_TEST_CASE(scalar_mlp_hessian_matches_pytorch) {
       std::vector<Value> h, z;
       for (std::int64_t j = 0; j < c.hidden; ++j) {
         Value s = b1(j);
-        for (std::int64_t i = 0; i < c.in; ++i) s = s + w1(j, i) * x.data()[static_cast<std::size_t>(p * c.in + i)];
+        for (std::int64_t i = 0; i < c.in; ++i)
+          s = s + w1(j, i) * x.data()[static_cast<std::size_t>(p * c.in + i)];
         h.push_back(tanh(s));
       }
       for (std::int64_t o = 0; o < c.out; ++o) {

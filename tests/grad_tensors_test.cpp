@@ -224,7 +224,8 @@ BOOST_AUTO_TEST_CASE(matmul_differentiated_three_times) {
       Tensor y = batched ? tanh(matmul(A.reshape({2, 1, 3}), B.reshape({1, 3, 2}))).pow(2).sum()
                          : tanh(matmul(A, B)).pow(2).sum();
       std::vector<Tensor> g = gl::autograd::grad({y}, {A, B}, {}, true, true);
-      std::vector<Tensor> hv = gl::autograd::grad({(g[0] * va).sum() + (g[1] * vb).sum()}, {A, B}, {}, true, true);
+      Tensor gv = (g[0] * va).sum() + (g[1] * vb).sum();
+      std::vector<Tensor> hv = gl::autograd::grad({gv}, {A, B}, {}, true, true);
       return (hv[0] * va).sum() + (hv[1] * vb).sum();
     };
     Tensor A = leaf(a0, {2, 3}), B = leaf(b0, {3, 2});
@@ -274,7 +275,8 @@ Tensor square_by_loops(const Tensor& a) {
   static constexpr gl::Op op{"square_by_loops", [](gl::Node& n) {
     gl::TensorSlot out = gl::tensor_slot(n), a = gl::tensor_slot(n.parent(0));
     if (a.grad == nullptr) return;
-    for (std::size_t i = 0; i < a.data.size(); ++i) a.grad[i] += out.grad[i] * 2 * a.data[i];  // d(a^2)/da = 2a
+    for (std::size_t i = 0; i < a.data.size(); ++i)
+      a.grad[i] += out.grad[i] * 2 * a.data[i];  // d(a^2)/da = 2a
   }, &gl::kTensorKind};
   std::vector<double> out;
   for (double v : a.data()) out.push_back(v * v);
@@ -289,7 +291,8 @@ BOOST_AUTO_TEST_CASE(an_op_without_a_graph_backward_is_refused_by_name) {
       gl::testing::error_of<std::logic_error>([&] { gl::autograd::grad({y}, {x}, {}, true, true); });
   BOOST_TEST(message.find("square_by_loops: this op cannot be differentiated twice") == 0u, message);
   y.backward();  // the ordinary backward still works, and nothing was changed by the refusal
-  BOOST_TEST(x.grad().to_vector() == std::vector<double>({9.0, -18.0, 36.0, 5.4}), tt::tolerance(1e-12) << tt::per_element());
+  BOOST_TEST(x.grad().to_vector() == std::vector<double>({9.0, -18.0, 36.0, 5.4}),
+             tt::tolerance(1e-12) << tt::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(norm_at_zero_has_gradient_and_second_derivative_zero) {

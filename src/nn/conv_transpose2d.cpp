@@ -128,8 +128,8 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& w, const Tensor& b, std::
     // they stay dout's own function: dx = w @ cols, dw = x @ cols^T, db = dout summed.
     Tensor x = detail::tensor_of(n.parent(0)), w = detail::tensor_of(n.parent(1));
     Tensor dout = detail::gradient_of(n, gg);
-    ConvGeometry g = transposed_geometry(x.shape(), w.shape(), dout.shape(), state<ConvTransposeState>(n).stride,
-                                         state<ConvTransposeState>(n).padding);
+    const ConvTransposeState& kept = state<ConvTransposeState>(n);
+    ConvGeometry g = transposed_geometry(x.shape(), w.shape(), dout.shape(), kept.stride, kept.padding);
     const std::int64_t F = g.F, K = g.K(), P = g.P(), S = g.OH * g.OW, numel = dout.numel();
     std::vector<std::int64_t> from(static_cast<std::size_t>(K * P));
     for_each_patch_element(g, [&](std::int64_t at, std::int64_t src) {

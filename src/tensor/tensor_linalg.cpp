@@ -96,8 +96,12 @@ Tensor product(const Tensor& a, const Tensor& b) {
     const std::vector<Value>& a = r.operand(0);
     const std::vector<Value>& b = r.operand(1);
     const std::int64_t N = r.node.shape[0], M = r.node.shape[1], K = ta.shape[!TA];
-    auto at_a = [&](std::int64_t i, std::int64_t k) { return a[static_cast<std::size_t>(TA ? k * N + i : i * K + k)]; };
-    auto at_b = [&](std::int64_t k, std::int64_t j) { return b[static_cast<std::size_t>(TB ? j * K + k : k * M + j)]; };
+    auto at_a = [&](std::int64_t i, std::int64_t k) {  // a[i][k], read as stored
+      return a[static_cast<std::size_t>(TA ? k * N + i : i * K + k)];
+    };
+    auto at_b = [&](std::int64_t k, std::int64_t j) {
+      return b[static_cast<std::size_t>(TB ? j * K + k : k * M + j)];
+    };
     for (std::int64_t i = 0; i < N; ++i)
       for (std::int64_t j = 0; j < M; ++j) {
         if (K == 0) {  // (N, 0) @ (0, M): every element is an empty sum, 0
