@@ -2,7 +2,7 @@
 // Gradients of gradients on Tensors: autograd::grad's arguments, every op
 // with a graph backward against finite differences of its gradient (one
 // table), backward(create_graph) and grad(), a Hessian-vector product
-// against the formed Hessian, ops that cannot be differentiated twice.
+// against the formed Hessian, an op that cannot be differentiated twice.
 #include <boost/test/unit_test.hpp>
 
 #include <cmath>
@@ -101,6 +101,23 @@ BOOST_AUTO_TEST_CASE(every_op_passes_gradgradcheck) {
              .sum();
        },
        {a, gl::tensor({0.3, -0.5, 0.8, 0.2}, {4})}},
+      {"conv_transpose2d",
+       [](const Fs& x) {
+         return tanh(gl::nn::functional::conv_transpose2d(x[0].reshape({2, 1, 1, 3}), x[1].reshape({1, 2, 1, 2}),
+                                                          x[2]))
+             .pow(2)
+             .sum();
+       },
+       {a, gl::tensor({0.3, -0.5, 0.8, 0.2}, {4}), gl::tensor({0.1, -0.2}, {2})}},
+      {"conv_transpose2d stride 2 padding",
+       [](const Fs& x) {
+         return tanh(gl::nn::functional::conv_transpose2d(x[0].reshape({1, 1, 2, 3}), x[1].reshape({1, 1, 2, 2}), 2,
+                                                          1, 1))
+             .pow(2)
+             .sum();
+       },
+       {a, gl::tensor({0.3, -0.5, 0.8, 0.2}, {4})}},
+      {"norm", [](const Fs& x) { return (x[0] * x[1]).norm() * x[0].sum(); }, {a, b}},
       {"gelu", [](const Fs& x) { return gl::nn::functional::gelu(x[0] * x[1]).sum(); }, {a, b}},
       {"gelu tanh", [](const Fs& x) { return gl::nn::functional::gelu(x[0] * x[1], "tanh").sum(); }, {a, b}},
       {"silu", [](const Fs& x) { return gl::nn::functional::silu(x[0] * x[1]).sum(); }, {a, b}},
@@ -193,6 +210,45 @@ BOOST_AUTO_TEST_CASE(hessian_vector_product_equals_the_formed_hessian_times_v) {
   BOOST_TEST(hv.to_vector() == formed, tt::tolerance(1e-12) << tt::per_element());
 }
 
+BOOST_AUTO_TEST_CASE(matmul_differentiated_three_times) {
+  // matmul's gradients are products read transposed in place (dout @ b^T,
+  // a^T @ dout), themselves ops of the graph: the third derivative of
+  // f(A, B) = sum(tanh(A @ B)^2) along v, d/dA,B (v . H v), by the numeric
+  // backward and by grad, against central differences of v . H v. Plain and
+  // batched (broadcast) products.
+  const std::vector<double> a0 = {0.3, -0.7, 1.2, 0.5, -1.1, 0.9}, b0 = {0.5, -0.3, 0.8, 1.1, -0.9, 0.2};
+  Tensor va = gl::tensor({1.0, -0.5, 0.3, 0.8, 0.2, -1.2}, {2, 3});
+  Tensor vb = gl::tensor({-0.4, 0.9, 0.6, -0.2, 1.1, 0.7}, {3, 2});
+  for (bool batched : {false, true}) {
+    auto vhv = [&](const Tensor& A, const Tensor& B) {
+      Tensor y = batched ? tanh(matmul(A.reshape({2, 1, 3}), B.reshape({1, 3, 2}))).pow(2).sum()
+                         : tanh(matmul(A, B)).pow(2).sum();
+      std::vector<Tensor> g = gl::autograd::grad({y}, {A, B}, {}, true, true);
+      Tensor gv = (g[0] * va).sum() + (g[1] * vb).sum();
+      std::vector<Tensor> hv = gl::autograd::grad({gv}, {A, B}, {}, true, true);
+      return (hv[0] * va).sum() + (hv[1] * vb).sum();
+    };
+    Tensor A = leaf(a0, {2, 3}), B = leaf(b0, {3, 2});
+    Tensor h = vhv(A, B);
+    std::vector<Tensor> by_grad = gl::autograd::grad({h}, {A, B}, {}, true);
+    h.backward();
+    const double step = 1e-5;
+    for (int which = 0; which < 2; ++which)
+      for (std::size_t j = 0; j < 6; ++j) {
+        auto at = [&](double delta) {
+          std::vector<double> a = a0, b = b0;
+          (which == 0 ? a : b)[j] += delta;
+          return vhv(leaf(a, {2, 3}), leaf(b, {3, 2})).item();
+        };
+        const double numeric = (at(step) - at(-step)) / (2 * step);
+        BOOST_TEST_CONTEXT((batched ? "batched " : "") << (which ? "B" : "A") << "[" << j << "]") {
+          BOOST_TEST((which ? B : A).grad().to_vector()[j] == numeric, tt::tolerance(1e-7));
+          BOOST_TEST(by_grad[static_cast<std::size_t>(which)].to_vector()[j] == numeric, tt::tolerance(1e-7));
+        }
+      }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(bad_arguments_are_named) {
   Tensor x = leaf({1.0, 2.0}, {2});
   Tensor z = leaf({1.0}, {1});
@@ -213,15 +269,48 @@ BOOST_AUTO_TEST_CASE(bad_arguments_are_named) {
   BOOST_TEST(error_of<std::logic_error>([&] { gl::autograd::grad({y}, {x}); }).find("freed") != std::string::npos);
 }
 
+namespace {
+// x^2 as a learner's op with a raw numeric backward only (no backward_graph).
+Tensor square_by_loops(const Tensor& a) {
+  static constexpr gl::Op op{"square_by_loops", [](gl::Node& n) {
+    gl::TensorSlot out = gl::tensor_slot(n), a = gl::tensor_slot(n.parent(0));
+    if (a.grad == nullptr) return;
+    for (std::size_t i = 0; i < a.data.size(); ++i)
+      a.grad[i] += out.grad[i] * 2 * a.data[i];  // d(a^2)/da = 2a
+  }, &gl::kTensorKind};
+  std::vector<double> out;
+  for (double v : a.data()) out.push_back(v * v);
+  return gl::make_result(a.shape(), std::move(out), op, {a});
+}
+}  // namespace
+
 BOOST_AUTO_TEST_CASE(an_op_without_a_graph_backward_is_refused_by_name) {
-  Tensor x = leaf({0.5, -1.0, 2.0, 0.3}, {1, 1, 2, 2});
-  Tensor w = gl::tensor({0.2, -0.1, 0.4, 0.3}, {1, 1, 2, 2});
-  Tensor y = gl::nn::functional::conv_transpose2d(x, w).pow(2).sum();
+  Tensor x = leaf({0.5, -1.0, 2.0, 0.3}, {4});
+  Tensor y = square_by_loops(x * 3).sum();
   std::string message =
       gl::testing::error_of<std::logic_error>([&] { gl::autograd::grad({y}, {x}, {}, true, true); });
-  BOOST_TEST(message.find("conv_transpose2d: this op cannot be differentiated twice") == 0u, message);
+  BOOST_TEST(message.find("square_by_loops: this op cannot be differentiated twice") == 0u, message);
   y.backward();  // the ordinary backward still works, and nothing was changed by the refusal
-  BOOST_TEST(x.grad().to_vector().size() == 4u);
+  BOOST_TEST(x.grad().to_vector() == std::vector<double>({9.0, -18.0, 36.0, 5.4}),
+             tt::tolerance(1e-12) << tt::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(norm_at_zero_has_gradient_and_second_derivative_zero) {
+  // PyTorch's subgradient at 0, with create_graph too: no NaN, and the
+  // gradient is still a node to differentiate again.
+  Tensor x = leaf({0.0, 0.0, 0.0}, {3});
+  Tensor d = gl::autograd::grad({x.norm()}, {x}, {}, true, true)[0];
+  BOOST_TEST(d.to_vector() == std::vector<double>({0.0, 0.0, 0.0}), tt::per_element());
+  BOOST_TEST(d.requires_grad());
+  Tensor h = gl::autograd::grad({d.sum()}, {x})[0];
+  BOOST_TEST(h.to_vector() == std::vector<double>({0.0, 0.0, 0.0}), tt::per_element());
+  // Away from 0: d|x|/dx = x/|x|, d2/dx2 summed over a row: (|x|^2 - x_i sum(x)) / |x|^3.
+  Tensor y = leaf({3.0, 4.0}, {2});
+  Tensor dy = gl::autograd::grad({y.norm()}, {y}, {}, true, true)[0];
+  BOOST_TEST(dy.to_vector() == std::vector<double>({0.6, 0.8}), tt::tolerance(1e-15) << tt::per_element());
+  Tensor hy = gl::autograd::grad({dy.sum()}, {y})[0];
+  BOOST_TEST(hy.to_vector() == std::vector<double>({(25 - 21.0) / 125, (25 - 28.0) / 125}),
+             tt::tolerance(1e-14) << tt::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(graphs_of_gradients_are_freed) {

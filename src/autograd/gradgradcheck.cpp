@@ -52,7 +52,9 @@ GradCheckResult gradgradcheck(const ScalarFunction& f, const std::vector<double>
                               const GradCheckOptions& options, const std::vector<std::string>& names) {
   check_options("gradgradcheck", options, inputs.size(), names);
   const std::size_t n = inputs.size();
-  auto name = [&](std::size_t i) { return names.empty() ? "x" + std::to_string(i) : names[i]; };
+  auto name = [&](std::size_t i) {
+    return names.empty() ? std::string("x").append(std::to_string(i)) : names[i];
+  };
   GradCheckResult result;
   std::vector<Value> xs(inputs.begin(), inputs.end());
   Value y = f(xs);
@@ -83,7 +85,7 @@ GradCheckResult gradgradcheck(const TensorFunction& f, const std::vector<Tensor>
     for (std::int64_t e = 0; e < inputs[p].numel(); ++e) elements.emplace_back(p, e);
   auto element = [&](std::size_t k) {
     auto [p, e] = elements[k];
-    std::string base = names.empty() ? "x" + std::to_string(p) : names[p];
+    std::string base = names.empty() ? std::string("x").append(std::to_string(p)) : names[p];
     return detail::element_name(base, inputs[p].shape(), e);
   };
   auto leaves = [&](const std::vector<std::vector<double>>& numbers) {

@@ -7,6 +7,7 @@
 // out is (N, Cout, OH, OW) with OH = (H - 1) stride - 2 padding + KH + output_padding.
 // The conv2d that would map out back to x's shape has geometry g with
 // C = Cout, F = Cin, and its output (OH, OW) of conv_patches.hpp is (H, W).
+// Differentiable twice: the backward is written with graph ops too.
 
 #include <gradlab/nn/functional.hpp>
 #include <gradlab/nn/layers.hpp>
@@ -121,7 +122,33 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& w, const Tensor& b, std::
           for (std::int64_t s = 0; s < plane; ++s) db[c] += dout[(b * Cout + c) * plane + s];
     }
     detail::recycle(std::move(cols));
-  }, &kTensorKind};
+  }, &kTensorKind, nullptr, [](Node& n, GradientGraph& gg) {
+    // The same products on Tensors (create_graph). The columns of dout are
+    // a pick from it (with one zero appended, for the padding), so that
+    // they stay dout's own function: dx = w @ cols, dw = x @ cols^T, db = dout summed.
+    Tensor x = detail::tensor_of(n.parent(0)), w = detail::tensor_of(n.parent(1));
+    Tensor dout = detail::gradient_of(n, gg);
+    const ConvTransposeState& kept = state<ConvTransposeState>(n);
+    ConvGeometry g = transposed_geometry(x.shape(), w.shape(), dout.shape(), kept.stride, kept.padding);
+    const std::int64_t F = g.F, K = g.K(), P = g.P(), S = g.OH * g.OW, numel = dout.numel();
+    std::vector<std::int64_t> from(static_cast<std::size_t>(K * P));
+    for_each_patch_element(g, [&](std::int64_t at, std::int64_t src) {
+      from[static_cast<std::size_t>(at)] = src >= 0 ? src : numel;  // numel: the zero
+    });
+    Tensor cols = detail::pick(cat({reshape(dout, {numel}), zeros({1})}, 0), from, {K, P});  // (K, P)
+    if (detail::wants(gg, n, 0)) {  // dx = w @ cols: (F, K) @ (K, P), then (F, N, S) to (N, F, S)
+      Tensor d = reshape(matmul(reshape(w, {F, K}), cols), {F, g.N, S});
+      detail::pass(gg, n, 0, reshape(permute(d, {1, 0, 2}), x.shape()));
+    }
+    if (detail::wants(gg, n, 1)) {  // dw = x @ cols^T: (F, P) @ (P, K)
+      Tensor xf = reshape(permute(reshape(x, {g.N, F, S}), {1, 0, 2}), {F, P});
+      detail::pass(gg, n, 1, reshape(detail::matmul_nt(xf, cols), w.shape()));
+    }
+    if (n.nparents == 3) {  // db[c] = dout summed over n, h, w
+      const Shape& s = dout.shape();
+      detail::pass(gg, n, 2, sum(sum(reshape(dout, {s[0], s[1], s[2] * s[3]}), 2), 0));
+    }
+  }};
 
   // Forward: cols = w^T @ x, (K, F) @ (F, P), then col2im adds each column
   // into the output positions its patch covers.

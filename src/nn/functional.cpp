@@ -91,7 +91,7 @@ Tensor linear_op(const Tensor& x, const Tensor& w, const Tensor* b) {
     Tensor rows = dout.dim() == 2 ? dout : reshape(dout, {N, O});
     if (detail::wants(g, n, 0)) detail::pass(g, n, 0, matmul(dout, w));  // dx = dout @ w
     if (detail::wants(g, n, 1))                                           // dw = dout^T @ x
-      detail::pass(g, n, 1, matmul(rows.t(), x.dim() == 2 ? x : reshape(x, {N, I})));
+      detail::pass(g, n, 1, detail::matmul_tn(rows, x.dim() == 2 ? x : reshape(x, {N, I})));
     if (n.nparents == 3) detail::pass(g, n, 2, sum(rows, 0));             // db = sum of dout's rows
   }};
   if (b) return make_result(std::move(shape), std::move(out), op, {&x, &w, b});

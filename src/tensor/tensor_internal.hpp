@@ -83,6 +83,13 @@ std::int64_t whole_number(const std::string& op, double x, std::int64_t size);
 void gemm(bool ta, bool tb, std::int64_t n, std::int64_t m, std::int64_t k, const double* A,
           const double* B, double* C, bool accumulate = true);
 
+// a @ b^T (matmul_nt) and a^T @ b (matmul_tn) over the last two dims, the
+// transposed operand read in place by BLAS (no copy), batches broadcast as
+// matmul's: what the graph-building backwards multiply by. Ops of the graph,
+// differentiable again (their backward is made of the same three products).
+Tensor matmul_nt(const Tensor& a, const Tensor& b);
+Tensor matmul_tn(const Tensor& a, const Tensor& b);
+
 // --- gradients of gradients -------------------------------------------------
 
 // A handle on a node of the graph (for a graph-building backward).
