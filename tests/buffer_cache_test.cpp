@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The buffer cache: large buffers come back to the next request that fits,
-// small ones are left to malloc, the cache stays bounded, and a tensor's
-// buffers return to it when the tensor dies.
+// small ones are left to malloc, the cache stays bounded by freeing its
+// oldest buffers first, and a tensor's buffers return to it when the tensor
+// dies.
 #include <boost/test/unit_test.hpp>
 
 #include <thread>
@@ -43,6 +44,26 @@ BOOST_AUTO_TEST_CASE(small_buffers_are_not_kept_and_the_cache_is_bounded) {
   for (int i = 0; i < 200; ++i) detail::recycle(std::vector<double>(1 << 20));  // 8 MiB each
   BOOST_TEST(detail::cached_bytes() <= std::size_t{256} << 20);  // the per-thread limit
   while (detail::cached_bytes() > 0) (void)detail::buffer_for_overwrite(1 << 20);  // drain
+}
+
+BOOST_AUTO_TEST_CASE(a_full_cache_frees_its_oldest_buffers_for_new_ones) {
+  // An 8 MiB buffer first (a small model's), then forty of 24 MiB (a big
+  // model's): the 256 MiB hold ten of those, so the oldest must make room.
+  detail::recycle(std::vector<double>(std::size_t{1} << 20));
+  const double* newest = nullptr;
+  for (int i = 0; i < 40; ++i) {
+    std::vector<double> big((std::size_t{3} << 20) + (i == 39 ? 1 : 0));  // the last one a number larger
+    newest = big.data();
+    detail::recycle(std::move(big));
+  }
+  BOOST_TEST(detail::cached_bytes() <= std::size_t{256} << 20);
+  BOOST_TEST(detail::cached_bytes() >= std::size_t{240} << 20);  // full of the new ones
+  std::size_t before = detail::cached_bytes();
+  std::vector<double> small = detail::buffer_for_overwrite(std::size_t{1} << 20);
+  BOOST_TEST(detail::cached_bytes() == before);  // the 8 MiB one was freed: nothing fitted
+  std::vector<double> last = detail::buffer_for_overwrite((std::size_t{3} << 20) + 1);
+  BOOST_TEST(last.data() == newest);  // the newest was kept
+  for (int i = 0; i < 10; ++i) (void)detail::buffer_for_overwrite(std::size_t{3} << 20);  // drain
 }
 
 BOOST_AUTO_TEST_CASE(a_dying_tensor_gives_its_buffers_back) {

@@ -5,6 +5,9 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cmath>
+#include <stdexcept>
+#include <string>
+#include <vector>
 
 #include <gradlab/gradlab.hpp>
 
@@ -46,6 +49,16 @@ Tensor scale(const Tensor& a, const Tensor& w) {
   std::vector<double> out;
   for (std::size_t i = 0; i < a.data().size(); ++i) out.push_back(a.data()[i] * w.data()[i]);
   return gl::make_result(a.shape(), std::move(out), op, {a, w});
+}
+
+// The mean of many Values as one node, with scalar_op_n: d(mean)/dx_i = 1/n.
+Value mean_of(const std::vector<Value>& x) {
+  double data = 0;
+  for (const Value& xi : x) data += xi.data();
+  static constexpr gl::Op op = gl::scalar_op_n("mean", [](auto& out, auto& x) {
+    for (std::size_t i = 0; i < x.size(); ++i) x[i].grad += out.grad / static_cast<double>(x.size());
+  });
+  return gl::make_result(data / static_cast<double>(x.size()), op, x);
 }
 
 // README's example, as printed there.
@@ -105,6 +118,33 @@ BOOST_AUTO_TEST_CASE(constants_take_no_gradient_and_no_grad_records_nothing) {
     BOOST_TEST(!c.requires_grad());
   }
   BOOST_TEST(cube(Value::constant(2.0)).is_leaf());  // nothing to differentiate
+}
+
+BOOST_AUTO_TEST_CASE(an_op_of_many_operands) {
+  Value a = 1.0, b = 2.0, c = 6.0;
+  Value m = mean_of({a, b, c, Value::constant(3.0)});
+  BOOST_TEST(m.data() == 3.0);
+  BOOST_TEST(m.op() == "mean");
+  BOOST_TEST(m.parents().size() == 4u);  // one node, every operand a parent
+  (m * m).backward();                    // d(m^2)/dx_i = 2m / 4
+  BOOST_TEST(a.grad() == 1.5);
+  BOOST_TEST(c.grad() == 1.5);
+  auto f = [](const std::vector<Value>& v) { return mean_of(v) * v[0] * v[2]; };
+  gl::GradCheckResult first = gl::gradcheck(f, {0.3, -1.2, 2.0});
+  BOOST_TEST(first.ok(), first);
+  gl::GradCheckResult second = gl::gradgradcheck(f, {0.3, -1.2, 2.0});
+  BOOST_TEST(second.ok(), second);
+  BOOST_TEST(second.entries.size() == 9u);
+  {
+    gl::NoGradGuard no_grad;  // recorded as nothing but a leaf
+    BOOST_TEST(mean_of({a, b}).is_leaf());
+  }
+  BOOST_TEST(mean_of({Value::constant(1.0), Value::constant(2.0)}).is_leaf());
+  std::vector<Value> none;
+  BOOST_CHECK_EXCEPTION(gl::make_result(0.0, *m.node()->op, none),
+                        std::invalid_argument, [](const std::invalid_argument& e) {
+                          return std::string(e.what()) == "mean: 0 operands; an op takes 1 to 65535";
+                        });
 }
 
 BOOST_AUTO_TEST_CASE(a_tensor_op_through_tensor_slot) {

@@ -7,6 +7,8 @@
 #include <functional>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <gradlab/gradlab.hpp>
 
@@ -210,6 +212,56 @@ BOOST_AUTO_TEST_CASE(a_refused_op_leaves_no_node_behind) {
     BOOST_TEST(gl::live_nodes() == before + 1);
   }
   BOOST_TEST(gl::live_nodes() == before);
+}
+
+BOOST_AUTO_TEST_CASE(sum_and_dot_are_one_node_each) {
+  Value a0 = 1.0, a1 = -2.0, a2 = 0.5, b0 = 3.0, b1 = 4.0, b2 = -6.0;
+  std::int64_t before = gl::live_nodes();
+  Value d = gl::dot({a0, a1, a2}, {b0, b1, b2});
+  BOOST_TEST(gl::live_nodes() == before + 1);
+  BOOST_TEST(d.data() == 1.0 * 3.0 - 2.0 * 4.0 - 0.5 * 6.0);
+  BOOST_TEST(d.op() == "dot");
+  BOOST_TEST(d.parents().size() == 6u);  // a's, then b's
+  d.backward();
+  BOOST_TEST(a1.grad() == 4.0);  // d(a.b)/da_i = b_i
+  BOOST_TEST(b2.grad() == 0.5);  // d(a.b)/db_i = a_i
+  Value s = gl::sum({a0, a1, b0});
+  BOOST_TEST(s.data() == 2.0);
+  BOOST_TEST(s.op() == "sum");
+  Value x = 3.0;
+  Value squares = gl::dot({x, x}, {x, x});  // one Value more than once: its shares add up
+  squares.backward();
+  BOOST_TEST(x.grad() == 12.0);  // d(2x^2)/dx = 4x
+}
+
+BOOST_AUTO_TEST_CASE(sum_and_dot_pass_gradcheck_and_gradgradcheck) {
+  // dot of x0..x2 with x3..x5, through tanh (so that the second derivatives
+  // are not all 0), times a sum; and a dot of x with itself.
+  auto f = [](const std::vector<Value>& v) {
+    return tanh(gl::dot({v[0], v[1], v[2]}, {v[3], v[4], v[5]})) * gl::sum({v[0], v[4], v[5]});
+  };
+  auto g = [](const std::vector<Value>& v) { return gl::dot(v, v).pow(1.5); };
+  const std::vector<double> at{0.3, -0.7, 1.1, 0.4, 0.9, -0.2};
+  for (auto [name, h] : {std::pair{"tanh(dot) sum", gl::ScalarFunction(f)}, std::pair{"dot(x, x)", gl::ScalarFunction(g)}}) {
+    BOOST_TEST_CONTEXT(name) {
+      gl::GradCheckResult first = gl::gradcheck(h, at);
+      BOOST_TEST(first.ok(), first);
+      gl::GradCheckResult second = gl::gradgradcheck(h, at);
+      BOOST_TEST(second.ok(), second);
+      BOOST_TEST(second.entries.size() == 36u);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(sum_and_dot_refuse_bad_lengths_by_name) {
+  Value a = 1.0, b = 2.0;
+  BOOST_TEST(error_of<std::invalid_argument>([&] { gl::dot({a, b}, {a}); }) ==
+             "dot: a has 2 Values and b has 1; they must be as long");
+  BOOST_TEST(error_of<std::invalid_argument>([&] { gl::dot(std::vector<Value>{}, std::vector<Value>{}); }) == "dot: a and b are empty");
+  BOOST_TEST(error_of<std::invalid_argument>([&] { gl::sum(std::vector<Value>{}); }) == "sum: x is empty");
+  std::vector<Value> many(40000, a);
+  BOOST_TEST(error_of<std::invalid_argument>([&] { gl::dot(many, many); }) ==
+             "dot: 80000 operands; an op takes 1 to 65535");
 }
 
 BOOST_AUTO_TEST_CASE(nan_passes_through_as_for_tensors) {

@@ -222,11 +222,12 @@ int main(int argc, char** argv) {
                   fmt("%.0f positions),\n", microgpt::positions(tokens)) + "builds a graph of " + grouped(nodes) +
                   fmt(" Value nodes from the weights to its loss (%.4f). Position 0\n", loss.data()) +
                   "alone, up to its logits, takes " + grouped(one_position) +
-                  ": a linear layer of n inputs and m outputs is m(2n - 1)\n"
-                  "nodes, one multiply and one add per weight, and the MLP's two layers are most of them.\n"
-                  "Backward visits each node once, in reverse creation order; the graph is freed when the\n"
-                  "loss goes.");
-      lesson.check(nodes > 10000, "a step builds tens of thousands of nodes");
+                  ": a linear layer of m outputs is m nodes, each output\n"
+                  "one dot product (gl::dot: one node whose parents are the row of weights and the input,\n"
+                  "where products and sums would make 2n - 1). Attention, built as in the picture, grows\n"
+                  "with the positions read and is most of the rest. Backward visits each node once, in\n"
+                  "reverse creation order; the graph is freed when the loss goes.");
+      lesson.check(nodes > 10000, "a step builds over ten thousand nodes");
     }
 
     // --- the same model on Tensors -------------------------------------------------------------

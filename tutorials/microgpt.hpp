@@ -167,12 +167,14 @@ class ScalarGpt {
       double largest = logits[0].data();
       for (const gl::Value& l : logits) largest = std::max(largest, l.data());
       const gl::Value max = gl::Value::constant(largest);
-      Vec shifted;
+      Vec shifted, exps;
       shifted.reserve(kVocab);
-      for (const gl::Value& l : logits) shifted.push_back(l - max);
-      gl::Value total = shifted[0].exp();
-      for (int i = 1; i < kVocab; ++i) total = total + shifted[i].exp();
-      gl::Value nll = total.log() - shifted[tokens[pos + 1]];
+      exps.reserve(kVocab);
+      for (const gl::Value& l : logits) {
+        shifted.push_back(l - max);
+        exps.push_back(shifted.back().exp());
+      }
+      gl::Value nll = gl::sum(exps).log() - shifted[tokens[pos + 1]];
       sum = pos == 0 ? nll : sum + nll;
     }
     reset();  // the graph lives on in the loss alone
@@ -224,19 +226,17 @@ class ScalarGpt {
   const std::vector<Vec>& keys() const { return keys_; }
   const std::vector<Vec>& values() const { return values_; }
 
-  static Vec linear(const Vec& x, const std::vector<Vec>& w) {  // w (out, in): out_i = sum_j w_ij x_j
+  // w (out, in): out_i = sum_j w_ij x_j, the dot product of row i with x.
+  // gl::dot makes each output one node (whose parents are the row and x)
+  // where products and sums would make 2n - 1.
+  static Vec linear(const Vec& x, const std::vector<Vec>& w) {
     Vec out;
     out.reserve(w.size());
-    for (const Vec& row : w) {
-      gl::Value acc = row[0] * x[0];
-      for (std::size_t j = 1; j < x.size(); ++j) acc = acc + row[j] * x[j];
-      out.push_back(std::move(acc));
-    }
+    for (const Vec& row : w) out.push_back(gl::dot(row, x));
     return out;
   }
   static Vec rmsnorm(const Vec& x) {  // x / sqrt(mean(x²) + 1e-5)
-    gl::Value ss = x[0] * x[0];
-    for (std::size_t j = 1; j < x.size(); ++j) ss = ss + x[j] * x[j];
+    gl::Value ss = gl::dot(x, x);
     gl::Value scale = (ss * (1.0 / double(x.size())) + 1e-5).pow(-0.5);
     Vec out;
     out.reserve(x.size());

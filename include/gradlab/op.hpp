@@ -30,6 +30,7 @@
 
 #include <cmath>
 #include <optional>
+#include <span>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -156,6 +157,65 @@ constexpr Op scalar_op(const char* name, D /*derivative*/) {
 // is recorded (so the backward never runs for it).
 Value make_result(double data, const Op& op, const Value& a);
 Value make_result(double data, const Op& op, const Value& a, const Value& b);
+
+// --- scalar ops of many operands ---------------------------------------------
+
+// An op may take any number of operands: a dot product of n pairs is one
+// node with 2n parents instead of n products and n - 1 sums. Its derivative
+// is a lambda `[](auto& out, auto& x)`, x the operands in order: x.size(),
+// and x[i].data, x[i].grad as above.
+//
+//   Value sum(const std::vector<Value>& x) {
+//     double data = 0;
+//     for (const Value& xi : x) data += xi.data();  // forward
+//     static constexpr Op op = scalar_op_n("sum", [](auto& out, auto& x) {  // backward
+//       for (std::size_t i = 0; i < x.size(); ++i) x[i].grad += out.grad;  // d(sum)/dx_i = 1
+//     });
+//     return make_result(data, op, x);
+//   }
+//
+// On numbers x[i] is made when asked for (nothing is allocated); on Values,
+// for create_graph, x holds every operand's slot.
+class ScalarSlots {
+ public:
+  explicit ScalarSlots(Node& n) : n_(n) {}
+  std::size_t size() const { return n_.nparents; }
+  ScalarSlot operator[](std::size_t i) const { return scalar_slot(n_.parent(i)); }
+
+ private:
+  Node& n_;
+};
+
+namespace detail {
+template <class D>
+void scalar_backward_n(Node& n) {
+  ScalarSlot out = scalar_slot(n);
+  ScalarSlots x(n);
+  D{}(out, x);
+}
+template <class D>
+void scalar_backward_graph_n(Node& n, GradientGraph& g) {
+  ValueResultSlot out{value_of(n), value_of(*g.gradient(n))};
+  std::vector<ValueOperandSlot> x;
+  x.reserve(n.nparents);
+  for (std::size_t i = 0; i < n.nparents; ++i)
+    x.push_back(ValueOperandSlot{value_of(n.parent(i)), {}, n.parent(i).requires_grad()});
+  D{}(out, x);
+  for (std::size_t i = 0; i < x.size(); ++i)
+    if (x[i].requires_grad && x[i].grad.sum) g.add(n, i, *x[i].grad.sum->node());
+}
+}  // namespace detail
+
+// The Op of a scalar op of many operands, from its one derivative.
+template <class D>
+constexpr Op scalar_op_n(const char* name, D /*derivative*/) {
+  return Op{name, &detail::scalar_backward_n<D>, &kScalarKind, nullptr, &detail::scalar_backward_graph_n<D>};
+}
+
+// The result of `op` on the Values of `a`, then those of `b` (a dot
+// product's two vectors), as make_result above. std::invalid_argument when
+// there are none, or more than 65,535.
+Value make_result(double data, const Op& op, std::span<const Value> a, std::span<const Value> b = {});
 
 // --- tensor ops ------------------------------------------------------------
 

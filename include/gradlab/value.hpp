@@ -145,6 +145,12 @@ Value sqrt(const Value& a);  // std::domain_error for a < 0
 Value sin(const Value& a);
 Value cos(const Value& a);
 
+// x0 + x1 + ... and a0 b0 + a1 b1 + ..., each one node with every operand as
+// a parent (a linear layer's output: dot(row, x)). std::invalid_argument for
+// an empty x, a and b of different lengths, or more than 65,535 operands.
+Value sum(const std::vector<Value>& x);
+Value dot(const std::vector<Value>& a, const std::vector<Value>& b);
+
 // Value(data=2.0000, grad=0.0000), or Value(label=x, data=2.0000, grad=0.0000).
 std::ostream& operator<<(std::ostream& os, const Value& v);
 

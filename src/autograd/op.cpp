@@ -6,6 +6,10 @@
 
 #include <gradlab/grad_mode.hpp>
 
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
 #include "scalar/scalar_node.hpp"
 #include "tensor/tensor_internal.hpp"
 
@@ -49,6 +53,34 @@ Value make_result(double data, const Op& op, const Value& a) {
 
 Value make_result(double data, const Op& op, const Value& a, const Value& b) {
   return make_scalar(data, op, a.node(), b.node());
+}
+
+Value make_result(double data, const Op& op, std::span<const Value> a, std::span<const Value> b) {
+  const std::size_t n = a.size() + b.size();
+  if (n == 0 || n > UINT16_MAX)
+    throw std::invalid_argument(std::string(op.name) + ": " + std::to_string(n) +
+                                " operands; an op takes 1 to 65535");
+  auto operand = [&](std::size_t i) { return i < a.size() ? a[i].node() : b[i - a.size()].node(); };
+  std::uint16_t any = 0;
+  for (std::size_t i = 0; i < n; ++i) any |= operand(i)->flags;
+  if (!(any & kRequiresGrad) || !is_grad_enabled()) {
+    auto* leaf = detail::new_scalar_node(data, &kScalarLeaf);
+    leaf->refs = 1;
+    return Value::adopt(leaf);
+  }
+  auto* out = detail::new_scalar_node(data, &op);
+  out->refs = 1;
+  Node** slots = n > 2 ? (out->parent_array = new Node*[n]) : out->inline_parents;
+  bool sort = false;
+  for (std::size_t i = 0; i < n; ++i) {
+    Node* p = operand(i);
+    slots[i] = p;
+    retain(p);
+    sort = sort || unordered(*p);
+  }
+  out->nparents = static_cast<std::uint16_t>(n);
+  out->flags |= sort ? kRequiresGrad | kUnordered : kRequiresGrad;
+  return Value::adopt(out);
 }
 
 TensorSlot tensor_slot(Node& n) {

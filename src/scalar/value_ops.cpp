@@ -9,6 +9,8 @@
 #include <cmath>
 #include <cstdio>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 #include <gradlab/number_text.hpp>
 #include <gradlab/op.hpp>
@@ -160,6 +162,36 @@ Value cos(const Value& a) {
     a.grad -= math::sin(a.data) * out.grad;  // d(cos a)/da = -sin a
   });
   return make_result(data, op, a);
+}
+
+// Ops of many operands (op.hpp's scalar_op_n): a whole sum, or a whole dot
+// product, is one node, however long.
+Value sum(const std::vector<Value>& x) {
+  if (x.empty()) throw std::invalid_argument("sum: x is empty");
+  double data = x[0].data();  // forward, in order: x0 + x1 + x2 ...
+  for (std::size_t i = 1; i < x.size(); ++i) data += x[i].data();
+  static constexpr Op op = scalar_op_n("sum", [](auto& out, auto& x) {  // backward
+    for (std::size_t i = 0; i < x.size(); ++i) x[i].grad += out.grad;  // d(sum)/dx_i = 1
+  });
+  return make_result(data, op, x);
+}
+
+Value dot(const std::vector<Value>& a, const std::vector<Value>& b) {
+  if (a.size() != b.size())
+    throw std::invalid_argument("dot: a has " + std::to_string(a.size()) + " Values and b has " +
+                                std::to_string(b.size()) + "; they must be as long");
+  if (a.empty()) throw std::invalid_argument("dot: a and b are empty");
+  double data = a[0].data() * b[0].data();  // forward, in order: a0 b0 + a1 b1 + ...
+  for (std::size_t i = 1; i < a.size(); ++i) data += a[i].data() * b[i].data();
+  // The operands are a's Values, then b's: x[i] is a_i and x[n + i] is b_i.
+  static constexpr Op op = scalar_op_n("dot", [](auto& out, auto& x) {  // backward
+    const std::size_t n = x.size() / 2;
+    for (std::size_t i = 0; i < n; ++i) {
+      x[i].grad += x[n + i].data * out.grad;  // d(a.b)/da_i = b_i
+      x[n + i].grad += x[i].data * out.grad;  // d(a.b)/db_i = a_i
+    }
+  });
+  return make_result(data, op, a, b);
 }
 
 // Members and compound assignment, all in terms of the free functions.

@@ -2,6 +2,10 @@
 // The buffer cache of buffer_cache.hpp: a short per-thread list of kept
 // vectors per element type, searched for the smallest that fits (and is not
 // more than twice too big, so a small request never holds on to a huge one).
+// When a new buffer would pass the limit, the buffers kept longest ago make
+// room for it: a program that moves on to larger tensors (a small model,
+// then a big one) would otherwise find the cache full of sizes it no longer
+// asks for, and every one of its own buffers would go back to the kernel.
 
 #include "tensor/buffer_cache.hpp"
 
@@ -28,8 +32,13 @@ thread_local bool caches_gone = false;
 
 template <class T>
 struct Cache {
-  std::vector<std::vector<T>> kept;
+  struct Entry {
+    std::vector<T> v;
+    std::uint64_t kept_at;  // when it came in (a count of keep calls): the oldest goes first
+  };
+  std::vector<Entry> kept;
   std::size_t bytes = 0;
+  std::uint64_t clock = 0;
   Cache() { kept.reserve(kMaxBuffers); }  // keep() then never allocates (it runs in destructors)
   ~Cache() { caches_gone = true; }
 
@@ -38,27 +47,40 @@ struct Cache {
     return c;
   }
 
-  // The smallest kept vector that holds n elements, taken out of the
-  // cache; an empty vector when none fits.
-  std::vector<T> take(std::size_t n) {
-    auto best = kept.end();
-    for (auto it = kept.begin(); it != kept.end(); ++it)
-      if (it->capacity() >= n && it->capacity() <= 2 * n && (best == kept.end() || it->capacity() < best->capacity()))
-        best = it;
-    if (best == kept.end()) return {};
-    std::vector<T> v = std::move(*best);
-    *best = std::move(kept.back());
+  // Takes kept[i] out of the cache (the last entry moves into its place).
+  std::vector<T> remove(std::size_t i) {
+    std::vector<T> v = std::move(kept[i].v);
+    kept[i] = std::move(kept.back());
     kept.pop_back();
     bytes -= v.capacity() * sizeof(T);
     return v;
   }
 
-  void keep(std::vector<T>&& v) {
-    std::size_t b = v.capacity() * sizeof(T);
-    if (bytes + b <= kMaxBytes && kept.size() < kMaxBuffers) {
-      kept.push_back(std::move(v));  // its numbers stay: the *_for_overwrite calls skip a fill
-      bytes += b;
+  // The smallest kept vector that holds n elements, taken out of the
+  // cache; an empty vector when none fits.
+  std::vector<T> take(std::size_t n) {
+    std::size_t best = kept.size();
+    for (std::size_t i = 0; i < kept.size(); ++i) {
+      std::size_t c = kept[i].v.capacity();
+      if (c >= n && c <= 2 * n && (best == kept.size() || c < kept[best].v.capacity())) best = i;
     }
+    if (best == kept.size()) return {};
+    return remove(best);
+  }
+
+  // Keeps v, first freeing the buffers kept longest ago while v would pass
+  // a limit. A buffer larger than the whole limit is not kept.
+  void keep(std::vector<T>&& v) {
+    const std::size_t b = v.capacity() * sizeof(T);
+    if (b > kMaxBytes) return;
+    while (!kept.empty() && (bytes + b > kMaxBytes || kept.size() >= kMaxBuffers)) {
+      std::size_t oldest = 0;
+      for (std::size_t i = 1; i < kept.size(); ++i)
+        if (kept[i].kept_at < kept[oldest].kept_at) oldest = i;
+      (void)remove(oldest);  // freed as the vector it returns dies
+    }
+    kept.push_back(Entry{std::move(v), clock++});  // its numbers stay: the *_for_overwrite calls skip a fill
+    bytes += b;
   }
 };
 
