@@ -133,6 +133,8 @@ BOOST_AUTO_TEST_CASE(errors_name_the_op_the_shapes_and_the_arguments) {
              "conv1d: expected a (C_out, C_in, K) weight, got input [2, 3, 8] and weight [4, 3]");
   BOOST_TEST(error_of([&] { F::conv1d(gl::ones({2, 5, 8}), w); }) ==
              "conv1d: input [2, 5, 8] and weight [4, 3, 2] have different input channel counts (5 != 3)");
+  BOOST_TEST(error_of([&] { F::conv1d(gl::ones({5, 8}), w); }) ==  // one sample, named as given
+             "conv1d: input [5, 8] and weight [4, 3, 2] have different input channel counts (5 != 3)");
   BOOST_TEST(error_of([&] { F::conv1d(x, w, {}, 0); }) ==
              "conv1d: expected stride >= 1, padding >= 0 and dilation >= 1, got stride 0, padding 0, dilation 1");
   BOOST_TEST(error_of([&] { F::conv1d(x, w, {}, 1, -1); }) ==

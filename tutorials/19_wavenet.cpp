@@ -39,11 +39,37 @@ namespace {
 
 constexpr std::int64_t kBatch = 32;
 constexpr std::int64_t kSteps = 20000;  // each stage's steps (--steps)
+// Rows a loss is measured on at once: 2,048 examples make (2048, 4, 128)
+// activations at the first level of the scaled-up model, 8 MB each.
+constexpr std::int64_t kChunk = 2048;
 
 std::string fmt(const char* format, double a = 0, double b = 0, double c = 0, double d = 0) {
   char buf[512];
   std::snprintf(buf, sizeof buf, format, a, b, c, d);
   return buf;
+}
+
+// 474392 as "474,392".
+std::string count(double n) {
+  std::string digits = fmt("%.0f", n), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+// Words separated by spaces, a new line before 90 columns.
+std::string wrap(const std::vector<std::string>& words) {
+  std::string out = "  ", line;
+  for (const std::string& w : words) {
+    if (line.size() + w.size() > 86) {
+      out += line + "\n  ";
+      line.clear();
+    }
+    line += w + " ";
+  }
+  return out + line;
 }
 
 // s, then spaces up to `width` columns.
@@ -213,11 +239,11 @@ int main(int argc, char** argv) {
       contexts += "  " + ctx + " -> " + words_data::letter(static_cast<std::int64_t>(tr8.Y.data()[i])) + "\n";
     }
     lesson.step("The words and split of " + course::ref("language_model") + ": " +
-                fmt("%.0f words to train on,\n%.0f to validate (its dev split, called val here, as the lecture does). ",
-                    double(split.train.size()), double(split.dev.size())) +
+                count(double(split.train.size())) + " words to train on,\n" + count(double(split.dev.size())) +
+                " to validate (its dev split, called val here, as the lecture does). " +
                 "A context of 8 characters\n('.' before the word starts) gives " +
-                fmt("%.0f training examples; the first word's:\n", double(tr8.Y.numel())) + contexts +
-                "Each stage trains " + std::to_string(args.steps) + " steps of 32 examples (SGD, lr 0.1, the last quarter 0.01),\n"
+                count(double(tr8.Y.numel())) + " training examples; the first word's:\n" + contexts +
+                "Each stage trains " + count(double(args.steps)) + " steps of 32 examples (SGD, lr 0.1, the last quarter 0.01),\n"
                 "then its loss is measured on " + train_split + " and all of val.");
     lesson.check(tr8.Y.numel() == tr3.Y.numel(), "a context of 8 makes as many examples as one of 3");
 
@@ -264,9 +290,9 @@ int main(int argc, char** argv) {
       course::Progress evaluating(lesson.out(), "the loss on " + train_split + " and all of val", 2);
       auto logits = [&](const gl::Tensor& X) { return model->forward(X); };
       r.train = words_data::mean_loss(
-          train_rows < 0 ? tr : Examples{tr.X.slice(0, 0, train_rows), tr.Y.slice(0, 0, train_rows)}, logits);
+          train_rows < 0 ? tr : Examples{tr.X.slice(0, 0, train_rows), tr.Y.slice(0, 0, train_rows)}, logits, kChunk);
       evaluating.tick(1);
-      r.val = words_data::mean_loss(val, logits);
+      r.val = words_data::mean_loss(val, logits, kChunk);
       evaluating.finish();
       log.push_back(r);
       curves.push_back({s.name, r.curve, r.xs});
@@ -278,9 +304,9 @@ int main(int argc, char** argv) {
                                                  std::to_string(std::max<std::int64_t>(1, args.steps / 40)) + " steps)",
                                         .y_label = "loss"});
     };
-    auto summary = [&](const Result& r) {
-      return fmt("%.0f parameters, %.0f steps in %.1f s. ", double(r.parameters), double(args.steps), r.seconds) +
-             "Loss on " + train_split + fmt(" %.4f, val %.4f", r.train, r.val);
+    auto summary = [&](const Result& r) {  // a line of its own
+      return count(double(r.parameters)) + " parameters, " + count(double(args.steps)) + fmt(" steps in %.1f s; loss on ", r.seconds) +
+             train_split + fmt(" %.4f, val %.4f", r.train, r.val);
     };
 
     // --- 1, 2: the MLP, then a longer context -------------------------------------------------------
@@ -291,7 +317,7 @@ int main(int argc, char** argv) {
                     summary(mlp) + fmt(" (the lecture, on its names: %.3f).", stages[0].lecture),
                 draw_curves);
     Result ctx8 = train_stage(stages[1]);
-    lesson.step("Stage 2, the same MLP with a context of 8: Flatten now makes 80 numbers. " + summary(ctx8) +
+    lesson.step("Stage 2, the same MLP with a context of 8: Flatten now makes 80 numbers.\n" + summary(ctx8) +
                     ".\nThe longer context " + (ctx8.val < mlp.val ? "lowers" : "does not lower") +
                     fmt(" the val loss: %.4f -> %.4f (the lecture: 2.105 -> 2.027). But the 8\n", mlp.val, ctx8.val) +
                     "characters are crushed into one layer at once: the first Linear must see them all together.",
@@ -334,7 +360,7 @@ int main(int argc, char** argv) {
     const std::string bug_shape = gl::to_string(bug_bn->running_mean.shape());
     lesson.step("Stage 3, the hierarchy: three levels of FlattenConsecutive(2), Linear(bias=false), BatchNorm,\n"
                 "Tanh, 68 units each (about as many parameters as stage 2), with the lecture's own\n"
-                "BatchNorm written by hand. " + summary(bug) + ".\n"
+                "BatchNorm written by hand.\n" + summary(bug) + ".\n"
                 "Find the bug: that BatchNorm takes its statistics over dim 0, written for (B, C) input. On\n"
                 "(B, T, C) its running mean has shape " + bug_shape + ": a separate mean for each of the 4\n"
                 "positions, each from only 32 numbers, instead of one per channel from all 32 x 4.",
@@ -359,7 +385,7 @@ int main(int argc, char** argv) {
                   "input to nn::BatchNorm1d: from here on the model runs nn::BatchNorm1d on that view. (PyTorch's\n"
                   "own way is (N, C, L) input, channels in dim 1: x.transpose(1, 2).) On a (32, 4, 68) batch the\n"
                   "hand version, fixed, differs from nn::BatchNorm1d on the rows by " + gl::number_text(diff) +
-                  ", on (N, C, L) by " + gl::number_text(diff_ncl) + ",\nand the running statistics by " +
+                  ",\non (N, C, L) by " + gl::number_text(diff_ncl) + ", and the running statistics by " +
                   gl::number_text(stats_diff) + ".\n" + summary(fixed) + fmt(" (with the bug: %.4f).", bug.val),
                   draw_curves);
       lesson.check(diff < 1e-12 && diff_ncl < 1e-12 && stats_diff < 1e-12,
@@ -371,7 +397,7 @@ int main(int argc, char** argv) {
     // --- 5: scaled up ---------------------------------------------------------------------------------
     Result big = train_stage(stages[4]);
     std::shared_ptr<nn::Sequential> wavenet = last_model;
-    lesson.step("Stage 5, scaled up: 24 numbers per character, 128 units per level. " + summary(big) +
+    lesson.step("Stage 5, scaled up: 24 numbers per character, 128 units per level.\n" + summary(big) +
                     fmt(".\nThe MLP of stage 1 reached %.4f: the hierarchy is %.4f below it.", mlp.val, mlp.val - big.val),
                 draw_curves);
 
@@ -399,9 +425,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> samples;
     for (int k = 0; k < 12; ++k)
       samples.push_back(words_data::sample_word(8, [&](const gl::Tensor& c) { return wavenet->forward(c).softmax(1); }));
-    std::string written;
-    for (const std::string& w : samples) written += w + " ";
-    lesson.step("Words drawn from the scaled-up model, 8 characters of context at a time:\n  " + written);
+    lesson.step("Words drawn from the scaled-up model, 8 characters of context at a time:\n" + wrap(samples));
     if (full) {
       lesson.check(big.val <= mlp.val - 0.06, "the scaled-up hierarchy is 0.06 or more below the MLP's val loss");
       lesson.check(training_seconds <= 180, "all five stages train in 3 minutes or less");
@@ -477,11 +501,12 @@ int main(int argc, char** argv) {
     lesson.step("Why convolutions: the stage-5 model, applied to every example of a word, computes the\n"
                 "same pairs again and again: neighbouring examples share most of their tree. Written as\n"
                 "convolutions it runs once over the whole word: each Linear becomes a Conv1d of kernel 2\n"
-                "(its weight (128, 2C) reshaped to (128, C, 2)), with dilation 1, 2 and 4 for the three\n"
-                "levels; the BatchNorm1d is the same module, on (N, C, L) as it stands; the output Linear\n"
-                "a Conv1d of kernel 1. Causal: 8 '.'s in front of each word, and no position reads past\n"
-                "its own, so output t is the prediction of letter t.\n" +
-                    fmt("On all %.0f val words (grouped by length, one batch per length): the logits of the\n", double(split.dev.size())) +
+                "(its weight (128, 2C) viewed as (128, 2, C), then transposed to (128, C, 2)), with dilation\n"
+                "1, 2 and 4 for the three levels; the BatchNorm1d is the same module, on (N, C, L) as it\n"
+                "stands; the output Linear a Conv1d of kernel 1. Causal: 8 '.'s in front of each word, and\n"
+                "no position reads past its own, so output t is the prediction of letter t.\n"
+                "On all " + count(double(split.dev.size())) +
+                    " val words (grouped by length, one batch per length): the logits of the\n" +
                     "two ways differ by at most " + gl::number_text(max_diff) + fmt(", the loss is %.4f both ways (stage 5: %.4f).\n", conv_loss, big.val) +
                     (full ? "Time (the best of three): " : "Time: ") + fmt("%.0f ms example by example through the tree, %.0f ms as\n", 1000 * tree_s, 1000 * conv_s) +
                     fmt("convolutions: %.1fx faster.", tree_s / conv_s),

@@ -76,9 +76,10 @@ std::string arguments(const Geometry1d& g) {
          std::to_string(g.dilation);
 }
 
-Tensor conv1d_batched(const Tensor& x, const Tensor& w, const Tensor* b, const Conv1dState& s) {
+// x is (N, C, L); errors name the input as it was given (`given`: (N, C, L) or (C, L)).
+Tensor conv1d_batched(const Tensor& x, const Tensor& w, const Tensor* b, const Conv1dState& s, const Shape& given) {
   const char* name = "conv1d";
-  auto shapes = [&] { return "input " + to_string(x.shape()) + " and weight " + to_string(w.shape()); };
+  auto shapes = [&] { return "input " + to_string(given) + " and weight " + to_string(w.shape()); };
   if (w.dim() != 3)
     throw std::invalid_argument("conv1d: expected a (C_out, C_in, K) weight, got " + shapes());
   if (x.shape()[1] != w.shape()[1])
@@ -207,9 +208,9 @@ Tensor conv1d(const Tensor& x, const Tensor& w, const Tensor& b, std::int64_t st
               std::int64_t dilation) {
   const Tensor* bias = b.defined() ? &b : nullptr;  // Tensor(): no bias
   const Conv1dState s{stride, padding, dilation, false};
-  if (x.dim() == 3) return conv1d_batched(x, w, bias, s);
+  if (x.dim() == 3) return conv1d_batched(x, w, bias, s, x.shape());
   if (x.dim() == 2)  // one unbatched sample (C, L), as PyTorch takes it
-    return conv1d_batched(x.unsqueeze(0), w, bias, s).squeeze(0);
+    return conv1d_batched(x.unsqueeze(0), w, bias, s, x.shape()).squeeze(0);
   throw std::invalid_argument("conv1d: expected a (N, C_in, L) or (C_in, L) input, got input " + to_string(x.shape()) +
                               " and weight " + to_string(w.shape()));
 }
