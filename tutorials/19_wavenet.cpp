@@ -314,7 +314,7 @@ int main(int argc, char** argv) {
     lesson.step("Stage 1, the MLP as a Sequential of nn modules: Embedding(27, 10), Flatten (the 3 vectors\n"
                 "side by side, 30 numbers), Linear(30, 200, bias=false), BatchNorm1d(200), Tanh, Linear(200, 27).\n"
                 "The Linear before a BatchNorm has no bias: the batch mean would take it away.\n" +
-                    summary(mlp) + fmt(" (the lecture, on its names: %.3f).", stages[0].lecture),
+                    summary(mlp) + fmt(".\nThe lecture's, on its names: %.3f.", stages[0].lecture),
                 draw_curves);
     Result ctx8 = train_stage(stages[1]);
     lesson.step("Stage 2, the same MLP with a context of 8: Flatten now makes 80 numbers.\n" + summary(ctx8) +
@@ -386,7 +386,7 @@ int main(int argc, char** argv) {
                   "own way is (N, C, L) input, channels in dim 1: x.transpose(1, 2).) On a (32, 4, 68) batch the\n"
                   "hand version, fixed, differs from nn::BatchNorm1d on the rows by " + gl::number_text(diff) +
                   ",\non (N, C, L) by " + gl::number_text(diff_ncl) + ", and the running statistics by " +
-                  gl::number_text(stats_diff) + ".\n" + summary(fixed) + fmt(" (with the bug: %.4f).", bug.val),
+                  gl::number_text(stats_diff) + ".\n" + summary(fixed) + fmt(";\nwith the bug, val %.4f.", bug.val),
                   draw_curves);
       lesson.check(diff < 1e-12 && diff_ncl < 1e-12 && stats_diff < 1e-12,
                    "nn::BatchNorm1d equals the hand BatchNorm over dims (0, 1) (1e-12)");
@@ -408,8 +408,8 @@ int main(int argc, char** argv) {
                fmt("%11.0f   %.4f  %.4f", double(r.parameters), r.train, r.val) + fmt("  %7.1f  %.3f\n", r.seconds, r.stage.lecture);
     lesson.step("The performance log, each stage's loss on " + train_split + " and all of val:\n" + table +
                 fmt("Training took %.0f s in all. ", training_seconds) +
-                "The lecture's column is on its names (32,000 of them, 200,000 steps a stage);\n"
-                "these are dictionary words, longer and more varied: compare the steps down, not the numbers.",
+                "The lecture's column is on its names (32,000 of them,\n200,000 steps a stage); "
+                "these are dictionary words, longer and more varied: compare the steps down,\nnot the numbers.",
                 [&](const std::string& png) {
                   std::vector<double> ours, lecture, xs;
                   for (std::size_t k = 0; k < log.size(); ++k) {
