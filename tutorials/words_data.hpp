@@ -54,16 +54,16 @@ inline Examples minibatch(const Examples& e, std::int64_t size) {
 }
 
 // The mean cross-entropy of `logits_of` over all of e, without a graph, in
-// chunks of 8,192 rows: a whole split at once (500,000 rows through 200
-// hidden units) would hold gigabytes; a chunk's tensors are freed before
-// the next is made.
-inline double mean_loss(const Examples& e, const std::function<gl::Tensor(const gl::Tensor&)>& logits_of) {
+// chunks of 8,192 rows (or `chunk`): a whole split at once (500,000 rows
+// through 200 hidden units) would hold gigabytes; a chunk's tensors are
+// freed before the next is made.
+inline double mean_loss(const Examples& e, const std::function<gl::Tensor(const gl::Tensor&)>& logits_of,
+                        std::int64_t chunk = 8192) {
   gl::NoGradGuard no_grad;
-  constexpr std::int64_t kChunk = 8192;
   const std::int64_t n = e.Y.numel();
   double sum = 0;
-  for (std::int64_t from = 0; from < n; from += kChunk) {
-    const std::int64_t rows = std::min(kChunk, n - from);
+  for (std::int64_t from = 0; from < n; from += chunk) {
+    const std::int64_t rows = std::min(chunk, n - from);
     gl::Tensor loss = gl::nn::functional::cross_entropy(logits_of(e.X.slice(0, from, from + rows)),
                                                         e.Y.slice(0, from, from + rows));
     sum += loss.item() * static_cast<double>(rows);  // the chunk's mean, weighed by its rows

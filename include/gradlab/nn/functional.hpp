@@ -24,6 +24,14 @@ Tensor conv2d(const Tensor& x, const Tensor& w, std::int64_t stride = 1, std::in
 Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& b, std::int64_t stride = 1,
               std::int64_t padding = 0);
 
+// 1-d convolution (cross-correlation, as in PyTorch) by im2col + GEMM: x is
+// (N, C_in, L) (or one sample (C_in, L)), w is (C_out, C_in, K), b is (C_out)
+// (Tensor(): none); output position t reads x[t * stride - padding + k *
+// dilation] for k < K (zeros outside), so the result is (N, C_out, LO) with
+// LO = (L + 2 padding - dilation (K - 1) - 1) / stride + 1.
+Tensor conv1d(const Tensor& x, const Tensor& w, const Tensor& b = {}, std::int64_t stride = 1,
+              std::int64_t padding = 0, std::int64_t dilation = 1);
+
 // The transposed convolution (conv2d's gradient with respect to its input,
 // as a layer that grows an image): x is (N, Cin, H, W), w is (Cin, Cout, KH,
 // KW) (PyTorch's layout), b is (Cout); the result is (N, Cout, (H - 1) s -
@@ -102,6 +110,7 @@ Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& targ
 namespace gradlab {
 using nn::functional::Reduction;
 using nn::functional::binary_cross_entropy;
+using nn::functional::conv1d;
 using nn::functional::conv2d;
 using nn::functional::conv_transpose2d;
 using nn::functional::cross_entropy;

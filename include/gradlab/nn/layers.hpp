@@ -41,6 +41,23 @@ class Conv2d : public Module {
   std::int64_t stride_, padding_;
 };
 
+// 1-d convolution over (N, C_in, L) inputs (functional::conv1d); weight
+// (out, in, k) and bias (out) start uniform in [-1/sqrt(fan_in),
+// 1/sqrt(fan_in)], fan_in = in * k, as PyTorch's. (PyTorch's groups and
+// padding modes are left out, so bias comes right after dilation.)
+class Conv1d : public Module {
+ public:
+  Conv1d* operator->() { return this; }
+  Conv1d(std::int64_t in_channels, std::int64_t out_channels, std::int64_t kernel_size,
+         std::int64_t stride = 1, std::int64_t padding = 0, std::int64_t dilation = 1, bool bias = true);
+  Tensor forward(Tensor x) override;
+  std::string extra_repr() const override;
+  Parameter weight, bias;  // bias is empty ([0]) without a bias
+
+ private:
+  std::int64_t stride_, padding_, dilation_;
+};
+
 class MaxPool2d : public Module {
  public:
   explicit MaxPool2d(std::int64_t kernel_size, std::int64_t stride = 0);  // 0: = kernel_size
@@ -90,6 +107,19 @@ class Flatten : public Module {
 
  private:
   std::int64_t start_, end_;
+};
+
+// WaveNet's fusing of neighbours (the lecture "makemore part 5"): (B, T, C)
+// -> (B, T / n, C * n), each n consecutive positions' vectors side by side;
+// a middle dim of 1 is dropped, (B, C * n), as the lecture's does.
+class FlattenConsecutive : public Module {
+ public:
+  explicit FlattenConsecutive(std::int64_t n);
+  Tensor forward(Tensor x) override;
+  std::string extra_repr() const override { return "n=" + std::to_string(n_); }
+
+ private:
+  std::int64_t n_;
 };
 
 // Dropout of elements (Dropout), of channels of (N, C, L) (Dropout1d) or of
