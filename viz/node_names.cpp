@@ -26,6 +26,8 @@ std::string from_op(const std::string& op, const std::vector<std::string>& in) {
   if ((op == "permute" || op == "transpose" || op == "t") && in.size() == 1) return inner(in[0]) + "ᵀ";
   if (in.size() == 2 && (op == "matmul" || op == "*" || op == "+" || op == "-" || op == "/"))
     return inner(in[0]) + " " + (op == "matmul" ? "@" : op) + " " + inner(in[1]);
+  if (op == "matmul_nt" && in.size() == 2) return inner(in[0]) + " @ " + inner(in[1]) + "ᵀ";  // a @ bᵀ
+  if (op == "matmul_tn" && in.size() == 2) return inner(in[0]) + "ᵀ @ " + inner(in[1]);  // aᵀ @ b
   if ((op == "neg" || op == "-") && in.size() == 1) return std::string(1, '-').append(inner(in[0]));
   std::string out = op + "(";
   for (std::size_t i = 0; i < in.size(); ++i) out += (i ? ", " : "") + in[i];
