@@ -2,7 +2,8 @@
 // The GPT of chapter 17 (tutorials/gpt_model.hpp, gpt_training.hpp): nanoGPT's names and
 // shapes, causality, the kv-cache (the cached sampler writes exactly the
 // uncached one's tokens, past the block size too), every bad argument of
-// generate refused by name, the learning-rate schedule and the text loss.
+// generate refused by name, the learning-rate schedule, the text loss and
+// the summed loss of every token (total_nll).
 #include <boost/test/unit_test.hpp>
 
 #include "gpt_model.hpp"

@@ -2,7 +2,8 @@
 // Training the GPT of gpt_model.hpp as nanoGPT's train.py does with its CPU
 // settings: the learning-rate schedule (warm-up, then a cosine), AdamW with
 // weight decay on the matrices only, gradients clipped; the mean loss over a
-// whole text; a progress bar with the running loss and steps per second.
+// whole text, and the summed loss of its every token; a progress bar with
+// the running loss and steps per second.
 // Only gradlab's public API is used.
 #pragma once
 
