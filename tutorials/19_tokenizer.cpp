@@ -144,10 +144,11 @@ Args parse(int argc, char** argv) {
 }
 
 // One of the two GPTs: trained on `train` ids, scored on every id of `val`
-// (the first read after the last training id), and a sample.
+// (the first read after the last training id), and a sample of about 300
+// bytes.
 struct Run {
   std::string name;
-  std::int64_t vocab = 0, parameters = 0, train_tokens = 0, val_tokens = 0;
+  std::int64_t vocab = 0, parameters = 0, val_tokens = 0;
   double val_nll = 0;        // summed over the validation tokens, in nats
   double bits_per_byte = 0;  // val_nll in bits / the validation text's bytes
   double seconds = 0;        // everything: tokenizer, encoding, training, scoring
@@ -162,7 +163,6 @@ Run train_gpt(const std::string& name, std::int64_t vocab, const std::vector<int
   gl::manual_seed(1337);
   gpt::GPT model(gpt::Config{.vocab_size = vocab, .block_size = kBlock, .n_layer = kLayers, .n_head = kHeads, .n_embd = kEmbd});
   run.parameters = model.num_parameters();
-  run.train_tokens = static_cast<std::int64_t>(train.size());
   run.val_tokens = static_cast<std::int64_t>(val.size());
   gpt::Recipe recipe{.batch_size = kBatch, .steps = steps, .warmup = std::min<std::int64_t>(100, steps / 10), .lr = kLr,
                      .min_lr = kLr / 10};
@@ -184,7 +184,9 @@ Run train_gpt(const std::string& name, std::int64_t vocab, const std::vector<int
   scoring.finish();
   run.bits_per_byte = run.val_nll / std::numbers::ln2 / val_bytes;
   gl::manual_seed(7);
-  std::vector<double> written = model.generate(gl::tensor({static_cast<double>(train.back())}, {1, 1}), 160).select(0, 0).to_vector();
+  const auto sample_tokens = static_cast<std::int64_t>(std::lround(300 * static_cast<double>(train.size()) / train_bytes));
+  std::vector<double> written =
+      model.generate(gl::tensor({static_cast<double>(train.back())}, {1, 1}), sample_tokens).select(0, 0).to_vector();
   std::vector<int> ids(written.begin() + 1, written.end());
   run.sample = readable(decode(ids));
   return run;
