@@ -2,7 +2,8 @@
 // The GPT of chapter 17 (tutorials/gpt_model.hpp, gpt_training.hpp): nanoGPT's names and
 // shapes, causality, the kv-cache (the cached sampler writes exactly the
 // uncached one's tokens, past the block size too), every bad argument of
-// generate refused by name, the learning-rate schedule and the text loss.
+// generate refused by name, the learning-rate schedule, the text loss and
+// the summed loss of every token (total_nll).
 #include <boost/test/unit_test.hpp>
 
 #include "gpt_model.hpp"
@@ -135,6 +136,32 @@ BOOST_AUTO_TEST_CASE(schedule_and_text_loss) {
   gpt::text_loss(data, 3, counting, 2);
   BOOST_TEST(calls == 2);
   BOOST_TEST(error_of([&] { gpt::text_loss({1, 2}, 3, uniform); }) == "text_loss: 2 ids are too few for one window of 3");
+}
+
+BOOST_AUTO_TEST_CASE(total_nll_counts_every_prediction_once) {
+  // A "model" that bets on the id after the one it reads (logit 2 for it,
+  // 0 for the others): its loss on id i depends only on id i - 1, so the
+  // sum over the text is known however the windows fall.
+  const double V = 5, hit = -std::log(std::exp(2.0) / (std::exp(2.0) + V - 1)), miss = -std::log(1 / (std::exp(2.0) + V - 1));
+  auto next_one = [&](const gl::Tensor& x) {
+    std::vector<double> ids = x.to_vector(), out;
+    for (double id : ids)
+      for (int v = 0; v < 5; ++v) out.push_back(v == (static_cast<int>(id) + 1) % 5 ? 2.0 : 0.0);
+    return gl::tensor(std::move(out), {x.shape()[0], x.shape()[1], 5});
+  };
+  auto expected = [&](const std::vector<int>& d) {
+    double sum = 0;
+    for (std::size_t i = 1; i < d.size(); ++i) sum += d[i] == (d[i - 1] + 1) % 5 ? hit : miss;
+    return sum;
+  };
+  // 11 ids, windows of 3: 0, 3, 6 predict ids 1 .. 9, a last window from 7 adds id 10 alone.
+  std::vector<int> data{0, 1, 2, 3, 4, 0, 2, 3, 4, 1, 2};
+  for (std::int64_t chunk : {1, 2, 64})
+    BOOST_TEST(gpt::total_nll(data, 3, next_one, chunk) == expected(data), boost::test_tools::tolerance(1e-12));
+  BOOST_TEST(gpt::total_nll(data, 5, next_one) == expected(data), boost::test_tools::tolerance(1e-12));  // 0, 5 and 5
+  BOOST_TEST(gpt::total_nll(data, 64, next_one) == expected(data), boost::test_tools::tolerance(1e-12));  // one window
+  BOOST_TEST(gpt::total_nll({3, 1}, 8, next_one) == miss, boost::test_tools::tolerance(1e-12));
+  BOOST_TEST(error_of([&] { gpt::total_nll({1}, 3, next_one); }) == "total_nll: needs 2 ids or more (one to read, one to predict), got 1");
 }
 
 BOOST_AUTO_TEST_CASE(a_short_training_run_learns) {

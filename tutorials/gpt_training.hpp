@@ -2,7 +2,8 @@
 // Training the GPT of gpt_model.hpp as nanoGPT's train.py does with its CPU
 // settings: the learning-rate schedule (warm-up, then a cosine), AdamW with
 // weight decay on the matrices only, gradients clipped; the mean loss over a
-// whole text; a progress bar with the running loss and steps per second.
+// whole text, and the summed loss of its every token; a progress bar with
+// the running loss and steps per second.
 // Only gradlab's public API is used.
 #pragma once
 
@@ -57,6 +58,47 @@ double text_loss(const std::vector<int>& data, std::int64_t block_size, Logits l
              static_cast<double>(n * T);
   }
   return total / static_cast<double>(windows * T);
+}
+
+// The summed cross-entropy (in nats, no graph) of predicting every id of
+// data after the first from the ids before it, at most block_size of them:
+// windows of block_size side by side, then one last window ending at the
+// text's end that counts only the ids not counted yet, so each of the
+// data.size() - 1 predictions is counted exactly once (text_loss leaves
+// the tail that fills no window out). Comparing two tokenizations of one
+// text needs every token of it.
+template <class Logits>
+double total_nll(const std::vector<int>& data, std::int64_t block_size, Logits logits_of, std::int64_t chunk = 64) {
+  gl::NoGradGuard no_grad;
+  const auto n = static_cast<std::int64_t>(data.size());
+  if (n < 2) throw std::invalid_argument("total_nll: needs 2 ids or more (one to read, one to predict), got " + std::to_string(n));
+  const std::int64_t T = std::min(block_size, n - 1);
+  std::vector<std::int64_t> starts;  // each window is data[s .. s + T) predicting data[s + 1 .. s + T]
+  for (std::int64_t s = 0; s + T <= n - 1; s += T) starts.push_back(s);
+  const std::int64_t counted = starts.back() + T;  // the last id predicted so far
+  if (counted < n - 1) starts.push_back(n - 1 - T);
+  double total = 0;
+  for (std::size_t w0 = 0; w0 < starts.size(); w0 += static_cast<std::size_t>(chunk)) {
+    const std::size_t w1 = std::min(starts.size(), w0 + static_cast<std::size_t>(chunk));
+    const auto m = static_cast<std::int64_t>(w1 - w0);
+    std::vector<double> x;
+    for (std::size_t w = w0; w < w1; ++w)
+      for (std::int64_t t = 0; t < T; ++t) x.push_back(data[static_cast<std::size_t>(starts[w] + t)]);
+    gl::Tensor out = logits_of(gl::tensor(std::move(x), {m, T}));  // (m, T, V)
+    const std::int64_t V = out.shape()[2];
+    const std::vector<double> logp = out.log_softmax(2).to_vector();
+    for (std::size_t w = w0; w < w1; ++w) {
+      const std::int64_t s = starts[w];
+      const bool last_window = counted < n - 1 && w + 1 == starts.size();  // the extra one
+      for (std::int64_t t = 0; t < T; ++t) {
+        const std::int64_t target = s + t + 1;
+        if (last_window && target <= counted) continue;  // counted by an earlier window
+        const auto row = static_cast<std::size_t>((static_cast<std::int64_t>(w - w0) * T + t) * V);
+        total -= logp[row + static_cast<std::size_t>(data[static_cast<std::size_t>(target)])];
+      }
+    }
+  }
+  return total;
 }
 
 // One line that redraws itself in a terminal (a line every 10% in a log):

@@ -135,4 +135,28 @@ struct HeatmapOptions {
 // 10000 pixels; std::runtime_error naming the path as plot_lines.
 void plot_heatmap(const std::string& path, const Tensor& values, const HeatmapOptions& options = {});
 
+// One line of a token picture: a caption above it, then the text as its
+// tokens, each a coloured box holding the token's text with its id under it.
+struct TokenRow {
+  std::string caption;
+  std::vector<std::string> tokens;  // the bytes each token spells, in order
+  std::vector<int> ids;             // one per token, or none (no ids drawn)
+};
+
+struct TokenPlotOptions {
+  std::string title;
+  int width = 900;  // the boxes wrap onto further lines at this width
+};
+
+// Writes the tokens of a text the way tokenizer playgrounds show them: each
+// token a box in one of six pale colours (neighbours never alike), its
+// text with a space as '·', a line break as '↵' and a
+// tab as '→', bytes that are not whole UTF-8 as U+FFFD, the id underneath.
+// Rows follow one another, each under its caption. Throws
+// std::invalid_argument for no rows, a row without tokens, ids of another
+// count than the tokens or a width outside [200, 10000] pixels (a picture
+// taller than 10000 pixels too); std::runtime_error naming the path as
+// plot_lines.
+void plot_tokens(const std::string& path, const std::vector<TokenRow>& rows, const TokenPlotOptions& options = {});
+
 }  // namespace gradlab::viz
