@@ -14,9 +14,9 @@
 #   make course    build every chapter quietly, run each with --no-pause (pages
 #                  in out/NN_name/index.html), then write the index out/index.html
 #   make exercise  build it quietly, then check your answers in tutorials/exercises/
-#   make data      fetch the MNIST digits that chapters 13 and 14 train on,
-#                  install the word list chapters 10, 11 and 18 learn from, and
-#                  write the fortune cookies chapter 17 learns to write
+#   make data      fetch the MNIST digits that chapters 14 and 15 train on,
+#                  install the word list chapters 10, 11, 12 and 21 learn from, and
+#                  write the fortune cookies chapters 19 and 20 learn from
 #   make site      out/site/: the playground (the library in WebAssembly, in
 #                  the page) and the course's pages when `make course` made them
 JOBS  ?= $(shell nproc)

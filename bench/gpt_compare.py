@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# Chapter 17's GPT (nanoGPT's CPU recipe: 4 layers, 4 heads, n_embd 128,
+# Chapter 19's GPT (nanoGPT's CPU recipe: 4 layers, 4 heads, n_embd 128,
 # block 64, batch 12, AdamW 1e-3 with beta2 0.99, 100 warm-up steps and a
 # cosine to 1e-4, weight decay 0.1 on the matrices, gradients clipped to 1)
 # in gradlab (bench/gpt_step) and in PyTorch 1.13, written here with

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Chapter 17's GPT (tutorials/gpt_model.hpp and gpt_training.hpp, nanoGPT's CPU recipe) on the
+// Chapter 19's GPT (tutorials/gpt_model.hpp and gpt_training.hpp, nanoGPT's CPU recipe) on the
 // fortune cookies, for bench/gpt_compare.py to set beside the same model in
 // PyTorch. Prints `name: value unit` lines.
 //   gpt_step --time N               N recipe steps after 3 unmeasured ones: ms a step

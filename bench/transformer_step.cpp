@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The training step of chapter 16's addition transformer (d_model 32, 4
+// The training step of chapter 18's addition transformer (d_model 32, 4
 // heads, 2 pre-LN layers, FF 128, batch 64, AdamW 3e-3, gradients clipped
 // to norm 1), timed; and the reference's own configuration (d_model 10, 2
 // heads, 2 blocks, FF 40, batch 100, Adam 1e-3). bench/transformer_compare.py runs the same steps in

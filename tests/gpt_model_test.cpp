@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The GPT of chapter 17 (tutorials/gpt_model.hpp, gpt_training.hpp): nanoGPT's names and
+// The GPT of chapter 19 (tutorials/gpt_model.hpp, gpt_training.hpp): nanoGPT's names and
 // shapes, causality, the kv-cache (the cached sampler writes exactly the
 // uncached one's tokens, past the block size too), every bad argument of
 // generate refused by name, the learning-rate schedule, the text loss and

@@ -29,7 +29,7 @@ nn::TransformerEncoderLayerOptions small(bool norm_first, const std::string& act
       norm_first);
 }
 
-// A decoder-only model, as chapter 16 (16_transformer_adds) builds it: embedding + positions,
+// A decoder-only model, as chapter 18 (18_transformer_adds) builds it: embedding + positions,
 // encoder layers run with the causal mask, a final LayerNorm and a head.
 struct TinyGPT : nn::Module {
   std::shared_ptr<nn::Embedding> embed;

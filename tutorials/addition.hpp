@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The addition task and its model, shared by chapter 16 (16_transformer_adds) and the benchmark
+// The addition task and its model, shared by chapter 18 (18_transformer_adds) and the benchmark
 // (bench/transformer_step.cpp): two-digit sums as token sequences, the fixed
 // split, a decoder-only transformer, one training step and greedy decoding.
 // Only gradlab's public API.

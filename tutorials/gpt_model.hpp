@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The GPT that chapter 17 ends with, reusable for any tokens: nanoGPT's
+// The GPT that chapter 19 ends with, reusable for any tokens: nanoGPT's
 // model (github.com/karpathy/nanoGPT, model.py) with its parameter names and
 // shapes, so a model grown here loads into nanoGPT's PyTorch code unchanged.
 // Pre-norm blocks of causal self-attention (every head in one matrix

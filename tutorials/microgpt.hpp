@@ -3,7 +3,7 @@
 // Values, and the same model on Tensors, from the same starting numbers.
 // 1 layer, 16-number embeddings, 4 heads of 4, a context of 16 characters,
 // RMSNorm, no biases, ReLU, Adam with a linearly decaying rate, one word a
-// step. Shared by tutorials/18_microgpt.cpp and bench/microgpt_step.cpp;
+// step. Shared by tutorials/21_microgpt.cpp and bench/microgpt_step.cpp;
 // only gradlab's public API is used.
 #pragma once
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// What the two MNIST programs (13_mnist_mlp, 14_mnist_cnn) share: reading
+// What the two MNIST programs (14_mnist_mlp, 15_mnist_cnn) share: reading
 // their arguments, the training loop with its progress bar, evaluation, the
 // pictures and the saved model. Only gradlab's public API is used.
 //
@@ -35,7 +35,7 @@ namespace mnist_training {
 namespace gl = gradlab;
 
 struct Config {
-  std::string name;          // "13_mnist_mlp": the default output folder is out/<name>
+  std::string name;          // "14_mnist_mlp": the default output folder is out/<name>
   int epochs = 5;
   std::int64_t batch = 64;
   std::string optimizer;     // "sgd" or "adam"

@@ -22,7 +22,7 @@
 // Values) and number(x) where the derivative compares.
 //
 // A Tensor op is the same with whole arrays (tensor_slot); the course's
-// 12_your_own_op writes both. What a tensor op's backward needs beyond its
+// 13_your_own_op writes both. What a tensor op's backward needs beyond its
 // operands is a struct named beside the op, kept in the node (keep, state
 // in tensor.hpp), and its replay (Op::replay, explode.hpp) shows it as scalars. An
 // op declares itself: no registry, no macros.

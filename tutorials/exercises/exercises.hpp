@@ -53,7 +53,7 @@ using BroadcastAdd = std::function<Vec(const Vec& G, std::size_t N, std::size_t 
 using Matmul = std::function<Vec(const Vec& A, const Vec& B, const Vec& G, std::size_t N,
                                  std::size_t K, std::size_t M)>;
 
-// 6. Your own op (chapter 12): softplus(a) = log(1 + e^a), as ONE op node
+// 6. Your own op (chapter 13): softplus(a) = log(1 + e^a), as ONE op node
 //    named "softplus" with its own forward and backward, written with
 //    gradlab's public API for ops (<gradlab/op.hpp>): once for a Value, once
 //    for a Tensor (elementwise, any shape). The checker calls each on a

@@ -13,7 +13,7 @@ namespace exercises {
 
 namespace gl = gradlab;
 
-// 6. Your own op (chapter 12, your own op, writes silu this way): softplus(a) = log(1 + e^a).
+// 6. Your own op (chapter 13, your own op, writes silu this way): softplus(a) = log(1 + e^a).
 gl::Value my_softplus(const gl::Value& a) {
   (void)a;
   throw Todo("softplus as a Value op");  // TODO: a static gl::Op and gl::make_result

@@ -189,7 +189,7 @@ void check_one_op(const std::string& op, const std::vector<gl::Node*>& parents, 
 Exercise softplus(const Answers& answers, Numbers& rnd) {
   Exercise ex{heading("softplus"), {},
               {"an op is a static Op {name, backward, kind} and a function that computes the "
-               "forward and calls make_result (chapter 12, <gradlab/op.hpp>).",
+               "forward and calls make_result (chapter 13, <gradlab/op.hpp>).",
                "d/da log(1 + e^a) = e^a / (1 + e^a) = sigmoid(a); a backward adds out.grad times "
                "that into a.grad (for a Tensor, element by element, when a.grad is not null).",
                "forward std::log1p(std::exp(a)); backward a.grad += out.grad / (1 + "

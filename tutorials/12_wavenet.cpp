@@ -9,7 +9,7 @@
 // convolutions": the same trained hierarchy as dilated causal conv1d layers
 // over whole words at once, its logits equal, its speed measured.
 // Ends with `mlp_val_loss: x.xxxx` and `wavenet_val_loss: x.xxxx`.
-//   build/tutorials/20_wavenet [--steps N] [--no-pause] [folder]
+//   build/tutorials/12_wavenet [--steps N] [--no-pause] [folder]
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -188,7 +188,7 @@ Args parse(int argc, char** argv) {
   Args a;
   a.lesson_argv.push_back(argv[0]);
   const char* usage =
-      "usage: 20_wavenet [--steps N] [--no-pause] [folder for the pictures]\n"
+      "usage: 12_wavenet [--steps N] [--no-pause] [folder for the pictures]\n"
       "  --steps N   training steps of each stage (default 20000; the last quarter at lr 0.01)\n"
       "  --no-pause  run straight through (as when stdin is not a terminal)\n";
   for (int i = 1; i < argc; ++i) {
@@ -201,7 +201,7 @@ Args parse(int argc, char** argv) {
       char* end = nullptr;
       long long n = i + 1 < argc ? std::strtoll(argv[i + 1], &end, 10) : 0;
       if (i + 1 >= argc || *end != '\0' || n < 4 || n > 10000000) {
-        std::cerr << "20_wavenet: --steps needs a whole number from 4 to 10000000\n" << usage;
+        std::cerr << "12_wavenet: --steps needs a whole number from 4 to 10000000\n" << usage;
         std::exit(2);
       }
       a.steps = n;

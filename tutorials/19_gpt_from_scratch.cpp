@@ -11,7 +11,7 @@
 // ladder of losses, every head's attention on a sentence, the kv-cache's
 // speed-up and 500 written characters, and saves the model under nanoGPT's
 // names. Ends with `bigram_val_loss: x.xxxx` and `gpt_val_loss: x.xxxx`.
-//   build/tutorials/17_gpt_from_scratch [--steps 2000] [--stage-steps 3000] [--no-pause] [folder]
+//   build/tutorials/19_gpt_from_scratch [--steps 2000] [--stage-steps 3000] [--no-pause] [folder]
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -193,7 +193,7 @@ Args parse(int argc, char** argv) {
   Args a;
   a.lesson_argv.push_back(argv[0]);
   const char* usage =
-      "usage: 17_gpt_from_scratch [--steps N] [--stage-steps N] [--no-pause] [folder for the pictures]\n"
+      "usage: 19_gpt_from_scratch [--steps N] [--stage-steps N] [--no-pause] [folder for the pictures]\n"
       "  --steps N        training steps of the final GPT (default 2000, nanoGPT's CPU recipe)\n"
       "  --stage-steps N  training steps of each small stage after the bigram (default 3000)\n"
       "  --no-pause       run straight through (as when stdin is not a terminal)\n";
@@ -207,7 +207,7 @@ Args parse(int argc, char** argv) {
       char* end = nullptr;
       long long n = i + 1 < argc ? std::strtoll(argv[i + 1], &end, 10) : 0;
       if (i + 1 >= argc || *end != '\0' || n < 1 || n > 1000000) {
-        std::cerr << "17_gpt_from_scratch: " << s << " needs a whole number from 1 to 1000000\n" << usage;
+        std::cerr << "19_gpt_from_scratch: " << s << " needs a whole number from 1 to 1000000\n" << usage;
         std::exit(2);
       }
       (s == "--steps" ? a.steps : a.stage_steps) = n;

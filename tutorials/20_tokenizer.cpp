@@ -8,7 +8,7 @@
 // tokens, same size and steps, compared in bits per byte of the validation
 // text. Ends with `char_bits_per_byte: x.xxxx` and `bpe_bits_per_byte: x.xxxx`.
 // The whole chapter takes about two minutes here (--steps for more).
-//   build/tutorials/21_tokenizer [--steps 1500] [--vocab-size 512] [--no-pause] [folder]
+//   build/tutorials/20_tokenizer [--steps 1500] [--vocab-size 512] [--no-pause] [folder]
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -115,7 +115,7 @@ Args parse(int argc, char** argv) {
   Args a;
   a.lesson_argv.push_back(argv[0]);
   const char* usage =
-      "usage: 21_tokenizer [--steps N] [--vocab-size N] [--no-pause] [folder for the pictures]\n"
+      "usage: 20_tokenizer [--steps N] [--vocab-size N] [--no-pause] [folder for the pictures]\n"
       "  --steps N       training steps of each of the two GPTs (default 1500: the chapter takes about\n"
       "                  two minutes; more steps make better models, and take longer)\n"
       "  --vocab-size N  the BPE vocabulary: 256 bytes and N - 256 merges (default 512)\n"
@@ -131,7 +131,7 @@ Args parse(int argc, char** argv) {
       char* end = nullptr;
       long long n = i + 1 < argc ? std::strtoll(argv[i + 1], &end, 10) : 0;
       if (i + 1 >= argc || *end != '\0' || n < lo || n > hi) {
-        std::cerr << "21_tokenizer: " << s << " needs a whole number from " << lo << " to " << hi << "\n" << usage;
+        std::cerr << "20_tokenizer: " << s << " needs a whole number from " << lo << " to " << hi << "\n" << usage;
         std::exit(2);
       }
       (s == "--steps" ? a.steps : a.vocab_size) = n;

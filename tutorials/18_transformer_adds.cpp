@@ -8,7 +8,7 @@
 // (the prompt's targets are CrossEntropyLoss's ignore_index), AdamW 3e-3 with
 // 100 warm-up steps and a cosine decay, gradients clipped to norm 1, 3,000
 // steps of 64 sums. Then greedy decoding from `a1 a0 + b1 b0 =`.
-//   build/tutorials/16_transformer_adds [--steps 3000] [--no-pause] [out/16_transformer_adds]
+//   build/tutorials/18_transformer_adds [--steps 3000] [--no-pause] [out/18_transformer_adds]
 // Draws the loss curve and every head's attention for one sum, prints a few
 // held-out sums with the model's answers, saves the model, and ends with
 // `heldout_accuracy: 0.xxxx` and `all_pairs_accuracy: 0.xxxx`.

@@ -2,7 +2,7 @@
 // 13 MNIST with an MLP: 784 pixels -> 128 -> 64 -> 10 classes, ReLU between,
 // cross-entropy, Adam (or SGD with momentum: --optimizer sgd), batch 64, five
 // epochs over 8,000 real digits. Needs the digits: `make data`.
-//   build/tutorials/13_mnist_mlp [--epochs 5] [--optimizer adam|sgd] [--out out/13_mnist_mlp]
+//   build/tutorials/14_mnist_mlp [--epochs 5] [--optimizer adam|sgd] [--out out/14_mnist_mlp]
 // Ends with `test_accuracy: 0.xxxx` on the 2,000 test digits.
 
 #include "mnist_training.hpp"
