@@ -539,7 +539,8 @@ int main(int argc, char** argv) {
                 });
     lesson.check(max_diff < 1e-9, "the convolutions give the tree's logits (1e-9)");
     lesson.check(std::abs(conv_loss - big.val) < 1e-9, "the convolutions give the stage's val loss");
-    lesson.check(tree_s > conv_s, "the convolutions are faster than the tree example by example");
+    // A timing, so checked only in the full run (the chapter's own settings), never in a short test run.
+    if (full) lesson.check(tree_s > conv_s, "the convolutions are faster than the tree example by example");
     mlp_result = mlp.val;
     wavenet_result = big.val;
   });
