@@ -68,7 +68,8 @@ struct Node {
   std::uint32_t refs = 0;  // handles and children holding this node
   std::uint16_t nparents = 0;
   std::uint16_t flags = 0;
-  // Up to two parents are stored inline (every scalar op); more on the heap.
+  // Up to two parents are stored inline (every scalar op but sum and dot);
+  // more on the heap.
   union {
     Node* inline_parents[2];
     Node** parent_array;
