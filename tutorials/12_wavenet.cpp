@@ -25,6 +25,7 @@
 #include <gradlab/viz/lesson.hpp>
 #include <gradlab/viz/plot.hpp>
 
+#include "chapter_args.hpp"
 #include "course_page.hpp"
 #include "progress.hpp"
 #include "words_data.hpp"
@@ -186,30 +187,11 @@ struct Args {
 
 Args parse(int argc, char** argv) {
   Args a;
-  a.lesson_argv.push_back(argv[0]);
-  const char* usage =
-      "usage: 12_wavenet [--steps N] [--no-pause] [folder for the pictures]\n"
+  const std::string help = course::usage(
+      "[--steps N] [--no-pause] [folder for the pictures]",
       "  --steps N   training steps of each stage (default 20000; the last quarter at lr 0.01)\n"
-      "  --no-pause  run straight through (as when stdin is not a terminal)\n";
-  for (int i = 1; i < argc; ++i) {
-    std::string s = argv[i];
-    if (s == "--help" || s == "-h") {
-      std::cout << usage;
-      std::exit(std::cout.flush() ? 0 : 1);
-    }
-    if (s == "--steps") {
-      char* end = nullptr;
-      long long n = i + 1 < argc ? std::strtoll(argv[i + 1], &end, 10) : 0;
-      if (i + 1 >= argc || *end != '\0' || n < 4 || n > 10000000) {
-        std::cerr << "12_wavenet: --steps needs a whole number from 4 to 10000000\n" << usage;
-        std::exit(2);
-      }
-      a.steps = n;
-      ++i;
-    } else {
-      a.lesson_argv.push_back(argv[i]);
-    }
-  }
+      "  --no-pause  run straight through (as when stdin is not a terminal)\n");
+  a.lesson_argv = course::parse_options(argc, argv, help, {{"--steps", &a.steps, 4, 10000000}});
   return a;
 }
 

@@ -27,6 +27,7 @@
 #include "gpt_model.hpp"
 #include "gpt_training.hpp"
 
+#include "chapter_args.hpp"
 #include "course_page.hpp"
 
 namespace gl = gradlab;
@@ -191,31 +192,13 @@ struct Args {
 
 Args parse(int argc, char** argv) {
   Args a;
-  a.lesson_argv.push_back(argv[0]);
-  const char* usage =
-      "usage: 19_gpt_from_scratch [--steps N] [--stage-steps N] [--no-pause] [folder for the pictures]\n"
+  const std::string help = course::usage(
+      "[--steps N] [--stage-steps N] [--no-pause] [folder for the pictures]",
       "  --steps N        training steps of the final GPT (default 2000, nanoGPT's CPU recipe)\n"
       "  --stage-steps N  training steps of each small stage after the bigram (default 3000)\n"
-      "  --no-pause       run straight through (as when stdin is not a terminal)\n";
-  for (int i = 1; i < argc; ++i) {
-    std::string s = argv[i];
-    if (s == "--help" || s == "-h") {
-      std::cout << usage;
-      std::exit(std::cout.flush() ? 0 : 1);
-    }
-    if (s == "--steps" || s == "--stage-steps") {
-      char* end = nullptr;
-      long long n = i + 1 < argc ? std::strtoll(argv[i + 1], &end, 10) : 0;
-      if (i + 1 >= argc || *end != '\0' || n < 1 || n > 1000000) {
-        std::cerr << "19_gpt_from_scratch: " << s << " needs a whole number from 1 to 1000000\n" << usage;
-        std::exit(2);
-      }
-      (s == "--steps" ? a.steps : a.stage_steps) = n;
-      ++i;
-    } else {
-      a.lesson_argv.push_back(argv[i]);
-    }
-  }
+      "  --no-pause       run straight through (as when stdin is not a terminal)\n");
+  a.lesson_argv = course::parse_options(argc, argv, help, {{"--steps", &a.steps, 1, 1000000},
+                                                           {"--stage-steps", &a.stage_steps, 1, 1000000}});
   return a;
 }
 

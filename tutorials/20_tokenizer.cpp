@@ -30,6 +30,7 @@
 #include "gpt_model.hpp"
 #include "gpt_training.hpp"
 
+#include "chapter_args.hpp"
 #include "course_page.hpp"
 #include "progress.hpp"
 
@@ -113,33 +114,14 @@ struct Args {
 
 Args parse(int argc, char** argv) {
   Args a;
-  a.lesson_argv.push_back(argv[0]);
-  const char* usage =
-      "usage: 20_tokenizer [--steps N] [--vocab-size N] [--no-pause] [folder for the pictures]\n"
+  const std::string help = course::usage(
+      "[--steps N] [--vocab-size N] [--no-pause] [folder for the pictures]",
       "  --steps N       training steps of each of the two GPTs (default 1500: the chapter takes about\n"
       "                  two minutes; more steps make better models, and take longer)\n"
       "  --vocab-size N  the BPE vocabulary: 256 bytes and N - 256 merges (default 512)\n"
-      "  --no-pause      run straight through (as when stdin is not a terminal)\n";
-  for (int i = 1; i < argc; ++i) {
-    std::string s = argv[i];
-    if (s == "--help" || s == "-h") {
-      std::cout << usage;
-      std::exit(std::cout.flush() ? 0 : 1);
-    }
-    if (s == "--steps" || s == "--vocab-size") {
-      const long long lo = s == "--steps" ? 1 : 257, hi = s == "--steps" ? 1000000 : 65536;
-      char* end = nullptr;
-      long long n = i + 1 < argc ? std::strtoll(argv[i + 1], &end, 10) : 0;
-      if (i + 1 >= argc || *end != '\0' || n < lo || n > hi) {
-        std::cerr << "20_tokenizer: " << s << " needs a whole number from " << lo << " to " << hi << "\n" << usage;
-        std::exit(2);
-      }
-      (s == "--steps" ? a.steps : a.vocab_size) = n;
-      ++i;
-    } else {
-      a.lesson_argv.push_back(argv[i]);
-    }
-  }
+      "  --no-pause      run straight through (as when stdin is not a terminal)\n");
+  a.lesson_argv = course::parse_options(argc, argv, help, {{"--steps", &a.steps, 1, 1000000},
+                                                           {"--vocab-size", &a.vocab_size, 257, 65536}});
   return a;
 }
 
