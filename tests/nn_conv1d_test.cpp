@@ -80,7 +80,8 @@ BOOST_AUTO_TEST_CASE(second_derivatives_against_finite_differences) {
   // conv1d is linear in x and in w, so its own second derivatives are the
   // x-w cross terms; the tanh after it brings in the rest.
   gl::manual_seed(32);
-  for (auto [stride, padding, dilation] : {std::array<std::int64_t, 3>{1, 0, 1}, {2, 1, 2}, {1, 2, 3}}) {
+  for (const std::array<std::int64_t, 3>& setting : {std::array<std::int64_t, 3>{1, 0, 1}, {2, 1, 2}, {1, 2, 3}}) {
+    const std::int64_t stride = setting[0], padding = setting[1], dilation = setting[2];  // captured below
     BOOST_TEST_CONTEXT("stride " << stride << ", padding " << padding << ", dilation " << dilation) {
       gl::GradCheckResult r = gl::gradgradcheck(
           [&](const std::vector<Tensor>& t) {
