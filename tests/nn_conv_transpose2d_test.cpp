@@ -16,16 +16,8 @@ namespace F = gradlab::nn::functional;
 using gl::Tensor;
 using gradlab::testing::check;
 using gradlab::testing::error_of;
+using gradlab::testing::same;
 using gradlab::testing::weigh;
-
-namespace {
-
-void same(const Tensor& a, const Tensor& b) {
-  BOOST_TEST(gl::to_string(a.shape()) == gl::to_string(b.shape()));
-  BOOST_TEST(a.to_vector() == b.to_vector(), boost::test_tools::tolerance(1e-11) << boost::test_tools::per_element());
-}
-
-}  // namespace
 
 BOOST_AUTO_TEST_SUITE(nn_conv_transpose2d_test)
 

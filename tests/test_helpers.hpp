@@ -103,6 +103,12 @@ struct TempDir {
   std::string file(const std::string& name) const { return (path / name).string(); }
 };
 
+// The same shape, and every element within 1e-11 (a fixture's numbers).
+inline void same(const Tensor& a, const Tensor& b) {
+  BOOST_TEST(to_string(a.shape()) == to_string(b.shape()));
+  BOOST_TEST(a.to_vector() == b.to_vector(), boost::test_tools::tolerance(1e-11) << boost::test_tools::per_element());
+}
+
 // Whether two tensors hold the same shape and the same bits (NaN payloads,
 // -0 included); an empty tensor's data may be null, which memcmp must not see.
 inline bool same_bits(const Tensor& a, const Tensor& b) {

@@ -24,21 +24,9 @@ namespace F = gradlab::nn::functional;
 using words_data::Examples;
 using words_data::kVocab;
 using words_data::letter;
+using words_data::wrap;
 
 namespace {
-
-// Words separated by spaces, a new line before 90 columns.
-std::string wrap(const std::vector<std::string>& words) {
-  std::string out = "  ", line;
-  for (const std::string& w : words) {
-    if (line.size() + w.size() > 86) {
-      out += line + "\n  ";
-      line.clear();
-    }
-    line += w + " ";
-  }
-  return out + line;
-}
 
 std::string fmt(const char* format, double a, double b = 0, double c = 0) {
   char buf[512];

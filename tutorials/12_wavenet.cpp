@@ -35,6 +35,7 @@ namespace nn = gradlab::nn;
 namespace F = gradlab::nn::functional;
 using words_data::Examples;
 using words_data::kVocab;
+using words_data::wrap;
 
 namespace {
 
@@ -58,19 +59,6 @@ std::string count(double n) {
     out += digits[i];
   }
   return out;
-}
-
-// Words separated by spaces, a new line before 90 columns.
-std::string wrap(const std::vector<std::string>& words) {
-  std::string out = "  ", line;
-  for (const std::string& w : words) {
-    if (line.size() + w.size() > 86) {
-      out += line + "\n  ";
-      line.clear();
-    }
-    line += w + " ";
-  }
-  return out + line;
 }
 
 // s, then spaces up to `width` columns.

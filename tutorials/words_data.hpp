@@ -88,4 +88,18 @@ inline std::string sample_word(std::int64_t block, const std::function<gl::Tenso
   return word;
 }
 
+// Sampled words for the screen: separated by spaces, indented two columns,
+// a new line before 90.
+inline std::string wrap(const std::vector<std::string>& words) {
+  std::string out = "  ", line;
+  for (const std::string& w : words) {
+    if (line.size() + w.size() > 86) {
+      out += line + "\n  ";
+      line.clear();
+    }
+    line += w + " ";
+  }
+  return out + line;
+}
+
 }  // namespace words_data
