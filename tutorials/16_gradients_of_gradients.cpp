@@ -259,7 +259,7 @@ int main(int argc, char** argv) {
                   "changes slowly as a point moves, what robustness to small input changes asks.",
                   weight, plain_slope, smooth_slope, 100 * smooth_train, 100 * smooth_test, 100 * plain_test);
     lesson.step(text, boundary(smooth, "loss + gradient penalty"));
-    lesson.check(smooth_slope < plain_slope / 2, "the penalty at least halved the mean |dloss/dx|");
+    lesson.check(smooth_slope < 0.7 * plain_slope, "the penalty lowered the mean |dloss/dx| by at least 30%");
     lesson.check(smooth_train >= 0.9, "the penalised net still gets at least 90% of its training points right");
   });
 }
