@@ -51,6 +51,25 @@ Tensor scale(const Tensor& a, const Tensor& w) {
   return gl::make_result(a.shape(), std::move(out), op, {a, w});
 }
 
+// a^2 elementwise, written as the library's tensor ops are: the first
+// gradient to reach a is written (tensor_slot_for_overwrite), later ones
+// added; and a second backward on Tensors (tensor_of, gradient_of, pass),
+// so that its gradient can be differentiated again.
+Tensor square(const Tensor& a) {
+  std::vector<double> out;  // forward
+  for (double x : a.data()) out.push_back(x * x);
+  static constexpr gl::Op op{"square", [](gl::Node& n) {  // backward
+    gl::TensorSlot out = gl::tensor_slot(n), a = gl::tensor_slot_for_overwrite(n.parent(0));
+    for (std::size_t i = 0; i < out.data.size(); ++i) {
+      double share = 2 * a.data[i] * out.grad[i];  // d(a^2)/da = 2a
+      a.grad[i] = a.fresh ? share : a.grad[i] + share;
+    }
+  }, &gl::kTensorKind, nullptr, [](gl::Node& n, gl::GradientGraph& g) {  // the same on Tensors
+    gl::pass(g, n, 0, 2 * gl::tensor_of(n.parent(0)) * gl::gradient_of(n, g));
+  }};
+  return gl::make_result(a.shape(), std::move(out), op, {a});
+}
+
 // The mean of many Values as one node, with scalar_op_n: d(mean)/dx_i = 1/n.
 Value mean_of(const std::vector<Value>& x) {
   double data = 0;
@@ -158,6 +177,40 @@ BOOST_AUTO_TEST_CASE(a_tensor_op_through_tensor_slot) {
   BOOST_TEST(w.grad().to_vector() == std::vector<double>(4, 0.0));  // none arrived
   gl::GradCheckResult r = gl::gradcheck(
       [](const std::vector<Tensor>& p) { return (scale(p[0], p[1]) * p[0]).sum(); },
+      {gl::tensor({0.3, -0.7, 1.1}), gl::tensor({2.0, -0.5, 0.9})});
+  BOOST_TEST(r.ok());
+}
+
+BOOST_AUTO_TEST_CASE(a_first_gradient_is_written_and_later_ones_added) {
+  Tensor a = gl::tensor({1.5, -2.0, 0.25}).requires_grad_();
+  // Two uses of a: the first backward to reach a finds its slot fresh and
+  // writes, the second adds, so the gradient is 2a + 2a. A leaf's gradient
+  // from an earlier backward is added to as well.
+  (square(a) + square(a)).sum().backward();
+  BOOST_TEST((a.grad().to_vector() == std::vector<double>{6.0, -8.0, 1.0}));
+  square(a).sum().backward();
+  BOOST_TEST((a.grad().to_vector() == std::vector<double>{9.0, -12.0, 1.5}));
+  // The slot itself: fresh only before any gradient has reached the node.
+  Tensor b = square(gl::tensor({2.0, 3.0}).requires_grad_());
+  gl::TensorSlot first = gl::tensor_slot_for_overwrite(*b.node());
+  BOOST_TEST(first.fresh);
+  BOOST_TEST(first.grad != nullptr);
+  BOOST_TEST(!gl::tensor_slot_for_overwrite(*b.node()).fresh);
+  Tensor c = gl::tensor({1.0});  // a constant: no gradient to write
+  BOOST_TEST(gl::tensor_slot_for_overwrite(*c.node()).grad == nullptr);
+}
+
+BOOST_AUTO_TEST_CASE(a_tensor_op_with_its_second_backward) {
+  // d/da sum(square(a) * v) = 2 a v; differentiated again along u:
+  // d/da sum(2 a v u) = 2 v u.
+  Tensor a = gl::tensor({0.5, -1.0, 2.0}).requires_grad_();
+  Tensor v = gl::tensor({3.0, 0.5, -1.0}), u = gl::tensor({1.0, 2.0, 0.5});
+  Tensor ga = gl::autograd::grad({(square(a) * v).sum()}, {a}, {}, /*retain_graph=*/true, /*create_graph=*/true)[0];
+  BOOST_TEST((ga.to_vector() == std::vector<double>{3.0, -1.0, -4.0}));
+  Tensor gga = gl::autograd::grad({(ga * u).sum()}, {a})[0];
+  BOOST_TEST((gga.to_vector() == std::vector<double>{6.0, 2.0, -1.0}));
+  gl::GradCheckResult r = gl::gradgradcheck(
+      [](const std::vector<Tensor>& p) { return (square(p[0]) * square(p[1])).sum(); },
       {gl::tensor({0.3, -0.7, 1.1}), gl::tensor({2.0, -0.5, 0.9})});
   BOOST_TEST(r.ok());
 }

@@ -22,13 +22,15 @@
 // Values) and number(x) where the derivative compares.
 //
 // A Tensor op is the same with whole arrays (tensor_slot); the course's
-// 13_your_own_op writes both. What a tensor op's backward needs beyond its
+// 13_your_own_op writes both, and gradlab's own tensor ops (src/tensor/,
+// src/nn/) are written with this kit too. What a tensor op's backward needs beyond its
 // operands is a struct named beside the op, kept in the node (keep, state
 // in tensor.hpp), and its replay (Op::replay, explode.hpp) shows it as scalars. An
 // op declares itself: no registry, no macros.
 #pragma once
 
 #include <cmath>
+#include <initializer_list>
 #include <optional>
 #include <span>
 #include <type_traits>
@@ -227,14 +229,45 @@ struct TensorSlot {
   const Shape& shape;
   const std::vector<double>& data;
   double* grad;
+  bool fresh = false;  // only from tensor_slot_for_overwrite, below
 };
 // The node itself (tensor_slot(n)) or an operand (tensor_slot(n.parent(0))).
 TensorSlot tensor_slot(Node& n);
+// An operand's slot for a backward that gives every element of its
+// gradient at once (an elementwise op, a matrix product). When no gradient
+// has reached the operand yet, `fresh` is true and grad holds no zeros,
+// nor anything else: write (=) rather than add (+=), one pass over memory
+// fewer, as BLAS's beta = 0 rather than 1. grad is nullptr, as above, for
+// an operand that takes none.
+TensorSlot tensor_slot_for_overwrite(Node& n);
 
 // The result of `op` on `operands`: a tensor of `shape` holding `data`,
 // recorded in the graph as make_result for Values is. std::invalid_argument
 // when data does not have shape's number of elements.
 Tensor make_result(Shape shape, std::vector<double> data, const Op& op,
-                   const std::vector<Tensor>& operands);
+                   std::initializer_list<Tensor> operands);
+Tensor make_result(Shape shape, std::vector<double> data, const Op& op,
+                   std::span<const Tensor> operands);  // any number (cat, stack)
+
+// --- tensor ops: gradients of gradients --------------------------------------
+
+// An op's second backward (Op::graph) builds its operands' shares out of
+// Tensor ops, so that they can be differentiated again: matmul's share for
+// a is gradient_of(n, g) @ b^T, made of matmul. These are its handles.
+//
+// A node of the graph as a Tensor: the result (tensor_of(n)) or an operand
+// (tensor_of(n.parent(0))).
+inline Tensor tensor_of(Node& n) {
+  retain(&n);
+  return Tensor::adopt(static_cast<TensorNode*>(&n));
+}
+// The gradient gathered for the result n, a node of the graph too.
+inline Tensor gradient_of(Node& n, GradientGraph& g) { return tensor_of(*g.gradient(n)); }
+// Whether n's operand i wants a share, so that none is computed in vain.
+inline bool wants(const GradientGraph& g, Node& n, std::size_t i) { return g.needs(n.parent(i)); }
+// Passes `share` into the gradient of n's operand i, if it wants one.
+inline void pass(GradientGraph& g, Node& n, std::size_t i, const Tensor& share) {
+  if (wants(g, n, i)) g.add(n, i, *share.node());
+}
 
 }  // namespace gradlab

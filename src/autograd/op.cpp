@@ -11,7 +11,7 @@
 #include <string>
 
 #include "scalar/scalar_node.hpp"
-#include "tensor/tensor_internal.hpp"
+#include <gradlab/tensor.hpp>
 
 namespace gradlab {
 
@@ -84,20 +84,15 @@ Value make_result(double data, const Op& op, std::span<const Value> a, std::span
 }
 
 TensorSlot tensor_slot(Node& n) {
-  TensorNode& t = detail::tnode(n);
+  auto& t = static_cast<TensorNode&>(n);
   return {t.shape, t.data, n.requires_grad() ? t.grad_buffer().data() : nullptr};
 }
 
-Tensor make_result(Shape shape, std::vector<double> data, const Op& op,
-                   const std::vector<Tensor>& operands) {
-  if (static_cast<std::int64_t>(data.size()) != detail::numel_of(shape))
-    throw std::invalid_argument(std::string(op.name) + ": the result has " +
-                                std::to_string(data.size()) + " numbers for shape " +
-                                to_string(shape) + " (" +
-                                std::to_string(detail::numel_of(shape)) + " elements)");
-  if (op.kind != &kTensorKind)
-    throw std::invalid_argument(std::string(op.name) + ": a tensor op's Op needs &kTensorKind");
-  return detail::make_result(std::move(shape), std::move(data), op, operands);
+TensorSlot tensor_slot_for_overwrite(Node& n) {
+  auto& t = static_cast<TensorNode&>(n);
+  if (!n.requires_grad()) return {t.shape, t.data, nullptr};
+  if (t.has_grad()) return {t.shape, t.data, t.grad_buffer().data()};
+  return {t.shape, t.data, t.grad_buffer_for_overwrite().data(), true};
 }
 
 }  // namespace gradlab

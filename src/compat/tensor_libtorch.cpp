@@ -53,10 +53,10 @@ Tensor Tensor::norm() const {
     for (std::size_t i = 0; i < a.data.size(); ++i)
       a.grad[i] += out.grad[0] * a.data[i] / out.data[0];  // d|a|/da_i = a_i / |a|
   }, &kTensorKind, nullptr, [](Node& n, GradientGraph& g) {  // the same on Tensors (create_graph)
-    Tensor a = detail::tensor_of(n.parent(0)), out = detail::tensor_of(n), dout = detail::gradient_of(n, g);
+    Tensor a = tensor_of(n.parent(0)), out = tensor_of(n), dout = gradient_of(n, g);
     // At 0 the subgradient 0, as PyTorch's, still made from a and dout: a
     // node of the graph, to differentiate again (to 0).
-    detail::pass(g, n, 0, out.item() == 0 ? a * (dout * 0.0) : dout * a / out);
+    pass(g, n, 0, out.item() == 0 ? a * (dout * 0.0) : dout * a / out);
   }};
   double sum_of_squares = 0;
   for (double x : data()) sum_of_squares += x * x;

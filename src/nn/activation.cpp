@@ -13,7 +13,6 @@
 
 namespace gradlab::nn::functional {
 
-using detail::tnode;
 using detail::unary;
 using detail::unary_backward;
 
@@ -96,7 +95,7 @@ Tensor leaky_relu(const Tensor& x, double negative_slope) {
     r.each([slope](const Value& v) { return v.data() > 0 ? v : v * slope; });  // the branch the forward took
   }, [](Node& n, GradientGraph& g) {  // the same derivative on Tensors (create_graph)
     const double slope = state<LeakyReluState>(n).negative_slope;
-    detail::pass(g, n, 0, detail::gradient_of(n, g) * local(detail::tensor_of(n.parent(0)), slope));
+    pass(g, n, 0, gradient_of(n, g) * local(tensor_of(n.parent(0)), slope));
   }};
   Tensor out = unary(x, op, [negative_slope](double v) { return v > 0 ? v : negative_slope * v; });
   keep(out, LeakyReluState{negative_slope});

@@ -21,9 +21,6 @@
 namespace gradlab::nn::functional {
 
 using detail::gemm;
-using detail::make_result;
-using detail::operand;
-using detail::tnode;
 
 namespace {
 
@@ -100,21 +97,23 @@ Tensor conv2d_op(const Tensor& x, const Tensor& w, const Tensor* b, std::int64_t
   // The backward is the forward's products turned around, image by image:
   // dw += dout_n @ cols_n^T, dcols_n = w^T @ dout_n (then col2im), db = dout summed.
   static constexpr Op op{"conv2d", [](Node& n) {
-    TensorNode& out = tnode(n);
-    TensorNode& x = operand(n, 0);
-    TensorNode& w = operand(n, 1);
     const ConvState& kept = state<ConvState>(n);
-    ConvGeometry g = geometry(x.shape, w.shape, kept.stride, kept.padding);
+    // dw only when w required grad at the forward (a later requires_grad_
+    // does not put it in this graph, as in PyTorch). w's gradient is taken
+    // first: x may be w, and then x's slot is not fresh.
+    const bool need_dw = kept.w_in_graph && n.parent(1).requires_grad();
+    double* dw = need_dw ? tensor_slot(n.parent(1)).grad : nullptr;
+    TensorSlot out = tensor_slot(n), x = tensor_slot_for_overwrite(n.parent(0));
+    Tensor w = tensor_of(n.parent(1));  // its numbers (its gradient is dw)
+    ConvGeometry g = geometry(x.shape, w.shape(), kept.stride, kept.padding);
     ConvGeometry one = g;  // one image
     one.N = 1;
     const std::int64_t F = g.F, K = g.K(), S = g.OH * g.OW, CHW = g.C * g.H * g.W;
-    const double* dout = out.grad_buffer().data();
-    // dw only when w required grad at the forward (a later requires_grad_
-    // does not put it in this graph, as in PyTorch).
-    const bool need_dw = kept.w_in_graph && w.requires_grad();
-    const bool need_dx = x.requires_grad();
-    if (n.nparents == 3 && operand(n, 2).requires_grad()) {  // db = dout summed over images and positions
-      std::vector<double>& db = operand(n, 2).grad_buffer();
+    const double* dout = out.grad;
+    double* dx = x.grad;
+    const bool need_dx = dx != nullptr, fresh = x.fresh;  // a first gradient for x is written, not added
+    if (n.nparents == 3 && n.parent(2).requires_grad()) {  // db = dout summed over images and positions
+      double* db = tensor_slot(n.parent(2)).grad;
       for (std::int64_t b = 0; b < g.N; ++b)
         for (std::int64_t f = 0; f < F; ++f) {
           // Eight running sums, not one: a single sum waits for each add
@@ -131,10 +130,6 @@ Tensor conv2d_op(const Tensor& x, const Tensor& w, const Tensor* b, std::int64_t
         }
     }
     if (!need_dw && !need_dx) return;
-    // A first gradient for x is written, not added (unless x is w too).
-    const bool fresh = need_dx && !x.has_grad() && &x != &w;
-    double* dx = !need_dx ? nullptr : fresh ? x.grad_buffer_for_overwrite().data() : x.grad_buffer().data();
-    double* dw = need_dw ? w.grad_buffer().data() : nullptr;
     // One image's columns at a time: (K, S), small enough to stay in cache.
     std::vector<double> cols = detail::buffer_for_overwrite(static_cast<std::size_t>(K * S));
     for (std::int64_t b = 0; b < g.N; ++b) {
@@ -144,7 +139,7 @@ Tensor conv2d_op(const Tensor& x, const Tensor& w, const Tensor* b, std::int64_t
         gemm(false, true, F, K, S, d, cols.data(), dw);
       }
       if (need_dx) {  // dcols_n = w^T @ dout_n: (K, F) @ (F, S), then col2im adds back
-        gemm(true, false, K, S, F, w.data.data(), d, cols.data(), /*accumulate=*/false);
+        gemm(true, false, K, S, F, w.data().data(), d, cols.data(), /*accumulate=*/false);
         double* dx_n = dx + b * CHW;
         if (fresh) std::fill(dx_n, dx_n + CHW, 0.0);
         col2im(one, cols.data(), dx_n);
@@ -156,7 +151,7 @@ Tensor conv2d_op(const Tensor& x, const Tensor& w, const Tensor* b, std::int64_t
     // pick from x (with one zero appended, for the padding) so that they
     // are x's own function: dw = sum_n dout_n @ cols_n^T,
     // dx = the columns' gradient w^T @ dout_n scattered back, db = sum of dout.
-    Tensor x = detail::tensor_of(n.parent(0)), w = detail::tensor_of(n.parent(1));
+    Tensor x = tensor_of(n.parent(0)), w = tensor_of(n.parent(1));
     const ConvState& kept = state<ConvState>(n);
     ConvGeometry g = geometry(x.shape(), w.shape(), kept.stride, kept.padding);
     const std::int64_t K = g.K(), S = g.OH * g.OW, numel = x.numel();
@@ -174,15 +169,15 @@ Tensor conv2d_op(const Tensor& x, const Tensor& w, const Tensor* b, std::int64_t
               }
     Tensor xz = cat({reshape(x, {numel}), zeros({1})}, 0);
     Tensor cols = detail::pick(xz, from, {g.N, K, S});
-    Tensor d = reshape(detail::gradient_of(n, gg), {g.N, g.F, S});
-    if (detail::wants(gg, n, 0)) {
+    Tensor d = reshape(gradient_of(n, gg), {g.N, g.F, S});
+    if (wants(gg, n, 0)) {
       Tensor dcols = matmul(reshape(w, {g.F, K}).t(), d);  // (K, F) @ (N, F, S)
       Tensor dxz = detail::scatter_add(dcols, from, {numel + 1});
-      detail::pass(gg, n, 0, reshape(slice(dxz, 0, 0, numel), x.shape()));
+      pass(gg, n, 0, reshape(slice(dxz, 0, 0, numel), x.shape()));
     }
-    if (kept.w_in_graph && detail::wants(gg, n, 1))
-      detail::pass(gg, n, 1, reshape(sum(matmul(d, cols.transpose(1, 2)), 0), w.shape()));
-    if (n.nparents == 3) detail::pass(gg, n, 2, sum(sum(d, 2), 0));
+    if (kept.w_in_graph && wants(gg, n, 1))
+      pass(gg, n, 1, reshape(sum(matmul(d, cols.transpose(1, 2)), 0), w.shape()));
+    if (n.nparents == 3) pass(gg, n, 2, sum(sum(d, 2), 0));
   }};
   ConvGeometry g = geometry(x.shape(), w.shape(), stride, padding);
   ConvGeometry one = g;
@@ -203,8 +198,8 @@ Tensor conv2d_op(const Tensor& x, const Tensor& w, const Tensor* b, std::int64_t
   }
   detail::recycle(std::move(cols));
   Shape shape{g.N, F, g.OH, g.OW};
-  Tensor result = b ? make_result(std::move(shape), std::move(out), op, {&x, &w, b})
-                    : make_result(std::move(shape), std::move(out), op, {&x, &w});
+  Tensor result = b ? make_result(std::move(shape), std::move(out), op, {x, w, *b})
+                    : make_result(std::move(shape), std::move(out), op, {x, w});
   keep(result, ConvState{stride, padding, w.requires_grad()});
   return result;
 }
@@ -330,7 +325,7 @@ Tensor max_pool2d(const Tensor& x, std::int64_t kernel, std::int64_t stride) {
   // d(out[i])/d(x[argmax i]) = 1, and 0 for the rest of the window: the
   // indexing ops' scatter, with the arg-maxes as the positions.
   static constexpr Op op{"max_pool2d", detail::scatter_back, &kTensorKind, detail::pick_replay, detail::pick_graph};
-  Tensor result = make_result({N, C, OH, OW}, std::move(out), op, {&x});
+  Tensor result = make_result({N, C, OH, OW}, std::move(out), op, {x});
   keep(result, detail::PickState{detail::KeptIndices(std::move(argmax))});
   return result;
 }

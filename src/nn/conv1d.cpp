@@ -23,8 +23,6 @@ namespace gradlab::nn::functional {
 namespace {
 
 using detail::gemm;
-using detail::operand;
-using detail::tnode;
 
 // What conv1d keeps for its backward (x's columns are made again for dw).
 struct Conv1dState {
@@ -115,17 +113,19 @@ Tensor conv1d_batched(const Tensor& x, const Tensor& w, const Tensor* b, const C
   // The backward is the forward's product turned around, sample by sample:
   // dw += dout_n @ cols_n^T, dcols_n = w^T @ dout_n (then col2im), db = dout summed.
   static constexpr Op op{"conv1d", [](Node& n) {
-    TensorNode& out = tnode(n);
-    TensorNode& x = operand(n, 0);
-    TensorNode& w = operand(n, 1);
     const Conv1dState& kept = state<Conv1dState>(n);
-    Geometry1d g = geometry(x.shape, w.shape, kept);
+    // dw only when w required grad at the forward (as conv2d's).
+    const bool need_dw = kept.w_in_graph && n.parent(1).requires_grad();
+    double* dw = need_dw ? tensor_slot(n.parent(1)).grad : nullptr;
+    TensorSlot out = tensor_slot(n), x = tensor_slot(n.parent(0));
+    Tensor w = tensor_of(n.parent(1));  // its numbers (its gradient is dw)
+    Geometry1d g = geometry(x.shape, w.shape(), kept);
     const std::int64_t F = g.F, CK = g.CK(), LO = g.LO, CL = g.C * g.L;
-    const double* dout = out.grad_buffer().data();
-    const bool need_dw = kept.w_in_graph && w.requires_grad();
-    const bool need_dx = x.requires_grad();
-    if (n.nparents == 3 && operand(n, 2).requires_grad()) {  // db[f] = dout[:, f, :] summed
-      std::vector<double>& db = operand(n, 2).grad_buffer();
+    const double* dout = out.grad;
+    double* dx = x.grad;
+    const bool need_dx = dx != nullptr;
+    if (n.nparents == 3 && n.parent(2).requires_grad()) {  // db[f] = dout[:, f, :] summed
+      double* db = tensor_slot(n.parent(2)).grad;
       for (std::int64_t s = 0; s < g.N; ++s)
         for (std::int64_t f = 0; f < F; ++f) {
           const double* d = dout + (s * F + f) * LO;
@@ -135,8 +135,6 @@ Tensor conv1d_batched(const Tensor& x, const Tensor& w, const Tensor* b, const C
         }
     }
     if (!need_dw && !need_dx) return;
-    double* dx = need_dx ? x.grad_buffer().data() : nullptr;
-    double* dw = need_dw ? w.grad_buffer().data() : nullptr;
     std::vector<double> cols = detail::buffer_for_overwrite(static_cast<std::size_t>(CK * LO));
     for (std::int64_t s = 0; s < g.N; ++s) {
       const double* d = dout + s * F * LO;  // dout_n is (F, LO) as it stands
@@ -145,7 +143,7 @@ Tensor conv1d_batched(const Tensor& x, const Tensor& w, const Tensor* b, const C
         gemm(false, true, F, CK, LO, d, cols.data(), dw);
       }
       if (need_dx) {  // dcols_n = w^T @ dout_n: (C K, F) @ (F, LO), then col2im adds back
-        gemm(true, false, CK, LO, F, w.data.data(), d, cols.data(), /*accumulate=*/false);
+        gemm(true, false, CK, LO, F, w.data().data(), d, cols.data(), /*accumulate=*/false);
         col2im(g, cols.data(), dx + s * CL);
       }
     }
@@ -155,7 +153,7 @@ Tensor conv1d_batched(const Tensor& x, const Tensor& w, const Tensor* b, const C
     // x (with one zero appended, for the padding) so that they are x's own
     // function: dw = sum_n dout_n @ cols_n^T, dx = w^T @ dout_n scattered
     // back, db = dout summed.
-    Tensor x = detail::tensor_of(n.parent(0)), w = detail::tensor_of(n.parent(1));
+    Tensor x = tensor_of(n.parent(0)), w = tensor_of(n.parent(1));
     const Conv1dState& kept = state<Conv1dState>(n);
     Geometry1d g = geometry(x.shape(), w.shape(), kept);
     const std::int64_t CK = g.CK(), numel = x.numel();
@@ -170,15 +168,15 @@ Tensor conv1d_batched(const Tensor& x, const Tensor& w, const Tensor* b, const C
           }
     Tensor xz = cat({reshape(x, {numel}), zeros({1})}, 0);
     Tensor cols = detail::pick(xz, from, {g.N, CK, g.LO});
-    Tensor d = detail::gradient_of(n, gg);  // (N, F, LO)
-    if (detail::wants(gg, n, 0)) {
+    Tensor d = gradient_of(n, gg);  // (N, F, LO)
+    if (wants(gg, n, 0)) {
       Tensor dcols = matmul(reshape(w, {g.F, CK}).t(), d);  // (C K, F) @ (N, F, LO)
       Tensor dxz = detail::scatter_add(dcols, from, {numel + 1});
-      detail::pass(gg, n, 0, reshape(slice(dxz, 0, 0, numel), x.shape()));
+      pass(gg, n, 0, reshape(slice(dxz, 0, 0, numel), x.shape()));
     }
-    if (kept.w_in_graph && detail::wants(gg, n, 1))
-      detail::pass(gg, n, 1, reshape(sum(matmul(d, cols.transpose(1, 2)), 0), w.shape()));
-    if (n.nparents == 3) detail::pass(gg, n, 2, sum(sum(d, 2), 0));
+    if (kept.w_in_graph && wants(gg, n, 1))
+      pass(gg, n, 1, reshape(sum(matmul(d, cols.transpose(1, 2)), 0), w.shape()));
+    if (n.nparents == 3) pass(gg, n, 2, sum(sum(d, 2), 0));
   }};
   // out_n (F, LO) = w (F, C K) @ cols_n (C K, LO) for each sample, written
   // straight into its place in (N, F, LO).
@@ -194,8 +192,8 @@ Tensor conv1d_batched(const Tensor& x, const Tensor& w, const Tensor* b, const C
   }
   detail::recycle(std::move(cols));
   Shape shape{g.N, F, LO};
-  Tensor result = b ? detail::make_result(std::move(shape), std::move(out), op, {&x, &w, b})
-                    : detail::make_result(std::move(shape), std::move(out), op, {&x, &w});
+  Tensor result = b ? make_result(std::move(shape), std::move(out), op, {x, w, *b})
+                    : make_result(std::move(shape), std::move(out), op, {x, w});
   Conv1dState kept = s;
   kept.w_in_graph = w.requires_grad();
   keep(result, kept);
@@ -246,7 +244,10 @@ Tensor Conv1d::forward(Tensor x) { return functional::conv1d(x, weight, bias, st
 
 std::string Conv1d::extra_repr() const {
   const Shape& w = weight.shape();
-  auto one = [](std::int64_t v) { return "(" + std::to_string(v) + ",)"; };  // PyTorch's 1-tuples
+  auto one = [](std::int64_t v) {  // PyTorch's 1-tuples: (3,)
+    std::string t = "(";  // (appended, not "(" + ...: GCC 12 warns of a false overlap there)
+    return t.append(std::to_string(v)).append(",)");
+  };
   std::string s = std::to_string(w[1]) + ", " + std::to_string(w[0]) + ", kernel_size=" + one(w[2]) +
                   ", stride=" + one(stride_);
   if (padding_) s += ", padding=" + one(padding_);

@@ -94,12 +94,6 @@ GRADLAB_PLAIN_LOOPS inline void im2col(const ConvGeometry& g, const double* __re
       }
 }
 
-inline std::vector<double> im2col(const ConvGeometry& g, const std::vector<double>& x) {
-  std::vector<double> cols = detail::buffer_for_overwrite(static_cast<std::size_t>(g.K() * g.P()));
-  im2col(g, x.data(), cols.data());
-  return cols;
-}
-
 // im2col's adjoint: dx += every column added back where its patch came from
 // (the padding's share dropped).
 inline void col2im(const ConvGeometry& g, const double* __restrict dcols, double* __restrict dx) {

@@ -24,8 +24,6 @@ namespace gradlab::nn::functional {
 namespace {
 
 using detail::gemm;
-using detail::operand;
-using detail::tnode;
 
 struct ConvTransposeState {
   std::int64_t stride, padding;
@@ -92,30 +90,29 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& w, const Tensor& b, std::
   // The backward is conv2d's forward: cols = im2col(dout), then
   // dx = w @ cols (F, K) @ (K, P), dw = x @ cols^T (F, P) @ (P, K), db = dout summed.
   static constexpr Op op{"conv_transpose2d", [](Node& n) {
-    TensorNode& out = tnode(n);
-    TensorNode& x = operand(n, 0);
-    TensorNode& w = operand(n, 1);
+    TensorSlot out = tensor_slot(n), x = tensor_slot(n.parent(0)), w = tensor_slot(n.parent(1));
     ConvGeometry g = transposed_geometry(x.shape, w.shape, out.shape, state<ConvTransposeState>(n).stride,
                                          state<ConvTransposeState>(n).padding);
     const std::int64_t F = g.F, K = g.K(), P = g.P(), S = g.OH * g.OW;
-    const std::vector<double>& dout = out.grad_buffer();
-    std::vector<double> cols = im2col(g, dout);  // (K, P)
-    if (x.requires_grad()) {  // dx = w @ cols: (F, K) @ (K, P), then back to (N, F, H, W)
+    const double* dout = out.grad;
+    std::vector<double> cols = detail::buffer_for_overwrite(static_cast<std::size_t>(K * P));
+    im2col(g, dout, cols.data());  // (K, P)
+    if (x.grad) {  // dx = w @ cols: (F, K) @ (K, P), then back to (N, F, H, W)
       std::vector<double> d = detail::buffer_for_overwrite(static_cast<std::size_t>(F * P));
       gemm(false, false, F, P, K, w.data.data(), cols.data(), d.data(), /*accumulate=*/false);
-      std::vector<double>& dx = x.grad_buffer();
+      double* dx = x.grad;
       for (std::int64_t b = 0; b < g.N; ++b)
         for (std::int64_t f = 0; f < F; ++f)
           for (std::int64_t s = 0; s < S; ++s) dx[(b * F + f) * S + s] += d[f * P + b * S + s];
       detail::recycle(std::move(d));
     }
-    if (w.requires_grad()) {  // dw = x @ cols^T: (F, P) @ (P, K)
+    if (w.grad) {  // dw = x @ cols^T: (F, P) @ (P, K)
       std::vector<double> xf = channels_first(x.data, g.N, F, S);
-      gemm(false, true, F, K, P, xf.data(), cols.data(), w.grad_buffer().data());
+      gemm(false, true, F, K, P, xf.data(), cols.data(), w.grad);
       detail::recycle(std::move(xf));
     }
-    if (n.nparents == 3 && operand(n, 2).requires_grad()) {  // db[c] = dout summed over n, h, w
-      std::vector<double>& db = operand(n, 2).grad_buffer();
+    if (n.nparents == 3 && n.parent(2).requires_grad()) {  // db[c] = dout summed over n, h, w
+      double* db = tensor_slot(n.parent(2)).grad;
       const std::int64_t Cout = out.shape[1], plane = out.shape[2] * out.shape[3];
       for (std::int64_t b = 0; b < g.N; ++b)
         for (std::int64_t c = 0; c < Cout; ++c)
@@ -126,8 +123,8 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& w, const Tensor& b, std::
     // The same products on Tensors (create_graph). The columns of dout are
     // a pick from it (with one zero appended, for the padding), so that
     // they stay dout's own function: dx = w @ cols, dw = x @ cols^T, db = dout summed.
-    Tensor x = detail::tensor_of(n.parent(0)), w = detail::tensor_of(n.parent(1));
-    Tensor dout = detail::gradient_of(n, gg);
+    Tensor x = tensor_of(n.parent(0)), w = tensor_of(n.parent(1));
+    Tensor dout = gradient_of(n, gg);
     const ConvTransposeState& kept = state<ConvTransposeState>(n);
     ConvGeometry g = transposed_geometry(x.shape(), w.shape(), dout.shape(), kept.stride, kept.padding);
     const std::int64_t F = g.F, K = g.K(), P = g.P(), S = g.OH * g.OW, numel = dout.numel();
@@ -136,17 +133,17 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& w, const Tensor& b, std::
       from[static_cast<std::size_t>(at)] = src >= 0 ? src : numel;  // numel: the zero
     });
     Tensor cols = detail::pick(cat({reshape(dout, {numel}), zeros({1})}, 0), from, {K, P});  // (K, P)
-    if (detail::wants(gg, n, 0)) {  // dx = w @ cols: (F, K) @ (K, P), then (F, N, S) to (N, F, S)
+    if (wants(gg, n, 0)) {  // dx = w @ cols: (F, K) @ (K, P), then (F, N, S) to (N, F, S)
       Tensor d = reshape(matmul(reshape(w, {F, K}), cols), {F, g.N, S});
-      detail::pass(gg, n, 0, reshape(permute(d, {1, 0, 2}), x.shape()));
+      pass(gg, n, 0, reshape(permute(d, {1, 0, 2}), x.shape()));
     }
-    if (detail::wants(gg, n, 1)) {  // dw = x @ cols^T: (F, P) @ (P, K)
+    if (wants(gg, n, 1)) {  // dw = x @ cols^T: (F, P) @ (P, K)
       Tensor xf = reshape(permute(reshape(x, {g.N, F, S}), {1, 0, 2}), {F, P});
-      detail::pass(gg, n, 1, reshape(detail::matmul_nt(xf, cols), w.shape()));
+      pass(gg, n, 1, reshape(detail::matmul_nt(xf, cols), w.shape()));
     }
     if (n.nparents == 3) {  // db[c] = dout summed over n, h, w
       const Shape& s = dout.shape();
-      detail::pass(gg, n, 2, sum(sum(reshape(dout, {s[0], s[1], s[2] * s[3]}), 2), 0));
+      pass(gg, n, 2, sum(sum(reshape(dout, {s[0], s[1], s[2] * s[3]}), 2), 0));
     }
   }};
 
@@ -167,8 +164,8 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& w, const Tensor& b, std::
     for (std::int64_t n = 0; n < g.N; ++n)
       for (std::int64_t ch = 0; ch < Cout; ++ch)
         for (std::int64_t s = 0; s < plane; ++s) out[(n * Cout + ch) * plane + s] += b.data()[static_cast<std::size_t>(ch)];
-  Tensor result = has_bias ? detail::make_result(std::move(out_shape), std::move(out), op, {&x, &w, &b})
-                           : detail::make_result(std::move(out_shape), std::move(out), op, {&x, &w});
+  Tensor result = has_bias ? make_result(std::move(out_shape), std::move(out), op, {x, w, b})
+                           : make_result(std::move(out_shape), std::move(out), op, {x, w});
   keep(result, ConvTransposeState{stride, padding});  // the output's shape gives the rest
   return result;
 }

@@ -15,9 +15,6 @@
 namespace gradlab::nn::functional {
 
 using detail::gemm;
-using detail::make_result;
-using detail::operand;
-using detail::tnode;
 
 namespace {
 
@@ -45,28 +42,21 @@ Tensor linear_op(const Tensor& x, const Tensor& w, const Tensor* b) {
   gemm(false, true, N, O, I, x.data().data(), w.data().data(), out.data(), /*accumulate=*/b != nullptr);
   // Backward: dx = dout @ w, dw = dout^T @ x, db = the sum of dout's rows.
   static constexpr Op op{"linear", [](Node& n) {
-    TensorNode& out = tnode(n);
-    TensorNode& x = operand(n, 0);
-    TensorNode& w = operand(n, 1);
-    const std::int64_t O = w.shape[0], I = w.shape[1], N = rows_of(x.shape);
-    const double* dout = out.grad_buffer().data();
     // The first gradient to reach x or w is written (the GEMM's C = A @ B,
     // into an unfilled buffer), later ones added. x and w may be one tensor:
-    // has_grad() is asked just before each, so its second part adds.
-    if (x.requires_grad()) {  // dx = dout @ w: (N, O) @ (O, I)
-      const bool fresh = !x.has_grad();
-      double* dx = fresh ? x.grad_buffer_for_overwrite().data() : x.grad_buffer().data();
-      gemm(false, false, N, I, O, dout, w.data.data(), dx, /*accumulate=*/!fresh);
-    }
-    if (w.requires_grad()) {  // dw = dout^T @ x: (O, N) @ (N, I)
-      const bool fresh = !w.has_grad();
-      double* dw = fresh ? w.grad_buffer_for_overwrite().data() : w.grad_buffer().data();
-      gemm(true, false, O, I, N, dout, x.data.data(), dw, /*accumulate=*/!fresh);
-    }
-    if (n.nparents == 3 && operand(n, 2).requires_grad()) {
-      double* db = operand(n, 2).grad_buffer().data();  // db = sum of dout's rows
-      for (std::int64_t r = 0; r < N; ++r)
-        for (std::int64_t o = 0; o < O; ++o) db[o] += dout[r * O + o];
+    // then only x's slot is fresh, and x's gradient is written first.
+    TensorSlot out = tensor_slot(n), x = tensor_slot_for_overwrite(n.parent(0)),
+               w = tensor_slot_for_overwrite(n.parent(1));
+    const std::int64_t O = w.shape[0], I = w.shape[1], N = rows_of(x.shape);
+    if (x.grad)  // dx = dout @ w: (N, O) @ (O, I)
+      gemm(false, false, N, I, O, out.grad, w.data.data(), x.grad, /*accumulate=*/!x.fresh);
+    if (w.grad)  // dw = dout^T @ x: (O, N) @ (N, I)
+      gemm(true, false, O, I, N, out.grad, x.data.data(), w.grad, /*accumulate=*/!w.fresh);
+    if (n.nparents == 3) {
+      TensorSlot b = tensor_slot(n.parent(2));  // db = sum of dout's rows
+      if (b.grad)
+        for (std::int64_t r = 0; r < N; ++r)
+          for (std::int64_t o = 0; o < O; ++o) b.grad[o] += out.grad[r * O + o];
     }
   }, &kTensorKind, [](Replay& r) {
     // out[n][o] = sum_i x[n][i] w[o][i] (+ b[o]), as Values.
@@ -85,17 +75,17 @@ Tensor linear_op(const Tensor& x, const Tensor& w, const Tensor* b) {
         r.out.push_back(s);
       }
   }, [](Node& n, GradientGraph& g) {  // the same on Tensors (create_graph)
-    Tensor x = detail::tensor_of(n.parent(0)), w = detail::tensor_of(n.parent(1));
+    Tensor x = tensor_of(n.parent(0)), w = tensor_of(n.parent(1));
     const std::int64_t O = w.shape()[0], I = w.shape()[1], N = rows_of(x.shape());
-    Tensor dout = detail::gradient_of(n, g);
+    Tensor dout = gradient_of(n, g);
     Tensor rows = dout.dim() == 2 ? dout : reshape(dout, {N, O});
-    if (detail::wants(g, n, 0)) detail::pass(g, n, 0, matmul(dout, w));  // dx = dout @ w
-    if (detail::wants(g, n, 1))                                           // dw = dout^T @ x
-      detail::pass(g, n, 1, detail::matmul_tn(rows, x.dim() == 2 ? x : reshape(x, {N, I})));
-    if (n.nparents == 3) detail::pass(g, n, 2, sum(rows, 0));             // db = sum of dout's rows
+    if (wants(g, n, 0)) pass(g, n, 0, matmul(dout, w));  // dx = dout @ w
+    if (wants(g, n, 1))                                           // dw = dout^T @ x
+      pass(g, n, 1, detail::matmul_tn(rows, x.dim() == 2 ? x : reshape(x, {N, I})));
+    if (n.nparents == 3) pass(g, n, 2, sum(rows, 0));             // db = sum of dout's rows
   }};
-  if (b) return make_result(std::move(shape), std::move(out), op, {&x, &w, b});
-  return make_result(std::move(shape), std::move(out), op, {&x, &w});
+  if (b) return make_result(std::move(shape), std::move(out), op, {x, w, *b});
+  return make_result(std::move(shape), std::move(out), op, {x, w});
 }
 
 // A mask of 0 and 1 / (1 - p) with `keep` dims of x's shape and 1 elsewhere,
@@ -189,17 +179,13 @@ Tensor layer_norm(const Tensor& x, std::int64_t normalized_dims, const Tensor& w
   //   so dxhat_j/dx_k = r (delta_jk - 1/D - xhat_j xhat_k / D), and
   //   dx_k = sum_j g_j dxhat_j/dx_k = r (g_k - mean(g) - xhat_k mean(g xhat)).
   static constexpr Op op{"layer_norm", [](Node& n) {
-    TensorNode& out = tnode(n);
-    TensorNode& x = operand(n, 0);
-    TensorNode& w = operand(n, 1);
-    TensorNode& b = operand(n, 2);
+    TensorSlot out = tensor_slot(n), x = tensor_slot(n.parent(0)), w = tensor_slot(n.parent(1)),
+               b = tensor_slot(n.parent(2));
     const std::size_t D = w.data.size(), rows = D ? x.data.size() / D : 0;
     const double* xhat = state<LayerNormState>(n).xhat_rstd.v.data();
     const double* rstd = xhat + rows * D;
-    const double* dout = out.grad_buffer().data();
-    double* dx = x.requires_grad() ? x.grad_buffer().data() : nullptr;
-    double* dw = w.requires_grad() ? w.grad_buffer().data() : nullptr;
-    double* db = b.requires_grad() ? b.grad_buffer().data() : nullptr;
+    const double* dout = out.grad;
+    double *dx = x.grad, *dw = w.grad, *db = b.grad;
     for (std::size_t r = 0; r < rows; ++r) {
       const double* dy = dout + r * D;
       const double* xh = xhat + r * D;
@@ -220,19 +206,19 @@ Tensor layer_norm(const Tensor& x, std::int64_t normalized_dims, const Tensor& w
   }, &kTensorKind, nullptr, [](Node& n, GradientGraph& g) {
     // The same lines on Tensors (create_graph), xhat and r made again from x
     // with graph ops, so that their own dependence on x is differentiated.
-    Tensor x = detail::tensor_of(n.parent(0)), w = detail::tensor_of(n.parent(1));
+    Tensor x = tensor_of(n.parent(0)), w = tensor_of(n.parent(1));
     const std::int64_t D = w.numel(), rows = D ? x.numel() / D : 0;
-    Tensor X = reshape(x, {rows, D}), dy = reshape(detail::gradient_of(n, g), {rows, D});
+    Tensor X = reshape(x, {rows, D}), dy = reshape(gradient_of(n, g), {rows, D});
     Tensor diff = X - X.mean(1, true);
     Tensor r = 1 / sqrt((diff * diff).mean(1, true) + state<LayerNormState>(n).eps);
     Tensor xhat = diff * r;
     Tensor gw = dy * reshape(w, {D});  // dL/dxhat
     Tensor dx = r * (gw - gw.mean(1, true) - xhat * (gw * xhat).mean(1, true));
-    detail::pass(g, n, 0, reshape(dx, x.shape()));
-    detail::pass(g, n, 1, reshape((dy * xhat).sum(0), w.shape()));
-    detail::pass(g, n, 2, reshape(dy.sum(0), w.shape()));
+    pass(g, n, 0, reshape(dx, x.shape()));
+    pass(g, n, 1, reshape((dy * xhat).sum(0), w.shape()));
+    pass(g, n, 2, reshape(dy.sum(0), w.shape()));
   }};
-  Tensor result = make_result(x.shape(), std::move(out), op, {&x, &w, &b});
+  Tensor result = make_result(x.shape(), std::move(out), op, {x, w, b});
   keep(result, LayerNormState{detail::KeptNumbers(std::move(xhats)), eps});
   return result;
 }

@@ -14,10 +14,6 @@
 
 namespace gradlab::nn::functional {
 
-using detail::make_result;
-using detail::operand;
-using detail::tnode;
-
 namespace {
 
 Tensor reduce(const char* op, const Tensor& losses, Reduction reduction) {
@@ -69,34 +65,27 @@ template <class F>
 Tensor pointwise(const Tensor& x, const Tensor& t, const Op& op, F f) {
   std::vector<double> out(x.data().size());
   for (std::size_t i = 0; i < out.size(); ++i) out[i] = f(x.data()[i], t.data()[i]);
-  return make_result(x.shape(), std::move(out), op, {&x, &t});
+  return make_result(x.shape(), std::move(out), op, {x, t});
 }
 
 // Its backward: dfdx(x, t) and dfdt(x, t) are the two partial derivatives.
 template <class DX, class DT>
 void pointwise_backward(Node& n, DX dfdx, DT dfdt) {
-  TensorNode& out = tnode(n);
-  TensorNode& x = operand(n, 0);
-  TensorNode& t = operand(n, 1);
-  const std::vector<double>& dout = out.grad_buffer();
-  if (x.requires_grad()) {
-    std::vector<double>& dx = x.grad_buffer();
-    for (std::size_t i = 0; i < dout.size(); ++i) dx[i] += dout[i] * dfdx(x.data[i], t.data[i]);
-  }
-  if (t.requires_grad()) {
-    std::vector<double>& dt = t.grad_buffer();
-    for (std::size_t i = 0; i < dout.size(); ++i) dt[i] += dout[i] * dfdt(x.data[i], t.data[i]);
-  }
+  TensorSlot out = tensor_slot(n), x = tensor_slot(n.parent(0)), t = tensor_slot(n.parent(1));
+  if (x.grad)
+    for (std::size_t i = 0; i < out.data.size(); ++i) x.grad[i] += out.grad[i] * dfdx(x.data[i], t.data[i]);
+  if (t.grad)
+    for (std::size_t i = 0; i < out.data.size(); ++i) t.grad[i] += out.grad[i] * dfdt(x.data[i], t.data[i]);
 }
 
 // The same two derivatives on Tensors, for create_graph: the lambdas are
 // generic, so one pair serves both.
 template <class DX, class DT>
 void pointwise_graph(Node& n, GradientGraph& g) {
-  Tensor x = detail::tensor_of(n.parent(0)), t = detail::tensor_of(n.parent(1));
-  Tensor dout = detail::gradient_of(n, g);
-  if (detail::wants(g, n, 0)) detail::pass(g, n, 0, dout * DX{}(x, t));
-  if (detail::wants(g, n, 1)) detail::pass(g, n, 1, dout * DT{}(x, t));
+  Tensor x = tensor_of(n.parent(0)), t = tensor_of(n.parent(1));
+  Tensor dout = gradient_of(n, g);
+  if (wants(g, n, 0)) pass(g, n, 0, dout * DX{}(x, t));
+  if (wants(g, n, 1)) pass(g, n, 1, dout * DT{}(x, t));
 }
 template <class DX, class DT>
 constexpr Op pointwise_op(const char* name, DX, DT) {
@@ -150,13 +139,12 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& target, Reduction reduc
   if (C == 0) throw std::invalid_argument("cross_entropy: no classes (input shape " + to_string(logits.shape()) + ")");
   static constexpr Op op{"cross_entropy", [](Node& n) {
     // d(loss_i)/d(x_ij) = softmax(x_i)_j - [j == target_i]; 0 for an ignored row
-    TensorNode& out = tnode(n);
-    TensorNode& x = operand(n, 0);
+    TensorSlot out = tensor_slot(n), x = tensor_slot(n.parent(0));
     const std::int64_t C = x.shape[1];
-    const std::vector<double>& dout = out.grad_buffer();
-    std::vector<double>& dx = x.grad_buffer();
+    const double* dout = out.grad;
+    double* dx = x.grad;
     const auto& [target, lse] = state<CrossEntropyState>(n);
-    for (std::size_t i = 0; i < dout.size(); ++i) {
+    for (std::size_t i = 0; i < out.data.size(); ++i) {
       if (target.v[i] < 0) continue;
       const double* row = x.data.data() + i * C;
       for (std::int64_t j = 0; j < C; ++j) dx[i * C + j] += std::exp(row[j] - lse.v[i]) * dout[i];
@@ -180,7 +168,7 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& target, Reduction reduc
       r.out.push_back(m + log(z) - x[i * C + static_cast<std::size_t>(target[i])]);
     }
   }, [](Node& n, GradientGraph& g) {  // the same on Tensors: (softmax(x_i) - one_hot_i) dout_i
-    Tensor x = detail::tensor_of(n.parent(0));
+    Tensor x = tensor_of(n.parent(0));
     const std::vector<std::int64_t>& target = state<CrossEntropyState>(n).target.v;
     const std::int64_t N = x.shape()[0], C = x.shape()[1];
     std::vector<double> one_hot(static_cast<std::size_t>(N * C), 0.0), counted(static_cast<std::size_t>(N), 0.0);
@@ -189,8 +177,8 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& target, Reduction reduc
         one_hot[i * static_cast<std::size_t>(C) + static_cast<std::size_t>(target[i])] = 1;
         counted[i] = 1;  // an ignored row passes nothing back
       }
-    Tensor dout = reshape(detail::gradient_of(n, g) * tensor(counted, {N}), {N, 1});
-    detail::pass(g, n, 0, (softmax(x, 1) - tensor(one_hot, {N, C})) * dout);
+    Tensor dout = reshape(gradient_of(n, g) * tensor(counted, {N}), {N, 1});
+    pass(g, n, 0, (softmax(x, 1) - tensor(one_hot, {N, C})) * dout);
   }};
   std::vector<double> losses(t.size(), 0.0), lse(t.size(), 0.0);
   for (std::size_t i = 0; i < t.size(); ++i) {
@@ -199,7 +187,7 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& target, Reduction reduc
     lse[i] = log_sum_exp(row, C);
     losses[i] = lse[i] - row[t[i]];  // -log softmax(row)[t]
   }
-  Tensor rows = make_result({static_cast<std::int64_t>(t.size())}, std::move(losses), op, {&logits});
+  Tensor rows = make_result({static_cast<std::int64_t>(t.size())}, std::move(losses), op, {logits});
   keep(rows, CrossEntropyState{detail::KeptIndices(std::move(t)), detail::KeptNumbers(std::move(lse))});
   if (reduction == Reduction::Mean && counted != static_cast<std::int64_t>(rows.numel()))
     return sum(rows) * (1.0 / static_cast<double>(counted));  // the mean over the counted rows

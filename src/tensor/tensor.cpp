@@ -12,19 +12,31 @@
 #include <gradlab/engine.hpp>
 #include <gradlab/grad.hpp>
 #include <gradlab/grad_mode.hpp>
+#include <gradlab/op.hpp>
 
 #include "tensor/buffer_cache.hpp"
 #include "tensor/tensor_internal.hpp"
 
 namespace gradlab {
 
-namespace detail {
-
 namespace {
 
-// The one place a result node is made: `parents` are the inputs' nodes.
+// What every result is checked for before its node is made.
+void check_result(const Shape& shape, std::size_t size, const Op& op) {
+  if (static_cast<std::int64_t>(size) != detail::numel_of(shape))
+    throw std::invalid_argument(std::string(op.name) + ": the result has " + std::to_string(size) +
+                                " numbers for shape " + to_string(shape) + " (" +
+                                std::to_string(detail::numel_of(shape)) + " elements)");
+  if (op.kind != &kTensorKind)
+    throw std::invalid_argument(std::string(op.name) + ": a tensor op's Op needs &kTensorKind");
+}
+
+// The one place a result node is made: `parents` are the operands' nodes.
+// With grad mode off, or when no operand takes a gradient, it is a plain
+// leaf and no graph is recorded.
 Tensor make_node(Shape shape, std::vector<double> data, const Op& op,
                  std::span<Node* const> parents) {
+  check_result(shape, data.size(), op);
   bool record = is_grad_enabled() &&
                 std::any_of(parents.begin(), parents.end(), [](Node* p) { return p->requires_grad(); });
   if (record && parents.size() > UINT16_MAX)  // refused before anything is made
@@ -44,21 +56,23 @@ Tensor make_node(Shape shape, std::vector<double> data, const Op& op,
 }  // namespace
 
 Tensor make_result(Shape shape, std::vector<double> data, const Op& op,
-                   std::initializer_list<const Tensor*> inputs) {
-  Node* parents[8];  // an op with a fixed number of operands has at most a few
-  std::size_t n = 0;
-  for (const Tensor* t : inputs) parents[n++] = t->node();
-  return make_node(std::move(shape), std::move(data), op, std::span<Node* const>(parents, n));
-}
-
-Tensor make_result(Shape shape, std::vector<double> data, const Op& op,
-                   const std::vector<Tensor>& inputs) {
+                   std::span<const Tensor> operands) {
   std::vector<Node*> parents;
-  for (const Tensor& t : inputs) parents.push_back(t.node());
+  parents.reserve(operands.size());
+  for (const Tensor& t : operands) parents.push_back(t.node());
   return make_node(std::move(shape), std::move(data), op, parents);
 }
 
-}  // namespace detail
+Tensor make_result(Shape shape, std::vector<double> data, const Op& op,
+                   std::initializer_list<Tensor> operands) {
+  if (operands.size() > 8)
+    return make_result(std::move(shape), std::move(data), op,
+                       std::span<const Tensor>(operands.begin(), operands.size()));
+  Node* parents[8];  // an op of a few operands needs no vector for them
+  std::size_t n = 0;
+  for (const Tensor& t : operands) parents[n++] = t.node();
+  return make_node(std::move(shape), std::move(data), op, std::span<Node* const>(parents, n));
+}
 
 std::vector<double>& TensorNode::grad_buffer() {
   if (grad.size() != data.size()) grad = detail::buffer(data.size());

@@ -16,11 +16,8 @@
 
 namespace gradlab {
 
-using detail::make_result;
 using detail::PickState;
 using detail::KeptIndices;
-using detail::operand;
-using detail::tnode;
 using detail::around;
 using detail::Around;
 
@@ -28,11 +25,9 @@ using detail::Around;
 // and several i may share a src (index_select with repeats), so their
 // gradients add up.
 void detail::scatter_back(Node& n) {
-  TensorNode& out = tnode(n);
-  std::vector<double>& da = operand(n, 0).grad_buffer();
-  const std::vector<double>& dout = out.grad_buffer();
+  TensorSlot out = tensor_slot(n), a = tensor_slot(n.parent(0));
   const std::int64_t* from = state<PickState>(n).from.v.data();
-  for (std::size_t i = 0; i < dout.size(); ++i) da[from[i]] += dout[i];
+  for (std::size_t i = 0; i < out.data.size(); ++i) a.grad[from[i]] += out.grad[i];
 }
 
 // out[i] = a[from[i]], with the same Values.
@@ -49,11 +44,9 @@ Tensor take(const Tensor& a, Shape shape, std::vector<std::int64_t> src, const O
 // elements back, d(out[from[i]])/d(d[i]) = 1, so its backward is a pick.
 Tensor detail::scatter_add(const Tensor& d, const std::vector<std::int64_t>& from, const Shape& shape) {
   static constexpr Op op{"scatter_add", [](Node& n) {
-    TensorNode& d = operand(n, 0);
-    std::vector<double>& dd = d.grad_buffer();
-    const std::vector<double>& dout = tnode(n).grad_buffer();
+    TensorSlot out = tensor_slot(n), d = tensor_slot(n.parent(0));
     const std::int64_t* from = state<PickState>(n).from.v.data();
-    for (std::size_t i = 0; i < dd.size(); ++i) dd[i] += dout[static_cast<std::size_t>(from[i])];
+    for (std::size_t i = 0; i < d.data.size(); ++i) d.grad[i] += out.grad[static_cast<std::size_t>(from[i])];
   }, &kTensorKind, [](Replay& r) {
     const std::vector<std::int64_t>& from = state<PickState>(r.node).from.v;
     const std::vector<Value>& d = r.operand(0);
@@ -64,11 +57,11 @@ Tensor detail::scatter_add(const Tensor& d, const std::vector<std::int64_t>& fro
     }
     for (auto& s : sums) r.out.push_back(s ? *s : Value::constant(0));
   }, [](Node& n, GradientGraph& g) {  // the same on Tensors: pick dout back
-    detail::pass(g, n, 0, detail::pick(detail::gradient_of(n, g), state<PickState>(n).from.v, operand(n, 0).shape));
+    pass(g, n, 0, detail::pick(gradient_of(n, g), state<PickState>(n).from.v, tensor_of(n.parent(0)).shape()));
   }};
   std::vector<double> out = detail::buffer(static_cast<std::size_t>(detail::numel_of(shape)));
   for (std::size_t i = 0; i < from.size(); ++i) out[static_cast<std::size_t>(from[i])] += d.data()[i];
-  Tensor result = make_result(shape, std::move(out), op, {&d});
+  Tensor result = make_result(shape, std::move(out), op, {d});
   keep(result, PickState{KeptIndices(std::vector<std::int64_t>(from))});
   return result;
 }
@@ -79,7 +72,7 @@ Tensor detail::pick(const Tensor& a, const std::vector<std::int64_t>& from, cons
 }
 
 void detail::pick_graph(Node& n, GradientGraph& g) {
-  pass(g, n, 0, scatter_add(gradient_of(n, g), state<PickState>(n).from.v, operand(n, 0).shape));
+  pass(g, n, 0, scatter_add(gradient_of(n, g), state<PickState>(n).from.v, tensor_of(n.parent(0)).shape()));
 }
 
 using detail::pick_graph;
@@ -89,7 +82,7 @@ namespace {
 Tensor take(const Tensor& a, Shape shape, std::vector<std::int64_t> src, const Op& op) {
   std::vector<double> out = detail::buffer_for_overwrite(src.size());
   for (std::size_t i = 0; i < src.size(); ++i) out[i] = a.data()[static_cast<std::size_t>(src[i])];
-  Tensor result = make_result(std::move(shape), std::move(out), op, {&a});
+  Tensor result = make_result(std::move(shape), std::move(out), op, {a});
   keep(result, PickState{KeptIndices(std::move(src))});
   return result;
 }
@@ -125,16 +118,16 @@ struct BlockState {
 };
 
 constexpr Op kSliceBlock{"slice", [](Node& n) {
-  double* da = operand(n, 0).grad_buffer().data() + state<BlockState>(n).offset;
-  const std::vector<double>& dout = tnode(n).grad_buffer();
-  for (std::size_t i = 0; i < dout.size(); ++i) da[i] += dout[i];  // d(out[i])/d(a[offset + i]) = 1
+  TensorSlot out = tensor_slot(n), a = tensor_slot(n.parent(0));
+  double* da = a.grad + state<BlockState>(n).offset;
+  for (std::size_t i = 0; i < out.data.size(); ++i) da[i] += out.grad[i];  // d(out[i])/d(a[offset + i]) = 1
 }, &kTensorKind, [](Replay& r) {
   auto first = r.operand(0).begin() + state<BlockState>(r.node).offset;
   r.out.assign(first, first + static_cast<std::ptrdiff_t>(r.node.data.size()));
 }, [](Node& n, GradientGraph& g) {  // the same on Tensors: dout scattered back at the offset
-  std::vector<std::int64_t> from(tnode(n).data.size());
+  std::vector<std::int64_t> from(tensor_of(n).numel());
   for (std::size_t i = 0; i < from.size(); ++i) from[i] = state<BlockState>(n).offset + static_cast<std::int64_t>(i);
-  detail::pass(g, n, 0, detail::scatter_add(detail::gradient_of(n, g), from, operand(n, 0).shape));
+  pass(g, n, 0, detail::scatter_add(gradient_of(n, g), from, tensor_of(n.parent(0)).shape()));
 }};
 
 constexpr Op kSelectBlock{"select", kSliceBlock.backward, &kTensorKind, kSliceBlock.replay,
@@ -149,7 +142,7 @@ Tensor take_block(const Tensor& a, std::int64_t dim, std::int64_t start, std::in
   else shape.erase(shape.begin() + dim);
   std::vector<double> out = detail::buffer_for_overwrite(static_cast<std::size_t>(last - first));
   std::copy(first, last, out.begin());
-  Tensor result = make_result(std::move(shape), std::move(out), keep_dim ? kSliceBlock : kSelectBlock, {&a});
+  Tensor result = make_result(std::move(shape), std::move(out), keep_dim ? kSliceBlock : kSelectBlock, {a});
   keep(result, BlockState{start * r.inner});
   return result;
 }
@@ -260,12 +253,10 @@ struct TriangleState {
 
 // d(out)/da = 1 inside the triangle, 0 outside it.
 void triangle_backward(Node& n) {
-  TensorNode& out = tnode(n);
+  TensorSlot out = tensor_slot(n), a = tensor_slot(n.parent(0));
   const auto& [diagonal, upper] = state<TriangleState>(n);
-  std::vector<double>& da = operand(n, 0).grad_buffer();
-  const std::vector<double>& dout = out.grad_buffer();
   for_each_triangle(out.shape, diagonal, upper, [&](std::int64_t i, bool kept) {
-    if (kept) da[i] += dout[i];
+    if (kept) a.grad[i] += out.grad[i];
   });
 }
 
@@ -281,8 +272,8 @@ void triangle_replay(Replay& r) {
 // The same on Tensors: the triangle of dout.
 void triangle_graph(Node& n, GradientGraph& g) {
   const auto& [diagonal, upper] = state<TriangleState>(n);
-  Tensor dout = detail::gradient_of(n, g);
-  detail::pass(g, n, 0, upper ? triu(dout, diagonal) : tril(dout, diagonal));
+  Tensor dout = gradient_of(n, g);
+  pass(g, n, 0, upper ? triu(dout, diagonal) : tril(dout, diagonal));
 }
 
 constexpr Op kTriu{"triu", triangle_backward, &kTensorKind, triangle_replay, triangle_graph};
@@ -295,7 +286,7 @@ Tensor triangle(const char* name, const Tensor& a, std::int64_t diagonal, bool u
   std::vector<double> out = detail::buffer_for_overwrite(a.data().size());
   const std::vector<double>& x = a.data();
   for_each_triangle(a.shape(), diagonal, upper, [&](std::int64_t i, bool kept) { out[i] = kept ? x[i] : 0.0; });
-  Tensor result = make_result(a.shape(), std::move(out), upper ? kTriu : kTril, {&a});
+  Tensor result = make_result(a.shape(), std::move(out), upper ? kTriu : kTril, {a});
   keep(result, TriangleState{diagonal, upper});
   return result;
 }

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
-// What the tensor ops share: making a result node, reaching a node's
-// operands, and walking two broadcast shapes together. Internal.
+// What the tensor ops share beyond op.hpp's kit: walking shapes (around,
+// broadcasting, permuting), checked sizes, BLAS, the picking ops' common
+// backward, and the elementwise ops' one derivative. Internal.
 #pragma once
 
 #include <gradlab/grad.hpp>
+#include <gradlab/op.hpp>
 #include <gradlab/replay.hpp>
 #include <gradlab/tensor.hpp>
 
@@ -20,15 +22,9 @@
 
 namespace gradlab::detail {
 
+// A node as what it is, for the tensor node kind's own functions (tensor.cpp)
+// and the replay; an op reaches its nodes through op.hpp's slots.
 inline TensorNode& tnode(Node& n) { return static_cast<TensorNode&>(n); }
-inline TensorNode& operand(Node& n, std::size_t i) { return tnode(n.parent(i)); }
-
-// The result of an op on `inputs`. With grad mode off, or when no input takes
-// a gradient, it is a plain leaf and no graph is recorded.
-Tensor make_result(Shape shape, std::vector<double> data, const Op& op,
-                   std::initializer_list<const Tensor*> inputs);
-Tensor make_result(Shape shape, std::vector<double> data, const Op& op,
-                   const std::vector<Tensor>& inputs);  // any number (cat, stack)
 
 // The element count of a shape known to be valid (that of a tensor).
 std::int64_t numel_of(const Shape& shape);
@@ -90,21 +86,8 @@ void gemm(bool ta, bool tb, std::int64_t n, std::int64_t m, std::int64_t k, cons
 Tensor matmul_nt(const Tensor& a, const Tensor& b);
 Tensor matmul_tn(const Tensor& a, const Tensor& b);
 
-// --- gradients of gradients -------------------------------------------------
+// --- gradients of gradients (and tensor_of, gradient_of, wants, pass: op.hpp) ---
 
-// A handle on a node of the graph (for a graph-building backward).
-inline Tensor tensor_of(Node& n) {
-  retain(&n);
-  return Tensor::adopt(&tnode(n));
-}
-// The gradient gathered for out, as a Tensor.
-inline Tensor gradient_of(Node& out, GradientGraph& g) { return tensor_of(*g.gradient(out)); }
-// Whether out's operand i wants a share (so that none is computed in vain).
-inline bool wants(const GradientGraph& g, Node& out, std::size_t i) { return g.needs(out.parent(i)); }
-// Passes `share` into the gradient of out's operand i, if it wants one.
-inline void pass(GradientGraph& g, Node& out, std::size_t i, const Tensor& share) {
-  if (wants(g, out, i)) g.add(out, i, *share.node());
-}
 // t summed over the dimensions along which a tensor of `shape` was
 // broadcast to t's shape: the share of a broadcast operand (graph ops).
 Tensor sum_to(const Tensor& t, const Shape& shape);
@@ -115,27 +98,25 @@ Tensor unary(const Tensor& a, const Op& op, F f) {
   std::vector<double> out = detail::buffer_for_overwrite(a.data().size());
   const std::vector<double>& x = a.data();
   for (std::size_t i = 0; i < out.size(); ++i) out[i] = f(x[i]);
-  return make_result(a.shape(), std::move(out), op, {&a});
+  return make_result(a.shape(), std::move(out), op, {a});
 }
 
 // The backward of a unary op: local(x, out) is d out/d x for one element.
 // The first gradient to reach a is written, later ones added.
 template <class L>
 void unary_backward(Node& n, L local) {
-  TensorNode& out = tnode(n);
-  TensorNode& a = operand(n, 0);
+  TensorSlot out = tensor_slot(n), a = tensor_slot_for_overwrite(n.parent(0));
   // Plain pointers that share no memory (__restrict says so) and a count
   // read once: a loop the compiler vectorises.
   const std::size_t count = a.data.size();
-  const double* __restrict dout = out.grad_buffer().data();
+  const double* __restrict dout = out.grad;
   const double* __restrict x = a.data.data();
   const double* __restrict y = out.data.data();
-  if (!a.has_grad()) {
-    double* __restrict da = a.grad_buffer_for_overwrite().data();
+  double* __restrict da = a.grad;
+  if (a.fresh) {
     for (std::size_t i = 0; i < count; ++i) da[i] = dout[i] * local(x[i], y[i]);
     return;
   }
-  double* __restrict da = a.grad_buffer().data();
   for (std::size_t i = 0; i < count; ++i) da[i] += dout[i] * local(x[i], y[i]);
 }
 

@@ -14,10 +14,6 @@
 
 namespace gradlab {
 
-using detail::make_result;
-using detail::operand;
-using detail::tnode;
-
 namespace detail {
 
 void gemm(bool ta, bool tb, std::int64_t n, std::int64_t m, std::int64_t k, const double* A,
@@ -65,15 +61,13 @@ Tensor product(const Tensor& a, const Tensor& b) {
   Shape batch = detail::broadcast_shape(name, batch_of(a.shape()), batch_of(b.shape()));
   detail::check_blas_sizes(name, N, M, K);
   static constexpr Op op{name, [](Node& n) {
-    TensorNode& out = tnode(n);
-    TensorNode& a = operand(n, 0);
-    TensorNode& b = operand(n, 1);
+    TensorSlot out = tensor_slot(n), a = tensor_slot(n.parent(0)), b = tensor_slot(n.parent(1));
     std::int64_t N = out.shape[out.shape.size() - 2], M = out.shape.back();
     std::int64_t K = a.shape[a.shape.size() - 2 + !TA];
     if (!N || !M || !K) return;
-    const double* dout = out.grad_buffer().data();
-    double* da = a.requires_grad() ? a.grad_buffer().data() : nullptr;
-    double* db = b.requires_grad() ? b.grad_buffer().data() : nullptr;
+    const double* dout = out.grad;
+    double* da = a.grad;
+    double* db = b.grad;
     // Per matrix: da = dout @ b^T and db = a^T @ dout (each stored as its
     // operand is: the transpose of that when the operand was read
     // transposed); a matrix broadcast over several batches receives the
@@ -115,15 +109,15 @@ Tensor product(const Tensor& a, const Tensor& b) {
   }, [](Node& n, GradientGraph& g) {
     // The same on Tensors: da = dout @ b^T, db = a^T @ dout, each again a
     // product read transposed in place (stored as the operand is).
-    Tensor dout = detail::gradient_of(n, g);
-    Tensor a = detail::tensor_of(n.parent(0)), b = detail::tensor_of(n.parent(1));
-    if (detail::wants(g, n, 0)) {
-      if constexpr (TA) detail::pass(g, n, 0, detail::sum_to(product<TB, true>(b, dout), a.shape()));
-      else detail::pass(g, n, 0, detail::sum_to(product<false, !TB>(dout, b), a.shape()));
+    Tensor dout = gradient_of(n, g);
+    Tensor a = tensor_of(n.parent(0)), b = tensor_of(n.parent(1));
+    if (wants(g, n, 0)) {
+      if constexpr (TA) pass(g, n, 0, detail::sum_to(product<TB, true>(b, dout), a.shape()));
+      else pass(g, n, 0, detail::sum_to(product<false, !TB>(dout, b), a.shape()));
     }
-    if (detail::wants(g, n, 1)) {
-      if constexpr (TB) detail::pass(g, n, 1, detail::sum_to(product<true, TA>(dout, a), b.shape()));
-      else detail::pass(g, n, 1, detail::sum_to(product<!TA, false>(a, dout), b.shape()));
+    if (wants(g, n, 1)) {
+      if constexpr (TB) pass(g, n, 1, detail::sum_to(product<true, TA>(dout, a), b.shape()));
+      else pass(g, n, 1, detail::sum_to(product<!TA, false>(a, dout), b.shape()));
     }
   }};
   Shape shape = batch;
@@ -137,7 +131,7 @@ Tensor product(const Tensor& a, const Tensor& b) {
                    gemm(TA, TB, N, M, K, a.data().data() + ia * N * K,
                         b.data().data() + ib * K * M, out.data() + o * N * M, /*accumulate=*/false);
                  });
-  return make_result(std::move(shape), std::move(out), op, {&a, &b});
+  return make_result(std::move(shape), std::move(out), op, {a, b});
 }
 
 // Both operands of 2 or more dims, for the transposed products.

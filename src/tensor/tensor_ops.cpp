@@ -15,9 +15,6 @@
 namespace gradlab {
 
 using detail::for_each_broadcast;
-using detail::make_result;
-using detail::operand;
-using detail::tnode;
 using detail::unary;
 using detail::unary_backward;
 
@@ -32,7 +29,7 @@ Tensor binary(const char* name, const Tensor& a, const Tensor& b, const Op& op, 
   const double* y = b.data().data();
   for_each_broadcast(shape, a.shape(), b.shape(),
                      [&](std::int64_t i, std::int64_t ia, std::int64_t ib) { out[i] = f(x[ia], y[ib]); });
-  return make_result(std::move(shape), std::move(out), op, {&a, &b});
+  return make_result(std::move(shape), std::move(out), op, {a, b});
 }
 
 // The backward of a binary op: grad(dout, x, y, out) returns the pair
@@ -40,17 +37,11 @@ Tensor binary(const char* name, const Tensor& a, const Tensor& b, const Op& op, 
 // the operands that take a gradient, summed over broadcast elements.
 template <class G>
 void binary_backward(Node& n, G grad) {
-  TensorNode& out = tnode(n);
-  TensorNode& a = operand(n, 0);
-  TensorNode& b = operand(n, 1);
-  const bool ga = a.requires_grad(), gb = b.requires_grad();
-  double* da = ga ? a.grad_buffer().data() : nullptr;
-  double* db = gb ? b.grad_buffer().data() : nullptr;
-  const std::vector<double>& dout = out.grad_buffer();
+  TensorSlot out = tensor_slot(n), a = tensor_slot(n.parent(0)), b = tensor_slot(n.parent(1));
   for_each_broadcast(out.shape, a.shape, b.shape, [&](std::int64_t i, std::int64_t ia, std::int64_t ib) {
-    auto [gx, gy] = grad(dout[i], a.data[ia], b.data[ib], out.data[i]);
-    if (ga) da[ia] += gx;
-    if (gb) db[ib] += gy;
+    auto [gx, gy] = grad(out.grad[i], a.data[ia], b.data[ib], out.data[i]);
+    if (a.grad) a.grad[ia] += gx;
+    if (b.grad) b.grad[ib] += gy;
   });
 }
 
@@ -69,10 +60,10 @@ void binary_numbers(Node& n) {  // backward() on numbers
 }
 template <class G>
 void binary_graph(Node& n, GradientGraph& g) {  // create_graph: the same line on Tensors
-  Tensor a = detail::tensor_of(n.parent(0)), b = detail::tensor_of(n.parent(1));
-  auto [da, db] = G{}(detail::gradient_of(n, g), a, b, detail::tensor_of(n));
-  if (detail::wants(g, n, 0)) detail::pass(g, n, 0, detail::sum_to(da, a.shape()));
-  if (detail::wants(g, n, 1)) detail::pass(g, n, 1, detail::sum_to(db, b.shape()));
+  Tensor a = tensor_of(n.parent(0)), b = tensor_of(n.parent(1));
+  auto [da, db] = G{}(gradient_of(n, g), a, b, tensor_of(n));
+  if (wants(g, n, 0)) pass(g, n, 0, detail::sum_to(da, a.shape()));
+  if (wants(g, n, 1)) pass(g, n, 1, detail::sum_to(db, b.shape()));
 }
 // The Op of a binary op whose shares are `grad`, a lambda
 // `[](const auto& dout, const auto& a, const auto& b, const auto& out)`
@@ -236,7 +227,7 @@ Tensor pow(const Tensor& a, double exponent) {
     r.each([p](const Value& x) { return pow(x, p); });
   }, [](Node& n, GradientGraph& g) {  // the same derivative on Tensors (create_graph)
     const double p = state<PowState>(n).exponent;
-    if (p != 0) detail::pass(g, n, 0, detail::gradient_of(n, g) * local(detail::tensor_of(n.parent(0)), p));
+    if (p != 0) pass(g, n, 0, gradient_of(n, g) * local(tensor_of(n.parent(0)), p));
   }};
   Tensor out = unary(a, op, f);
   keep(out, PowState{exponent});

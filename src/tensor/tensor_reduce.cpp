@@ -12,10 +12,6 @@
 
 namespace gradlab {
 
-using detail::make_result;
-using detail::operand;
-using detail::tnode;
-
 namespace {
 
 using detail::around;
@@ -45,7 +41,7 @@ Tensor reduce(const Tensor& a, Around r, Shape shape, bool mean, const Op& op) {
     for (std::int64_t k = 0; k < r.n; ++k)
       for (std::int64_t i = 0; i < r.inner; ++i)
         out[o * r.inner + i] += x[(o * r.n + k) * r.inner + i] * scale;
-  Tensor result = make_result(std::move(shape), std::move(out), op, {&a});
+  Tensor result = make_result(std::move(shape), std::move(out), op, {a});
   keep(result, ReduceState{r, scale});
   return result;
 }
@@ -54,12 +50,11 @@ Tensor reduce(const Tensor& a, Around r, Shape shape, bool mean, const Op& op) {
 // a gets its output's gradient, times the scale.
 void reduce_backward(Node& n) {
   const auto& [r, scale] = state<ReduceState>(n);
-  std::vector<double>& da = operand(n, 0).grad_buffer();
-  const std::vector<double>& dout = tnode(n).grad_buffer();
+  TensorSlot out = tensor_slot(n), a = tensor_slot(n.parent(0));
   for (std::int64_t o = 0; o < r.outer; ++o)
     for (std::int64_t k = 0; k < r.n; ++k)
       for (std::int64_t i = 0; i < r.inner; ++i)
-        da[(o * r.n + k) * r.inner + i] += dout[o * r.inner + i] * scale;
+        a.grad[(o * r.n + k) * r.inner + i] += out.grad[o * r.inner + i] * scale;
 }
 
 // The same sums with Values: one chain of + per output element.
@@ -83,9 +78,9 @@ void reduce_replay(Replay& replay) {
 // (outer, 1, inner), times `scale` spread over (outer, n, inner).
 void reduce_graph(Node& n, GradientGraph& g) {
   const auto& [r, scale] = state<ReduceState>(n);
-  Tensor dout = reshape(detail::gradient_of(n, g), {r.outer, 1, r.inner});
+  Tensor dout = reshape(gradient_of(n, g), {r.outer, 1, r.inner});
   Tensor share = dout * full({r.outer, r.n, r.inner}, scale);
-  detail::pass(g, n, 0, reshape(share, tnode(n.parent(0)).shape));
+  pass(g, n, 0, reshape(share, tensor_of(n.parent(0)).shape()));
 }
 
 // The whole tensor as one long dimension, reduced to a 0-d result.
@@ -141,7 +136,7 @@ Tensor max_around(const Tensor& a, Around r, Shape shape) {
     }
   // d(max)/da = 1 for the winner, 0 for the rest: the backward of a pick.
   static constexpr Op op{"max", detail::scatter_back, &kTensorKind, detail::pick_replay, detail::pick_graph};
-  Tensor result = make_result(std::move(shape), std::move(out), op, {&a});
+  Tensor result = make_result(std::move(shape), std::move(out), op, {a});
   keep(result, detail::PickState{detail::KeptIndices(std::move(winner))});
   return result;
 }
@@ -232,7 +227,7 @@ Tensor softmax_like(const Tensor& a, std::int64_t dim, bool log, const Op& op) {
       out[base + k * stride] = log ? shifted - std::log(z) : std::exp(shifted) / z;
     }
   });
-  Tensor result = make_result(a.shape(), std::move(out), op, {&a});
+  Tensor result = make_result(a.shape(), std::move(out), op, {a});
   keep(result, SoftmaxState{dim});
   return result;
 }
@@ -259,43 +254,41 @@ void softmax_replay(Replay& replay, bool log) {
 
 Tensor softmax(const Tensor& a, std::int64_t dim) {
   static constexpr Op op{"softmax", [](Node& n) {
-    TensorNode& out = tnode(n);
-    std::vector<double>& da = operand(n, 0).grad_buffer();
-    const std::vector<double>& dout = out.grad_buffer();
+    TensorSlot out = tensor_slot(n), a = tensor_slot(n.parent(0));
+    const double* dout = out.grad;
     const std::vector<double>& s = out.data;
     // d(s_k)/d(a_j) = s_k (delta_kj - s_j), so da_j = s_j (dout_j - sum_k dout_k s_k).
     for_each_slice(out.shape, state<SoftmaxState>(n).dim, [&](std::int64_t base, std::int64_t stride, std::int64_t n) {
       double dot = 0;
       for (std::int64_t k = 0; k < n; ++k) dot += dout[base + k * stride] * s[base + k * stride];
       for (std::int64_t j = 0; j < n; ++j)
-        da[base + j * stride] += s[base + j * stride] * (dout[base + j * stride] - dot);
+        a.grad[base + j * stride] += s[base + j * stride] * (dout[base + j * stride] - dot);
     });
   }, &kTensorKind, [](Replay& r) { softmax_replay(r, false); }, [](Node& n, GradientGraph& g) {
     // The same on Tensors: da = s (dout - sum_k dout_k s_k).
     const std::int64_t dim = state<SoftmaxState>(n).dim;
-    Tensor s = detail::tensor_of(n), dout = detail::gradient_of(n, g);
-    detail::pass(g, n, 0, s * (dout - sum(dout * s, dim, true)));
+    Tensor s = tensor_of(n), dout = gradient_of(n, g);
+    pass(g, n, 0, s * (dout - sum(dout * s, dim, true)));
   }};
   return softmax_like(a, dim, false, op);
 }
 
 Tensor log_softmax(const Tensor& a, std::int64_t dim) {
   static constexpr Op op{"log_softmax", [](Node& n) {
-    TensorNode& out = tnode(n);
-    std::vector<double>& da = operand(n, 0).grad_buffer();
-    const std::vector<double>& dout = out.grad_buffer();
+    TensorSlot out = tensor_slot(n), a = tensor_slot(n.parent(0));
+    const double* dout = out.grad;
     // d(log s_k)/d(a_j) = delta_kj - s_j, so da_j = dout_j - s_j sum_k dout_k.
     for_each_slice(out.shape, state<SoftmaxState>(n).dim, [&](std::int64_t base, std::int64_t stride, std::int64_t n) {
       double total = 0;
       for (std::int64_t k = 0; k < n; ++k) total += dout[base + k * stride];
       for (std::int64_t j = 0; j < n; ++j)
-        da[base + j * stride] += dout[base + j * stride] - std::exp(out.data[base + j * stride]) * total;
+        a.grad[base + j * stride] += dout[base + j * stride] - std::exp(out.data[base + j * stride]) * total;
     });
   }, &kTensorKind, [](Replay& r) { softmax_replay(r, true); }, [](Node& n, GradientGraph& g) {
     // The same on Tensors: da = dout - e^out sum_k dout_k.
     const std::int64_t dim = state<SoftmaxState>(n).dim;
-    Tensor out = detail::tensor_of(n), dout = detail::gradient_of(n, g);
-    detail::pass(g, n, 0, dout - exp(out) * sum(dout, dim, true));
+    Tensor out = tensor_of(n), dout = gradient_of(n, g);
+    pass(g, n, 0, dout - exp(out) * sum(dout, dim, true));
   }};
   return softmax_like(a, dim, true, op);
 }

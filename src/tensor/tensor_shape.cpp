@@ -17,9 +17,6 @@ namespace gradlab {
 
 using detail::around;
 using detail::Around;
-using detail::make_result;
-using detail::operand;
-using detail::tnode;
 
 std::int64_t detail::wrap_dim(const std::string& op, std::int64_t dim, std::int64_t rank) {
   if (dim < -rank || dim >= rank || rank == 0)
@@ -51,12 +48,10 @@ Tensor permute(const Tensor& a, const std::vector<std::int64_t>& dims) {
     throw std::invalid_argument("permute: " + to_string(dims) + " is not a permutation of the " +
                                 std::to_string(a.dim()) + " dims of shape " + to_string(a.shape()));
   static constexpr Op op{"permute", [](Node& n) {
-    TensorNode& a = operand(n, 0);
-    std::vector<double>& da = a.grad_buffer();
-    const std::vector<double>& dout = tnode(n).grad_buffer();
+    TensorSlot out = tensor_slot(n), a = tensor_slot(n.parent(0));
     // Each element goes back where it came from: d(out[i])/d(a[src]) = 1.
     for_each_permuted(a.shape, state<PermuteState>(n).perm,
-                      [&](std::int64_t i, std::int64_t src) { da[src] += dout[i]; });
+                      [&](std::int64_t i, std::int64_t src) { a.grad[src] += out.grad[i]; });
   }, &kTensorKind, [](Replay& r) {
     const std::vector<Value>& a = r.operand(0);
     r.out.resize(a.size());
@@ -66,14 +61,14 @@ Tensor permute(const Tensor& a, const std::vector<std::int64_t>& dims) {
     const std::vector<std::int64_t>& perm = state<PermuteState>(n).perm;
     std::vector<std::int64_t> back(perm.size());
     for (std::size_t d = 0; d < perm.size(); ++d) back[static_cast<std::size_t>(perm[d])] = static_cast<std::int64_t>(d);
-    detail::pass(g, n, 0, permute(detail::gradient_of(n, g), back));
+    pass(g, n, 0, permute(gradient_of(n, g), back));
   }};
   Shape shape(perm.size());
   for (std::size_t d = 0; d < perm.size(); ++d) shape[d] = a.shape()[static_cast<std::size_t>(perm[d])];
   std::vector<double> out = detail::buffer_for_overwrite(a.data().size());
   const std::vector<double>& x = a.data();
   for_each_permuted(a.shape(), perm, [&](std::int64_t i, std::int64_t src) { out[i] = x[src]; });
-  Tensor result = make_result(std::move(shape), std::move(out), op, {&a});
+  Tensor result = make_result(std::move(shape), std::move(out), op, {a});
   keep(result, PermuteState{std::move(perm)});
   return result;
 }
@@ -108,17 +103,16 @@ Tensor reshape(const Tensor& a, const Shape& shape) {
                                 std::to_string(a.numel()) + " elements) as " + to_string(shape));
   static constexpr Op op{"reshape", [](Node& n) {
     // The same numbers in the same order: the gradient passes through as is.
-    std::vector<double>& da = operand(n, 0).grad_buffer();
-    const std::vector<double>& dout = tnode(n).grad_buffer();
-    for (std::size_t i = 0; i < da.size(); ++i) da[i] += dout[i];
+    TensorSlot out = tensor_slot(n), a = tensor_slot(n.parent(0));
+    for (std::size_t i = 0; i < a.data.size(); ++i) a.grad[i] += out.grad[i];
   }, &kTensorKind, [](Replay& r) {
     r.out = r.operand(0);  // the same Values, in the same order
   }, [](Node& n, GradientGraph& g) {  // the same on Tensors: dout in a's shape
-    detail::pass(g, n, 0, reshape(detail::gradient_of(n, g), operand(n, 0).shape));
+    pass(g, n, 0, reshape(gradient_of(n, g), tensor_of(n.parent(0)).shape()));
   }};
   std::vector<double> numbers = detail::buffer_for_overwrite(a.data().size());
   std::copy(a.data().begin(), a.data().end(), numbers.begin());
-  return make_result(std::move(out), std::move(numbers), op, {&a});
+  return make_result(std::move(out), std::move(numbers), op, {a});
 }
 
 namespace {
@@ -128,20 +122,18 @@ struct CatState {
 };
 
 constexpr Op kCat{"cat", [](Node& n) {
-  TensorNode& out = tnode(n);
+  TensorSlot out = tensor_slot(n);
   const std::int64_t dim = state<CatState>(n).dim;
   Around r = around(out.shape, dim);
-  const std::vector<double>& dout = out.grad_buffer();
   // The adjoint of joining is cutting: each input takes back its block.
   std::size_t at = 0;
   for (std::int64_t o = 0; o < r.outer; ++o)
     for (std::size_t k = 0; k < n.nparents; ++k) {
-      TensorNode& t = operand(n, k);
+      TensorSlot t = tensor_slot(n.parent(k));
       std::int64_t block = t.shape[static_cast<std::size_t>(dim)] * r.inner;
-      if (t.requires_grad()) {
-        std::vector<double>& dt = t.grad_buffer();
-        for (std::int64_t j = 0; j < block; ++j) dt[static_cast<std::size_t>(o * block + j)] += dout[at + static_cast<std::size_t>(j)];
-      }
+      if (t.grad)
+        for (std::int64_t j = 0; j < block; ++j)
+          t.grad[static_cast<std::size_t>(o * block + j)] += out.grad[at + static_cast<std::size_t>(j)];
       at += static_cast<std::size_t>(block);
     }
 }, &kTensorKind, [](Replay& r) {
@@ -156,11 +148,11 @@ constexpr Op kCat{"cat", [](Node& n) {
     }
 }, [](Node& n, GradientGraph& g) {  // the same on Tensors: each input takes its slice of dout
   const std::int64_t dim = state<CatState>(n).dim;
-  Tensor dout = detail::gradient_of(n, g);
+  Tensor dout = gradient_of(n, g);
   std::int64_t start = 0;
   for (std::size_t k = 0; k < n.nparents; ++k) {
-    std::int64_t size = operand(n, k).shape[static_cast<std::size_t>(dim)];
-    detail::pass(g, n, k, slice(dout, dim, start, start + size));
+    std::int64_t size = tensor_of(n.parent(k)).shape()[static_cast<std::size_t>(dim)];
+    pass(g, n, k, slice(dout, dim, start, start + size));
     start += size;
   }
 }};
