@@ -229,6 +229,8 @@ BOOST_AUTO_TEST_CASE(a_result_of_the_wrong_size_or_kind_is_refused) {
   }
   BOOST_CHECK_THROW(gl::make_result({2, 2}, {1.0, 2.0, 3.0, 4.0}, scalar_op, {a}),
                     std::invalid_argument);
+  // A shape is counted by the checked helper: [-1, -2] is not 2 elements.
+  BOOST_CHECK_THROW(gl::make_result({-1, -2}, {1.0, 2.0}, tensor_op, {a}), std::invalid_argument);
   BOOST_TEST(gl::live_nodes() == before);  // nothing half-made is left behind
 }
 

@@ -232,14 +232,22 @@ struct TensorSlot {
   bool fresh = false;  // only from tensor_slot_for_overwrite, below
 };
 // The node itself (tensor_slot(n)) or an operand (tensor_slot(n.parent(0))).
-TensorSlot tensor_slot(Node& n);
+inline TensorSlot tensor_slot(Node& n) {
+  auto& t = static_cast<TensorNode&>(n);
+  return {t.shape, t.data, n.requires_grad() ? t.grad_buffer().data() : nullptr};
+}
 // An operand's slot for a backward that gives every element of its
 // gradient at once (an elementwise op, a matrix product). When no gradient
 // has reached the operand yet, `fresh` is true and grad holds no zeros,
 // nor anything else: write (=) rather than add (+=), one pass over memory
 // fewer, as BLAS's beta = 0 rather than 1. grad is nullptr, as above, for
 // an operand that takes none.
-TensorSlot tensor_slot_for_overwrite(Node& n);
+inline TensorSlot tensor_slot_for_overwrite(Node& n) {
+  auto& t = static_cast<TensorNode&>(n);
+  if (!n.requires_grad()) return {t.shape, t.data, nullptr};
+  if (t.has_grad()) return {t.shape, t.data, t.grad_buffer().data()};
+  return {t.shape, t.data, t.grad_buffer_for_overwrite().data(), true};
+}
 
 // The result of `op` on `operands`: a tensor of `shape` holding `data`,
 // recorded in the graph as make_result for Values is. std::invalid_argument

@@ -83,16 +83,4 @@ Value make_result(double data, const Op& op, std::span<const Value> a, std::span
   return Value::adopt(out);
 }
 
-TensorSlot tensor_slot(Node& n) {
-  auto& t = static_cast<TensorNode&>(n);
-  return {t.shape, t.data, n.requires_grad() ? t.grad_buffer().data() : nullptr};
-}
-
-TensorSlot tensor_slot_for_overwrite(Node& n) {
-  auto& t = static_cast<TensorNode&>(n);
-  if (!n.requires_grad()) return {t.shape, t.data, nullptr};
-  if (t.has_grad()) return {t.shape, t.data, t.grad_buffer().data()};
-  return {t.shape, t.data, t.grad_buffer_for_overwrite().data(), true};
-}
-
 }  // namespace gradlab

@@ -21,12 +21,15 @@ namespace gradlab {
 
 namespace {
 
-// What every result is checked for before its node is made.
+// What every result is checked for before its node is made: a shape
+// counted by the checked helper (sizes.hpp: no negative dim, no overflow),
+// numbers that fill it, and a tensor op's Op.
 void check_result(const Shape& shape, std::size_t size, const Op& op) {
-  if (static_cast<std::int64_t>(size) != detail::numel_of(shape))
+  const std::int64_t count = detail::checked_numel(op.name, shape);
+  if (static_cast<std::int64_t>(size) != count)
     throw std::invalid_argument(std::string(op.name) + ": the result has " + std::to_string(size) +
                                 " numbers for shape " + to_string(shape) + " (" +
-                                std::to_string(detail::numel_of(shape)) + " elements)");
+                                std::to_string(count) + " elements)");
   if (op.kind != &kTensorKind)
     throw std::invalid_argument(std::string(op.name) + ": a tensor op's Op needs &kTensorKind");
 }
