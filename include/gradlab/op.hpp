@@ -30,6 +30,7 @@
 #pragma once
 
 #include <cmath>
+#include <functional>
 #include <initializer_list>
 #include <optional>
 #include <span>
@@ -252,8 +253,9 @@ inline TensorSlot tensor_slot_for_overwrite(Node& n) {
 // The result of `op` on `operands`: a tensor of `shape` holding `data`,
 // recorded in the graph as make_result for Values is. std::invalid_argument
 // when data does not have shape's number of elements.
+// `{a, b}` names the operands in place (nothing is copied).
 Tensor make_result(Shape shape, std::vector<double> data, const Op& op,
-                   std::initializer_list<Tensor> operands);
+                   std::initializer_list<std::reference_wrapper<const Tensor>> operands);
 Tensor make_result(Shape shape, std::vector<double> data, const Op& op,
                    std::span<const Tensor> operands);  // any number (cat, stack)
 

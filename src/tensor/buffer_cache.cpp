@@ -84,8 +84,10 @@ struct Cache {
   }
 };
 
+// Inlined into its callers: for a small buffer it is one comparison, and
+// every op asks for a few.
 template <class T>
-std::vector<T> take(std::size_t n) {
+[[gnu::always_inline]] inline std::vector<T> take(std::size_t n) {
   // Every op checks its sizes before it asks (tensor_size.cpp); this is
   // the backstop, so that no buffer past the limit is ever allocated.
   if (n > static_cast<std::size_t>(kMaxTensorElements))

@@ -12,13 +12,30 @@
 #include <string>
 #include <vector>
 
+#include <gradlab/shape.hpp>
+
 namespace gradlab::detail {
 
 // The element count of `shape` that `op` is about to make:
 // std::invalid_argument for a negative dim, std::length_error naming `op` and
 // the shape when the count overflows or passes kMaxTensorElements. Called
 // once per op, on shapes, before allocating.
-std::int64_t checked_numel(const char* op, const std::vector<std::int64_t>& shape);
+// Inline, for the count that passes; a refusal is made out of line.
+[[noreturn]] void refuse_shape(const char* op, const std::vector<std::int64_t>& shape);
+inline std::int64_t checked_numel(const char* op, const std::vector<std::int64_t>& shape) {
+  // The product of the non-zero dims is what is checked: a shape with a 0 in
+  // it holds nothing, but its other dims still give the strides and loop
+  // counts that ops walk (zeros({2^62, 4, 0}).sum(2) is [2^62, 4]).
+  std::int64_t walked = 1;
+  bool empty = false, refused = false;
+  for (std::int64_t d : shape) {
+    refused |= d < 0;
+    if (d == 0) empty = true;
+    else refused |= __builtin_mul_overflow(walked, d, &walked);
+  }
+  if (refused || walked > kMaxTensorElements) refuse_shape(op, shape);
+  return empty ? 0 : walked;
+}
 // a * b and a + b of sizes, or std::length_error naming `op` and `what`
 // ("the padded height") when the result does not fit in 64 bits.
 std::int64_t checked_mul(const char* op, std::int64_t a, std::int64_t b, const char* what);

@@ -67,14 +67,15 @@ Tensor make_result(Shape shape, std::vector<double> data, const Op& op,
 }
 
 Tensor make_result(Shape shape, std::vector<double> data, const Op& op,
-                   std::initializer_list<Tensor> operands) {
-  if (operands.size() > 8)
-    return make_result(std::move(shape), std::move(data), op,
-                       std::span<const Tensor>(operands.begin(), operands.size()));
-  Node* parents[8];  // an op of a few operands needs no vector for them
-  std::size_t n = 0;
-  for (const Tensor& t : operands) parents[n++] = t.node();
-  return make_node(std::move(shape), std::move(data), op, std::span<Node* const>(parents, n));
+                   std::initializer_list<std::reference_wrapper<const Tensor>> operands) {
+  if (operands.size() <= 8) {  // an op of a few operands needs no vector for them
+    Node* parents[8];
+    std::size_t n = 0;
+    for (const Tensor& t : operands) parents[n++] = t.node();
+    return make_node(std::move(shape), std::move(data), op, std::span<Node* const>(parents, n));
+  }
+  return make_result(std::move(shape), std::move(data), op,
+                     std::vector<Tensor>(operands.begin(), operands.end()));
 }
 
 std::vector<double>& TensorNode::grad_buffer() {

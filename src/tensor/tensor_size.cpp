@@ -44,20 +44,13 @@ std::string sizes_of(const char* what, std::uint64_t a, const char* sign, std::u
 
 }  // namespace
 
-std::int64_t checked_numel(const char* op, const Shape& shape) {
-  // The product of the non-zero dims is what is checked: a shape with a 0 in
-  // it holds nothing, but its other dims still give the strides and loop
-  // counts that ops walk (zeros({2^62, 4, 0}).sum(2) is [2^62, 4]).
-  std::int64_t walked = 1;
-  bool empty = false, overflow = false;
-  for (std::int64_t d : shape) {
+void refuse_shape(const char* op, const Shape& shape) {
+  for (std::int64_t d : shape)
     if (d < 0) negative_dim(op, shape);
-    if (d == 0) empty = true;
-    else overflow |= __builtin_mul_overflow(walked, d, &walked);
-  }
-  if (overflow) overflows(op, "shape " + to_string(shape));
-  if (walked > kMaxTensorElements) too_many(op, "shape " + to_string(shape), walked);
-  return empty ? 0 : walked;
+  std::int64_t walked = 1;
+  for (std::int64_t d : shape)
+    if (d != 0 && __builtin_mul_overflow(walked, d, &walked)) overflows(op, "shape " + to_string(shape));
+  too_many(op, "shape " + to_string(shape), walked);
 }
 
 std::int64_t checked_mul(const char* op, std::int64_t a, std::int64_t b, const char* what) {
