@@ -3,6 +3,7 @@
 // contributions and accumulated gradients, and gradients equal to backward().
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -103,6 +104,38 @@ BOOST_AUTO_TEST_CASE(unlabelled_nodes_are_named_as_the_picture_numbers_them) {
   BOOST_TEST(os.str().find("upstream") != std::string::npos);
   BOOST_TEST(os.str().find("v2         *          1.0000   v0             2.0000") !=
              std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(long_names_widen_their_columns) {
+  Value x1(0.5, "x1"), w1(1.0, "w1"), x2(0.0, "x2"), w2(1.0, "w2");
+  // 13 characters (15 bytes: each "·" is two), where the column holds 10.
+  Value n = (x1 * w1 + x2 * w2).set_label("x1·w1 + x2·w2");
+  Value o = tanh(n).set_label("o");
+  std::vector<gl::TapeStep> tape = gl::backward_with_tape(o);
+  gl::TapeColumns c = gl::tape_columns(tape);
+  BOOST_TEST(c.node == 13u);     // the name of the + step
+  BOOST_TEST(c.operand == 13u);  // and of tanh's operand
+  BOOST_TEST(c.op == 6u);        // "tanh" and "+" fit the header's width
+  std::ostringstream os;
+  os << tape;
+  // Every line ends where the header's "accumulated" ends: each row's
+  // cells stay under their headers. (Characters counted, not bytes.)
+  auto width = [](const std::string& s) {
+    return std::count_if(s.begin(), s.end(), [](char ch) { return (static_cast<unsigned char>(ch) & 0xC0) != 0x80; });
+  };
+  std::istringstream lines(os.str());
+  std::string header, line;
+  std::getline(lines, header);
+  BOOST_TEST(header.find("node" + std::string(10, ' ') + "op") == 0u);  // "node" padded to 13, then a space
+  int rows = 0;
+  while (std::getline(lines, line)) {
+    BOOST_TEST(width(line) == width(header), "a row out of line: '" << line << "'");
+    ++rows;
+  }
+  BOOST_TEST(rows == 7);  // tanh: 1 operand; +: 2; each *: 2
+  // The + step's upstream gradient, d tanh(n)/dn at n = 0.5: 1 - tanh(0.5)^2
+  // = 1 - 0.4621^2 = 0.7864, right-aligned in its 10 columns after "+" in 6.
+  BOOST_TEST(os.str().find("x1·w1 + x2·w2 +" + std::string(10, ' ') + "0.7864") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(refuses_tensors_and_nested_backward) {

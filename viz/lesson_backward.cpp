@@ -165,8 +165,9 @@ std::vector<TapeStep> Lesson::backward(const Value& root, const std::string& tit
     first = false;
     intro << "backward through " << s.name << " (" << s.op << "): upstream gradient "
           << fixed(s.upstream) << ", times each local derivative\n";
-    print_tape_header(table);
-    print_tape_step(table, s);
+    const TapeColumns columns = tape_columns({s});
+    print_tape_header(table, columns);
+    print_tape_step(table, s, columns);
     DotOptions dot{.title = title.empty() ? "backward: " + s.name : title + ": " + s.name,
                    .highlight = s.node,
                    .updated = updated,

@@ -53,9 +53,16 @@ struct TapeRow {
   double local, contribution, accumulated;
 };
 std::vector<TapeRow> tape_rows(const TapeStep& step);
-void print_tape_header(std::ostream& os);
-void print_tape_step(std::ostream& os, const TapeStep& step);
-std::ostream& operator<<(std::ostream& os, const std::vector<TapeStep>& tape);
+// The widths of the three text columns: the headers' at least, widened to
+// the longest node, op and operand name of the steps to be printed, so that
+// a long name ("x1*w1 + x2*w2") does not push its row out of line.
+struct TapeColumns {
+  std::size_t node = 10, op = 6, operand = 10;
+};
+TapeColumns tape_columns(const std::vector<TapeStep>& steps);
+void print_tape_header(std::ostream& os, const TapeColumns& columns = {});
+void print_tape_step(std::ostream& os, const TapeStep& step, const TapeColumns& columns = {});
+std::ostream& operator<<(std::ostream& os, const std::vector<TapeStep>& tape);  // widened to fit
 
 // The same for a tensor graph. A tensor op's local derivative is a whole
 // Jacobian, so a step shows what it passes back (the contribution, the

@@ -12,13 +12,13 @@
 #include <algorithm>
 #include <memory>
 #include <span>
-#include <cstdio>
 #include <ostream>
 #include <stdexcept>
 #include <unordered_map>
 #include <utility>
 
 #include <gradlab/engine.hpp>
+#include <gradlab/number_text.hpp>
 
 namespace gradlab {
 
@@ -131,11 +131,46 @@ std::vector<TapeStep> backward_with_tape(const Value& root,
   return tape;
 }
 
-void print_tape_header(std::ostream& os) {
-  char line[160];
-  std::snprintf(line, sizeof line, "%-10s %-6s %10s   %-10s %10s %13s %12s\n", "node", "op",
-                "upstream", "operand", "local d", "contribution", "accumulated");
-  os << line;
+namespace {
+
+// The columns a name takes on a terminal: one per character, and a UTF-8
+// character ("·", "ᵀ") is one lead byte and its continuation bytes.
+std::size_t width_of(const std::string& s) {
+  return static_cast<std::size_t>(
+      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+// s padded to a column's width: names on the left, numbers on the right.
+std::string left(const std::string& s, std::size_t width) {
+  return s + std::string(width - std::min(width, width_of(s)), ' ');
+}
+std::string right(const std::string& s, std::size_t width) {
+  return std::string(width - std::min(width, width_of(s)), ' ') + s;
+}
+
+// One line of the table, each cell in its column.
+std::string tape_line(const TapeColumns& c, const std::string& node, const std::string& op,
+                      const std::string& upstream, const std::string& operand, const std::string& local,
+                      const std::string& contribution, const std::string& accumulated) {
+  return left(node, c.node) + " " + left(op, c.op) + " " + right(upstream, 10) + "   " +
+         left(operand, c.operand) + " " + right(local, 10) + " " + right(contribution, 13) + " " +
+         right(accumulated, 12) + "\n";
+}
+
+}  // namespace
+
+TapeColumns tape_columns(const std::vector<TapeStep>& steps) {
+  TapeColumns c;
+  for (const TapeStep& s : steps) {
+    c.node = std::max(c.node, width_of(s.name));
+    c.op = std::max(c.op, width_of(s.op));
+    for (const TapeRow& r : tape_rows(s)) c.operand = std::max(c.operand, width_of(r.operand));
+  }
+  return c;
+}
+
+void print_tape_header(std::ostream& os, const TapeColumns& columns) {
+  os << tape_line(columns, "node", "op", "upstream", "operand", "local d", "contribution", "accumulated");
 }
 
 // An operand used k times gets k rows, one per use, each adding its own
@@ -154,24 +189,20 @@ std::vector<TapeRow> tape_rows(const TapeStep& step) {
   return rows;
 }
 
-void print_tape_step(std::ostream& os, const TapeStep& step) {
-  char line[200];
-  bool first = true;
+void print_tape_step(std::ostream& os, const TapeStep& step, const TapeColumns& columns) {
+  bool first = true;  // the node, its op and its upstream gradient on the first row only
   for (const TapeRow& r : tape_rows(step)) {
-    if (first)
-      std::snprintf(line, sizeof line, "%-10s %-6s %10.4f   %-10s %10.4f %13.4f %12.4f\n", step.name.c_str(),
-                    step.op.c_str(), step.upstream, r.operand.c_str(), r.local, r.contribution, r.accumulated);
-    else
-      std::snprintf(line, sizeof line, "%-10s %-6s %10s   %-10s %10.4f %13.4f %12.4f\n", "", "", "",
-                    r.operand.c_str(), r.local, r.contribution, r.accumulated);
-    os << line;
+    os << tape_line(columns, first ? step.name : "", first ? step.op : "",
+                    first ? four_decimals(step.upstream) : "", r.operand, four_decimals(r.local),
+                    four_decimals(r.contribution), four_decimals(r.accumulated));
     first = false;
   }
 }
 
 std::ostream& operator<<(std::ostream& os, const std::vector<TapeStep>& tape) {
-  print_tape_header(os);
-  for (const TapeStep& s : tape) print_tape_step(os, s);
+  const TapeColumns columns = tape_columns(tape);
+  print_tape_header(os, columns);
+  for (const TapeStep& s : tape) print_tape_step(os, s, columns);
   return os;
 }
 
