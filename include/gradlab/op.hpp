@@ -250,10 +250,11 @@ inline TensorSlot tensor_slot_for_overwrite(Node& n) {
   return {t.shape, t.data, t.grad_buffer_for_overwrite().data(), true};
 }
 
-// The result of `op` on `operands`: a tensor of `shape` holding `data`,
-// recorded in the graph as make_result for Values is. std::invalid_argument
-// when data does not have shape's number of elements.
-// `{a, b}` names the operands in place (nothing is copied).
+// The result of `op` on `operands`, `{a, b}` (named in place, nothing
+// copied): a tensor of `shape` holding `data`, recorded in the graph as
+// make_result for Values is. The library's tensor ops make every result
+// here. std::invalid_argument when shape has a negative dim or data does
+// not have its number of elements, or when op's kind is not &kTensorKind.
 Tensor make_result(Shape shape, std::vector<double> data, const Op& op,
                    std::initializer_list<std::reference_wrapper<const Tensor>> operands);
 Tensor make_result(Shape shape, std::vector<double> data, const Op& op,
@@ -261,9 +262,10 @@ Tensor make_result(Shape shape, std::vector<double> data, const Op& op,
 
 // --- tensor ops: gradients of gradients --------------------------------------
 
-// An op's second backward (Op::graph) builds its operands' shares out of
-// Tensor ops, so that they can be differentiated again: matmul's share for
-// a is gradient_of(n, g) @ b^T, made of matmul. These are its handles.
+// An op's second backward (Op::backward_graph) builds its operands'
+// shares out of Tensor ops, so that they can be differentiated again:
+// matmul's share for a is gradient_of(n, g) @ b^T, made of matmul. These
+// are its handles.
 //
 // A node of the graph as a Tensor: the result (tensor_of(n)) or an operand
 // (tensor_of(n.parent(0))).
