@@ -21,6 +21,10 @@ namespace gradlab {
 
 namespace {
 
+// A node as what it is, for the tensor node kind's own functions below (an
+// op reaches its nodes through op.hpp's slots).
+TensorNode& tnode(Node& n) { return static_cast<TensorNode&>(n); }
+
 // What every result is checked for before its node is made: a shape
 // counted by the checked helper (sizes.hpp: no negative dim, no overflow),
 // numbers that fill it, and a tensor op's Op.
@@ -97,7 +101,7 @@ const NodeKind kTensorKind{
       delete t;  // and with it the op's state (op_state.hpp), its buffers recycled too
     },
     [](Node& n) {
-      auto& t = detail::tnode(n);
+      auto& t = tnode(n);
       std::fill(t.grad.begin(), t.grad.end(), 0.0);
     },
     [](const Node& n) {
@@ -112,13 +116,13 @@ const NodeKind kTensorKind{
     [](Node& a, Node& b) -> Node* {
       retain(&a);
       retain(&b);
-      Tensor sum = Tensor::adopt(&detail::tnode(a)) + Tensor::adopt(&detail::tnode(b));
+      Tensor sum = Tensor::adopt(&tnode(a)) + Tensor::adopt(&tnode(b));
       Node* n = sum.node();
       retain(n);
       return n;
     },
     [](Node& n, const Node& g) {
-      auto& t = detail::tnode(n);
+      auto& t = tnode(n);
       const auto& d = static_cast<const TensorNode&>(g).data;
       std::vector<double>& grad = t.grad_buffer();
       for (std::size_t i = 0; i < grad.size(); ++i) grad[i] += d[i];
@@ -151,7 +155,7 @@ double Tensor::item() const {
 Tensor Tensor::grad() const {
   if (Node* g = grad_node(*node_)) {  // kept by backward(create_graph=true): a node of the graph
     retain(g);
-    return adopt(&detail::tnode(*g));
+    return adopt(&tnode(*g));
   }
   std::vector<double> g = node_->grad.empty() ? std::vector<double>(node_->data.size(), 0.0)
                                               : node_->grad;
@@ -201,7 +205,7 @@ void Tensor::backward(const Tensor& gradient, bool retain_graph, bool create_gra
   engine::backward(
       *node_,
       [&](Node& root) {
-        std::vector<double>& dout = detail::tnode(root).grad_buffer();
+        std::vector<double>& dout = tnode(root).grad_buffer();
         for (std::size_t i = 0; i < dout.size(); ++i) dout[i] += g[i];
       },
       retain_graph);

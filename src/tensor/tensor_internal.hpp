@@ -22,10 +22,6 @@
 
 namespace gradlab::detail {
 
-// A node as what it is, for the tensor node kind's own functions (tensor.cpp)
-// and the replay; an op reaches its nodes through op.hpp's slots.
-inline TensorNode& tnode(Node& n) { return static_cast<TensorNode&>(n); }
-
 // The element count of a shape known to be valid (that of a tensor).
 std::int64_t numel_of(const Shape& shape);
 
